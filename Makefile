@@ -1,0 +1,31 @@
+# DuQuant Explorer — the two commands of the README, and a few more.
+SHELL := /bin/bash
+SAMPLE ?= samples/smollm2-135m/activations.safetensors
+BIN     = .build/release/duquant-explorer
+
+.PHONY: deps build release run test test-unit test-e2e bench clean
+
+deps:
+	@tools/install-deps.sh
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+## Opens the explorer on the bundled real sample.
+run: release
+	$(BIN) $(SAMPLE)
+
+## The whole test suite: unit and snapshot tests, then end-to-end tests of the real binary in tmux.
+test: deps
+	swift build
+	swift test --parallel 2>&1 | tail -n 40; test $${PIPESTATUS[0]} -eq 0
+	tests/e2e/run-all.sh
+
+bench: release
+	$(BIN) bench
+
+clean:
+	rm -rf .build

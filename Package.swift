@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Hot numeric loops need AVX2/FMA/F16C code generation: without it FMA becomes a library call and
+// Float16 conversion is an order of magnitude slower. Guarded so other hosts still build.
+#if arch(x86_64)
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let fastMath: [SwiftSetting] = []
+#endif
+
+let package = Package(
+    name: "DuQuantExplorer",
+    products: [
+        .executable(name: "duquant-explorer", targets: ["duquant-explorer"]),
+        .library(name: "DuQuantCore", targets: ["DuQuantCore"]),
+        .library(name: "DuQuantIO", targets: ["DuQuantIO"]),
+    ],
+    targets: [
+        // MARK: - System libraries (header-only shims, see Sources/C*/shim.h)
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncursesw5-dev"])]),
+
+        // MARK: - Numerics and files (no UI)
+        .target(name: "DuQuantCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
+        .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib"], swiftSettings: fastMath),
+
+        // MARK: - The app: model → view → terminal backend
+        .target(name: "ExplorerModel", dependencies: ["DuQuantCore", "DuQuantIO"]),
+        .target(name: "ExplorerView", dependencies: ["ExplorerModel", "DuQuantCore"]),
+        .target(name: "TerminalNcurses", dependencies: ["ExplorerView", "ExplorerModel", "CNcursesw"]),
+
+        // MARK: - Command line
+        .target(name: "ExplorerCLI",
+                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "TerminalNcurses"]),
+        .executableTarget(name: "duquant-explorer", dependencies: ["ExplorerCLI"]),
+
+        // MARK: - Tests
+        .target(name: "TestSupport", dependencies: ["DuQuantCore", "DuQuantIO"], path: "Sources/TestSupport"),
+        .testTarget(name: "DuQuantCoreTests", dependencies: ["DuQuantCore", "TestSupport"]),
+        .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "TestSupport"]),
+        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "TestSupport"]),
+        .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "TestSupport"]),
+    ]
+)
