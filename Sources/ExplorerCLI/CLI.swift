@@ -15,6 +15,7 @@ public enum CLI {
           duquant-explorer report FILE [options]      RTN, SmoothQuant, Hadamard, DuQuant side by side
               --layer P (repeat)   --methods rtn,smoothquant,hadamard,duquant   --format table|json|csv
           duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform
+          duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]   timings (release build)
           duquant-explorer help                       this text
 
         parameters (report, export, the explorer):
@@ -46,6 +47,7 @@ public enum CLI {
         case "list": return try ListCommand.run(rest)
         case "report": return try ReportCommand.run(rest)
         case "export": return try ExportCommand.run(rest)
+        case "bench": return try BenchCommand.run(rest)
         default:
             if first.hasPrefix("-") { throw CLIError("unknown option \(first) (see: duquant-explorer help)") }
             // Until the terminal UI lands, opening a file prints its report.

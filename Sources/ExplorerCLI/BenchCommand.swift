@@ -1,0 +1,95 @@
+import DuQuantCore
+import DuQuantIO
+import Foundation
+
+/// `duquant-explorer bench`: times every stage on LLaMA-2-7B-sized synthetic layers (and the real
+/// sample layers when present) against the machine's sgemm peak and the official algorithm.
+///
+/// Prints Markdown tables: the machine, first frame of a large dump, each synthetic layer (our
+/// calibration, transforms, quantization, metrics and output error, then the peer), and the sample
+/// layers. Progress goes to stderr. Meant for the release build.
+enum BenchCommand {
+    static let usage = """
+        usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
+               [--peer-budget SECONDS] [--peer-steps N] [--no-large-file]
+        """
+
+    /// Options of one bench run.
+    struct Options {
+        var quick = false
+        var runs = 3
+        var peer = true
+        var samples = "samples"
+        var peerBudget = 120.0
+        var peerSteps = 32
+        var largeFile = true
+    }
+
+    static func run(_ args: [String]) throws(CLIError) -> String {
+        let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps"],
+                                    flags: ["quick", "no-peer", "no-large-file"], command: "bench")
+        guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE\n" + usage) }
+        var o = Options()
+        o.quick = a.flag("quick")
+        o.peer = !a.flag("no-peer")
+        o.largeFile = !a.flag("no-large-file")
+        o.runs = try a.int("runs", in: 1...100) ?? (o.quick ? 1 : 3)
+        o.samples = a.value("samples") ?? o.samples
+        o.peerBudget = Double(try a.int("peer-budget", in: 1...86_400) ?? 120)
+        o.peerSteps = try a.int("peer-steps", in: 1...100_000) ?? 32
+        return run(o)
+    }
+
+    static func progress(_ s: String) { CLI.writeErr("bench: \(s)\n") }
+
+    static func run(_ o: Options) -> String {
+        var out = "# duquant-explorer bench\n\n"
+        #if DEBUG
+        let warning = "WARNING: this is a debug build; numbers are meaningless. Run `swift build -c release` and `.build/release/duquant-explorer bench`.\n\n"
+        progress(warning)
+        out += warning
+        #endif
+        out += "runs per figure: \(o.runs) (median)\(o.quick ? ", quick shapes (512 tokens)" : ""); BLAS threads: \(BLAS.threads)\n\n"
+
+        // The large-file probe runs first: peak RSS only grows, so it must precede the big layers.
+        if o.largeFile { out += largeFileSection(o).render() }
+
+        progress("measuring the sgemm peak")
+        let peak = BenchPeak.measure(runs: max(3, o.runs))
+        out += peak.table.render()
+
+        let located: (peer: BenchPeer?, why: String) = o.peer ? BenchPeer.locate() : (nil, "--no-peer")
+        var shapes: [SyntheticLayer.Shape] = [.llama2DownProj, .llama2QProj]
+        if o.quick { shapes = shapes.map(\.quick) }
+        for shape in shapes {
+            out += BenchLayer.synthetic(shape, options: o, peak: peak, peer: located.peer, peerWhy: located.why)
+        }
+        out += BenchSamples.section(dir: o.samples, runs: o.runs)
+
+        var frame = BenchTable(title: "Terminal UI")
+        frame.note("frame compose 200×60", "(pending TUI): no ExplorerView renderer in main yet")
+        out += frame.render()
+        return out
+    }
+
+    static func largeFileSection(_ o: Options) -> BenchTable {
+        let layers = o.quick ? 8 : 30
+        progress("writing a \(layers)-layer f16 safetensors file (2048×11008 each)")
+        var t = BenchTable(title: "Opening a large dump (\(layers) layers of 2048×11008 f16)")
+        do {
+            let r = try BenchLargeFile.run(layers: layers, tokens: 2048, channels: 11008, runs: o.runs)
+            t.add("write the file (not a target)", r.writeSeconds, bytes: Double(r.fileBytes))
+            t.add("first frame, cold (open + load layer 0 + ActivationStats)", r.coldSeconds,
+                  note: r.evicted ? "file evicted from the page cache first" : "page cache not evicted (fadvise failed)")
+            t.add("first frame, warm (median)", r.warmSeconds,
+                  note: "open \(BenchTable.duration(r.openSeconds)), load \(BenchTable.duration(r.loadSeconds)), stats \(BenchTable.duration(r.statsSeconds)) (last run)")
+            t.note("file size", BenchTable.size(r.fileBytes))
+            t.note("max RSS before open → after first frame",
+                   "\(BenchTable.size(r.maxRSSBefore)) → \(BenchTable.size(r.maxRSSAfter)) (+\(BenchTable.size(r.maxRSSAfter - r.maxRSSBefore)); one layer as Float = \(BenchTable.size(r.layerFloatBytes)))")
+            if let now = r.rssAfter { t.note("RSS after first frame", BenchTable.size(now)) }
+        } catch {
+            t.note("large file", "skipped: \(error)")
+        }
+        return t
+    }
+}

@@ -1,0 +1,119 @@
+import DuQuantCore
+import Foundation
+
+/// The per-layer part of `bench`: every stage of DuQuant on one synthetic layer, then the peer.
+enum BenchLayer {
+    /// Greedy steps of the comparison (the official `max_rotation_step` used in the paper's runs).
+    static let steps = 256
+
+    static func synthetic(_ shape: SyntheticLayer.Shape, options o: BenchCommand.Options, peak: BenchPeak,
+                          peer: BenchPeer?, peerWhy: String) -> String {
+        let (tokens, c, outF) = (Double(shape.tokens), Double(shape.inFeatures), Double(shape.outFeatures))
+        BenchCommand.progress("generating \(shape.name) \(shape.tokens)×\(shape.inFeatures)")
+        var layer: LayerData? = nil
+        let gen = BenchClock.time { layer = SyntheticLayer.make(shape) }
+        let x = layer!.input, w = layer!.weight!
+        var t = BenchTable(title: "\(shape.name): X \(shape.tokens)×\(shape.inFeatures), W \(shape.outFeatures)×\(shape.inFeatures)")
+        t.add("generate synthetic X and W (not a target)", gen, bytes: Double(shape.elementCount) * 4)
+
+        var p = QuantParams()
+        p.steps = steps
+        var pRef = p
+        pRef.select = .reference
+        pRef.layout = .shared
+        pRef.smooth = false
+        let block = Double(p.block)
+        // The official computation multiplies the whole reshaped X by a block×block matrix every step.
+        let fullPassFlops = Double(p.permTimes + 1) * Double(steps) * 2 * tokens * c * block
+        let bound = fullPassFlops / (peak.twoThreads * 1e9)
+
+        BenchCommand.progress("\(shape.name): calibration, paper/perblock (\(o.runs) run(s))")
+        var cal: DuQuantCalibration? = nil
+        let calT = BenchClock.median(runs: o.runs) { cal = DuQuant.calibrate(layer!, p) }
+        BenchCommand.progress("\(shape.name): calibration, reference/shared (\(o.runs) run(s))")
+        var calRef: DuQuantCalibration? = nil
+        let calRefT = BenchClock.median(runs: o.runs) { calRef = DuQuant.calibrate(layer!, pRef) }
+        let fullNote = "full-pass equivalent \(BenchTable.fixed(fullPassFlops / 1e9, 0)) GFLOP → \(BenchTable.fixed(fullPassFlops / calT / 1e9, 0)) GFLOP/s effective"
+        t.add("calibration, exact \(steps)-step greedy (paper, perblock, smoothing)", calT,
+              note: "\(fullNote); kept \(cal!.keptSteps)")
+        t.add("calibration, exact \(steps)-step greedy (reference, shared, no smoothing)", calRefT,
+              note: "full-pass equivalent → \(BenchTable.fixed(fullPassFlops / calRefT / 1e9, 0)) GFLOP/s effective; kept \(calRef!.keptSteps)")
+        t.add("full-pass bound at the 2-thread sgemm peak", bound, flops: fullPassFlops,
+              note: "\(p.permTimes + 1) stages × \(steps) steps × 2·T·C·\(p.block); ours/bound = \(BenchTable.fixed(calT / bound, 3))×")
+
+        BenchCommand.progress("\(shape.name): transforms, quantization, metrics")
+        let transform = cal!.transform
+        let stages = Double(transform.rotations.count)
+        var xt = x, wt = w
+        let tX = BenchClock.median(runs: o.runs) { xt = transform.apply(toInput: x) }
+        let tW = BenchClock.median(runs: o.runs) { wt = transform.apply(toWeight: w) }
+        t.add("transform X → X̃ (smooth, rotate, permute, rotate)", tX, flops: stages * 2 * tokens * c * block)
+        t.add("transform W → W̃", tW, flops: stages * 2 * outF * c * block)
+
+        let aq = p.activationQuantizer, wq = p.weightQuantizer
+        var qx = xt, qw = wt
+        let tQX = BenchClock.median(runs: o.runs) { qx = aq.quantizeRows(xt) }
+        let tQW = BenchClock.median(runs: o.runs) { qw = wq.quantizeRows(wt) }
+        t.add("fake quantization Q(X̃) (per token)", tQX, bytes: 8 * tokens * c)
+        t.add("fake quantization Q(W̃) (per output channel)", tQW, bytes: 8 * outF * c)
+
+        let tAct = BenchClock.median(runs: o.runs) { _ = Evaluator.measure(x: xt, w: nil, reference: nil, p: p) }
+        t.add("activation metrics (Q(X̃), MSE, per-token error, max, kurtosis, block variance)", tAct, bytes: 8 * tokens * c)
+        t.add("transforms (X and W) + activation metrics", tX + tW + tAct, note: "target ≤ 0.3 s")
+
+        var reference = Matrix(rows: 0, cols: 0)
+        let productFlops = 2 * tokens * outF * c
+        let tRef = BenchClock.median(runs: o.runs) { reference = x.multipliedTransposed(by: w) }
+        t.add("reference output X·Wᵀ (computed once per layer)", tRef, flops: productFlops,
+              note: "\(BenchTable.fixed(productFlops / tRef / 1e7 / peak.twoThreads, 0))% of 2-thread peak")
+        let tProd = BenchClock.median(runs: o.runs) { _ = qx.multipliedTransposed(by: qw) }
+        t.add("output product Q(X̃)·Q(W̃)ᵀ", tProd, flops: productFlops,
+              note: "\(BenchTable.fixed(productFlops / tProd / 1e7 / peak.twoThreads, 0))% of 2-thread peak (target ≥ 80%)")
+        let tErr = BenchClock.median(runs: o.runs) { _ = Evaluator.measure(x: xt, w: wt, reference: reference, p: p) }
+        t.add("exact output error (Evaluator.measure with W: Q(X̃), Q(W̃), product, errors, stats)", tErr,
+              flops: productFlops, note: "target ≤ 1.5 s")
+        var out = t.render()
+        out += peerTable(shape, x: x, ours: calRefT, oursCal: calRef!, default: calT, options: o, peer: peer, why: peerWhy).render()
+        return out
+    }
+
+    static func peerTable(_ shape: SyntheticLayer.Shape, x: Matrix, ours: Double, oursCal: DuQuantCalibration,
+                          default oursDefault: Double, options o: BenchCommand.Options, peer: BenchPeer?, why: String) -> BenchTable {
+        var t = BenchTable(title: "\(shape.name): against the official algorithm (NumPy peer, same X, \(steps) steps, block 128)")
+        t.add("ours, reference selection + shared layout, no smoothing (same setting as the peer)", ours,
+              note: "stage peaks first → min (kept): " + oursCal.traces.map { tr in
+                  tr.map { "\(BenchTable.fixed(Double($0.peaks[0]), 0)) → \(BenchTable.fixed(Double($0.peaks[$0.kept]), 0)) (\($0.kept))" }.joined(separator: ", ")
+              }.joined(separator: "; "))
+        t.add("ours, default (paper selection, per-block, smoothing)", oursDefault)
+        guard let peer else { t.note("peer", "skipped: \(why)"); return t }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("duquant-bench-peer-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let npy = dir.appendingPathComponent("x.npy").path
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try BenchPeer.writeNpy(x, to: npy)
+        } catch {
+            t.note("peer", "skipped: cannot write the .npy: \(error)")
+            return t
+        }
+        BenchCommand.progress("\(shape.name): peer probe, \(o.peerSteps) steps per stage")
+        let (probe, err) = peer.calibrate(input: npy, block: 128, steps: steps, maxSteps: min(o.peerSteps, steps))
+        guard var report = probe else { t.note("peer", "failed: \(err)"); return t }
+        if report.extrapolated && report.fullRunSeconds <= o.peerBudget {
+            BenchCommand.progress("\(shape.name): peer full run (estimated \(BenchTable.duration(report.fullRunSeconds)))")
+            let (full, err) = peer.calibrate(input: npy, block: 128, steps: steps, maxSteps: nil)
+            guard let full else { t.note("peer", "failed: \(err)"); return t }
+            report = full
+        }
+        let peerSeconds = report.extrapolated ? report.fullRunSeconds : report.calibrationSeconds
+        let how = report.extrapolated
+            ? "EXTRAPOLATED from \(report.stepsDone) steps (\(BenchTable.duration(report.perStepSeconds))/step; a full run would exceed the --peer-budget of \(Int(o.peerBudget)) s)"
+            : "measured, full \(steps) steps per stage"
+        t.add("peer: official algorithm in NumPy (\(report.blas), numpy \(report.numpy), 2 threads)", peerSeconds,
+              note: how + (report.extrapolated ? "" : "; stage peaks first → min (kept): " + zip(zip(report.peakFirst, report.peakMin), report.kept)
+                .map { "\(BenchTable.fixed($0.0, 0)) → \(BenchTable.fixed($0.1, 0)) (\($1))" }.joined(separator: "; ")))
+        t.note("peer time / ours (same setting)", BenchTable.fixed(peerSeconds / ours, 1) + "×" + (report.extrapolated ? " (extrapolated)" : ""))
+        t.note("peer time / ours (default)", BenchTable.fixed(peerSeconds / oursDefault, 1) + "×" + (report.extrapolated ? " (extrapolated)" : ""))
+        return t
+    }
+}
