@@ -97,31 +97,10 @@ public enum Evaluator {
             let qw = p.weightQuantizer.quantizeRows(w)
             weightMSE = meanSquaredDifference(w, qw)
             let y = qx.multipliedTransposed(by: qw)
-            var num = 0.0, den = 0.0
-            for t in 0..<y.rows {
-                var n = 0.0, d = 0.0
-                for o in 0..<y.cols {
-                    let r = Double(reference.storage[t * y.cols + o])
-                    let e = Double(y.storage[t * y.cols + o]) - r
-                    n += e * e
-                    d += r * r
-                }
-                perToken[t] = d > 0 ? Float((n / d).squareRoot()) : Float(n.squareRoot())
-                num += n
-                den += d
-            }
+            let (num, den) = perRowRelativeError(y, reference, into: &perToken)
             outErr = den > 0 ? Float((num / den).squareRoot()) : Float(num.squareRoot())
         } else {
-            for t in 0..<x.rows {
-                var n = 0.0, d = 0.0
-                for c in 0..<x.cols {
-                    let v = Double(x.storage[t * x.cols + c])
-                    let e = Double(qx.storage[t * x.cols + c]) - v
-                    n += e * e
-                    d += v * v
-                }
-                perToken[t] = d > 0 ? Float((n / d).squareRoot()) : Float(n.squareRoot())
-            }
+            _ = perRowRelativeError(qx, x, into: &perToken)
         }
         let channelMax = ChannelStats.maxAbs(x)
         return MethodMetrics(
@@ -131,13 +110,45 @@ public enum Evaluator {
             seconds: 0, keptSteps: nil, note: nil)
     }
 
-    /// mean((a − b)²), accumulated in Double.
+    /// mean((a − b)²), accumulated in Double (fixed chunks on the cores, added in order).
     public static func meanSquaredDifference(_ a: Matrix, _ b: Matrix) -> Float {
         precondition(a.count == b.count)
         guard a.count > 0 else { return 0 }
-        var s = 0.0
-        for i in a.storage.indices { let d = Double(a.storage[i]) - Double(b.storage[i]); s += d * d }
+        let s = a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                nonisolated(unsafe) let x = pa.baseAddress!, y = pb.baseAddress!
+                return ParallelRows.mapChunks(count: a.count) { DoubleSum.squaredError(x, y, $0).error }.reduce(0, +)
+            }
+        }
         return Float(s / Double(a.count))
+    }
+
+    /// Per row `t`: `‖a_t − r_t‖ / ‖r_t‖` into `out[t]` (or `‖a_t − r_t‖` when `r_t` is zero); returns the
+    /// totals `(Σ‖a − r‖², Σ‖r‖²)`. Rows run on the cores; totals are added in row order.
+    static func perRowRelativeError(_ a: Matrix, _ r: Matrix, into out: inout [Float]) -> (Double, Double) {
+        precondition(a.rows == r.rows && a.cols == r.cols && out.count == a.rows)
+        let cols = a.cols
+        var sums = [SIMD2<Double>](repeating: .zero, count: a.rows)
+        a.storage.withUnsafeBufferPointer { pa in
+            r.storage.withUnsafeBufferPointer { pr in
+                sums.withUnsafeMutableBufferPointer { ps in
+                    nonisolated(unsafe) let x = pa.baseAddress!, y = pr.baseAddress!, s = ps.baseAddress!
+                    ParallelRows.forEach(rows: a.rows, cols: cols) { rows in
+                        for t in rows {
+                            let (n, d) = DoubleSum.squaredError(x, y, (t * cols)..<((t + 1) * cols))
+                            s[t] = SIMD2(n, d)
+                        }
+                    }
+                }
+            }
+        }
+        var num = 0.0, den = 0.0
+        for (t, v) in sums.enumerated() {
+            out[t] = v.y > 0 ? Float((v.x / v.y).squareRoot()) : Float(v.x.squareRoot())
+            num += v.x
+            den += v.y
+        }
+        return (num, den)
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -55,30 +55,75 @@ public struct FakeQuantizer: Sendable, Equatable {
     }
 
     /// Fake-quantizes one row in place given its parameters.
+    ///
+    /// Eight lanes at a time with exactly the scalar operations (division, half-to-even rounding,
+    /// the same clamps), so the result is bit-identical to the element-by-element formula.
     @inlinable
     public func quantize(_ row: UnsafeMutableBufferPointer<Float>, scale: Float, zero: Float) {
+        guard let p = row.baseAddress else { return }
+        let n = row.count
         let qmax = self.qmax
-        for i in row.indices {
+        let vs = SIMD8<Float>(repeating: scale), vz = SIMD8<Float>(repeating: zero)
+        let vmax = SIMD8<Float>(repeating: qmax), v0 = SIMD8<Float>(repeating: 0)
+        var i = 0
+        while i + 8 <= n {
+            let raw = UnsafeMutableRawPointer(p + i)
             // x/scale as the reference (division), not x·(1/scale): the two can round differently.
-            var q = (row[i] / scale).rounded(.toNearestOrEven) + zero
+            var q = (raw.loadUnaligned(as: SIMD8<Float>.self) / vs).rounded(.toNearestOrEven) + vz
+            q.replace(with: v0, where: v0 .>= q)  // Swift.max(q, 0)
+            q.replace(with: vmax, where: vmax .< q)  // Swift.min(q, qmax)
+            raw.storeBytes(of: (q - vz) * vs, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < n {
+            var q = (p[i] / scale).rounded(.toNearestOrEven) + zero
             q = Swift.min(Swift.max(q, 0), qmax)
-            row[i] = (q - zero) * scale
+            p[i] = (q - zero) * scale
+            i += 1
         }
     }
 
-    /// Fake-quantizes every row of `m` (per token / per output channel).
-    public func quantizeRows(_ m: Matrix) -> Matrix {
-        var out = m
-        guard m.cols > 0 else { return out }
-        out.storage.withUnsafeMutableBufferPointer { buf in
-            for r in 0..<m.rows {
-                let row = UnsafeMutableBufferPointer(rebasing: buf[(r * m.cols)..<((r + 1) * m.cols)])
-                var lo = row[0], hi = row[0]
-                for v in row { lo = Swift.min(lo, v); hi = Swift.max(hi, v) }
-                let (scale, zero) = parameters(min: lo, max: hi)
-                quantize(row, scale: scale, zero: zero)
+    /// The smallest and largest value of a row, as `Swift.min`/`Swift.max` folded from the first
+    /// element (a NaN first element stays; later NaNs are ignored).
+    @inlinable
+    static func extremes(_ p: UnsafePointer<Float>, _ n: Int) -> (lo: Float, hi: Float) {
+        var lo = p[0], hi = p[0]
+        var i = 0
+        if n >= 16 {
+            var vlo = SIMD8<Float>(repeating: lo), vhi = vlo
+            while i + 8 <= n {
+                let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+                vlo.replace(with: v, where: v .< vlo)  // Swift.min(lo, v)
+                vhi.replace(with: v, where: v .>= vhi)  // Swift.max(hi, v)
+                i += 8
+            }
+            for k in 0..<8 {
+                if vlo[k] < lo { lo = vlo[k] }
+                if vhi[k] >= hi { hi = vhi[k] }
             }
         }
-        return out
+        while i < n { lo = Swift.min(lo, p[i]); hi = Swift.max(hi, p[i]); i += 1 }
+        return (lo, hi)
+    }
+
+    /// Fake-quantizes every row of `m` (per token / per output channel), rows spread over the cores.
+    public func quantizeRows(_ m: Matrix) -> Matrix {
+        guard m.cols > 0, m.rows > 0 else { return m }
+        let cols = m.cols
+        let storage = [Float](unsafeUninitializedCapacity: m.count) { out, initialized in
+            m.storage.withUnsafeBufferPointer { src in
+                nonisolated(unsafe) let s = src.baseAddress!, d = out.baseAddress!
+                ParallelRows.forEach(rows: m.rows, cols: cols) { range in
+                    for r in range {
+                        let (lo, hi) = Self.extremes(s + r * cols, cols)
+                        let (scale, zero) = parameters(min: lo, max: hi)
+                        (d + r * cols).update(from: s + r * cols, count: cols)
+                        quantize(UnsafeMutableBufferPointer(start: d + r * cols, count: cols), scale: scale, zero: zero)
+                    }
+                }
+            }
+            initialized = m.count
+        }
+        return Matrix(rows: m.rows, cols: cols, storage: storage)
     }
 }

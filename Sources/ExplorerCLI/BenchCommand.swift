@@ -11,7 +11,8 @@ import Foundation
 enum BenchCommand {
     static let usage = """
         usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
-               [--peer-budget SECONDS] [--peer-steps N] [--no-large-file]
+               [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file]
+        --steps changes the greedy steps of every calibration (default 256, the comparison's setting)
         """
 
     /// Options of one bench run.
@@ -23,10 +24,11 @@ enum BenchCommand {
         var peerBudget = 120.0
         var peerSteps = 32
         var largeFile = true
+        var steps = 256
     }
 
     static func run(_ args: [String]) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps"],
+        let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps"],
                                     flags: ["quick", "no-peer", "no-large-file"], command: "bench")
         guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE\n" + usage) }
         var o = Options()
@@ -37,6 +39,7 @@ enum BenchCommand {
         o.samples = a.value("samples") ?? o.samples
         o.peerBudget = Double(try a.int("peer-budget", in: 1...86_400) ?? 120)
         o.peerSteps = try a.int("peer-steps", in: 1...100_000) ?? 32
+        o.steps = try a.int("steps", in: 1...100_000) ?? 256
         return run(o)
     }
 

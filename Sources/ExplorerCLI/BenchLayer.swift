@@ -3,11 +3,9 @@ import Foundation
 
 /// The per-layer part of `bench`: every stage of DuQuant on one synthetic layer, then the peer.
 enum BenchLayer {
-    /// Greedy steps of the comparison (the official `max_rotation_step` used in the paper's runs).
-    static let steps = 256
-
     static func synthetic(_ shape: SyntheticLayer.Shape, options o: BenchCommand.Options, peak: BenchPeak,
                           peer: BenchPeer?, peerWhy: String) -> String {
+        let steps = o.steps
         let (tokens, c, outF) = (Double(shape.tokens), Double(shape.inFeatures), Double(shape.outFeatures))
         BenchCommand.progress("generating \(shape.name) \(shape.tokens)×\(shape.inFeatures)")
         var layer: LayerData? = nil
@@ -79,6 +77,7 @@ enum BenchLayer {
 
     static func peerTable(_ shape: SyntheticLayer.Shape, x: Matrix, ours: Double, oursCal: DuQuantCalibration,
                           default oursDefault: Double, options o: BenchCommand.Options, peer: BenchPeer?, why: String) -> BenchTable {
+        let steps = o.steps
         var t = BenchTable(title: "\(shape.name): against the official algorithm (NumPy peer, same X, \(steps) steps, block 128)")
         t.add("ours, reference selection + shared layout, no smoothing (same setting as the peer)", ours,
               note: "stage peaks first → min (kept): " + oursCal.traces.map { tr in
