@@ -21,7 +21,16 @@ extension DumpFile {
             return DumpFile(path: path, format: .npyDirectory, entries: try openNpyDirectory(path),
                             metadata: [:], sidecar: sidecar, warnings: warnings)
         }
-        let file = try MappedFile(path: path)
+        return try open(file: try MappedFile(path: path), sidecar: sidecar, warnings: warnings)
+    }
+
+    /// Opens an in-memory file as if it were at `path` (no sidecar): the entry point for fuzzing.
+    package static func open(contents: [UInt8], path: String) throws(DumpError) -> DumpFile {
+        try open(file: MappedFile(copying: contents, path: path), sidecar: nil, warnings: [])
+    }
+
+    static func open(file: MappedFile, sidecar: Sidecar?, warnings: [DumpError]) throws(DumpError) -> DumpFile {
+        let path = file.path
         let r = ByteReader(bytes: file.bytes)
         let lower = path.lowercased()
         if r.matches(NpyHeader.magic) || lower.hasSuffix(".npy") {
