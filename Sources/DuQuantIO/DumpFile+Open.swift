@@ -122,7 +122,7 @@ extension DumpFile {
 
     /// The first sidecar candidate that exists, parsed; a malformed one becomes a warning.
     static func loadSidecar(for path: String, isDirectory: Bool, warnings: inout [DumpError]) -> Sidecar? {
-        for candidate in Sidecar.candidates(for: path, isDirectory: isDirectory) {
+        for candidate in Sidecar.candidates(for: path, isDirectory: isDirectory) where candidate != path {
             var st = stat()
             guard stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
             do throws(DumpError) {
