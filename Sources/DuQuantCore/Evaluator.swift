@@ -39,7 +39,7 @@ public enum Evaluator {
     /// The transformed pair `(X̃, W̃)` of a method, and a note. Nil if cancelled.
     public static func evaluate(_ layer: LayerData, _ p: QuantParams, methods: [Method] = Method.allCases,
                                 calibration given: DuQuantCalibration? = nil, cancel: CancelToken? = nil,
-                                progress: ((Double) -> Void)? = nil) -> LayerEvaluation? {
+                                progress: (@Sendable (Double) -> Void)? = nil) -> LayerEvaluation? {
         let reference = layer.weight.map { layer.input.multipliedTransposed(by: $0) }
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
                                   outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil)
