@@ -52,6 +52,7 @@ enum BenchCommand {
         progress(warning)
         out += warning
         #endif
+        out += "load average at start: \(loadAverage()) (2 cores, shared)\n\n"
         out += "runs per figure: \(o.runs) (median)\(o.quick ? ", quick shapes (512 tokens)" : ""); BLAS threads: \(BLAS.threads)\n\n"
 
         // The large-file probe runs first: peak RSS only grows, so it must precede the big layers.
@@ -73,6 +74,12 @@ enum BenchCommand {
         frame.note("frame compose 200×60", "(pending TUI): no ExplorerView renderer in main yet")
         out += frame.render()
         return out
+    }
+
+    /// `/proc/loadavg`'s first three fields, or "unknown".
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     static func largeFileSection(_ o: Options) -> BenchTable {

@@ -47,6 +47,23 @@ enum BenchLayer {
         let tW = BenchClock.median(runs: o.runs) { wt = transform.apply(toWeight: w) }
         t.add("transform X → X̃ (smooth, rotate, permute, rotate)", tX, flops: stages * 2 * tokens * c * block)
         t.add("transform W → W̃", tW, flops: stages * 2 * outF * c * block)
+        // Where the weight transform's time goes, step by step.
+        var piece = w
+        if let s = transform.smoothScales {
+            let ts = BenchClock.median(runs: o.runs) { piece = w.multiplyingColumns(by: s) }
+            t.add("… W·s (smoothing scales)", ts, bytes: 8 * outF * c)
+        }
+        for (i, rotation) in transform.rotations.enumerated() {
+            let input = piece
+            let tr = BenchClock.median(runs: o.runs) { piece = rotation.apply(to: input) }
+            t.add("… rotation \(i + 1) (BlockRotation.apply, \(rotation.blocks.count) block gemms)", tr,
+                  flops: 2 * outF * c * block)
+            if i < transform.permutations.count {
+                let before = piece, perm = transform.permutations[i]
+                let tp = BenchClock.median(runs: o.runs) { piece = before.gatheringColumns(perm) }
+                t.add("… zigzag permutation (gatheringColumns)", tp, bytes: 8 * outF * c)
+            }
+        }
 
         let aq = p.activationQuantizer, wq = p.weightQuantizer
         var qx = xt, qw = wt
@@ -70,6 +87,19 @@ enum BenchLayer {
         let tErr = BenchClock.median(runs: o.runs) { _ = Evaluator.measure(x: xt, w: wt, reference: reference, p: p) }
         t.add("exact output error (Evaluator.measure with W: Q(X̃), Q(W̃), product, errors, stats)", tErr,
               flops: productFlops, note: "target ≤ 1.5 s")
+        BenchCommand.progress("\(shape.name): bits change through EvaluationWorkspace")
+        let ws = EvaluationWorkspace(layer!)
+        ws.adopt(cal!)
+        _ = ws.evaluate(p)
+        var bits = 3
+        let tBits = BenchClock.median(runs: o.runs) {
+            var q = p
+            q.abits = bits
+            bits = bits == 3 ? 5 : 3
+            _ = ws.evaluate(q)
+        }
+        t.add("bits change, all four methods (EvaluationWorkspace, transforms and X·Wᵀ cached)", tBits,
+              flops: 4 * productFlops, note: "not a target at this size (the 50 ms target is for SmolLM2 layers)")
         var out = t.render()
         out += peerTable(shape, x: x, ours: calRefT, oursCal: calRef!, default: calT, options: o, peer: peer, why: peerWhy).render()
         return out
