@@ -108,3 +108,36 @@ import Testing
         #expect(SyntheticLayer.make(shape, seed: 1).input != a.input)
     }
 }
+
+/// `ActivationStats.of` against the copy-and-select definition.
+@Suite struct ActivationStatsKernelTests {
+    static func reference(_ m: Matrix) -> (max: Float, median: Float, at: Int) {
+        var best: Float = -1, at = 0
+        var mags: [Float] = []
+        for (i, v) in m.storage.enumerated() where !v.isNaN {
+            let a = abs(v)
+            mags.append(a)
+            if a > best { best = a; at = i }
+        }
+        mags.sort()
+        return (best, mags[mags.count / 2], at)
+    }
+
+    @Test(arguments: [(1, 1), (3, 7), (40, 333), (700, 1500)])
+    func matchesTheDefinition(rows: Int, cols: Int) {
+        var m = SyntheticLayer.gaussianMatrix(rows: rows, cols: cols, scale: 1, seed: UInt64(rows))
+        if m.count > 10 { m.storage[5] = .nan; m.storage[m.count - 1] = -m.storage.map(abs).max()! }
+        let s = ActivationStats.of(m), r = Self.reference(m)
+        #expect(s.maxAbs == r.max)
+        #expect(s.medianAbs == r.median)
+        #expect(s.topToken * cols + s.topChannel == r.at)
+    }
+
+    @Test func tiesKeepTheFirstOccurrenceAndConstantDataWorks() {
+        let m = Matrix(rows: 2, cols: 3, storage: [1, -3, 3, 2, 3, 2])
+        let s = ActivationStats.of(m)
+        #expect(s.maxAbs == 3 && s.topToken == 0 && s.topChannel == 1)
+        #expect(s.medianAbs == 3)  // sorted 1 2 2 3 3 3: element 6/2
+        #expect(ActivationStats.of(Matrix(rows: 1, cols: 2, storage: [.nan, .nan])).maxAbs == 0)
+    }
+}
