@@ -94,8 +94,8 @@ enum BenchCommand {
             t.add("first frame, warm (median)", r.warmSeconds,
                   note: "open \(BenchTable.duration(r.openSeconds)), load \(BenchTable.duration(r.loadSeconds)), stats \(BenchTable.duration(r.statsSeconds)) (last run)")
             t.note("file size", BenchTable.size(r.fileBytes))
-            t.note("max RSS before open → after first frame",
-                   "\(BenchTable.size(r.maxRSSBefore)) → \(BenchTable.size(r.maxRSSAfter)) (+\(BenchTable.size(r.maxRSSAfter - r.maxRSSBefore)); one layer as Float = \(BenchTable.size(r.layerFloatBytes)))")
+            t.note("max RSS: bench start → after writing → after first frame",
+                   "\(BenchTable.size(r.maxRSSStart)) → \(BenchTable.size(r.maxRSSBefore)) → \(BenchTable.size(r.maxRSSAfter)) (+\(BenchTable.size(r.maxRSSAfter - r.maxRSSBefore)); one layer as Float = \(BenchTable.size(r.layerFloatBytes)))")
             if let now = r.rssAfter { t.note("RSS after first frame", BenchTable.size(now)) }
         } catch {
             t.note("large file", "skipped: \(error)")

@@ -22,6 +22,7 @@ enum BenchLargeFile {
         var openSeconds: Double
         var loadSeconds: Double
         var statsSeconds: Double
+        var maxRSSStart: Int
         var maxRSSBefore: Int
         var maxRSSAfter: Int
         var rssAfter: Int?
@@ -36,6 +37,7 @@ enum BenchLargeFile {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("large.safetensors").path
 
+        let start = BenchClock.maxRSS()
         let writeSeconds = try BenchClock.timeThrowing { try write(path: path, layers: layers, tokens: tokens, channels: channels) }
         let evicted = evictFromPageCache(path)
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -57,17 +59,24 @@ enum BenchLargeFile {
         for _ in 0..<max(1, runs) { warm.append(try firstFrame()) }
         return Result(fileBytes: fileBytes, layers: layers, writeSeconds: writeSeconds, coldSeconds: cold,
                       warmSeconds: BenchClock.median(warm), openSeconds: open, loadSeconds: load, statsSeconds: stats,
-                      maxRSSBefore: before, maxRSSAfter: after, rssAfter: rssAfter,
+                      maxRSSStart: start, maxRSSBefore: before, maxRSSAfter: after, rssAfter: rssAfter,
                       layerFloatBytes: tokens * channels * 4, evicted: evicted)
     }
 
-    /// Streams `layers` f16 inputs of tokens × channels into a safetensors file (one synthetic layer's
-    /// values, repeated: only the first layer is ever read).
+    /// Tokens per generated slab: the file is written slab by slab, so writing never holds a layer.
+    static let slabTokens = 128
+
+    /// Streams `layers` f16 inputs of tokens × channels into a safetensors file. Each layer is the
+    /// same sequence of synthetic 128-token slabs (every slab with its own outliers and massive
+    /// tokens); only the first layer is ever read, and only the slabs (as f16) are held in memory.
     static func write(path: String, layers: Int, tokens: Int, channels: Int) throws {
-        let x = SyntheticLayer.activation(tokens: tokens, channels: channels, seed: 7)
-        var half = [UInt16](repeating: 0, count: x.count)
-        for i in half.indices { half[i] = Float16(x.storage[i]).bitPattern.littleEndian }
-        let layerBytes = half.count * 2
+        let slabCount = (tokens + slabTokens - 1) / slabTokens
+        let slabs: [[UInt16]] = (0..<slabCount).map { k in
+            let n = min(slabTokens, tokens - k * slabTokens)
+            let x = SyntheticLayer.activation(tokens: n, channels: channels, seed: 7 &+ UInt64(k))
+            return x.storage.map { Float16($0).bitPattern.littleEndian }
+        }
+        let layerBytes = tokens * channels * 2
         var entries: [String] = []
         for l in 0..<layers {
             let name = "model.layers.\(l).mlp.down_proj.input"
@@ -82,7 +91,7 @@ enum BenchLargeFile {
         withUnsafeBytes(of: UInt64(header.count).littleEndian) { prefix += $0 }
         prefix += header
         try writeAll(fd, prefix)
-        for _ in 0..<layers { try half.withUnsafeBytes { try writeAll(fd, $0) } }
+        for _ in 0..<layers { for slab in slabs { try slab.withUnsafeBytes { try writeAll(fd, $0) } } }
         fsync(fd)
     }
 
