@@ -113,6 +113,7 @@ public struct FakeQuantizer: Sendable, Equatable {
         let storage = [Float](unsafeUninitializedCapacity: m.count) { out, initialized in
             m.storage.withUnsafeBufferPointer { src in
                 nonisolated(unsafe) let s = src.baseAddress!, d = out.baseAddress!
+                HugePages.advise(out.baseAddress!, count: out.count)
                 ParallelRows.forEach(rows: m.rows, cols: cols) { range in
                     for r in range {
                         let (lo, hi) = Self.extremes(s + r * cols, cols)

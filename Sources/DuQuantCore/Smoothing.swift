@@ -46,6 +46,7 @@ extension Matrix {
             self.storage.withUnsafeBufferPointer { src in
                 s.withUnsafeBufferPointer { sb in
                     nonisolated(unsafe) let x = src.baseAddress!, d = out.baseAddress!, sv = sb.baseAddress!
+                    HugePages.advise(out.baseAddress!, count: out.count)
                     withoutActuallyEscaping(f) { f in
                         withoutActuallyEscaping(g) { g in
                             nonisolated(unsafe) let (f, g) = (f, g)
@@ -81,6 +82,7 @@ extension Matrix {
             self.storage.withUnsafeBufferPointer { src in
                 idx.withUnsafeBufferPointer { ib in
                     nonisolated(unsafe) let x = src.baseAddress!, d = out.baseAddress!, ip = ib.baseAddress!
+                    HugePages.advise(out.baseAddress!, count: out.count)
                     ParallelRows.forEach(rows: rows, cols: cols) { range in
                         for r in range {
                             let a = x + r * cols, o = d + r * cols
