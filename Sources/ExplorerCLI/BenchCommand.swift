@@ -59,7 +59,7 @@ enum BenchCommand {
         if o.largeFile { out += largeFileSection(o).render() }
 
         progress("measuring the sgemm peak")
-        let peak = BenchPeak.measure(runs: max(3, o.runs))
+        let peak = BenchPeak.measure(runs: max(5, o.runs))
         out += peak.table.render()
 
         let located: (peer: BenchPeer?, why: String) = o.peer ? BenchPeer.locate() : (nil, "--no-peer")
