@@ -1,0 +1,44 @@
+/// Every glyph the explorer draws, in one place, with ASCII stand-ins for `--ascii`.
+public struct Glyphs: Sendable {
+    /// Upper half block: fg paints the top data row, bg the bottom one.
+    public let upperHalf: Unicode.Scalar
+    /// Heat ramp for one value per cell (ASCII mode): blank is lowest.
+    public let ramp: [Unicode.Scalar]
+    /// Bars for sparklines and profiles, lowest to full.
+    public let bars: [Unicode.Scalar]
+    public let horizontal: Unicode.Scalar
+    public let vertical: Unicode.Scalar
+    public let cursor: Unicode.Scalar
+    public let pointer: Unicode.Scalar
+    public let best: Unicode.Scalar
+    public let ellipsis: Unicode.Scalar
+    public let keptMark: Unicode.Scalar
+    public let progressFull: Unicode.Scalar
+    public let progressEmpty: Unicode.Scalar
+
+    /// The Unicode set (half blocks, eighth bars, box rules).
+    public static let unicode = Glyphs(
+        upperHalf: "▀", ramp: Array(" .:-=+*#%@".unicodeScalars),
+        bars: Array(" ▁▂▃▄▅▆▇█".unicodeScalars),
+        horizontal: "─", vertical: "│", cursor: "+", pointer: "▶", best: "★", ellipsis: "…",
+        keptMark: "┃", progressFull: "█", progressEmpty: "░")
+
+    /// Plain ASCII for terminals and documents without Unicode.
+    public static let ascii = Glyphs(
+        upperHalf: "#", ramp: Array(" .:-=+*#%@".unicodeScalars),
+        bars: Array(" .:-=+*#%@".unicodeScalars),
+        horizontal: "-", vertical: "|", cursor: "+", pointer: ">", best: "*", ellipsis: "~",
+        keptMark: "|", progressFull: "#", progressEmpty: ".")
+
+    /// The ramp glyph for an intensity in 0...1.
+    public func rampGlyph(_ t: Double) -> Unicode.Scalar {
+        let i = Int((min(1, max(0, t.isNaN ? 0 : t)) * Double(ramp.count - 1)).rounded())
+        return ramp[i]
+    }
+
+    /// The bar glyph for a fill in 0...1 (of one cell).
+    public func bar(_ t: Double) -> Unicode.Scalar {
+        let i = Int((min(1, max(0, t.isNaN ? 0 : t)) * Double(bars.count - 1)).rounded())
+        return bars[i]
+    }
+}
