@@ -1,0 +1,55 @@
+/// A block-diagonal orthogonal transform of the channel dimension: block `k` of consecutive channels
+/// is multiplied by its own square matrix.
+///
+/// Applied to activations and to the weight's input dimension alike, so `X Wᵀ` is unchanged.
+public struct BlockRotation: Sendable, Equatable {
+    /// Size of each block, in channel order (the last may be smaller).
+    public var blockSizes: [Int]
+    /// One square matrix per block (the shared layout repeats the same matrix).
+    public var blocks: [Matrix]
+
+    public init(blockSizes: [Int], blocks: [Matrix]) {
+        precondition(blockSizes.count == blocks.count)
+        precondition(zip(blockSizes, blocks).allSatisfy { $0 == $1.rows && $0 == $1.cols })
+        self.blockSizes = blockSizes
+        self.blocks = blocks
+    }
+
+    /// Channels covered.
+    public var channels: Int { blockSizes.reduce(0, +) }
+
+    /// The identity on `channels` channels in blocks of `block`.
+    public static func identity(channels: Int, block: Int) -> BlockRotation {
+        let sizes = BlockRotation.partition(channels: channels, block: block)
+        return BlockRotation(blockSizes: sizes, blocks: sizes.map { Matrix.identity($0) })
+    }
+
+    /// Block sizes for `channels` channels: full blocks of `block` and one last partial block.
+    public static func partition(channels: Int, block: Int) -> [Int] {
+        precondition(block > 0)
+        var sizes = [Int](repeating: block, count: channels / block)
+        if channels % block != 0 { sizes.append(channels % block) }
+        return sizes
+    }
+
+    /// `m · diag(R_0, R_1, …)`: every block of channels multiplied by its matrix (through BLAS).
+    public func apply(to m: Matrix) -> Matrix {
+        precondition(m.cols == channels, "transform covers \(channels) channels, matrix has \(m.cols)")
+        var out = Matrix(rows: m.rows, cols: m.cols)
+        guard m.rows > 0 else { return out }
+        m.storage.withUnsafeBufferPointer { src in
+            out.storage.withUnsafeMutableBufferPointer { dst in
+                var start = 0
+                for (n, r) in zip(blockSizes, blocks) {
+                    r.storage.withUnsafeBufferPointer { rb in
+                        BLAS.gemm(m: m.rows, n: n, k: n, a: src.baseAddress! + start, lda: m.cols,
+                                  b: rb.baseAddress!, ldb: n, transB: false,
+                                  c: dst.baseAddress! + start, ldc: m.cols)
+                    }
+                    start += n
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,147 @@
+/// Everything one DuQuant calibration produced: each stage's activation, the greedy traces, the transform.
+public struct DuQuantCalibration: Sendable {
+    /// Parameters it was computed with.
+    public var params: QuantParams
+    /// The activation after each stage (`quantError` is |X̃ − Q(X̃)| of the final activation).
+    public var stages: [Stage: Matrix]
+    /// Greedy traces per rotation stage (rotation 1, …, last rotation), per searched block.
+    public var traces: [[GreedyTrace]]
+    /// The stage rotations `B` per rotation stage, keyed by block size (for step-through).
+    public var bases: [[Int: Matrix]]
+    /// The activation entering each rotation stage (for step-through).
+    public var rotationInputs: [Matrix]
+    /// The transform, to apply to the weight or export.
+    public var transform: DuQuantTransform
+    /// Whether smoothing was applied (it needs the weight).
+    public var smoothed: Bool
+
+    /// The activation at `stage`.
+    public func matrix(_ stage: Stage) -> Matrix { stages[stage]! }
+
+    /// Kept steps per rotation stage, summed over blocks (the `kept_steps` of reports).
+    public var keptSteps: [Int] { traces.map { $0.reduce(0) { $0 + $1.kept } } }
+
+    /// The activation of rotation stage `rotation` after its first `steps` greedy steps in every block.
+    public func stepThrough(rotation: Int, steps: Int) -> Matrix {
+        let input = rotationInputs[rotation]
+        let sizes = BlockRotation.partition(channels: input.cols, block: params.block)
+        var blocks: [Matrix] = []
+        for (k, n) in sizes.enumerated() {
+            let trace = traces[rotation].first { $0.block == k } ?? traces[rotation].first { $0.block == -1 && n == params.block }
+            guard let trace, let base = bases[rotation][n] else { blocks.append(.identity(n)); continue }
+            blocks.append(GreedyRotation.composed(base: base, chosen: Array(trace.chosen.prefix(steps))))
+        }
+        return BlockRotation(blockSizes: sizes, blocks: blocks).apply(to: input)
+    }
+}
+
+/// The DuQuant pipeline on one layer: smoothing → rotation → zigzag permutation → rotation.
+public enum DuQuant {
+    /// Calibrates the transform for `layer` with `p`; nil if `cancel` fired.
+    ///
+    /// `progress` receives the fraction of greedy steps done (0…1).
+    public static func calibrate(_ layer: LayerData, _ p: QuantParams, cancel: CancelToken? = nil,
+                                 progress: ((Double) -> Void)? = nil) -> DuQuantCalibration? {
+        let x = layer.input
+        var stages: [Stage: Matrix] = [.original: x]
+        var scales: [Float]? = nil
+        if p.smooth, let w = layer.weight {
+            scales = Smoothing.scales(x: x, w: w, alpha: p.alpha)
+        }
+        var cur = scales.map { x.dividingColumns(by: $0) } ?? x
+        stages[.smoothed] = cur
+
+        let sizes = BlockRotation.partition(channels: x.cols, block: p.block)
+        let rotationCount = p.permTimes + 1
+        let searchesPerStage = p.layout == .shared ? (sizes.count == x.cols / p.block ? 1 : 2) : sizes.count
+        let totalSearches = Double(max(1, rotationCount * searchesPerStage))
+        var done = 0.0
+
+        var rotations: [BlockRotation] = [], permutations: [[Int]] = []
+        var traces: [[GreedyTrace]] = [], bases: [[Int: Matrix]] = [], inputs: [Matrix] = []
+        for stageIndex in 0..<rotationCount {
+            var g = SeededGenerator(seed: p.seed &* 0x9E37_79B9 &+ UInt64(stageIndex) &+ 1)
+            var stageBases: [Int: Matrix] = [:]
+            for n in sizes where stageBases[n] == nil { stageBases[n] = RotationBase.stageRotation(n, using: &g) }
+            let stop = { cancel?.isCancelled ?? false }
+            var blockMats: [Matrix] = [], stageTraces: [GreedyTrace] = []
+            if p.layout == .shared {
+                let full = x.cols / p.block
+                var shared: Matrix? = nil
+                if full > 0 {
+                    let rows = cur.blockRows(blocks: 0..<full, width: p.block)
+                    guard let r = GreedyRotation.search(rows: rows, width: p.block, base: stageBases[p.block]!,
+                                                        steps: p.steps, select: p.select, block: -1,
+                                                        shouldStop: stop) else { return nil }
+                    shared = r.rotation
+                    stageTraces.append(r.trace)
+                    done += 1; progress?(done / totalSearches)
+                }
+                blockMats = (0..<full).map { _ in shared! }
+                if sizes.count > full {
+                    let n = sizes[full]
+                    let rows = cur.blockRows(blocks: full..<(full + 1), width: p.block, lastWidth: n)
+                    guard let r = GreedyRotation.search(rows: rows, width: n, base: stageBases[n]!, steps: p.steps,
+                                                        select: p.select, block: full, shouldStop: stop) else { return nil }
+                    blockMats.append(r.rotation)
+                    stageTraces.append(r.trace)
+                    done += 1; progress?(done / totalSearches)
+                }
+            } else {
+                for (k, n) in sizes.enumerated() {
+                    let rows = cur.columns(k * p.block, n)
+                    guard let r = GreedyRotation.search(rows: rows, width: n, base: stageBases[n]!, steps: p.steps,
+                                                        select: p.select, block: k, shouldStop: stop) else { return nil }
+                    blockMats.append(r.rotation)
+                    stageTraces.append(r.trace)
+                    done += 1; progress?(done / totalSearches)
+                }
+            }
+            let rotation = BlockRotation(blockSizes: sizes, blocks: blockMats)
+            inputs.append(cur)
+            cur = rotation.apply(to: cur)
+            if stageIndex == 0 { stages[.rotation1] = cur }
+            rotations.append(rotation)
+            traces.append(stageTraces)
+            bases.append(stageBases)
+            if stageIndex < p.permTimes {
+                let perm = Zigzag.permutation(channelMax: ChannelStats.maxAbs(cur), block: p.block)
+                cur = cur.gatheringColumns(perm)
+                permutations.append(perm)
+                stages[.permutation] = cur
+            }
+        }
+        stages[.rotation2] = cur
+        let q = p.activationQuantizer.quantizeRows(cur)
+        var err = cur
+        for i in err.storage.indices { err.storage[i] = Swift.abs(cur.storage[i] - q.storage[i]) }
+        stages[.quantError] = err
+        return DuQuantCalibration(
+            params: p, stages: stages, traces: traces, bases: bases, rotationInputs: inputs,
+            transform: DuQuantTransform(smoothScales: scales, rotations: rotations, permutations: permutations),
+            smoothed: scales != nil)
+    }
+}
+
+extension Matrix {
+    /// Columns `start ..< start+width` as a contiguous row-major (rows × width) array.
+    public func columns(_ start: Int, _ width: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows * width)
+        for r in 0..<rows { for j in 0..<width { out[r * width + j] = storage[r * cols + start + j] } }
+        return out
+    }
+
+    /// The reshaped (tokens·K × width) rows of blocks `blocks`, token-major as `X.reshape(-1, block)`.
+    public func blockRows(blocks: Range<Int>, width: Int, lastWidth: Int? = nil) -> [Float] {
+        let w = lastWidth ?? width
+        var out: [Float] = []
+        out.reserveCapacity(rows * blocks.count * w)
+        for r in 0..<rows {
+            for k in blocks {
+                let base = r * cols + k * width
+                out.append(contentsOf: storage[base..<(base + w)])
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,72 @@
+import CBLAS
+
+/// Matrix products through OpenBLAS.
+extension Matrix {
+    /// `self · other` (rows × other.cols).
+    public func multiplied(by other: Matrix) -> Matrix {
+        precondition(cols == other.rows, "inner dimensions differ: \(rows)×\(cols) · \(other.rows)×\(other.cols)")
+        var out = Matrix(rows: rows, cols: other.cols)
+        guard rows > 0, other.cols > 0, cols > 0 else { return out }
+        storage.withUnsafeBufferPointer { a in
+            other.storage.withUnsafeBufferPointer { b in
+                out.storage.withUnsafeMutableBufferPointer { c in
+                    BLAS.gemm(m: rows, n: other.cols, k: cols,
+                              a: a.baseAddress!, lda: cols, b: b.baseAddress!, ldb: other.cols, transB: false,
+                              c: c.baseAddress!, ldc: other.cols)
+                }
+            }
+        }
+        return out
+    }
+
+    /// `self · otherᵀ` (rows × other.rows): the linear layer product `X Wᵀ`.
+    public func multipliedTransposed(by other: Matrix) -> Matrix {
+        precondition(cols == other.cols, "inner dimensions differ: \(rows)×\(cols) · (\(other.rows)×\(other.cols))ᵀ")
+        var out = Matrix(rows: rows, cols: other.rows)
+        guard rows > 0, other.rows > 0, cols > 0 else { return out }
+        storage.withUnsafeBufferPointer { a in
+            other.storage.withUnsafeBufferPointer { b in
+                out.storage.withUnsafeMutableBufferPointer { c in
+                    BLAS.gemm(m: rows, n: other.rows, k: cols,
+                              a: a.baseAddress!, lda: cols, b: b.baseAddress!, ldb: cols, transB: true,
+                              c: c.baseAddress!, ldc: other.rows)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The transpose.
+    public func transposed() -> Matrix {
+        var out = Matrix(rows: cols, cols: rows)
+        for r in 0..<rows { for c in 0..<cols { out.storage[c * rows + r] = storage[r * cols + c] } }
+        return out
+    }
+
+    /// Frobenius norm, accumulated in Double.
+    public var frobeniusNorm: Double {
+        var s = 0.0
+        for v in storage { s += Double(v) * Double(v) }
+        return s.squareRoot()
+    }
+}
+
+/// Thin, typed wrappers over the CBLAS calls the core uses.
+public enum BLAS {
+    /// `C = A · op(B)` with row-major operands; `op(B)` is `Bᵀ` when `transB`.
+    @inlinable
+    public static func gemm(m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Float>, lda: Int,
+                            b: UnsafePointer<Float>, ldb: Int, transB: Bool,
+                            c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),
+                    beta, c, blasint(ldc))
+    }
+
+    /// Sets the number of threads OpenBLAS uses inside one call.
+    public static func setThreads(_ n: Int) { duq_blas_set_threads(Int32(n)) }
+
+    /// Threads OpenBLAS uses inside one call.
+    public static var threads: Int { Int(duq_blas_get_threads()) }
+}

@@ -1,0 +1,132 @@
+/// Which channel a greedy rotation step moves into the uniform row.
+public enum Selection: String, CaseIterable, Sendable {
+    /// The paper's rule: the channel holding the largest |value|.
+    case paper
+    /// The official code's rule: the ROW index `r` of the arg-extreme in the reshaped
+    /// (tokens·K × block) matrix, taken `r mod block`.
+    case reference
+}
+
+/// How rotations are searched across blocks of channels.
+public enum RotationLayout: String, CaseIterable, Sendable {
+    /// Each block its own rotation (the paper).
+    case perblock
+    /// One rotation for all blocks, searched over the reshaped (tokens·K × block) matrix (the official code).
+    case shared
+}
+
+/// The stages of the DuQuant pipeline a view can show.
+public enum Stage: Int, CaseIterable, Sendable {
+    case original, smoothed, rotation1, permutation, rotation2, quantError
+
+    /// Human-readable name.
+    public var title: String {
+        switch self {
+        case .original: "Original"
+        case .smoothed: "Smoothed"
+        case .rotation1: "Rotation 1"
+        case .permutation: "Permutation"
+        case .rotation2: "Rotation 2"
+        case .quantError: "Quantized error"
+        }
+    }
+
+    /// Command-line name (`--stage`).
+    public var key: String {
+        switch self {
+        case .original: "original"
+        case .smoothed: "smoothed"
+        case .rotation1: "rotation1"
+        case .permutation: "permutation"
+        case .rotation2: "rotation2"
+        case .quantError: "error"
+        }
+    }
+}
+
+/// A quantization method compared side by side.
+public enum Method: String, CaseIterable, Sendable, Comparable {
+    case rtn, smoothquant, hadamard, duquant
+
+    public static func < (a: Method, b: Method) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// Display name.
+    public var title: String {
+        switch self {
+        case .rtn: "RTN"
+        case .smoothquant: "SmoothQuant"
+        case .hadamard: "Hadamard"
+        case .duquant: "DuQuant"
+        }
+    }
+}
+
+/// Every knob of the quantization pipeline, with the paper's defaults.
+public struct QuantParams: Sendable, Hashable {
+    /// Activation bits (per token).
+    public var abits = 4
+    /// Weight bits (per output channel).
+    public var wbits = 4
+    /// Rotation block size.
+    public var block = 128
+    /// Upper bound on greedy steps per rotation.
+    public var steps = 256
+    /// Rotation + permutation rounds before the last rotation.
+    public var permTimes = 1
+    /// Smoothing strength α.
+    public var alpha: Float = 0.6
+    /// Apply smoothing before the rotations (needs the weight).
+    public var smooth = true
+    /// Activation clip ratio.
+    public var lac: Float = 0.9
+    /// Weight clip ratio.
+    public var swc: Float = 0.8
+    /// Seed of the random orthogonal completions.
+    public var seed: UInt64 = 0
+    /// Greedy selection rule.
+    public var select: Selection = .paper
+    /// Rotation layout.
+    public var layout: RotationLayout = .perblock
+    /// Symmetric quantization instead of asymmetric.
+    public var symmetric = false
+
+    public init() {}
+
+    /// The activation quantizer these parameters describe.
+    public var activationQuantizer: FakeQuantizer { FakeQuantizer(bits: abits, clip: lac, symmetric: symmetric) }
+    /// The weight quantizer these parameters describe.
+    public var weightQuantizer: FakeQuantizer { FakeQuantizer(bits: wbits, clip: swc, symmetric: symmetric) }
+
+    /// The subset that decides the DuQuant transform (a change here needs a new calibration).
+    public var calibrationKey: CalibrationKey {
+        CalibrationKey(block: block, steps: steps, permTimes: permTimes, alpha: alpha, smooth: smooth,
+                       seed: seed, select: select, layout: layout)
+    }
+
+    /// Checks ranges; returns a one-line complaint or nil.
+    public func validationError() -> String? {
+        if !(2...8).contains(abits) { return "abits must be 2…8 (got \(abits))" }
+        if !(2...8).contains(wbits) { return "wbits must be 2…8 (got \(wbits))" }
+        if !(2...4096).contains(block) { return "block must be 2…4096 (got \(block))" }
+        if !(0...100_000).contains(steps) { return "steps must be 0…100000 (got \(steps))" }
+        if !(1...16).contains(permTimes) { return "perm-times must be 1…16 (got \(permTimes))" }
+        if !(alpha >= 0 && alpha <= 1) { return "alpha must be in [0, 1] (got \(alpha))" }
+        if !(lac > 0 && lac <= 1) { return "lac must be in (0, 1] (got \(lac))" }
+        if !(swc > 0 && swc <= 1) { return "swc must be in (0, 1] (got \(swc))" }
+        return nil
+    }
+}
+
+/// The parameters that decide the DuQuant transform; bits and clipping are not among them.
+public struct CalibrationKey: Sendable, Hashable {
+    public var block: Int
+    public var steps: Int
+    public var permTimes: Int
+    public var alpha: Float
+    public var smooth: Bool
+    public var seed: UInt64
+    public var select: Selection
+    public var layout: RotationLayout
+}
