@@ -15,20 +15,22 @@ public struct Glyphs: Sendable {
     public let keptMark: Unicode.Scalar
     public let progressFull: Unicode.Scalar
     public let progressEmpty: Unicode.Scalar
+    public let valueLeft: Unicode.Scalar
+    public let valueRight: Unicode.Scalar
 
     /// The Unicode set (half blocks, eighth bars, box rules).
     public static let unicode = Glyphs(
         upperHalf: "▀", ramp: Array(" .:-=+*#%@".unicodeScalars),
         bars: Array(" ▁▂▃▄▅▆▇█".unicodeScalars),
         horizontal: "─", vertical: "│", cursor: "+", pointer: "▶", best: "★", ellipsis: "…",
-        keptMark: "┃", progressFull: "█", progressEmpty: "░")
+        keptMark: "┃", progressFull: "█", progressEmpty: "░", valueLeft: "◂", valueRight: "▸")
 
     /// Plain ASCII for terminals and documents without Unicode.
     public static let ascii = Glyphs(
         upperHalf: "#", ramp: Array(" .:-=+*#%@".unicodeScalars),
         bars: Array(" .:-=+*#%@".unicodeScalars),
         horizontal: "-", vertical: "|", cursor: "+", pointer: ">", best: "*", ellipsis: "~",
-        keptMark: "|", progressFull: "#", progressEmpty: ".")
+        keptMark: "|", progressFull: "#", progressEmpty: ".", valueLeft: "<", valueRight: ">")
 
     /// The ramp glyph for an intensity in 0...1.
     public func rampGlyph(_ t: Double) -> Unicode.Scalar {

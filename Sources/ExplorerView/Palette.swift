@@ -33,7 +33,7 @@ public struct Palette: Sendable {
     /// Number of distinct heat levels computed from the theme's stops.
     public static let heatLevels = 48
 
-    public init(theme: Theme, mode: ColourMode) {
+    public init(theme: Theme, mode: ColourMode, forceASCIIHeat: Bool = false) {
         themeName = theme.name
         self.mode = mode
         func c(_ key: String) -> Colour {
@@ -57,7 +57,7 @@ public struct Palette: Sendable {
         spark = CellStyle(fg: c("spark_fg"), bg: bg)
         kept = CellStyle(fg: c("kept_fg"), bg: bg, attrs: mono ? [.bold] : [])
         dropped = CellStyle(fg: c("dropped_fg"), bg: bg, attrs: mono ? [.dim] : [])
-        if mono || theme.heat.count < 2 {
+        if mono || forceASCIIHeat || theme.heat.count < 2 {
             heatRamp = []
         } else {
             var ramp: [Colour] = []
