@@ -1,8 +1,71 @@
-/// Entry point of the command line.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Entry point of the command line: dispatches subcommands, prints one-line errors, returns exit codes.
 public enum CLI {
+    public static let version = "0.1.0"
+
+    static let help = """
+        duquant-explorer \(version) — see DuQuant's outlier transforms on real activations
+
+        usage:
+          duquant-explorer FILE…                      open the explorer (a terminal UI)
+          duquant-explorer list FILE                  layers, shapes, dtype, largest value and where
+          duquant-explorer report FILE [options]      RTN, SmoothQuant, Hadamard, DuQuant side by side
+              --layer P (repeat)   --methods rtn,smoothquant,hadamard,duquant   --format table|json|csv
+          duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform
+          duquant-explorer help                       this text
+
+        parameters (report, export, the explorer):
+        \(ParameterOptions.help)
+
+        FILE: .safetensors, .npy, .npz, or a directory of .npy files; a layer is a prefix P with
+        P.input (tokens × in) and optionally P.weight (out × in).
+        """
+
     /// Runs the command line with `arguments` (without the program name) and returns the exit code.
     public static func run(_ arguments: [String]) -> Int32 {
-        print("duquant-explorer: under construction")
-        return 0
+        do {
+            let output = try dispatch(arguments)
+            writeOut(output)
+            return 0
+        } catch {
+            writeErr("duquant-explorer: \(error.message)\n")
+            return 2
+        }
     }
+
+    /// The text a command prints, or the error it fails with (testable without a process).
+    public static func dispatch(_ arguments: [String]) throws(CLIError) -> String {
+        guard let first = arguments.first else { return help + "\n" }
+        let rest = Array(arguments.dropFirst())
+        switch first {
+        case "help", "--help", "-h": return help + "\n"
+        case "--version", "version": return "duquant-explorer \(version)\n"
+        case "list": return try ListCommand.run(rest)
+        case "report": return try ReportCommand.run(rest)
+        case "export": return try ExportCommand.run(rest)
+        default:
+            if first.hasPrefix("-") { throw CLIError("unknown option \(first) (see: duquant-explorer help)") }
+            // Until the terminal UI lands, opening a file prints its report.
+            return try ReportCommand.run(arguments)
+        }
+    }
+
+    /// Writes all of `s` to file descriptor `fd` (write(2) directly: stdio globals are not Sendable).
+    static func write(_ s: String, to fd: Int32) {
+        var bytes = Array(s.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }  // a closed pipe: nothing more to do
+            offset += n
+        }
+    }
+
+    static func writeOut(_ s: String) { write(s, to: 1) }
+
+    static func writeErr(_ s: String) { write(s, to: 2) }
 }

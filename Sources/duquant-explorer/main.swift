@@ -3,4 +3,5 @@ import ExplorerCLI
 import Glibc
 #endif
 
+signal(SIGPIPE, SIG_IGN)
 exit(CLI.run(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,29 @@
+/// A problem with a dump file, reported as one line: `<file>: <what is wrong>`.
+///
+/// Every failure in `DuQuantIO` is a `DumpError`: a malformed header, a tensor that cannot be
+/// converted, a layer whose input and weight disagree. The description never spans lines, so it
+/// can go straight into a status bar or a log.
+///
+/// ```swift
+/// do { _ = try DumpFile.open("x.npz") } catch { print(error) }  // x.npz: member a.npy: CRC mismatch
+/// ```
+public struct DumpError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The file (or directory) the problem is in, as the caller named it.
+    public var file: String
+    /// What is wrong, without the file name.
+    public var message: String
+
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
+
+    /// `<file>: <message>`, with any line breaks flattened to spaces.
+    public var description: String {
+        DumpError.oneLine("\(file): \(message)")
+    }
+
+    static func oneLine(_ s: String) -> String {
+        String(s.map { $0.isNewline ? " " : $0 })
+    }
+}

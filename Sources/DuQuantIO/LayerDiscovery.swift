@@ -1,0 +1,83 @@
+/// Finds the linear layers in a set of tensors.
+///
+/// A layer is a prefix `P` with `P.input` (rank ≥ 1), or a prefix named in the shared-inputs map,
+/// whose input is then the `.input` of the prefix it maps to (followed through chains, with cycles
+/// reported). `P.weight`, if present, must be rank 2 with in_features equal to the input's last
+/// dimension. A prefix that has its own `.input` ignores any mapping for it (with a warning).
+/// Problems are attached to the layer they concern so the rest stay usable.
+enum LayerDiscovery {
+    static let inputSuffix = ".input"
+    static let weightSuffix = ".weight"
+    static let maxShareHops = 8
+
+    static func layers(tensors: [String: TensorInfo], sharedInputs: [String: String])
+        -> (layers: [LayerInfo], warnings: [String]) {
+        var prefixes = Set<String>()
+        var warnings: [String] = []
+        for name in tensors.keys where name.hasSuffix(inputSuffix) && name.count > inputSuffix.count {
+            prefixes.insert(String(name.dropLast(inputSuffix.count)))
+        }
+        for p in sharedInputs.keys.sorted() where tensors[p + inputSuffix] != nil {
+            warnings.append("shared input for \"\(p)\" ignored: it has its own \(p + inputSuffix)")
+        }
+        prefixes.formUnion(sharedInputs.keys)
+
+        var result: [LayerInfo] = []
+        for p in prefixes {
+            result.append(layer(p, tensors: tensors, sharedInputs: sharedInputs))
+        }
+        result.sort { NaturalOrder.less($0.name, $1.name) }
+        return (result, warnings)
+    }
+
+    private static func layer(_ p: String, tensors: [String: TensorInfo], sharedInputs: [String: String]) -> LayerInfo {
+        // Resolve where the input comes from.
+        var source = p
+        var problem: String?
+        var hops = 0
+        while tensors[source + inputSuffix] == nil, let next = sharedInputs[source] {
+            hops += 1
+            if hops > maxShareHops || next == p {
+                problem = "shared inputs form a cycle or a chain longer than \(maxShareHops)"
+                break
+            }
+            source = next
+        }
+        let inputName = source + inputSuffix
+        let weightName = p + weightSuffix
+        let weight = tensors[weightName]
+        var info = LayerInfo(
+            name: p, inputTensor: inputName, weightTensor: weight?.name,
+            sharesInputWith: source == p ? nil : source,
+            tokens: 0, inFeatures: 0, outFeatures: nil, dtype: .f32,
+            moduleKind: ModuleKind(layerName: p), problem: problem)
+        if let w = weight {
+            if w.shape.count == 2 {
+                info.outFeatures = w.shape[0]
+            } else {
+                info.problem = info.problem ?? "weight \(weightName) has rank \(w.shape.count), expected 2"
+            }
+            if !w.dtype.isSupported {
+                info.problem = info.problem ?? "weight \(weightName) has unsupported dtype \(w.dtype.name)"
+            }
+        }
+        guard let input = tensors[inputName] else {
+            info.problem = info.problem ?? "input \(inputName) is missing"
+            if let w = weight, w.shape.count == 2 { info.inFeatures = w.shape[1] }
+            return info
+        }
+        info.dtype = input.dtype
+        if input.shape.isEmpty {
+            info.problem = info.problem ?? "input \(inputName) is a scalar, expected rank ≥ 1"
+            return info
+        }
+        (info.tokens, info.inFeatures) = input.matrixShape
+        if !input.dtype.isSupported {
+            info.problem = info.problem ?? "input \(inputName) has unsupported dtype \(input.dtype.name)"
+        }
+        if let w = weight, w.shape.count == 2, w.shape[1] != info.inFeatures {
+            info.problem = info.problem ?? "weight in_features \(w.shape[1]) ≠ input in_features \(info.inFeatures)"
+        }
+        return info
+    }
+}

@@ -1,0 +1,51 @@
+import DuQuantCore
+import DuQuantIO
+
+/// Helpers the subcommands share.
+enum Commands {
+    /// Opens a dump, turning its error into a one-line CLI error.
+    static func open(_ path: String) throws(CLIError) -> DumpFile {
+        do { return try DumpFile.open(path) } catch { throw CLIError(error.description) }
+    }
+
+    /// The layers a command works on: those named (exact, or a unique substring), else every usable one.
+    static func layerNames(_ asked: [String], in dump: DumpFile) throws(CLIError) -> [String] {
+        if asked.isEmpty {
+            let usable = dump.layers.filter(\.isLoadable).map(\.name)
+            guard !usable.isEmpty else { throw CLIError("\(dump.path): no usable layers (a layer is P.input with optional P.weight)") }
+            return usable
+        }
+        var out: [String] = []
+        for name in asked {
+            if let exact = dump.layer(named: name) {
+                guard exact.isLoadable else { throw CLIError("\(dump.path): layer \(name): \(exact.problem ?? "unusable")") }
+                out.append(name)
+                continue
+            }
+            let matches = dump.layers.filter { $0.name.contains(name) }
+            switch matches.count {
+            case 1: out.append(matches[0].name)
+            case 0: throw CLIError("\(dump.path): no layer named '\(name)' (see: duquant-explorer list \(dump.path))")
+            default:
+                throw CLIError("\(dump.path): '\(name)' matches \(matches.count) layers: "
+                    + matches.prefix(4).map(\.name).joined(separator: ", ") + (matches.count > 4 ? ", …" : ""))
+            }
+        }
+        return out
+    }
+
+    /// A one-line complaint when the layer holds NaN or infinity (count and first location), else nil.
+    static func nonFiniteProblem(_ layer: LayerData, file: String) -> String? {
+        func scan(_ m: Matrix, _ what: String) -> String? {
+            var count = 0, first = -1
+            for (i, v) in m.storage.enumerated() where !v.isFinite {
+                count += 1
+                if first < 0 { first = i }
+            }
+            guard count > 0 else { return nil }
+            return "\(file): \(layer.name).\(what) has \(count) non-finite value\(count == 1 ? "" : "s") "
+                + "(first at row \(first / m.cols), column \(first % m.cols)); the analysis needs finite numbers"
+        }
+        return scan(layer.input, "input") ?? layer.weight.flatMap { scan($0, "weight") }
+    }
+}

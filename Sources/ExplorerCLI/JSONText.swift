@@ -1,0 +1,71 @@
+/// A minimal JSON value for writing reports, with keys kept in insertion order.
+indirect enum JSONText {
+    case number(Double)
+    case int(Int)
+    case string(String)
+    case bool(Bool)
+    case null
+    case array([JSONText])
+    case object([(String, JSONText)])
+
+    /// A float; non-finite values become `null` (JSON has no NaN or infinity).
+    static func float(_ f: Float?) -> JSONText {
+        guard let f else { return .null }
+        return f.isFinite ? .number(Double(f)) : .null
+    }
+
+    /// Compact serialisation, or indented with `indent` spaces per level.
+    func render(indent: Int? = nil, level: Int = 0) -> String {
+        let nl = indent == nil ? "" : "\n"
+        let pad = String(repeating: " ", count: (indent ?? 0) * (level + 1))
+        let closePad = String(repeating: " ", count: (indent ?? 0) * level)
+        let sep = indent == nil ? ":" : ": "
+        switch self {
+        case .number(let d):
+            if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+            return "\(d)"
+        case .int(let i): return String(i)
+        case .string(let s): return JSONText.quote(s)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        case .array(let items):
+            if items.isEmpty { return "[]" }
+            // Arrays of scalars stay on one line; they are long and uninteresting to indent.
+            if items.allSatisfy({ $0.isScalar }) { return "[" + items.map { $0.render() }.joined(separator: ",") + "]" }
+            return "[" + nl + items.map { pad + $0.render(indent: indent, level: level + 1) }.joined(separator: "," + nl)
+                + nl + closePad + "]"
+        case .object(let pairs):
+            if pairs.isEmpty { return "{}" }
+            return "{" + nl + pairs.map { pad + JSONText.quote($0.0) + sep + $0.1.render(indent: indent, level: level + 1) }
+                .joined(separator: "," + nl) + nl + closePad + "}"
+        }
+    }
+
+    private var isScalar: Bool {
+        switch self {
+        case .array, .object: false
+        default: true
+        }
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

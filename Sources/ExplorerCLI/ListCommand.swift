@@ -1,0 +1,44 @@
+import DuQuantCore
+import DuQuantIO
+import Foundation
+
+/// `duquant-explorer list FILE`: layers, shapes, dtype and where the largest value sits.
+enum ListCommand {
+    static let usage = "usage: duquant-explorer list FILE"
+
+    static func run(_ args: [String]) throws(CLIError) -> String {
+        let a = try Arguments.parse(args, options: [], flags: [], command: "list")
+        guard a.positionals.count == 1 else { throw CLIError(usage) }
+        let dump = try Commands.open(a.positionals[0])
+        var rows: [[String]] = [["layer", "kind", "tokens×in", "out", "dtype", "max|x|", "ratio", "channel", "token"]]
+        var problems: [String] = []
+        for info in dump.layers {
+            guard info.isLoadable else {
+                problems.append("\(info.name): \(info.problem ?? "unusable")")
+                continue
+            }
+            let layer: LayerData
+            do { layer = try dump.loadLayer(info.name) } catch {
+                problems.append(error.description)
+                continue
+            }
+            let s = ActivationStats.of(layer.input)
+            rows.append([info.name, info.moduleKind.rawValue, "\(info.tokens)×\(info.inFeatures)",
+                         info.outFeatures.map(String.init) ?? "—", info.dtype.name, ReportFormatter.num(s.maxAbs),
+                         s.ratio.isFinite ? String(format: "%.0f×", Double(s.ratio)) : "—",
+                         "\(s.topChannel)", "\(s.topToken)" + tokenText(dump, s.topToken)])
+        }
+        var out = "\(dump.path)  (\(dump.format.rawValue), \(dump.layers.count) layers, \(dump.tensors.count) tensors)\n"
+        out += ReportFormatter.align(rows)
+        for w in dump.warnings { out += "warning: \(w.description)\n" }
+        for p in problems { out += "skipped: \(p)\n" }
+        return out
+    }
+
+    /// ` "text"` for token `t` when the sidecar carries token strings.
+    static func tokenText(_ dump: DumpFile, _ t: Int) -> String {
+        guard let tokens = dump.sidecar?.tokens, t < tokens.count else { return "" }
+        let s = tokens[t].replacingOccurrences(of: "\n", with: "\\n")
+        return " " + JSONText.quote(String(s.prefix(16)))
+    }
+}

@@ -1,0 +1,51 @@
+import DuQuantCore
+
+/// The quantization options every analysing subcommand shares, and how they map onto ``QuantParams``.
+enum ParameterOptions {
+    static let names: Set<String> = ["abits", "wbits", "block", "steps", "perm-times", "alpha", "lac", "swc",
+                                     "seed", "select", "layout"]
+    static let flags: Set<String> = ["no-smooth", "symmetric"]
+
+    static let help = """
+          --abits N --wbits N     activation / weight bits, 2…8 (default 4 / 4)
+          --block N               rotation block size (default 128)
+          --steps N               greedy steps per rotation, upper bound (default 256)
+          --perm-times N          rotation+permutation rounds before the last rotation (default 1)
+          --alpha A               smoothing strength (default 0.6); --no-smooth turns smoothing off
+          --lac R --swc R         activation / weight clip ratios (default 0.9 / 0.8)
+          --seed N                seed of the random orthogonal completions (default 0)
+          --select paper|reference    greedy channel rule: the paper's, or the official code's
+          --layout perblock|shared    a rotation per block (paper), or one shared (official code)
+          --symmetric             symmetric instead of asymmetric quantization
+        """
+
+    /// Reads the options into parameters, validating ranges.
+    static func params(from a: Arguments) throws(CLIError) -> QuantParams {
+        var p = QuantParams()
+        if let v = try a.int("abits", in: 2...8) { p.abits = v }
+        if let v = try a.int("wbits", in: 2...8) { p.wbits = v }
+        if let v = try a.int("block", in: 2...4096) { p.block = v }
+        if let v = try a.int("steps", in: 0...100_000) { p.steps = v }
+        if let v = try a.int("perm-times", in: 1...16) { p.permTimes = v }
+        if let v = try a.float("alpha", in: 0...1) { p.alpha = v }
+        if let v = try a.float("lac", in: 0.01...1) { p.lac = v }
+        if let v = try a.float("swc", in: 0.01...1) { p.swc = v }
+        if let v = a.value("seed") {
+            guard let s = UInt64(v) else { throw CLIError("--seed must be a non-negative integer (got '\(v)')") }
+            p.seed = s
+        }
+        if let v = try a.choice("select", Selection.self) { p.select = v }
+        if let v = try a.choice("layout", RotationLayout.self) { p.layout = v }
+        if a.flag("no-smooth") { p.smooth = false }
+        if a.flag("symmetric") { p.symmetric = true }
+        return p
+    }
+
+    /// One line naming every parameter, both fidelity switches included.
+    static func summary(_ p: QuantParams) -> String {
+        "W\(p.wbits)A\(p.abits) block \(p.block) steps \(p.steps) perm-times \(p.permTimes) "
+            + (p.smooth ? "alpha \(p.alpha)" : "no smoothing")
+            + " lac \(p.lac) swc \(p.swc) seed \(p.seed) select \(p.select.rawValue) layout \(p.layout.rawValue)"
+            + (p.symmetric ? " symmetric" : "")
+    }
+}

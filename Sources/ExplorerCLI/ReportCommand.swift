@@ -1,0 +1,43 @@
+import DuQuantCore
+import DuQuantIO
+
+/// `duquant-explorer report FILE …`: every method on every chosen layer, as a table, JSON or CSV.
+enum ReportCommand {
+    static let usage = """
+        usage: duquant-explorer report FILE [--layer P]… [--methods rtn,smoothquant,hadamard,duquant]
+               [--format table|json|csv] [parameters]
+        """
+
+    static func run(_ args: [String]) throws(CLIError) -> String {
+        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format"]),
+                                    flags: ParameterOptions.flags, command: "report")
+        guard a.positionals.count == 1 else { throw CLIError("report needs exactly one FILE") }
+        let p = try ParameterOptions.params(from: a)
+        let methods = try parseMethods(a.value("methods"))
+        let format = try a.choice("format", ReportFormat.self) ?? .table
+        let dump = try Commands.open(a.positionals[0])
+        let names = try Commands.layerNames(a.values("layer"), in: dump)
+        var results: [LayerEvaluation] = []
+        for name in names {
+            let layer: LayerData
+            do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
+            if let bad = Commands.nonFiniteProblem(layer, file: dump.path) { throw CLIError(bad) }
+            guard let e = Evaluator.evaluate(layer, p, methods: methods) else { throw CLIError("cancelled") }
+            results.append(e)
+        }
+        return ReportFormatter.render(results, file: dump.path, params: p, format: format)
+    }
+
+    static func parseMethods(_ text: String?) throws(CLIError) -> [Method] {
+        guard let text else { return Method.allCases }
+        var out: [Method] = []
+        for part in text.split(separator: ",") {
+            guard let m = Method(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw CLIError("--methods: unknown method '\(part)' (rtn, smoothquant, hadamard, duquant)")
+            }
+            if !out.contains(m) { out.append(m) }
+        }
+        guard !out.isEmpty else { throw CLIError("--methods is empty") }
+        return out.sorted()
+    }
+}

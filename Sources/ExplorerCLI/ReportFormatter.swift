@@ -1,0 +1,127 @@
+import DuQuantCore
+import Foundation
+
+/// Output formats of `report`.
+enum ReportFormat: String, CaseIterable {
+    case table, json, csv
+}
+
+/// Turns layer evaluations into the text `report` prints: an aligned table, JSON or CSV.
+enum ReportFormatter {
+    static func render(_ layers: [LayerEvaluation], file: String, params p: QuantParams, format: ReportFormat) -> String {
+        switch format {
+        case .table: table(layers, file: file, params: p)
+        case .json: json(layers, file: file, params: p).render(indent: 2) + "\n"
+        case .csv: csv(layers, params: p)
+        }
+    }
+
+    /// Compact number: 4 significant digits, scientific outside 1e-3…1e5.
+    static func num(_ f: Float?) -> String {
+        guard let f else { return "—" }
+        if f.isNaN { return "NaN" }
+        if f.isInfinite { return f > 0 ? "inf" : "-inf" }
+        let a = abs(f)
+        if a == 0 { return "0" }
+        if a >= 1e5 || a < 1e-3 { return String(format: "%.3e", Double(f)) }
+        return String(format: "%.4g", Double(f))
+    }
+
+    static func table(_ layers: [LayerEvaluation], file: String, params p: QuantParams) -> String {
+        var out = "\(file)\n\(ParameterOptions.summary(p))\n"
+        for e in layers {
+            let shape = "\(e.tokens) tokens × \(e.inFeatures)" + (e.outFeatures.map { " → \($0)" } ?? " (no weight)")
+            out += "\n\(e.name)  \(shape)\n"
+            let header = ["method", "max|x̃|", "kurtosis", "act MSE", "weight MSE", "out rel err", "blk var", "seconds"]
+            var rows: [[String]] = []
+            let methods = e.methods.keys.sorted()
+            let bestErr = methods.compactMap { e.methods[$0]?.outputRelError }.filter(\.isFinite).min()
+            for m in methods {
+                guard let r = e.methods[m] else { continue }
+                let best = bestErr != nil && r.outputRelError == bestErr
+                rows.append([m.title + (best ? " *" : ""), num(r.actMaxAbs), num(r.kurtosis), num(r.actMSE),
+                             num(r.weightMSE), num(r.outputRelError), num(r.blockMeanVariance),
+                             String(format: "%.3f", r.seconds)])
+            }
+            out += align([header] + rows)
+            for m in methods {
+                guard let r = e.methods[m] else { continue }
+                if let kept = r.keptSteps { out += "  \(m.title): kept steps \(kept)\n" }
+                if let note = r.note { out += "  \(m.title): \(note)\n" }
+            }
+        }
+        if layers.contains(where: { $0.methods.values.contains { $0.outputRelError != nil } }) {
+            out += "\n* lowest output relative error ‖XWᵀ − Q(X̃)Q(W̃)ᵀ‖/‖XWᵀ‖\n"
+        }
+        return out
+    }
+
+    static func align(_ rows: [[String]]) -> String {
+        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        return rows.map { row in
+            "  " + row.enumerated().map { c, cell in
+                let padding = String(repeating: " ", count: widths[c] - cell.count)
+                return c == 0 ? cell + padding : padding + cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func paramsJSON(_ p: QuantParams) -> JSONText {
+        .object([("abits", .int(p.abits)), ("wbits", .int(p.wbits)), ("block", .int(p.block)),
+                 ("steps", .int(p.steps)), ("perm_times", .int(p.permTimes)), ("alpha", .float(p.alpha)),
+                 ("smooth", .bool(p.smooth)), ("lac", .float(p.lac)), ("swc", .float(p.swc)),
+                 ("seed", .string(String(p.seed))), ("select", .string(p.select.rawValue)),
+                 ("layout", .string(p.layout.rawValue)), ("symmetric", .bool(p.symmetric))])
+    }
+
+    static func json(_ layers: [LayerEvaluation], file: String, params p: QuantParams) -> JSONText {
+        .object([
+            ("file", .string(file)),
+            ("params", paramsJSON(p)),
+            ("layers", .array(layers.map { e in
+                .object([
+                    ("name", .string(e.name)), ("tokens", .int(e.tokens)), ("in_features", .int(e.inFeatures)),
+                    ("out_features", e.outFeatures.map { .int($0) } ?? .null),
+                    ("methods", .object(e.methods.keys.sorted().map { m in
+                        let r = e.methods[m]!
+                        var fields: [(String, JSONText)] = [
+                            ("act_max_abs", .float(r.actMaxAbs)), ("kurtosis", .float(r.kurtosis)),
+                            ("act_mse", .float(r.actMSE)), ("weight_mse", .float(r.weightMSE)),
+                            ("output_rel_error", .float(r.outputRelError)),
+                            ("block_mean_variance", .float(r.blockMeanVariance)), ("seconds", .number(r.seconds)),
+                        ]
+                        if let kept = r.keptSteps { fields.append(("kept_steps", .array(kept.map { .int($0) }))) }
+                        if m == .duquant, let cal = e.calibration {
+                            fields.append(("kept_steps_per_block", .array(cal.traces.map { .array($0.map { .int($0.kept) }) })))
+                        }
+                        if let note = r.note { fields.append(("note", .string(note))) }
+                        fields.append(("per_token_error", .array(r.perTokenError.map { .float($0) })))
+                        return (m.rawValue, .object(fields))
+                    })),
+                ])
+            })),
+        ])
+    }
+
+    static func csv(_ layers: [LayerEvaluation], params p: QuantParams) -> String {
+        var out = "layer,tokens,in_features,out_features,method,act_max_abs,kurtosis,act_mse,weight_mse,"
+            + "output_rel_error,block_mean_variance,seconds,kept_steps,select,layout\n"
+        func f(_ v: Float?) -> String { v.map { $0.isFinite ? "\($0)" : "" } ?? "" }
+        for e in layers {
+            for m in e.methods.keys.sorted() {
+                let r = e.methods[m]!
+                let kept = r.keptSteps.map { $0.map(String.init).joined(separator: " ") } ?? ""
+                out += [csvField(e.name), "\(e.tokens)", "\(e.inFeatures)", e.outFeatures.map(String.init) ?? "",
+                        m.rawValue, f(r.actMaxAbs), f(r.kurtosis), f(r.actMSE), f(r.weightMSE), f(r.outputRelError),
+                        f(r.blockMeanVariance), String(format: "%.6f", r.seconds), kept, p.select.rawValue,
+                        p.layout.rawValue].joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}

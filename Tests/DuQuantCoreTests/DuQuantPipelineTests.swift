@@ -1,0 +1,200 @@
+import DuQuantCore
+import TestSupport
+import Testing
+
+@Suite struct DuQuantPipelineTests {
+    static let layer = LayerData(
+        name: "test.down_proj",
+        input: TestData.activation(tokens: 48, channels: 96, outlierChannels: [5, 40, 77],
+                                   massive: (token: 0, channel: 13, value: 900)),
+        weight: TestData.weight(out: 24, in: 96))
+
+    static func params(block: Int = 32, steps: Int = 24, select: Selection = .paper,
+                       layout: RotationLayout = .perblock) -> QuantParams {
+        var p = QuantParams()
+        p.block = block
+        p.steps = steps
+        p.select = select
+        p.layout = layout
+        return p
+    }
+
+    @Test(arguments: [(32, RotationLayout.perblock), (32, .shared), (40, .perblock), (40, .shared), (96, .perblock)])
+    func outputIsInvariantUnderTheTransform(block: Int, layout: RotationLayout) throws {
+        let p = Self.params(block: block, layout: layout)
+        let cal = try #require(DuQuant.calibrate(Self.layer, p))
+        let w = Self.layer.weight!
+        let y = Self.layer.input.multipliedTransposed(by: w)
+        let xt = cal.transform.apply(toInput: Self.layer.input)
+        let yt = xt.multipliedTransposed(by: cal.transform.apply(toWeight: w))
+        #expect(TestData.relativeDifference(yt, y) < 1e-5)
+        // The pipeline's own final stage is the same X̃.
+        #expect(TestData.relativeDifference(cal.matrix(.rotation2), xt) < 1e-6)
+    }
+
+    @Test func everyRotationBlockIsOrthogonal() throws {
+        let cal = try #require(DuQuant.calibrate(Self.layer, Self.params(block: 40)))
+        for rotation in cal.transform.rotations {
+            #expect(rotation.blockSizes == [40, 40, 16])
+            for b in rotation.blocks { #expect(TestData.orthogonalityError(b) < 1e-5) }
+        }
+    }
+
+    @Test func sameSeedSameNumbers() throws {
+        let a = try #require(DuQuant.calibrate(Self.layer, Self.params()))
+        let b = try #require(DuQuant.calibrate(Self.layer, Self.params()))
+        #expect(a.transform == b.transform)
+        #expect(a.traces == b.traces)
+        var p = Self.params()
+        p.seed = 99
+        let c = try #require(DuQuant.calibrate(Self.layer, p))
+        #expect(c.transform.rotations != a.transform.rotations)
+    }
+
+    @Test func paperSelectionPicksTheChannelOfTheLargestMagnitude() throws {
+        var p = Self.params()
+        p.smooth = false
+        let cal = try #require(DuQuant.calibrate(Self.layer, p))
+        // The massive value sits at channel 13, block 0: the first step must move channel 13.
+        let first = try #require(cal.traces[0].first { $0.block == 0 })
+        #expect(first.chosen.first == 13)
+        // In every block, the first choice is the block's argmax |x|.
+        let x = Self.layer.input
+        for trace in cal.traces[0] {
+            var best: Float = -1, at = -1
+            for t in 0..<x.rows { for j in 0..<32 where abs(x[t, trace.block * 32 + j]) > best {
+                best = abs(x[t, trace.block * 32 + j]); at = j } }
+            #expect(trace.chosen.first == at)
+        }
+    }
+
+    @Test(arguments: [Selection.paper, .reference], [RotationLayout.perblock, .shared])
+    func keptPrefixNeverRaisesThePeak(select: Selection, layout: RotationLayout) throws {
+        let cal = try #require(DuQuant.calibrate(Self.layer, Self.params(select: select, layout: layout)))
+        for stage in cal.traces {
+            for t in stage {
+                #expect(t.peaks.count == t.chosen.count + 1)
+                #expect(t.peaks[t.kept] <= t.peaks[0])
+                #expect(t.peaks[t.kept] == t.peaks.min())
+                #expect(!t.peaks.prefix(t.kept).contains(t.peaks[t.kept]))  // first minimum
+            }
+        }
+    }
+
+    @Test func massiveOutlierShrinksThroughTheStages() throws {
+        var p = Self.params()
+        p.smooth = false
+        let cal = try #require(DuQuant.calibrate(Self.layer, p))
+        let before = ChannelStats.maxAbs(of: cal.matrix(.original))
+        let after = ChannelStats.maxAbs(of: cal.matrix(.rotation2))
+        #expect(before == 900)
+        #expect(after < before / 3)
+    }
+
+    @Test func stepThroughEndsWhereTheKeptRotationEnds() throws {
+        let cal = try #require(DuQuant.calibrate(Self.layer, Self.params(block: 32)))
+        let kept = cal.traces[0].map(\.kept)
+        #expect(Set(kept).count >= 1)
+        // With every block at its own kept count, step-through reproduces rotation 1 where all agree.
+        if let k = kept.first, kept.allSatisfy({ $0 == k }) {
+            #expect(TestData.relativeDifference(cal.stepThrough(rotation: 0, steps: k), cal.matrix(.rotation1)) < 1e-5)
+        }
+        #expect(cal.stepThrough(rotation: 0, steps: 0) == cal.rotationInputs[0])
+    }
+
+    @Test func cancelledCalibrationReturnsNil() {
+        let token = CancelToken()
+        token.cancel()
+        #expect(DuQuant.calibrate(Self.layer, Self.params(), cancel: token) == nil)
+    }
+}
+
+@Suite struct GreedySearchTests {
+    /// The lazy exact search must choose what the full, step-by-step computation chooses.
+    @Test(arguments: [Selection.paper, .reference], [UInt64(1), 2, 3])
+    func lazySearchChoosesWhatTheFullComputationChooses(select: Selection, seed: UInt64) throws {
+        let x = TestData.activation(tokens: 40, channels: 32, seed: seed, outlierChannels: [3, 17],
+                                    massive: (token: 2, channel: 9, value: -400))
+        var g = SeededGenerator(seed: seed)
+        let base = RotationBase.stageRotation(32, using: &g)
+        let rows = x.columns(0, 32)
+        let lazy = try #require(GreedyRotation.search(rows: rows, width: 32, base: base, steps: 30,
+                                                      select: select, block: 0))
+        let full = GreedyRotation.searchFull(rows: rows, width: 32, base: base, steps: 30, select: select, block: 0)
+        #expect(lazy.trace.chosen == full.trace.chosen)
+        #expect(lazy.trace.kept == full.trace.kept)
+        for (a, b) in zip(lazy.trace.peaks, full.trace.peaks) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b))) }
+        #expect(TestData.relativeDifference(lazy.rotation, full.rotation) < 1e-4)
+    }
+
+    @Test func sharedLayoutSearchesTheReshapedMatrix() throws {
+        // Shared layout over (tokens·K × block): the reference rule takes the ROW index mod block.
+        let x = TestData.activation(tokens: 6, channels: 16, massive: (token: 1, channel: 14, value: 50))
+        let rows = x.blockRows(blocks: 0..<2, width: 8)
+        var g = SeededGenerator(seed: 0)
+        let base = RotationBase.stageRotation(8, using: &g)
+        let r = try #require(GreedyRotation.search(rows: rows, width: 8, base: base, steps: 1, select: .reference, block: -1))
+        // Token 1, block 1 is reshaped row 1·2 + 1 = 3, so the reference moves channel 3 (not 6).
+        #expect(r.trace.chosen == [3])
+        let p = try #require(GreedyRotation.search(rows: rows, width: 8, base: base, steps: 1, select: .paper, block: -1))
+        #expect(p.trace.chosen == [6])
+    }
+
+    @Test func zeroStepsKeepsTheIdentity() throws {
+        let x = TestData.activation(tokens: 4, channels: 8)
+        var g = SeededGenerator(seed: 0)
+        let r = try #require(GreedyRotation.search(rows: x.columns(0, 8), width: 8,
+                                                   base: RotationBase.stageRotation(8, using: &g), steps: 0,
+                                                   select: .paper, block: 0))
+        #expect(r.trace.kept == 0)
+        #expect(r.rotation == .identity(8))
+    }
+}
+
+@Suite struct SmoothingAndMetricsTests {
+    @Test func smoothingScalesFollowTheFormula() {
+        let x = Matrix([[2, -0.001, 1], [-8, 0.0, 0.5]])
+        let w = Matrix([[0.5, 1, 4], [-2, 0.25, 1]])
+        let s = Smoothing.scales(x: x, w: w, alpha: 0.5)
+        #expect(abs(s[0] - (8 as Float).squareRoot() / (2 as Float).squareRoot()) < 1e-5)  // √8/√2 = 2
+        // Channel 1: √0.001/√1 ≈ 0.0316 stays (≥ 1e-2); channel 2: √1/√4 = 0.5.
+        #expect(abs(s[1] - 0.0316228) < 1e-5)
+        #expect(abs(s[2] - 0.5) < 1e-6)
+        let tiny = Smoothing.scales(x: Matrix([[1e-7]]), w: Matrix([[1]]), alpha: 0.6)
+        #expect(tiny == [1e-2])  // raised to the 1e-2 floor
+    }
+
+    @Test func evaluationReportsEveryMethodAndDuQuantBeatsRTNOnMassiveOutliers() throws {
+        var p = QuantParams()
+        p.block = 32
+        p.steps = 32
+        let e = try #require(Evaluator.evaluate(DuQuantPipelineTests.layer, p))
+        #expect(Set(e.methods.keys) == Set(Method.allCases))
+        let rtn = try #require(e.methods[.rtn]), dq = try #require(e.methods[.duquant])
+        #expect(rtn.actMaxAbs == 900)
+        #expect(try #require(dq.outputRelError) < (try #require(rtn.outputRelError)))
+        #expect(dq.keptSteps?.count == 2)
+        #expect(rtn.perTokenError.count == 48)
+    }
+
+    @Test func layerWithoutWeightHasNoWeightMetrics() throws {
+        let layer = LayerData(name: "x", input: TestData.activation(tokens: 8, channels: 16))
+        var p = QuantParams()
+        p.block = 8
+        let e = try #require(Evaluator.evaluate(layer, p))
+        for m in e.methods.values {
+            #expect(m.weightMSE == nil)
+            #expect(m.outputRelError == nil)
+        }
+        #expect(e.methods[.smoothquant]?.note?.contains("no weight") == true)
+    }
+
+    @Test func statisticsFindTheMassiveOutlier() {
+        let s = ActivationStats.of(DuQuantPipelineTests.layer.input)
+        #expect(s.maxAbs == 900)
+        #expect(s.topChannel == 13)
+        #expect(s.topToken == 0)
+        #expect(s.ratio > 100)
+        #expect(abs(ChannelStats.kurtosis(Matrix([[1, -1, 1, -1]])) - 1) < 1e-6)
+    }
+}
