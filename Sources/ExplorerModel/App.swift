@@ -28,8 +28,13 @@ public enum App {
             state.size = size
             keepSelectionVisible(&state)
             return []
-        case let .layerLoaded(generation, index, layer, tokens):
+        case let .layerLoaded(generation, index, layer, tokens, summary):
             guard generation == state.generation(.load) else { return [] }
+            if let summary, state.layers.indices.contains(index) {
+                let error = state.layers[index].summary?.error
+                state.layers[index].summary = summary
+                if summary.error == nil { state.layers[index].summary?.error = error }
+            }
             state.busy[.load] = nil
             state.loading = nil
             state.open = OpenLayer(index: index, data: layer, tokens: tokens)

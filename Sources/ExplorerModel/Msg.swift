@@ -6,7 +6,7 @@ public enum Msg: Sendable {
     case mouse(MouseEvent)
     case resize(Size)
     /// A layer finished loading (`generation` of the ``Effect/loadLayer(index:generation:)`` that asked).
-    case layerLoaded(generation: Int, index: Int, layer: LayerData, tokens: [String]?)
+    case layerLoaded(generation: Int, index: Int, layer: LayerData, tokens: [String]?, summary: LayerSummary?)
     /// Calibration and evaluation of the open layer finished.
     case evaluated(generation: Int, evaluation: LayerEvaluation)
     /// Fraction done of the running compute (sent only once it has run ~100 ms).

@@ -47,14 +47,14 @@ extension Screen {
             shares.append(total > 0 ? after[start..<end].reduce(0, +) / total : 0)
             start = end
         }
-        let label = "outlier share per block after permutation "
+        let label = "after perm, outlier share per block "
         var x = area.x
         x += grid.put(label, at: Point(x: x, y: area.y), style: ctx.palette.dim, maxWidth: area.width)
-        let sparkWidth = min(shares.count, max(0, area.maxX - x - 34))
+        let tail = " · block-mean var \(Format.num(varBefore)) → \(Format.num(varAfter))"
+        let sparkWidth = min(shares.count, max(1, area.maxX - x - CellGrid.columns(tail)))
         Sparkline(values: shares, floor: 0).draw(into: &grid, area: Rect(x: x, y: area.y, width: sparkWidth, height: 1),
                                                 palette: ctx.palette, glyphs: ctx.glyphs)
         x += sparkWidth
-        let tail = " block-mean var \(Format.num(varBefore)) → \(Format.num(varAfter))"
         grid.put(tail, at: Point(x: x, y: area.y), style: ctx.palette.text, maxWidth: area.maxX - x)
     }
 
