@@ -72,7 +72,7 @@ public enum ParamField: Int, CaseIterable, Sendable {
     /// Steps a value in 0.05 notches, in hundredths to avoid drift.
     static func notch(_ v: Float, _ d: Int, lo: Int, hi: Int) -> Float {
         let h = Int((v * 100).rounded())
-        let snapped = (h + (d > 0 ? 5 : -5)) / 5 * 5
+        let snapped = d > 0 ? h / 5 * 5 + 5 : (h - 1) / 5 * 5
         return Float(min(hi, max(lo, snapped))) / 100
     }
 

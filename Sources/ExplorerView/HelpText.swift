@@ -46,10 +46,10 @@ public enum HelpText {
                 + "variance of the block means shows how even the blocks are."
         case .rotation2:
             return "A second greedy rotation inside the new blocks smooths what the first one and the "
-                + "permutation left. The result X̃ = X·diag(s)⁻¹·R₁·P·R₂ is what gets quantized; "
-                + "the weight gets the inverse transform, so X̃W̃ᵀ = XWᵀ before quantization."
+                + "permutation left. The result X' = X·diag(s)⁻¹·R₁·P·R₂ is what gets quantized; "
+                + "the weight gets the inverse transform, so X'W'ᵀ = XWᵀ before quantization."
         case .quantError:
-            return "|X̃ − Q(X̃)| after per-token 4-bit quantization of the final activation. Bright cells "
+            return "|X' − Q(X')| after per-token 4-bit quantization of the final activation. Bright cells "
                 + "are where quantization loses information; compare with the same view for RTN by "
                 + "setting the steps to 0 and turning smoothing off."
         }

@@ -47,10 +47,11 @@ extension Screen {
             shares.append(total > 0 ? after[start..<end].reduce(0, +) / total : 0)
             start = end
         }
-        let label = "after perm, outlier share per block "
+        let wide = area.width >= 90
+        let label = wide ? "after perm, outlier share per block " : "perm blocks "
         var x = area.x
         x += grid.put(label, at: Point(x: x, y: area.y), style: ctx.palette.dim, maxWidth: area.width)
-        let tail = " · block-mean var \(Format.num(varBefore)) → \(Format.num(varAfter))"
+        let tail = (wide ? " · block-mean var " : " var ") + "\(Format.num(varBefore)) → \(Format.num(varAfter))"
         let sparkWidth = min(shares.count, max(1, area.maxX - x - CellGrid.columns(tail)))
         Sparkline(values: shares, floor: 0).draw(into: &grid, area: Rect(x: x, y: area.y, width: sparkWidth, height: 1),
                                                 palette: ctx.palette, glyphs: ctx.glyphs)

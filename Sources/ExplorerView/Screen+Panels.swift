@@ -61,7 +61,7 @@ extension Screen {
         var columns = [TableWidget.Column("", width: labelWidth, align: .left, priority: 10)]
         columns += methods.map { TableWidget.Column($0.title, width: colWidth, priority: 5) }
         let rowsSpec: [(String, (MethodMetrics) -> Float?)] = [
-            ("max |x̃|", { $0.actMaxAbs }),
+            ("max |x|", { $0.actMaxAbs }),
             ("act MSE", { $0.actMSE }),
             ("weight MSE", { $0.weightMSE }),
             ("out rel err", { $0.outputRelError }),
