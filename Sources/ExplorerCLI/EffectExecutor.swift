@@ -72,7 +72,8 @@ public final class EffectExecutor: @unchecked Sendable {
             guard !token.isCancelled else { return }
             let stats = ActivationStats.of(data.input)
             post(.layerLoaded(generation: generation, index: index, layer: data, tokens: tokens,
-                              summary: LayerSummary(maxAbs: stats.maxAbs, ratio: stats.ratio)))
+                              summary: LayerSummary(maxAbs: stats.maxAbs, ratio: stats.ratio),
+                              stats: StageStats.of(data.input)))
         } catch {
             post(.failed(kind: .load, generation: generation, message: error.message))
         }
@@ -88,7 +89,9 @@ public final class EffectExecutor: @unchecked Sendable {
                                              progress: { progress.report($0) }) else { return }
             guard !token.isCancelled else { return }
             if let cal = e.calibration { lock.withLock { calibration = (index, cal) } }
-            post(.evaluated(generation: generation, evaluation: e))
+            let stats = e.calibration.map { StageStats.of($0) } ?? [:]
+            guard !token.isCancelled else { return }
+            post(.evaluated(generation: generation, evaluation: e, stats: stats))
         } catch {
             post(.failed(kind: .evaluate, generation: generation, message: error.message))
         }
@@ -99,8 +102,8 @@ public final class EffectExecutor: @unchecked Sendable {
             post(.failed(kind: .step, generation: generation, message: "no calibration to step through"))
             return
         }
-        post(.stepped(generation: generation, rotation: rotation, step: step,
-                      matrix: cal.stepThrough(rotation: rotation, steps: step)))
+        let m = cal.stepThrough(rotation: rotation, steps: step)
+        post(.stepped(generation: generation, rotation: rotation, step: step, matrix: m, stats: StageStats.of(m)))
     }
 
     private func scan(_ params: QuantParams, _ method: Method, _ generation: Int, _ token: CancelToken) {

@@ -28,7 +28,7 @@ public enum App {
             state.size = size
             keepSelectionVisible(&state)
             return []
-        case let .layerLoaded(generation, index, layer, tokens, summary):
+        case let .layerLoaded(generation, index, layer, tokens, summary, stats):
             guard generation == state.generation(.load) else { return [] }
             if let summary, state.layers.indices.contains(index) {
                 let error = state.layers[index].summary?.error
@@ -39,13 +39,15 @@ public enum App {
             state.loading = nil
             state.open = OpenLayer(index: index, data: layer, tokens: tokens)
             state.evaluation = nil
+            state.stageStats = [.original: stats]
             state.heat = HeatView(tokens: layer.tokens, channels: layer.inFeatures)
             if state.step != nil { state.step = StepState() }
             return evaluate(&state)
-        case let .evaluated(generation, evaluation):
+        case let .evaluated(generation, evaluation, stats):
             guard generation == state.generation(.evaluate) else { return [] }
             state.busy[.evaluate] = nil
             state.evaluation = evaluation
+            state.stageStats = stats
             if let open = state.open, let m = evaluation.methods[state.listMethod] {
                 var summary = state.layers[open.index].summary ?? LayerSummary(maxAbs: 0, ratio: 0)
                 summary.error = m.outputRelError ?? m.actMSE
@@ -58,11 +60,12 @@ public enum App {
             guard generation == state.generation(kind), let busy = state.busy[kind] else { return [] }
             state.busy[kind] = Busy(what: busy.what, fraction: fraction)
             return []
-        case let .stepped(generation, rotation, step, matrix):
+        case let .stepped(generation, rotation, step, matrix, stats):
             guard generation == state.generation(.step), state.step != nil else { return [] }
             state.busy[.step] = nil
             if state.step?.rotation == rotation {
                 state.step?.matrix = matrix
+                state.step?.stats = stats
                 state.step?.shownStep = step
             }
             return []

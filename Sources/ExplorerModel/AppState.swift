@@ -26,6 +26,8 @@ public struct StepState: Sendable {
     public var traceIndex = 0
     /// The heatmap after `step` steps, once computed.
     public var matrix: Matrix?
+    /// Statistics of `matrix`.
+    public var stats: StageStats?
     /// The step `matrix` shows (it lags `step` while computing).
     public var shownStep: Int?
 
@@ -69,6 +71,8 @@ public struct AppState: Sendable {
     /// The method whose error the layer list shows.
     public var listMethod: Method = .duquant
     public var evaluation: LayerEvaluation?
+    /// Statistics of each stage matrix (the original's from loading, the rest with the evaluation).
+    public var stageStats: [Stage: StageStats] = [:]
     public var busy: [EffectKind: Busy] = [:]
     public var generations: [EffectKind: Int] = [:]
 
@@ -103,6 +107,12 @@ public struct AppState: Sendable {
     public func matrix(for stage: Stage) -> Matrix? {
         if let cal = calibration { return cal.stages[stage] }
         return stage == .original ? open?.data.input : nil
+    }
+
+    /// Statistics of `stage` (or of the step-through matrix when `stage` is nil).
+    public func stats(for stage: Stage?) -> StageStats? {
+        guard let stage else { return step?.stats }
+        return stageStats[stage]
     }
 
     /// The matrix shown in the main heatmap: the step-through matrix in step mode, else the stage.

@@ -6,13 +6,14 @@ public enum Msg: Sendable {
     case mouse(MouseEvent)
     case resize(Size)
     /// A layer finished loading (`generation` of the ``Effect/loadLayer(index:generation:)`` that asked).
-    case layerLoaded(generation: Int, index: Int, layer: LayerData, tokens: [String]?, summary: LayerSummary?)
+    case layerLoaded(generation: Int, index: Int, layer: LayerData, tokens: [String]?, summary: LayerSummary?,
+                     stats: StageStats)
     /// Calibration and evaluation of the open layer finished.
-    case evaluated(generation: Int, evaluation: LayerEvaluation)
+    case evaluated(generation: Int, evaluation: LayerEvaluation, stats: [Stage: StageStats])
     /// Fraction done of the running compute (sent only once it has run ~100 ms).
     case progress(kind: EffectKind, generation: Int, fraction: Double)
     /// The heatmap after `step` greedy steps of rotation stage `rotation`.
-    case stepped(generation: Int, rotation: Int, step: Int, matrix: Matrix)
+    case stepped(generation: Int, rotation: Int, step: Int, matrix: Matrix, stats: StageStats)
     /// The background scan measured a layer.
     case layerSummary(generation: Int, index: Int, summary: LayerSummary)
     /// The background scan went through every layer.

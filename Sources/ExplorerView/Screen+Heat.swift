@@ -19,7 +19,8 @@ extension Screen {
         } else {
             panes = [(layout.heat, s.step == nil ? s.stage : nil, s.shownMatrix)]
         }
-        let maximum = panes.compactMap { $0.2 }.map { ChannelStats.maxAbs(of: $0) }.max() ?? 1
+        // One scale for every pane (compare mode shares it), from statistics computed with the results.
+        let maximum = panes.filter { $0.2 != nil }.compactMap { s.stats(for: $0.1)?.maxAbs }.max() ?? 1
         let mapping = HeatMapping(maximum: maximum, scale: s.scale)
         ctx.mapping = mapping
         for (i, (area, stage, matrix)) in panes.enumerated() {

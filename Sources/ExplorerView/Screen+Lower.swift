@@ -35,8 +35,8 @@ extension Screen {
             return
         }
         let block = cal.params.block
-        let before = ChannelStats.maxAbs(cal.matrix(.rotation1))
-        let after = ChannelStats.maxAbs(cal.matrix(.permutation))
+        guard let before = ctx.state.stageStats[.rotation1]?.channelMax,
+              let after = ctx.state.stageStats[.permutation]?.channelMax else { return }
         let varBefore = ChannelStats.blockMeanVariance(before, block: block)
         let varAfter = ChannelStats.blockMeanVariance(after, block: block)
         var shares: [Float] = []

@@ -55,13 +55,13 @@ struct Harness {
         switch effect {
         case let .loadLayer(index, generation):
             send(.layerLoaded(generation: generation, index: index, layer: layers[index], tokens: nil,
-                              summary: LayerSummary(maxAbs: 1, ratio: 1)))
+                              summary: LayerSummary(maxAbs: 1, ratio: 1), stats: StageStats.of(layers[index].input)))
         case let .evaluate(layer, params, generation):
             let e = Evaluator.evaluate(layers[layer], params)!
-            send(.evaluated(generation: generation, evaluation: e))
+            send(.evaluated(generation: generation, evaluation: e, stats: StageStats.of(e.calibration!)))
         case let .stepThrough(rotation, step, generation):
             let m = state.calibration!.stepThrough(rotation: rotation, steps: step)
-            send(.stepped(generation: generation, rotation: rotation, step: step, matrix: m))
+            send(.stepped(generation: generation, rotation: rotation, step: step, matrix: m, stats: StageStats.of(m)))
         case .scanLayers, .quit:
             break
         }

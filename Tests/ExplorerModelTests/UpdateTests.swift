@@ -44,14 +44,16 @@ import Testing
         h.press("j")
         h.press(.enter)
         #expect(h.effects.last == .loadLayer(index: 1, generation: 2))
-        h.send(.layerLoaded(generation: 1, index: 0, layer: h.layers[0], tokens: nil, summary: nil))
+        h.send(.layerLoaded(generation: 1, index: 0, layer: h.layers[0], tokens: nil, summary: nil,
+                            stats: StageStats.of(h.layers[0].input)))
         #expect(h.state.open == nil)
-        h.send(.layerLoaded(generation: 2, index: 1, layer: h.layers[1], tokens: nil, summary: nil))
+        h.send(.layerLoaded(generation: 2, index: 1, layer: h.layers[1], tokens: nil, summary: nil,
+                            stats: StageStats.of(h.layers[0].input)))
         #expect(h.state.open?.index == 1)
         guard case let .evaluate(_, params, g) = h.effects.last else { Issue.record("no evaluate"); return }
         h.press("]")  // abits 4 → 5: a newer evaluation
         let stale = Evaluator.evaluate(h.layers[1], params)!
-        h.send(.evaluated(generation: g, evaluation: stale))
+        h.send(.evaluated(generation: g, evaluation: stale, stats: [:]))
         #expect(h.state.evaluation == nil)
     }
 
@@ -83,7 +85,8 @@ import Testing
         // Nothing is open yet (the load has not answered): only the scan restarts, with the new block.
         #expect(h.state.generation(.evaluate) == before)
         #expect(h.effects.last == .scanLayers(params: h.state.params, method: .duquant, generation: 2))
-        h.send(.layerLoaded(generation: 1, index: 0, layer: h.layers[0], tokens: nil, summary: nil))
+        h.send(.layerLoaded(generation: 1, index: 0, layer: h.layers[0], tokens: nil, summary: nil,
+                            stats: StageStats.of(h.layers[0].input)))
         #expect(h.effects.last == .evaluate(layer: 0, params: h.state.params, generation: before + 1))
         h.press("[")
         #expect(h.state.params.block == 16)

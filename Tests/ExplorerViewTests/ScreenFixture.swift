@@ -41,12 +41,13 @@ struct ScreenFixture {
             case let .loadLayer(index, generation):
                 let tokens = (0..<layers[index].tokens).map { ["<s>", "The", "▁cat", "▁sat"][$0 % 4] }
                 send(.layerLoaded(generation: generation, index: index, layer: layers[index], tokens: tokens,
-                                  summary: LayerSummary(maxAbs: 120, ratio: 240)))
+                                  summary: LayerSummary(maxAbs: 120, ratio: 240), stats: StageStats.of(layers[index].input)))
             case let .evaluate(layer, params, generation):
-                send(.evaluated(generation: generation, evaluation: Evaluator.evaluate(layers[layer], params)!))
+                let e = Evaluator.evaluate(layers[layer], params)!
+                send(.evaluated(generation: generation, evaluation: e, stats: StageStats.of(e.calibration!)))
             case let .stepThrough(rotation, step, generation):
-                send(.stepped(generation: generation, rotation: rotation, step: step,
-                              matrix: state.calibration!.stepThrough(rotation: rotation, steps: step)))
+                let m = state.calibration!.stepThrough(rotation: rotation, steps: step)
+                send(.stepped(generation: generation, rotation: rotation, step: step, matrix: m, stats: StageStats.of(m)))
             case .scanLayers, .quit:
                 break
             }

@@ -38,16 +38,23 @@ public struct HeatPool: Sendable {
         // Column index → bin lookup keeps the inner loop a single pass over each row.
         var binOf = [Int](repeating: -1, count: cCount)
         for (b, r) in cBins.enumerated() { for c in r { binOf[c - cStart] = b } }
+        // Unsafe buffers throughout: this loop touches every visible value on every frame.
         matrix.storage.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for (rb, tr) in tBins.enumerated() {
-                    let base = rb * nCols
-                    for t in tr {
-                        let row = t * cols + cStart
-                        for j in 0..<cCount {
-                            let b = binOf[j]
-                            let a = abs(src[row + j])
-                            if a > dst[base + b] || a.isNaN { dst[base + b] = a }
+            binOf.withUnsafeBufferPointer { bins in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for (rb, tr) in tBins.enumerated() {
+                        let base = rb * nCols
+                        var t = tr.lowerBound
+                        while t < tr.upperBound {
+                            let row = t * cols + cStart
+                            var j = 0
+                            while j < cCount {
+                                let b = base &+ bins[j]
+                                let a = Swift.abs(src[row &+ j])
+                                if !(a <= dst[b]) { dst[b] = a }  // also takes NaN
+                                j &+= 1
+                            }
+                            t &+= 1
                         }
                     }
                 }
