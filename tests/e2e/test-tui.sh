@@ -113,6 +113,22 @@ T send-keys -t e2e C-c
 wait_for '^EXIT=130$'
 [ "$(alternate)" = 0 ] || fail "still on the alternate screen after Ctrl-C"
 
+echo "-- Ctrl-Z gives the terminal back, fg takes it again, SIGTERM restores it"
+start
+wait_for 'Layers \(3\)'
+T send-keys -t e2e C-z
+wait_for 'Stopped'
+[ "$(alternate)" = 0 ] || fail "still on the alternate screen after Ctrl-Z"
+T send-keys -t e2e "fg" Enter
+wait_for 'Layers \(3\)'
+[ "$(alternate)" = 1 ] || fail "fg did not return to the explorer"
+shell_pid="$(T display-message -p -t e2e '#{pane_pid}')"
+app_pid="$(pgrep -P "$shell_pid" | head -n 1)"
+[ -n "$app_pid" ] || fail "cannot find the explorer's process"
+kill -TERM "$app_pid"
+wait_gone 'Layers \(3\)'
+[ "$(alternate)" = 0 ] || fail "still on the alternate screen after SIGTERM"
+
 echo "-- without a terminal: one line, exit 2"
 set +e
 out="$("$BIN" "$FIXTURE" </dev/null 2>&1 | cat)"
