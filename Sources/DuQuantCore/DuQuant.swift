@@ -1,3 +1,9 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Everything one DuQuant calibration produced: each stage's activation, the greedy traces, the transform.
 public struct DuQuantCalibration: Sendable {
     /// Parameters it was computed with.
@@ -41,7 +47,12 @@ public enum DuQuant {
     ///
     /// `progress` receives the fraction of greedy steps done (0…1).
     public static func calibrate(_ layer: LayerData, _ p: QuantParams, cancel: CancelToken? = nil,
-                                 progress: ((Double) -> Void)? = nil) -> DuQuantCalibration? {
+                                 progress: (@Sendable (Double) -> Void)? = nil) -> DuQuantCalibration? {
+        // The searches multiply small tiles; OpenBLAS's own threads only spin on them. We parallelise
+        // over blocks (or row tiles) ourselves and restore the caller's setting afterwards.
+        let blasThreads = BLAS.threads
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(blasThreads) }
         let x = layer.input
         var stages: [Stage: Matrix] = [.original: x]
         var scales: [Float]? = nil
@@ -72,7 +83,7 @@ public enum DuQuant {
                     let rows = cur.blockRows(blocks: 0..<full, width: p.block)
                     guard let r = GreedyRotation.search(rows: rows, width: p.block, base: stageBases[p.block]!,
                                                         steps: p.steps, select: p.select, block: -1,
-                                                        shouldStop: stop) else { return nil }
+                                                        threads: workers, shouldStop: stop) else { return nil }
                     shared = r.rotation
                     stageTraces.append(r.trace)
                     done += 1; progress?(done / totalSearches)
@@ -88,14 +99,13 @@ public enum DuQuant {
                     done += 1; progress?(done / totalSearches)
                 }
             } else {
-                for (k, n) in sizes.enumerated() {
-                    let rows = cur.columns(k * p.block, n)
-                    guard let r = GreedyRotation.search(rows: rows, width: n, base: stageBases[n]!, steps: p.steps,
-                                                        select: p.select, block: k, shouldStop: stop) else { return nil }
-                    blockMats.append(r.rotation)
-                    stageTraces.append(r.trace)
-                    done += 1; progress?(done / totalSearches)
-                }
+                let base = done
+                guard let found = searchBlocks(cur, sizes: sizes, p: p, bases: stageBases, cancel: cancel,
+                                               progress: { k in progress?((base + k) / totalSearches) })
+                else { return nil }
+                done += Double(sizes.count)
+                blockMats = found.map(\.rotation)
+                stageTraces = found.map(\.trace)
             }
             let rotation = BlockRotation(blockSizes: sizes, blocks: blockMats)
             inputs.append(cur)
@@ -120,6 +130,39 @@ public enum DuQuant {
             params: p, stages: stages, traces: traces, bases: bases, rotationInputs: inputs,
             transform: DuQuantTransform(smoothScales: scales, rotations: rotations, permutations: permutations),
             smoothed: scales != nil)
+    }
+}
+
+extension DuQuant {
+    /// Worker threads for the searches: the machine's cores, at most 8.
+    static var workers: Int { Swift.max(1, Swift.min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) }
+
+    /// Searches every block of a per-block stage, blocks shared among worker threads. Nil if cancelled.
+    static func searchBlocks(_ cur: Matrix, sizes: [Int], p: QuantParams, bases: [Int: Matrix],
+                             cancel: CancelToken?, progress: @Sendable (Double) -> Void) -> [GreedyRotation.Result]? {
+        let results = UnsafeMutableBufferPointer<GreedyRotation.Result?>.allocate(capacity: sizes.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let next = Atomic<Int>(0), finished = Atomic<Int>(0)
+        let out = SharedPointer(results.baseAddress!)
+        let stop: @Sendable () -> Bool = { cancel?.isCancelled ?? false }
+        DispatchQueue.concurrentPerform(iterations: Swift.min(workers, sizes.count)) { _ in
+            while true {
+                let k = next.add(1, ordering: .relaxed).oldValue
+                guard k < sizes.count, !stop() else { return }
+                let n = sizes[k]
+                let rows = cur.columns(k * p.block, n)
+                out.p[k] = GreedyRotation.search(rows: rows, width: n, base: bases[n]!, steps: p.steps,
+                                                 select: p.select, block: k, shouldStop: stop)
+                progress(Double(finished.add(1, ordering: .relaxed).newValue))
+            }
+        }
+        var found: [GreedyRotation.Result] = []
+        for r in results {
+            guard let r else { return nil }
+            found.append(r)
+        }
+        return found
     }
 }
 

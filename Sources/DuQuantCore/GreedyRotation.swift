@@ -1,3 +1,5 @@
+import Dispatch
+
 /// What one greedy rotation search did: the channels it chose, the peaks it saw, the prefix it kept.
 public struct GreedyTrace: Sendable, Equatable {
     /// Block index searched, or −1 for the shared rotation of all full blocks.
@@ -34,29 +36,6 @@ public enum GreedyRotation {
         public var rotation: Matrix
     }
 
-    /// Extremes of a matrix with the reference's tie-breaking (first in row-major order).
-    struct Extremes {
-        var maxV = -Float.infinity, maxRow = Int.max, maxCol = 0
-        var minV = Float.infinity, minRow = Int.max, minCol = 0
-
-        @inline(__always)
-        mutating func see(_ v: Float, row: Int, col: Int) {
-            if v > maxV || (v == maxV && (row, col) < (maxRow, maxCol)) { maxV = v; maxRow = row; maxCol = col }
-            if v < minV || (v == minV && (row, col) < (minRow, minCol)) { minV = v; minRow = row; minCol = col }
-        }
-
-        var peak: Float { maxV - minV }
-
-        /// The channel the next step moves, by the selection rule (the reference compares |max| > |min|).
-        func channel(_ select: Selection, width n: Int) -> Int {
-            let useMax = Swift.abs(maxV) > Swift.abs(minV)
-            switch select {
-            case .paper: return useMax ? maxCol : minCol
-            case .reference: return (useMax ? maxRow : minRow) % n
-            }
-        }
-    }
-
     /// `R · swap(B, 0, d)` computed as column swaps around one product.
     static func composeStep(_ r: inout Matrix, base: Matrix, channel d: Int, scratch: inout Matrix) {
         let n = base.rows
@@ -78,9 +57,10 @@ public enum GreedyRotation {
     /// - Parameters:
     ///   - base: the stage rotation `B` (n × n).
     ///   - steps: number of greedy steps to try.
+    ///   - threads: threads for full passes over the rows (1 when the caller parallelises over blocks).
     ///   - shouldStop: polled once per step; returning true abandons the search (result nil).
     public static func search(rows: [Float], width n: Int, base: Matrix, steps: Int, select: Selection,
-                              block: Int, shouldStop: (() -> Bool)? = nil) -> Result? {
+                              block: Int, threads: Int = 1, shouldStop: (() -> Bool)? = nil) -> Result? {
         precondition(base.rows == n && base.cols == n && n > 0 && rows.count % n == 0)
         let count = rows.count / n
         // Row norms (invariant under rotation) and the visiting order, largest first.
@@ -88,50 +68,71 @@ public enum GreedyRotation {
         for i in 0..<count {
             var s = 0.0
             for j in 0..<n { let v = Double(rows[i * n + j]); s += v * v }
-            norms[i] = Float(s.squareRoot())
+            // Slack covers rounding in the products: only a strict margin proves exactness.
+            norms[i] = Float(s.squareRoot()) * (1 + 1e-4) + Float.leastNormalMagnitude
         }
         let order = (0..<count).sorted { norms[$0] != norms[$1] ? norms[$0] > norms[$1] : $0 < $1 }
+        let workers = Swift.max(1, Swift.min(threads, count / GreedyScan.tileRows))
         var r = Matrix.identity(n), best = r, scratch = Matrix(rows: n, cols: n)
-        var gathered = [Float](repeating: 0, count: Swift.min(count, 4096) * n)
-        var product = gathered
+        let buffers = UnsafeMutablePointer<Float>.allocate(capacity: 2 * workers * GreedyScan.tileRows * n)
+        defer { buffers.deallocate() }
         var chosen: [Int] = [], peaks: [Float] = []
         var bestPeak = Float.infinity, kept = 0
+        // Fraction of rows the previous step had to rotate: past a quarter, a plain full pass is cheaper.
+        var lastFraction = 0.0
 
-        func extremes() -> Extremes {
+        func extremes(_ src: UnsafePointer<Float>, _ rp: UnsafePointer<Float>, _ ord: UnsafePointer<Int>) -> Extremes {
+            let tileSize = GreedyScan.tileRows * n
+            if lastFraction > 0.25 {
+                lastFraction = 1
+                if workers == 1 {
+                    var e = Extremes()
+                    GreedyScan.pass(src: src, n: n, r: rp, order: nil, first: 0, count: count, tile: buffers,
+                                    gather: buffers + tileSize, into: &e)
+                    return e
+                }
+                let parts = UnsafeMutableBufferPointer<Extremes>.allocate(capacity: workers)
+                defer { parts.deallocate() }
+                let per = (count + workers - 1) / workers
+                let s = SharedPointer(src), r = SharedPointer(rp), b = SharedPointer(buffers)
+                let out = SharedPointer(parts.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var e = Extremes()
+                    let lo = w * per, hi = Swift.min(count, lo + per)
+                    if lo < hi {
+                        GreedyScan.pass(src: s.p, n: n, r: r.p, order: nil, first: lo, count: hi - lo,
+                                        tile: b.p + 2 * w * tileSize, gather: b.p + (2 * w + 1) * tileSize, into: &e)
+                    }
+                    (out.p + w).initialize(to: e)
+                }
+                var e = parts[0]
+                for w in 1..<workers { e.merge(parts[w]) }
+                return e
+            }
             var e = Extremes()
             var pos = 0, chunk = 16
             while pos < count {
-                let take = Swift.min(chunk, count - pos, 4096)
-                for i in 0..<take {
-                    let src = order[pos + i] * n
-                    for j in 0..<n { gathered[i * n + j] = rows[src + j] }
-                }
-                gathered.withUnsafeBufferPointer { a in
-                    r.storage.withUnsafeBufferPointer { b in
-                        product.withUnsafeMutableBufferPointer { c in
-                            BLAS.gemm(m: take, n: n, k: n, a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n,
-                                      transB: false, c: c.baseAddress!, ldc: n)
-                        }
-                    }
-                }
-                for i in 0..<take {
-                    let row = order[pos + i]
-                    for j in 0..<n { e.see(product[i * n + j], row: row, col: j) }
-                }
+                let take = Swift.min(chunk, count - pos)
+                GreedyScan.pass(src: src, n: n, r: rp, order: ord, first: pos, count: take, tile: buffers,
+                                gather: buffers + tileSize, into: &e)
                 pos += take
-                chunk = Swift.min(chunk * 2, 4096)
+                chunk = Swift.min(chunk * 2, 1024)
                 if pos < count {
-                    // Slack covers rounding in the products; only a strict margin proves exactness.
-                    let bound = norms[order[pos]] * (1 + 1e-4)
+                    let bound = norms[ord[pos]]
                     if e.maxV > bound && e.minV < -bound { break }
                 }
             }
+            lastFraction = Double(pos) / Double(count)
             return e
         }
 
         for step in 0...steps {
             if let shouldStop, shouldStop() { return nil }
-            let e = extremes()
+            let e = rows.withUnsafeBufferPointer { src in
+                r.storage.withUnsafeBufferPointer { rp in
+                    order.withUnsafeBufferPointer { ord in extremes(src.baseAddress!, rp.baseAddress!, ord.baseAddress!) }
+                }
+            }
             peaks.append(e.peak)
             if e.peak < bestPeak { bestPeak = e.peak; best = r; kept = step }
             if step == steps { break }
@@ -151,7 +152,9 @@ public enum GreedyRotation {
         var chosen: [Int] = [], peaks: [Float] = []
         for step in 0...steps {
             var e = Extremes()
-            for i in 0..<count { for j in 0..<n { e.see(work.storage[i * n + j], row: i, col: j) } }
+            work.storage.withUnsafeBufferPointer { w in
+                for i in 0..<count { e.see(row: i, w.baseAddress! + i * n, n) }
+            }
             peaks.append(e.peak)
             if step == steps { break }
             let d = e.channel(select, width: n)

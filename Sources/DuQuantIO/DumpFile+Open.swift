@@ -21,7 +21,16 @@ extension DumpFile {
             return DumpFile(path: path, format: .npyDirectory, entries: try openNpyDirectory(path),
                             metadata: [:], sidecar: sidecar, warnings: warnings)
         }
-        let file = try MappedFile(path: path)
+        return try open(file: try MappedFile(path: path), sidecar: sidecar, warnings: warnings)
+    }
+
+    /// Opens an in-memory file as if it were at `path` (no sidecar): the entry point for fuzzing.
+    package static func open(contents: [UInt8], path: String) throws(DumpError) -> DumpFile {
+        try open(file: MappedFile(copying: contents, path: path), sidecar: nil, warnings: [])
+    }
+
+    static func open(file: MappedFile, sidecar: Sidecar?, warnings: [DumpError]) throws(DumpError) -> DumpFile {
+        let path = file.path
         let r = ByteReader(bytes: file.bytes)
         let lower = path.lowercased()
         if r.matches(NpyHeader.magic) || lower.hasSuffix(".npy") {
@@ -113,7 +122,7 @@ extension DumpFile {
 
     /// The first sidecar candidate that exists, parsed; a malformed one becomes a warning.
     static func loadSidecar(for path: String, isDirectory: Bool, warnings: inout [DumpError]) -> Sidecar? {
-        for candidate in Sidecar.candidates(for: path, isDirectory: isDirectory) {
+        for candidate in Sidecar.candidates(for: path, isDirectory: isDirectory) where candidate != path {
             var st = stat()
             guard stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
             do throws(DumpError) {

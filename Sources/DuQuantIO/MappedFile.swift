@@ -17,6 +17,7 @@ final class MappedFile: @unchecked Sendable {
     /// The mapped bytes (empty for an empty file).
     let bytes: UnsafeRawBufferPointer
     private let base: UnsafeMutableRawPointer?
+    private let owned: Bool
 
     /// Maps `path`, which must be a regular file.
     init(path: String) throws(DumpError) {
@@ -34,6 +35,7 @@ final class MappedFile: @unchecked Sendable {
             throw DumpError(file: path, message: "not a regular file")
         }
         let size = Int(st.st_size)
+        owned = false
         guard size > 0 else {
             base = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -47,8 +49,21 @@ final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: p, count: size)
     }
 
+    /// Holds a private copy of `contents` as if it were the file `path` (for tests and fuzzing).
+    init(copying contents: [UInt8], path: String) {
+        self.path = path
+        owned = true
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(contents.count, 1), alignment: 64)
+        contents.withUnsafeBytes { src in
+            if let s = src.baseAddress { p.copyMemory(from: s, byteCount: src.count) }
+        }
+        base = p
+        bytes = UnsafeRawBufferPointer(start: p, count: contents.count)
+    }
+
     deinit {
-        if let base { _ = munmap(base, bytes.count) }
+        guard let base else { return }
+        if owned { base.deallocate() } else { _ = munmap(base, bytes.count) }
     }
 
     /// Size in bytes.
