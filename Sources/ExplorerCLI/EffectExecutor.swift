@@ -14,6 +14,9 @@ public final class EffectExecutor: @unchecked Sendable {
     private let lock = NSLock()
     private var tokens: [EffectKind: CancelToken] = [:]
     private var cached: (index: Int, layer: LayerData, tokens: [String]?)?
+    /// The open layer's evaluation cache: bits and clipping changes reuse its transforms.
+    private var workspace: (index: Int, ws: EvaluationWorkspace)?
+    /// The calibration of the latest evaluation (what step-through steps through).
     private var calibration: (index: Int, cal: DuQuantCalibration)?
     private var queues: [EffectKind: DispatchQueue] = [:]
     /// Effects `run` skips (the headless render skips the background scan).
@@ -84,9 +87,14 @@ public final class EffectExecutor: @unchecked Sendable {
         defer { progress.finish() }
         do {
             let (data, _) = try layer(index)
-            let reuse = lock.withLock { calibration?.index == index ? calibration?.cal : nil }
-            guard let e = Evaluator.evaluate(data, params, methods: Method.allCases, calibration: reuse, cancel: token,
-                                             progress: { progress.report($0) }) else { return }
+            let ws: EvaluationWorkspace = lock.withLock {
+                if let w = workspace, w.index == index { return w.ws }
+                let w = EvaluationWorkspace(data)
+                workspace = (index, w)
+                return w
+            }
+            guard let e = ws.evaluate(params, methods: Method.allCases, cancel: token,
+                                      progress: { progress.report($0) }) else { return }
             guard !token.isCancelled else { return }
             if let cal = e.calibration { lock.withLock { calibration = (index, cal) } }
             let stats = e.calibration.map { StageStats.of($0) } ?? [:]
