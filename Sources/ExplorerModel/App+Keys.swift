@@ -46,8 +46,11 @@ extension App {
             let all = Method.allCases
             state.listMethod = all[(all.firstIndex(of: state.listMethod)! + 1) % all.count]
             for i in state.layers.indices { state.layers[i].summary?.error = nil }
+            if let open = state.open, let m = state.evaluation?.methods[state.listMethod] {
+                state.layers[open.index].summary?.error = m.outputRelError ?? m.actMSE
+            }
             state.notice = "layer list error: \(state.listMethod.title)"
-            return rescan(&state) + (state.evaluation.map { _ in [] } ?? [])
+            return rescan(&state)
         case .char("+"), .char("="):
             return zoom(&state, state.heat.zoom + 1)
         case .char("-"):

@@ -55,7 +55,16 @@ public enum App {
                 state.layers[open.index].summary = summary
             }
             state.heat.clamp(tokens: evaluation.tokens, channels: evaluation.inFeatures)
-            return state.step != nil ? requestStep(&state) : []
+            if var step = state.step {
+                // New parameters may bring fewer rotation stages, blocks or steps.
+                let stages = evaluation.calibration?.traces.count ?? 0
+                step.rotation = min(step.rotation, max(0, stages - 1))
+                step.traceIndex = min(step.traceIndex, max(0, (evaluation.calibration?.traces[step.rotation].count ?? 1) - 1))
+                step.step = min(step.step, maxSteps(state, rotation: step.rotation))
+                state.step = step
+                return requestStep(&state)
+            }
+            return []
         case let .progress(kind, generation, fraction):
             guard generation == state.generation(kind), let busy = state.busy[kind] else { return [] }
             state.busy[kind] = Busy(what: busy.what, fraction: fraction)
@@ -104,7 +113,7 @@ public enum App {
     static func evaluate(_ state: inout AppState) -> [Effect] {
         guard let open = state.open else { return [] }
         let g = state.nextGeneration(.evaluate)
-        state.busy[.evaluate] = Busy(what: "computing \(Method.allCases.map(\.title).joined(separator: ", "))")
+        state.busy[.evaluate] = Busy(what: "computing")
         return [.evaluate(layer: open.index, params: state.params, generation: g)]
     }
 

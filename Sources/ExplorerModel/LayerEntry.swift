@@ -1,3 +1,5 @@
+import Foundation
+
 /// One row of the layer list: what the dump's index says, plus figures filled in by a background scan.
 public struct LayerEntry: Sendable, Equatable {
     /// Which of the opened files the layer comes from.
@@ -23,22 +25,16 @@ public struct LayerEntry: Sendable, Equatable {
         self.summary = summary
     }
 
-    /// The kind guessed from a layer name (`…q_proj` → `q`, `…down_proj` → `down`).
-    public static func kind(ofName name: String) -> String {
-        let last = name.split(separator: ".").last.map(String.init) ?? name
-        let known = ["q", "k", "v", "o", "gate", "up", "down"]
-        for k in known where last == k + "_proj" || last == k { return k }
-        if last.hasSuffix("_proj") { return String(last.dropLast(5)) }
-        return last
-    }
-
-    /// The name without the usual `model.` and `layers.` noise: `model.layers.3.mlp.down_proj` → `3.mlp.down_proj`.
+    /// The name without the usual noise: `model.layers.3.self_attn.q_proj` → `3.attn.q`,
+    /// `model.layers.3.mlp.down_proj` → `3.mlp.down` (the full name is in the status bar).
     public var shortName: String {
         var s = Substring(name)
         for prefix in ["model.", "decoder.", "transformer.", "layers.", "h."] where s.hasPrefix(prefix) {
             s = s.dropFirst(prefix.count)
         }
-        return String(s)
+        var out = String(s).replacingOccurrences(of: "self_attn.", with: "attn.")
+        if out.hasSuffix("_proj") { out.removeLast(5) }
+        return out
     }
 }
 

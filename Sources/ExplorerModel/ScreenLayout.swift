@@ -43,7 +43,7 @@ public struct ScreenLayout: Sendable, Equatable {
         (topBar, body) = screen.splitRows(at: 1)
         (body, statusBar) = body.splitRows(fromBottom: 1)
 
-        let leftWidth = size.width >= 140 ? 48 : size.width >= 120 ? 44 : size.width >= 100 ? 38 : max(24, size.width * 34 / 100)
+        let leftWidth = size.width >= 140 ? 48 : size.width >= 120 ? 46 : size.width >= 100 ? 38 : max(24, size.width * 34 / 100)
         var (left, right) = body.splitColumns(at: leftWidth)
         right = Rect(x: right.x + 1, y: right.y, width: right.width - 1, height: right.height)  // gutter
 

@@ -46,13 +46,16 @@ public struct TableWidget {
         self.showHeader = showHeader
     }
 
-    /// Indices of the columns that fit in `width` (first column at least 8 wide), in display order.
+    /// Indices of the columns that fit in `width` (first column at least 12 wide), in display order.
     public func visibleColumns(width: Int) -> [Int] {
         guard !columns.isEmpty else { return [] }
         var chosen: Set<Int> = [0]
-        var used = min(columns[0].width, 8)
+        var used = min(columns[0].width, 12)
+        // Strictly by priority: a column that does not fit stops the rest, so a narrow table keeps the
+        // important figures rather than whatever small column happens to fit.
         let order = columns.indices.dropFirst().sorted { columns[$0].priority > columns[$1].priority }
-        for i in order where used + 1 + columns[i].width <= width {
+        for i in order {
+            guard used + 1 + columns[i].width <= width else { break }
             chosen.insert(i)
             used += 1 + columns[i].width
         }
