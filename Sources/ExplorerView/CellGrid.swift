@@ -54,6 +54,11 @@ public struct CellGrid: Sendable, Equatable {
         }
     }
 
+    /// Replaces every glyph with `map(glyph)` (for `--ascii`).
+    public mutating func transliterate(_ map: (Unicode.Scalar) -> Unicode.Scalar) {
+        for i in cells.indices { cells[i].glyph = map(cells[i].glyph) }
+    }
+
     /// Writes `text` starting at `point`, at most `maxWidth` columns (and never past the grid edge).
     ///
     /// Control characters and wide characters become `?`; combining marks are dropped, so one scalar is one

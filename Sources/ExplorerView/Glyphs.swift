@@ -43,4 +43,31 @@ public struct Glyphs: Sendable {
         let i = Int((min(1, max(0, t.isNaN ? 0 : t)) * Double(bars.count - 1)).rounded())
         return bars[i]
     }
+
+    /// The ASCII stand-in for a scalar the text uses (`·` → `.`, `×` → `x`, `→` → `>`), `?` for others.
+    ///
+    /// `--ascii` passes the finished grid through this, so titles, numbers and token texts are plain
+    /// ASCII too.
+    public static func asciiFallback(_ s: Unicode.Scalar) -> Unicode.Scalar {
+        if s.isASCII { return s }
+        switch s {
+        case "·", "•": return "."
+        case "×": return "x"
+        case "–", "—", "─", "━", "−": return "-"
+        case "│", "┃": return "|"
+        case "→", "▸", "▶", "›": return ">"
+        case "←", "◂", "‹", "≤": return "<"
+        case "≥": return ">"
+        case "α": return "a"
+        case "★": return "*"
+        case "…": return "~"
+        case "ᵀ": return "T"
+        case "⁻": return "-"
+        case "¹", "₁": return "1"
+        case "₂": return "2"
+        case "▁": return "_"
+        case "Ġ": return "_"
+        default: return "?"
+        }
+    }
 }

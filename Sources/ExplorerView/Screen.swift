@@ -17,6 +17,7 @@ public enum Screen {
         var grid = CellGrid(size: state.size, fill: Cell(" ", ctx.palette.text))
         if ctx.layout.tooSmall {
             drawTooSmall(&grid, ctx)
+            if state.ascii { grid.transliterate(Glyphs.asciiFallback) }
             return grid
         }
         drawTopBar(&grid, ctx)
@@ -27,6 +28,7 @@ public enum Screen {
         drawMetrics(&grid, ctx)
         drawStatus(&grid, ctx)
         if state.showHelp { drawHelp(&grid, ctx) }
+        if state.ascii { grid.transliterate(Glyphs.asciiFallback) }
         return grid
     }
 
