@@ -116,8 +116,11 @@ public final class EffectExecutor: @unchecked Sendable {
 
     private func scan(_ params: QuantParams, _ method: Method, _ generation: Int, _ token: CancelToken) {
         let n = source.entries.count
+        let progress = ProgressReporter(kind: .scan, generation: generation, post: post, synchronous: synchronous)
+        defer { progress.finish() }
         for index in 0..<n {
             guard !token.isCancelled else { return }
+            progress.report(Double(index) / Double(max(1, n)))
             do {
                 let (data, _) = try source.load(index)
                 let stats = ActivationStats.of(data.input)
@@ -137,7 +140,8 @@ public final class EffectExecutor: @unchecked Sendable {
     }
 }
 
-/// Posts progress for a job, but only once it has run ~100 ms, and then at most every 50 ms.
+/// Posts progress for a job, but only once it has run ~100 ms; then as it advances (at most every 50 ms)
+/// and every half second regardless, so a long step still shows the clock moving.
 final class ProgressReporter: @unchecked Sendable {
     private let kind: EffectKind
     private let generation: Int
@@ -154,11 +158,17 @@ final class ProgressReporter: @unchecked Sendable {
         self.generation = generation
         self.post = post
         self.synchronous = synchronous
-        guard !synchronous else { return }
-        // A heartbeat so jobs without fine-grained progress (loading, first steps) still show after 100 ms.
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(110)) { [self] in
+        if !synchronous { heartbeat(after: 110) }
+    }
+
+    private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+
+    private func heartbeat(after milliseconds: Int) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [self] in
             let f: Double? = lock.withLock { done ? nil : fraction }
-            if let f { post(.progress(kind: kind, generation: generation, fraction: f)) }
+            guard let f else { return }
+            post(.progress(kind: kind, generation: generation, fraction: f, elapsed: elapsed))
+            heartbeat(after: 500)
         }
     }
 
@@ -171,7 +181,7 @@ final class ProgressReporter: @unchecked Sendable {
             lastPost = now
             return true
         }
-        if shouldPost { post(.progress(kind: kind, generation: generation, fraction: f)) }
+        if shouldPost { post(.progress(kind: kind, generation: generation, fraction: f, elapsed: elapsed)) }
     }
 
     func finish() { lock.withLock { done = true } }

@@ -65,9 +65,9 @@ public enum App {
                 return requestStep(&state)
             }
             return []
-        case let .progress(kind, generation, fraction):
+        case let .progress(kind, generation, fraction, elapsed):
             guard generation == state.generation(kind), let busy = state.busy[kind] else { return [] }
-            state.busy[kind] = Busy(what: busy.what, fraction: fraction)
+            state.busy[kind] = Busy(what: busy.what, fraction: fraction, elapsed: elapsed)
             return []
         case let .stepped(generation, rotation, step, matrix, stats):
             guard generation == state.generation(.step), state.step != nil else { return [] }

@@ -38,6 +38,13 @@ public struct StepState: Sendable {
 public struct Busy: Sendable, Equatable {
     public var what: String
     public var fraction: Double?
+    public var elapsed: Double?
+
+    public init(what: String, fraction: Double? = nil, elapsed: Double? = nil) {
+        self.what = what
+        self.fraction = fraction
+        self.elapsed = elapsed
+    }
 }
 
 /// The whole state of the explorer; the screen is a function of it.

@@ -10,8 +10,9 @@ public enum Msg: Sendable {
                      stats: StageStats)
     /// Calibration and evaluation of the open layer finished.
     case evaluated(generation: Int, evaluation: LayerEvaluation, stats: [Stage: StageStats])
-    /// Fraction done of the running compute (sent only once it has run ~100 ms).
-    case progress(kind: EffectKind, generation: Int, fraction: Double)
+    /// Fraction done and seconds elapsed of a running job (sent only once it has run ~100 ms, then as it
+    /// advances and every half second).
+    case progress(kind: EffectKind, generation: Int, fraction: Double, elapsed: Double)
     /// The heatmap after `step` greedy steps of rotation stage `rotation`.
     case stepped(generation: Int, rotation: Int, step: Int, matrix: Matrix, stats: StageStats)
     /// The background scan measured a layer.

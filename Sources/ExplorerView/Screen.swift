@@ -100,7 +100,7 @@ public enum Screen {
             let filled = Int((f * Double(width)).rounded())
             let bar = String(repeating: Character(ctx.glyphs.progressFull), count: filled)
                 + String(repeating: Character(ctx.glyphs.progressEmpty), count: width - filled)
-            right = "\(busy.what) \(bar) \(Format.percent(f))"
+            right = "\(busy.what) \(bar) \(Format.percent(f))" + (busy.elapsed.map { " " + Format.seconds($0) } ?? "")
         } else if let err = s.lastError {
             right = "error: \(err)"
             rightStyle = CellStyle(fg: p.error.fg, bg: p.status.bg, attrs: p.error.attrs.union(p.status.attrs))
