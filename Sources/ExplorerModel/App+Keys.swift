@@ -35,6 +35,12 @@ extension App {
             if state.compare && state.stage == state.compareLeft { state.stage = .rotation2 }
             keepSelectionVisible(&state)
             return []
+        case .char("C"):
+            let all = Stage.allCases
+            state.compareLeft = all[(state.compareLeft.rawValue + 1) % all.count]
+            if !state.compare { state.compare = true }
+            keepSelectionVisible(&state)
+            return []
         case .char("L"):
             state.scale = state.scale.toggled
             return []

@@ -14,7 +14,7 @@ public enum HelpText {
         ("h j k l", "heatmap cursor (one bin); J K half a page of tokens, H half a page of channels"),
         ("+ - 0", "zoom in / out around the cursor, reset zoom"),
         ("L", "linear / log colour scale"),
-        ("c", "compare: Original beside the chosen stage, same scale"),
+        ("c C", "compare: Original beside the chosen stage, same scale; C changes the left stage"),
         ("s", "greedy step-through: . , one step, > < ten, r next rotation, b next block"),
         ("p", "focus the parameters panel (j k row, h l change)"),
         ("[ ]", "change the selected parameter down / up (from any panel)"),

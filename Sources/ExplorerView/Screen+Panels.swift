@@ -16,7 +16,8 @@ extension Screen {
             TableWidget.Column(errTitle, width: 7, priority: 4),
         ]
         let rows: [[TableWidget.Item]] = s.layers.enumerated().map { i, layer in
-            let mark = s.open?.index == i ? String(ctx.glyphs.pointer) : " "
+            var mark = s.open?.index == i ? String(ctx.glyphs.pointer) : " "
+            if s.files.count > 1 { mark += "\(layer.file + 1):" }
             let sum = layer.summary
             return [
                 TableWidget.Item(mark + layer.shortName),

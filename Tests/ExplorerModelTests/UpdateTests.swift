@@ -71,6 +71,8 @@ import Testing
         #expect(h.state.compare && h.state.compareLeft == .original && h.state.stage == .rotation2)
         h.press("L")
         #expect(h.state.scale == .log)
+        h.press("C")
+        #expect(h.state.compareLeft == .smoothed)
     }
 
     @Test func parameterChangesRecomputeWithANewGeneration() {
