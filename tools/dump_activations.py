@@ -40,6 +40,9 @@ def parse_args(argv=None):
     ap.add_argument("--max-tokens", type=int, default=256, help="tokens kept, BOS included (default 256)")
     ap.add_argument("--dtype", choices=["f16", "f32"], default="f16", help="stored dtype (default f16)")
     ap.add_argument("--no-bos", action="store_true", help="do not put the BOS token first")
+    ap.add_argument("--gguf-file", metavar="NAME",
+                    help="load a GGUF file inside the MODEL directory (transformers dequantizes it; "
+                         "needs the gguf package)")
     ap.add_argument("--trust-remote-code", action="store_true")
     return ap.parse_args(argv)
 
@@ -79,9 +82,10 @@ def main(argv=None) -> int:
             texts.append(f.read().strip())
     text = "\n\n".join(texts)
 
-    tokenizer = AutoTokenizer.from_pretrained(args.model, trust_remote_code=args.trust_remote_code)
+    extra = {"gguf_file": args.gguf_file} if args.gguf_file else {}
+    tokenizer = AutoTokenizer.from_pretrained(args.model, trust_remote_code=args.trust_remote_code, **extra)
     model = AutoModelForCausalLM.from_pretrained(args.model, trust_remote_code=args.trust_remote_code,
-                                                 **float32_kwarg())
+                                                 **float32_kwarg(), **extra)
     model.eval()
 
     ids = tokenizer(text, add_special_tokens=True)["input_ids"]
