@@ -64,9 +64,11 @@ public enum GreedyRotation {
     ///   - base: the stage rotation `B` (n × n).
     ///   - steps: number of greedy steps to try.
     ///   - threads: threads for the row products (1 when the caller parallelises over blocks).
+    ///   - patience: if > 0, an approximation: stop after this many steps without a lower peak.
     ///   - shouldStop: polled once per step; returning true abandons the search (result nil).
     public static func search(rows: [Float], width n: Int, base: Matrix, steps: Int, select: Selection,
-                              block: Int, threads: Int = 1, shouldStop: (() -> Bool)? = nil) -> Result? {
+                              block: Int, threads: Int = 1, patience: Int = 0,
+                              shouldStop: (() -> Bool)? = nil) -> Result? {
         precondition(base.rows == n && base.cols == n && n > 0 && rows.count % n == 0)
         let count = rows.count / n
         guard count > 0 else {
@@ -124,7 +126,7 @@ public enum GreedyRotation {
             }
             peaks.append(e.peak)
             if e.peak < bestPeak { bestPeak = e.peak; kept = step }
-            if step == steps { break }
+            if step == steps || (patience > 0 && step - kept >= patience) { break }
             let d = e.channel(select, width: n)
             chosen.append(d)
             // Rotate the candidates by swap(B, 0, d) and find the new extremes in the same pass.

@@ -2,7 +2,7 @@ import DuQuantCore
 
 /// A row of the parameters panel: one knob of ``QuantParams`` with its ladder of values.
 public enum ParamField: Int, CaseIterable, Sendable {
-    case abits, wbits, block, steps, permTimes, alpha, smooth, lac, swc, seed, select, layout
+    case abits, wbits, block, steps, patience, permTimes, alpha, smooth, lac, swc, seed, select, layout
 
     public var title: String {
         switch self {
@@ -10,6 +10,7 @@ public enum ParamField: Int, CaseIterable, Sendable {
         case .wbits: "weight bits"
         case .block: "block size"
         case .steps: "greedy steps"
+        case .patience: "patience ≈"
         case .permTimes: "perm times"
         case .alpha: "α smooth"
         case .smooth: "smoothing"
@@ -28,6 +29,7 @@ public enum ParamField: Int, CaseIterable, Sendable {
         case .wbits: "\(p.wbits)"
         case .block: "\(p.block)"
         case .steps: "\(p.steps)"
+        case .patience: p.patience == 0 ? "exact" : "\(p.patience)"
         case .permTimes: "\(p.permTimes)"
         case .alpha: ParamField.hundredths(p.alpha)
         case .smooth: p.smooth ? "on" : "off"
@@ -40,6 +42,7 @@ public enum ParamField: Int, CaseIterable, Sendable {
     }
 
     static let blocks = [8, 16, 32, 64, 128, 256, 512]
+    static let patienceLadder = [0, 4, 8, 16, 32, 64]
     static let stepLadder = [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
 
     /// `p` with this knob moved one notch (`direction` is +1 or −1), clamped to its range.
@@ -51,6 +54,7 @@ public enum ParamField: Int, CaseIterable, Sendable {
         case .wbits: q.wbits = min(8, max(2, p.wbits + d))
         case .block: q.block = ParamField.step(ParamField.blocks, from: p.block, by: d)
         case .steps: q.steps = ParamField.step(ParamField.stepLadder, from: p.steps, by: d)
+        case .patience: q.patience = ParamField.step(ParamField.patienceLadder, from: p.patience, by: d)
         case .permTimes: q.permTimes = min(4, max(1, p.permTimes + d))
         case .alpha: q.alpha = ParamField.notch(p.alpha, d, lo: 0, hi: 100)
         case .smooth: q.smooth.toggle()
@@ -87,5 +91,6 @@ extension QuantParams {
     public var summary: String {
         "a\(abits)w\(wbits) b\(block) s\(steps) p\(permTimes) α\(smooth ? ParamField.hundredths(alpha) : "off") "
             + "lac\(ParamField.hundredths(lac)) swc\(ParamField.hundredths(swc)) seed\(seed) \(select.rawValue)/\(layout.rawValue)"
+            + (patience > 0 ? " ≈pat\(patience)" : "")
     }
 }
