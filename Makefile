@@ -1,6 +1,8 @@
 # DuQuant Explorer — the two commands of the README, and a few more.
 SHELL := /bin/bash
 SAMPLE ?= samples/smollm2-135m/activations.safetensors
+# Layer 11's down_proj input: a massive outlier (3064 at the first token, 46000× the median).
+LAYER  ?= model.layers.11.mlp.down_proj
 BIN     = .build/release/duquant-explorer
 
 .PHONY: deps build release run test test-unit test-e2e bench clean
@@ -16,7 +18,7 @@ release: deps
 
 ## Opens the explorer on the bundled real sample.
 run: release
-	$(BIN) $(SAMPLE)
+	$(BIN) $(SAMPLE) --layer $(LAYER)
 
 ## The whole test suite: unit and snapshot tests, then end-to-end tests of the real binary in tmux.
 test: deps

@@ -22,7 +22,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",
+        .systemLibrary(name: "CNcursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
 
         // MARK: - Numerics and files (no UI)
