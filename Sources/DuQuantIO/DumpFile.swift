@@ -52,7 +52,8 @@ public final class DumpFile: Sendable {
         }
         let found = LayerDiscovery.layers(tensors: sources.mapValues(\.info), sharedInputs: shared)
         self.layers = found.layers
-        self.warnings = warnings + found.warnings.map { DumpError(file: path, message: $0) }
+        let unreadable = tensors.compactMap { t in t.problem.map { DumpError(file: path, message: "tensor \"\(t.name)\" unreadable: \($0)") } }
+        self.warnings = warnings + unreadable + found.warnings.map { DumpError(file: path, message: $0) }
         var index: [String: Int] = [:]
         for (i, l) in layers.enumerated() { index[l.name] = i }
         self.layerIndex = index
@@ -71,6 +72,9 @@ public final class DumpFile: Sendable {
     public func loadTensor(_ name: String) throws(DumpError) -> Matrix {
         guard let (info, source) = sources[name] else {
             throw DumpError(file: path, message: "no tensor named \"\(name)\"")
+        }
+        if let problem = info.problem {
+            throw DumpError(file: path, message: "tensor \"\(name)\": \(problem)")
         }
         guard info.dtype.isSupported else {
             throw DumpError(file: path, message: "tensor \"\(name)\" has unsupported dtype \(info.dtype.name)")
