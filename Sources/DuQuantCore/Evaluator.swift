@@ -32,6 +32,8 @@ public struct LayerEvaluation: Sendable {
     public var methods: [Method: MethodMetrics]
     /// The DuQuant calibration, when DuQuant was evaluated.
     public var calibration: DuQuantCalibration?
+    /// Non-finite values of the layer, replaced by 0 before evaluation (see `NumericAudit`).
+    public var nonFinite: [NonFiniteReport] = []
 }
 
 /// Runs RTN, SmoothQuant, Hadamard and DuQuant on a layer and measures them the same way.
@@ -40,9 +42,11 @@ public enum Evaluator {
     public static func evaluate(_ layer: LayerData, _ p: QuantParams, methods: [Method] = Method.allCases,
                                 calibration given: DuQuantCalibration? = nil, cancel: CancelToken? = nil,
                                 progress: (@Sendable (Double) -> Void)? = nil) -> LayerEvaluation? {
+        let layer = layer.replacingNonFinite()  // the NaN/inf rule, see NumericAudit
         let reference = layer.weight.map { layer.input.multipliedTransposed(by: $0) }
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
-                                  outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil)
+                                  outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
+                                  nonFinite: layer.nonFinite)
         for method in methods {
             if cancel?.isCancelled == true { return nil }
             let clock = ContinuousClock()

@@ -21,7 +21,6 @@ enum ReportCommand {
         for name in names {
             let layer: LayerData
             do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
-            if let bad = Commands.nonFiniteProblem(layer, file: dump.path) { throw CLIError(bad) }
             guard let e = Evaluator.evaluate(layer, p, methods: methods) else { throw CLIError("cancelled") }
             results.append(e)
         }
