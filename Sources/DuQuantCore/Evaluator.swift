@@ -38,57 +38,15 @@ public struct LayerEvaluation: Sendable {
 
 /// Runs RTN, SmoothQuant, Hadamard and DuQuant on a layer and measures them the same way.
 public enum Evaluator {
-    /// The transformed pair `(X̃, W̃)` of a method, and a note. Nil if cancelled.
+    /// Evaluates `methods` on `layer` once (no cache kept). Nil if cancelled.
+    ///
+    /// A `calibration` computed earlier with the same ``CalibrationKey`` is reused.
     public static func evaluate(_ layer: LayerData, _ p: QuantParams, methods: [Method] = Method.allCases,
                                 calibration given: DuQuantCalibration? = nil, cancel: CancelToken? = nil,
                                 progress: (@Sendable (Double) -> Void)? = nil) -> LayerEvaluation? {
-        let layer = layer.replacingNonFinite()  // the NaN/inf rule, see NumericAudit
-        let reference = layer.weight.map { layer.input.multipliedTransposed(by: $0) }
-        var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
-                                  outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
-                                  nonFinite: layer.nonFinite)
-        for method in methods {
-            if cancel?.isCancelled == true { return nil }
-            let clock = ContinuousClock()
-            let start = clock.now
-            var x = layer.input, w = layer.weight, note: String? = nil, kept: [Int]? = nil
-            switch method {
-            case .rtn:
-                break
-            case .smoothquant:
-                if let weight = layer.weight {
-                    let s = Smoothing.scales(x: x, w: weight, alpha: p.alpha)
-                    x = x.dividingColumns(by: s)
-                    w = weight.multiplyingColumns(by: s)
-                } else {
-                    note = "no weight: smoothing skipped (same as RTN)"
-                }
-            case .hadamard:
-                let h = Hadamard.blockSize(channels: x.cols, requested: p.block)
-                x = Hadamard.apply(x, block: h)
-                w = w.map { Hadamard.apply($0, block: h) }
-                note = "hadamard block \(h)" + (h != p.block ? " (\(p.block) does not divide \(x.cols) or is not a power of two)" : "")
-            case .duquant:
-                let cal: DuQuantCalibration
-                if let given, given.params.calibrationKey == p.calibrationKey {
-                    cal = given
-                } else {
-                    guard let c = DuQuant.calibrate(layer, p, cancel: cancel, progress: progress) else { return nil }
-                    cal = c
-                }
-                x = cal.matrix(.rotation2)
-                w = w.map { cal.transform.apply(toWeight: $0) }
-                kept = cal.keptSteps
-                if !cal.smoothed && p.smooth { note = "no weight: smoothing skipped" }
-                out.calibration = cal
-            }
-            var m = measure(x: x, w: w, reference: reference, p: p)
-            m.keptSteps = kept
-            m.note = note
-            m.seconds = seconds(clock.now - start)
-            out.methods[method] = m
-        }
-        return out
+        let workspace = EvaluationWorkspace(layer)
+        if let given { workspace.adopt(given) }
+        return workspace.evaluate(p, methods: methods, cancel: cancel, progress: progress)
     }
 
     /// Measures a transformed pair against the exact output `reference = X Wᵀ`.

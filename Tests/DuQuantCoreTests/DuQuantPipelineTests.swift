@@ -198,3 +198,31 @@ import Testing
         #expect(abs(ChannelStats.kurtosis(Matrix([[1, -1, 1, -1]])) - 1) < 1e-6)
     }
 }
+
+@Suite struct EvaluationWorkspaceTests {
+    @Test func bitsChangeReusesTheCalibrationAndMatchesAFreshEvaluation() throws {
+        let ws = EvaluationWorkspace(DuQuantPipelineTests.layer)
+        var p = DuQuantPipelineTests.params()
+        _ = try #require(ws.evaluate(p))
+        let cal = try #require(ws.cachedCalibration(p))
+        p.abits = 3
+        p.lac = 0.8
+        #expect(ws.cachedCalibration(p)?.traces == cal.traces)  // bits and clipping keep the transform
+        let cached = try #require(ws.evaluate(p))
+        let fresh = try #require(Evaluator.evaluate(DuQuantPipelineTests.layer, p))
+        for m in Method.allCases {
+            #expect(cached.methods[m]?.outputRelError == fresh.methods[m]?.outputRelError, "\(m)")
+            #expect(cached.methods[m]?.actMSE == fresh.methods[m]?.actMSE, "\(m)")
+        }
+        p.seed = 5
+        #expect(ws.cachedCalibration(p) == nil)  // a new seed needs a new calibration
+    }
+
+    @Test func cancelledEvaluationStoresNothing() {
+        let ws = EvaluationWorkspace(DuQuantPipelineTests.layer)
+        let token = CancelToken()
+        token.cancel()
+        #expect(ws.evaluate(DuQuantPipelineTests.params(), cancel: token) == nil)
+        #expect(ws.cachedCalibration(DuQuantPipelineTests.params()) == nil)
+    }
+}

@@ -1,0 +1,145 @@
+import Synchronization
+
+/// One layer's evaluations with everything reusable cached: the exact output `X Wᵀ` and each method's
+/// transformed pair `(X̃, W̃)` keyed by the parameters it depends on.
+///
+/// A change of bits or clipping then costs only quantization and the output products; a change of α,
+/// block, steps, seed, selection or layout recomputes only what depends on it. Safe to share between
+/// threads; concurrent evaluations of the same key may both compute it (the last one stored wins).
+///
+/// ```swift
+/// let ws = EvaluationWorkspace(layer)
+/// let a = ws.evaluate(params)          // calibrates
+/// params.abits = 3
+/// let b = ws.evaluate(params)          // reuses the calibration and X Wᵀ
+/// ```
+public final class EvaluationWorkspace: Sendable {
+    /// The layer evaluated.
+    public let layer: LayerData
+
+    /// A method's transformed pair and what went with it.
+    struct Transformed: Sendable {
+        var x: Matrix
+        var w: Matrix?
+        var note: String?
+        var calibration: DuQuantCalibration?
+    }
+
+    enum Key: Hashable, Sendable {
+        case rtn
+        case smooth(alpha: Float)
+        case hadamard(block: Int)
+        case duquant(CalibrationKey)
+    }
+
+    private struct State: ~Copyable {
+        var reference: Matrix?
+        var transforms: [Key: Transformed] = [:]
+        var order: [Key] = []
+    }
+
+    private let state = Mutex(State())
+    /// Transformed pairs kept (oldest dropped first): enough for a few parameter round trips.
+    private let capacity = 6
+
+    /// Non-finite values in `layer` are replaced by 0 and reported (the NaN/inf rule, see `NumericAudit`).
+    public init(_ layer: LayerData) { self.layer = layer.replacingNonFinite() }
+
+    /// Makes an earlier calibration of this layer available.
+    public func adopt(_ calibration: DuQuantCalibration) {
+        let t = Transformed(x: calibration.matrix(.rotation2),
+                            w: layer.weight.map { calibration.transform.apply(toWeight: $0) },
+                            note: Self.duquantNote(calibration), calibration: calibration)
+        store(.duquant(calibration.params.calibrationKey), t)
+    }
+
+    /// The cached calibration for `p`, if any.
+    public func cachedCalibration(_ p: QuantParams) -> DuQuantCalibration? {
+        state.withLock { $0.transforms[.duquant(p.calibrationKey)]?.calibration }
+    }
+
+    /// The exact output `X Wᵀ`, computed once.
+    public func reference() -> Matrix? {
+        guard let w = layer.weight else { return nil }
+        if let r = state.withLock({ $0.reference }) { return r }
+        let r = layer.input.multipliedTransposed(by: w)
+        state.withLock { $0.reference = r }
+        return r
+    }
+
+    /// Evaluates `methods` with `p`; nil if cancelled.
+    public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
+                         progress: (@Sendable (Double) -> Void)? = nil) -> LayerEvaluation? {
+        var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
+                                  outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
+                                  nonFinite: layer.nonFinite)
+        let reference = reference()
+        for method in methods.sorted() {
+            if cancel?.isCancelled == true { return nil }
+            let clock = ContinuousClock()
+            let start = clock.now
+            guard let t = transformed(method, p, cancel: cancel, progress: progress) else { return nil }
+            var m = Evaluator.measure(x: t.x, w: t.w, reference: reference, p: p)
+            m.note = t.note
+            m.keptSteps = t.calibration?.keptSteps
+            if let c = t.calibration { out.calibration = c }
+            m.seconds = Evaluator.seconds(clock.now - start)
+            out.methods[method] = m
+        }
+        return out
+    }
+
+    /// The transformed pair of `method` under `p`, from the cache or computed now.
+    func transformed(_ method: Method, _ p: QuantParams, cancel: CancelToken?,
+                     progress: (@Sendable (Double) -> Void)?) -> Transformed? {
+        let key = Self.key(method, p)
+        if let hit = state.withLock({ $0.transforms[key] }) { return hit }
+        let x = layer.input, w = layer.weight
+        let t: Transformed
+        switch method {
+        case .rtn:
+            t = Transformed(x: x, w: w, note: nil)
+        case .smoothquant:
+            if let w {
+                let s = Smoothing.scales(x: x, w: w, alpha: p.alpha)
+                t = Transformed(x: x.dividingColumns(by: s), w: w.multiplyingColumns(by: s), note: nil)
+            } else {
+                t = Transformed(x: x, w: nil, note: "no weight: smoothing skipped (same as RTN)")
+            }
+        case .hadamard:
+            let h = Hadamard.blockSize(channels: x.cols, requested: p.block)
+            let why = h != p.block ? " (\(p.block) does not divide \(x.cols) or is not a power of two)" : ""
+            t = Transformed(x: Hadamard.apply(x, block: h), w: w.map { Hadamard.apply($0, block: h) },
+                            note: "hadamard block \(h)" + why)
+        case .duquant:
+            guard let cal = DuQuant.calibrate(layer, p, cancel: cancel, progress: progress) else { return nil }
+            t = Transformed(x: cal.matrix(.rotation2), w: w.map { cal.transform.apply(toWeight: $0) },
+                            note: Self.duquantNote(cal), calibration: cal)
+        }
+        store(key, t)
+        return t
+    }
+
+    private func store(_ key: Key, _ t: Transformed) {
+        state.withLock { s in
+            if s.transforms.updateValue(t, forKey: key) == nil { s.order.append(key) }
+            while s.order.count > capacity {
+                let old = s.order.removeFirst()
+                s.transforms[old] = nil
+            }
+        }
+    }
+
+    static func key(_ method: Method, _ p: QuantParams) -> Key {
+        switch method {
+        case .rtn: .rtn
+        case .smoothquant: .smooth(alpha: p.alpha)
+        case .hadamard: .hadamard(block: p.block)
+        case .duquant: .duquant(p.calibrationKey)
+        }
+    }
+
+    static func duquantNote(_ cal: DuQuantCalibration) -> String? {
+        !cal.smoothed && cal.params.smooth ? "no weight: smoothing skipped" : nil
+    }
+}
