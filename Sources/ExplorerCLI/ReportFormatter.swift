@@ -8,10 +8,13 @@ enum ReportFormat: String, CaseIterable {
 
 /// Turns layer evaluations into the text `report` prints: an aligned table, JSON or CSV.
 enum ReportFormatter {
-    static func render(_ layers: [LayerEvaluation], file: String, params p: QuantParams, format: ReportFormat) -> String {
+    /// - Parameter skipped: one line per layer left out because it could not be loaded (table and JSON
+    ///   name them; CSV rows are per method, so skipped layers are simply absent there).
+    static func render(_ layers: [LayerEvaluation], file: String, params p: QuantParams, format: ReportFormat,
+                       skipped: [String] = []) -> String {
         switch format {
-        case .table: table(layers, file: file, params: p)
-        case .json: json(layers, file: file, params: p).render(indent: 2) + "\n"
+        case .table: table(layers, file: file, params: p) + skipped.map { "skipped: \($0)\n" }.joined()
+        case .json: json(layers, file: file, params: p, skipped: skipped).render(indent: 2) + "\n"
         case .csv: csv(layers, params: p)
         }
     }
@@ -79,10 +82,11 @@ enum ReportFormatter {
                  ("layout", .string(p.layout.rawValue)), ("symmetric", .bool(p.symmetric))])
     }
 
-    static func json(_ layers: [LayerEvaluation], file: String, params p: QuantParams) -> JSONText {
+    static func json(_ layers: [LayerEvaluation], file: String, params p: QuantParams, skipped: [String] = []) -> JSONText {
         .object([
             ("file", .string(file)),
             ("params", paramsJSON(p)),
+            ("skipped", .array(skipped.map { .string($0) })),
             ("layers", .array(layers.map { e in
                 .object([
                     ("name", .string(e.name)), ("tokens", .int(e.tokens)), ("in_features", .int(e.inFeatures)),
