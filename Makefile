@@ -32,7 +32,7 @@ test-fuzz:
 
 ## The core under the thread sanitizer: concurrent calibrations with cancellation (docs/FUZZING.md).
 test-tsan:
-	swift test --sanitize=thread --filter ConcurrencyTests
+	swift test --scratch-path .build-tsan --sanitize=thread --filter ConcurrencyTests
 
 bench: release
 	$(BIN) bench
