@@ -45,7 +45,8 @@ let package = Package(
         .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "TestSupport"]),
-        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "TestSupport"]),
+        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "TestSupport"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "TestSupport"]),
     ]
 )

@@ -26,8 +26,25 @@ enum LayerDiscovery {
         for p in prefixes {
             result.append(layer(p, tensors: tensors, sharedInputs: sharedInputs))
         }
-        result.sort { NaturalOrder.less($0.name, $1.name) }
+        result.sort(by: executionOrder)
         return (result, warnings)
+    }
+
+    /// Model order: by block (`model.layers.2` before `model.layers.10`), and inside a block in the order
+    /// a forward pass runs its modules (q, k, v, o, gate, up, down), then by name.
+    static func executionOrder(_ a: LayerInfo, _ b: LayerInfo) -> Bool {
+        let (pa, pb) = (blockPrefix(a.name), blockPrefix(b.name))
+        if pa != pb { return NaturalOrder.less(pa, pb) }
+        let (ra, rb) = (ModuleKind.allCases.firstIndex(of: a.moduleKind)!, ModuleKind.allCases.firstIndex(of: b.moduleKind)!)
+        if ra != rb { return ra < rb }
+        return NaturalOrder.less(a.name, b.name)
+    }
+
+    /// The name up to and including its last numeric component (`model.layers.3`), or "".
+    static func blockPrefix(_ name: String) -> String {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard let last = parts.lastIndex(where: { !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return "" }
+        return parts[...last].joined(separator: ".")
     }
 
     private static func layer(_ p: String, tensors: [String: TensorInfo], sharedInputs: [String: String]) -> LayerInfo {

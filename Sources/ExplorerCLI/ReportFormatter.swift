@@ -76,7 +76,8 @@ enum ReportFormatter {
 
     static func paramsJSON(_ p: QuantParams) -> JSONText {
         .object([("abits", .int(p.abits)), ("wbits", .int(p.wbits)), ("block", .int(p.block)),
-                 ("steps", .int(p.steps)), ("perm_times", .int(p.permTimes)), ("alpha", .float(p.alpha)),
+                 ("steps", .int(p.steps)), ("patience", .int(p.patience)),
+                 ("exact_greedy", .bool(p.patience == 0)), ("perm_times", .int(p.permTimes)), ("alpha", .float(p.alpha)),
                  ("smooth", .bool(p.smooth)), ("lac", .float(p.lac)), ("swc", .float(p.swc)),
                  ("seed", .string(String(p.seed))), ("select", .string(p.select.rawValue)),
                  ("layout", .string(p.layout.rawValue)), ("symmetric", .bool(p.symmetric))])
