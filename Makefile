@@ -4,8 +4,9 @@ SAMPLE ?= samples/smollm2-135m/activations.safetensors
 # Layer 11's down_proj input: a massive outlier (3064 at the first token, 46000× the median).
 LAYER  ?= model.layers.11.mlp.down_proj
 BIN     = .build/release/duquant-explorer
+FUZZ_SECONDS ?= 8
 
-.PHONY: deps build release run test test-unit test-e2e bench clean
+.PHONY: deps build release run test test-unit test-e2e test-fuzz test-tsan bench clean
 
 deps:
 	@tools/install-deps.sh
@@ -25,6 +26,15 @@ test: deps
 	swift build
 	swift test --parallel 2>&1 | tail -n 40; test $${PIPESTATUS[0]} -eq 0
 	tests/e2e/run-all.sh
+	$(MAKE) --no-print-directory test-fuzz
+
+## libFuzzer smoke run of the safetensors, .npy and .npz readers (8 s each; longer runs: docs/FUZZING.md).
+test-fuzz:
+	tools/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
+
+## The core under the thread sanitizer: concurrent calibrations with cancellation (docs/FUZZING.md).
+test-tsan:
+	swift test --scratch-path .build-tsan --sanitize=thread --filter ConcurrencyTests
 
 bench: release
 	$(BIN) bench

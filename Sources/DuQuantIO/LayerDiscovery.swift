@@ -68,6 +68,9 @@ enum LayerDiscovery {
             sharesInputWith: source == p ? nil : source,
             tokens: 0, inFeatures: 0, outFeatures: nil, dtype: .f32,
             moduleKind: ModuleKind(layerName: p), problem: problem)
+        if let w = weight, let why = w.problem {
+            info.problem = info.problem ?? "weight \(weightName) is unreadable: \(why)"
+        }
         if let w = weight {
             if w.shape.count == 2 {
                 info.outFeatures = w.shape[0]
@@ -84,6 +87,10 @@ enum LayerDiscovery {
             return info
         }
         info.dtype = input.dtype
+        if let why = input.problem {
+            info.problem = info.problem ?? "input \(inputName) is unreadable: \(why)"
+            return info
+        }
         if input.shape.isEmpty {
             info.problem = info.problem ?? "input \(inputName) is a scalar, expected rank ≥ 1"
             return info
@@ -94,6 +101,13 @@ enum LayerDiscovery {
         }
         if let w = weight, w.shape.count == 2, w.shape[1] != info.inFeatures {
             info.problem = info.problem ?? "weight in_features \(w.shape[1]) ≠ input in_features \(info.inFeatures)"
+        }
+        // Nothing to analyse, and a zero-size tensor may still declare an enormous other dimension.
+        if info.tokens == 0 || info.inFeatures == 0 {
+            info.problem = info.problem ?? "input \(inputName) is empty (shape \(input.shape))"
+        }
+        if let w = weight, w.shape.count == 2, w.shape[0] == 0 {
+            info.problem = info.problem ?? "weight \(weightName) is empty (shape \(w.shape))"
         }
         return info
     }

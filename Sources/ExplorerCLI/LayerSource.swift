@@ -47,7 +47,6 @@ public final class DumpLayerSource: LayerSource {
         let dump = dumps[f]
         let layer: LayerData
         do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
-        if let bad = Commands.nonFiniteProblem(layer, file: dump.path) { throw CLIError(bad) }
         return (layer, dump.sidecar?.tokens)
     }
 }

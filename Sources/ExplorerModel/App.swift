@@ -38,6 +38,8 @@ public enum App {
             state.busy[.load] = nil
             state.loading = nil
             state.open = OpenLayer(index: index, data: layer, tokens: tokens)
+            // The NaN/inf rule (NumericAudit): the loader replaced them by 0; say so.
+            if !layer.nonFinite.isEmpty { state.notice = layer.nonFinite.map(\.summary).joined(separator: "; ") }
             state.evaluation = nil
             state.stageStats = [.original: stats]
             state.heat = HeatView(tokens: layer.tokens, channels: layer.inFeatures)
