@@ -1,9 +1,12 @@
 # DuQuant Explorer — the two commands of the README, and a few more.
 SHELL := /bin/bash
 SAMPLE ?= samples/smollm2-135m/activations.safetensors
+# Layer 11's down_proj input: a massive outlier (3064 at the first token, 46000× the median).
+LAYER  ?= model.layers.11.mlp.down_proj
 BIN     = .build/release/duquant-explorer
+FUZZ_SECONDS ?= 8
 
-.PHONY: deps build release run test test-unit test-e2e bench clean
+.PHONY: deps build release run test test-unit test-e2e test-fuzz test-tsan bench clean
 
 deps:
 	@tools/install-deps.sh
@@ -16,13 +19,22 @@ release: deps
 
 ## Opens the explorer on the bundled real sample.
 run: release
-	$(BIN) $(SAMPLE)
+	$(BIN) $(SAMPLE) --layer $(LAYER)
 
 ## The whole test suite: unit and snapshot tests, then end-to-end tests of the real binary in tmux.
 test: deps
 	swift build
 	swift test --parallel 2>&1 | tail -n 40; test $${PIPESTATUS[0]} -eq 0
 	tests/e2e/run-all.sh
+	$(MAKE) --no-print-directory test-fuzz
+
+## libFuzzer smoke run of the safetensors, .npy and .npz readers (8 s each; longer runs: docs/FUZZING.md).
+test-fuzz:
+	tools/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
+
+## The core under the thread sanitizer: concurrent calibrations with cancellation (docs/FUZZING.md).
+test-tsan:
+	swift test --scratch-path .build-tsan --sanitize=thread --filter ConcurrencyTests
 
 bench: release
 	$(BIN) bench

@@ -22,7 +22,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",
+        .systemLibrary(name: "CNcursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
 
         // MARK: - Numerics and files (no UI)
@@ -45,7 +45,8 @@ let package = Package(
         .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "TestSupport"]),
-        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "TestSupport"]),
+        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "TestSupport"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "TestSupport"]),
     ]
 )

@@ -30,4 +30,89 @@ static inline mmask_t duq_button5_pressed(void) { return BUTTON5_PRESSED; }
 static inline int duq_key_mouse(void) { return KEY_MOUSE; }
 static inline int duq_key_resize(void) { return KEY_RESIZE; }
 static inline int duq_set_locale_all(void) { return setlocale(LC_ALL, "") != NULL; }
+// MARK: - Cells, input and mouse (used by TerminalNcurses)
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include <wchar.h>
+
+/// Draws one glyph with attributes and an extended colour pair at (y, x) of stdscr.
+static inline int duq_put_cell(int y, int x, unsigned int glyph, attr_t attrs, int pair) {
+    cchar_t cc;
+    wchar_t wch[2] = { (wchar_t)glyph, 0 };
+    if (setcchar(&cc, wch, attrs, 0, &pair) != OK) return ERR;
+    return mvwadd_wch(stdscr, y, x, &cc);
+}
+
+/// Reads one key: returns OK with a character, KEY_CODE_YES with a key code, or ERR.
+static inline int duq_get_wch(unsigned int *out) {
+    wint_t w = 0;
+    int r = wget_wch(stdscr, &w);
+    *out = (unsigned int)w;
+    return r;
+}
+
+static inline int duq_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int duq_err(void) { return ERR; }
+
+/// The pending mouse event: position and button state; returns ERR if none.
+static inline int duq_get_mouse(int *x, int *y, unsigned long *state) {
+    MEVENT ev;
+    if (getmouse(&ev) != OK) return ERR;
+    *x = ev.x; *y = ev.y; *state = (unsigned long)ev.bstate;
+    return OK;
+}
+
+// MARK: - Signals through a self-pipe
+// The handler only records the signal number in a pipe; the run loop reads it and restores the terminal
+// outside signal context. These statics live in every file that includes this header, so TerminalNcurses
+// calls the duq_signal_* functions from one Swift file only (SignalPipe.swift).
+static int duq_signal_fds[2] = { -1, -1 };
+
+static void duq_signal_handler(int sig) {
+    int saved = errno;
+    unsigned char c = (unsigned char)sig;
+    if (duq_signal_fds[1] >= 0) { ssize_t n = write(duq_signal_fds[1], &c, 1); (void)n; }
+    errno = saved;
+}
+
+/// Creates the pipe and routes `sig` to it; returns the read end, or -1.
+static inline int duq_signal_route(int sig) {
+    if (duq_signal_fds[0] < 0) {
+        if (pipe(duq_signal_fds) != 0) return -1;
+        for (int i = 0; i < 2; i++) {
+            fcntl(duq_signal_fds[i], F_SETFL, fcntl(duq_signal_fds[i], F_GETFL) | O_NONBLOCK);
+            fcntl(duq_signal_fds[i], F_SETFD, FD_CLOEXEC);
+        }
+    }
+    struct sigaction sa;
+    sa.sa_handler = duq_signal_handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    if (sigaction(sig, &sa, NULL) != 0) return -1;
+    return duq_signal_fds[0];
+}
+
+/// Puts `sig` back to its default action.
+static inline void duq_signal_default(int sig) {
+    struct sigaction sa;
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    sigaction(sig, &sa, NULL);
+}
+
+/// The next recorded signal number, or 0 when none is pending.
+static inline int duq_signal_take(void) {
+    unsigned char c = 0;
+    if (duq_signal_fds[0] < 0) return 0;
+    return read(duq_signal_fds[0], &c, 1) == 1 ? (int)c : 0;
+}
+
+static inline int duq_sigint(void) { return SIGINT; }
+static inline int duq_sigterm(void) { return SIGTERM; }
+static inline int duq_sighup(void) { return SIGHUP; }
+static inline int duq_sigtstp(void) { return SIGTSTP; }
+static inline int duq_sigcont(void) { return SIGCONT; }
 #endif

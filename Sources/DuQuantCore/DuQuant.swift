@@ -83,7 +83,7 @@ public enum DuQuant {
                     let rows = cur.blockRows(blocks: 0..<full, width: p.block)
                     guard let r = GreedyRotation.search(rows: rows, width: p.block, base: stageBases[p.block]!,
                                                         steps: p.steps, select: p.select, block: -1,
-                                                        threads: workers, shouldStop: stop) else { return nil }
+                                                        threads: workers, patience: p.patience, shouldStop: stop) else { return nil }
                     shared = r.rotation
                     stageTraces.append(r.trace)
                     done += 1; progress?(done / totalSearches)
@@ -93,7 +93,7 @@ public enum DuQuant {
                     let n = sizes[full]
                     let rows = cur.blockRows(blocks: full..<(full + 1), width: p.block, lastWidth: n)
                     guard let r = GreedyRotation.search(rows: rows, width: n, base: stageBases[n]!, steps: p.steps,
-                                                        select: p.select, block: full, shouldStop: stop) else { return nil }
+                                                        select: p.select, block: full, patience: p.patience, shouldStop: stop) else { return nil }
                     blockMats.append(r.rotation)
                     stageTraces.append(r.trace)
                     done += 1; progress?(done / totalSearches)
@@ -153,7 +153,7 @@ extension DuQuant {
                 let n = sizes[k]
                 let rows = cur.columns(k * p.block, n)
                 out.p[k] = GreedyRotation.search(rows: rows, width: n, base: bases[n]!, steps: p.steps,
-                                                 select: p.select, block: k, shouldStop: stop)
+                                                 select: p.select, block: k, patience: p.patience, shouldStop: stop)
                 progress(Double(finished.add(1, ordering: .relaxed).newValue))
             }
         }

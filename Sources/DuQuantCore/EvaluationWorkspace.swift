@@ -42,7 +42,8 @@ public final class EvaluationWorkspace: Sendable {
     /// Transformed pairs kept (oldest dropped first): enough for a few parameter round trips.
     private let capacity = 6
 
-    public init(_ layer: LayerData) { self.layer = layer }
+    /// Non-finite values in `layer` are replaced by 0 and reported (the NaN/inf rule, see `NumericAudit`).
+    public init(_ layer: LayerData) { self.layer = layer.replacingNonFinite() }
 
     /// Makes an earlier calibration of this layer available.
     public func adopt(_ calibration: DuQuantCalibration) {
@@ -70,7 +71,8 @@ public final class EvaluationWorkspace: Sendable {
     public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
                          progress: (@Sendable (Double) -> Void)? = nil) -> LayerEvaluation? {
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
-                                  outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil)
+                                  outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
+                                  nonFinite: layer.nonFinite)
         let reference = reference()
         for method in methods.sorted() {
             if cancel?.isCancelled == true { return nil }

@@ -32,6 +32,8 @@ public struct LayerEvaluation: Sendable {
     public var methods: [Method: MethodMetrics]
     /// The DuQuant calibration, when DuQuant was evaluated.
     public var calibration: DuQuantCalibration?
+    /// Non-finite values of the layer, replaced by 0 before evaluation (see `NumericAudit`).
+    public var nonFinite: [NonFiniteReport] = []
 }
 
 /// Runs RTN, SmoothQuant, Hadamard and DuQuant on a layer and measures them the same way.

@@ -52,95 +52,99 @@ public enum GreedyRotation {
         r.swapColumns(0, d)
     }
 
-    /// Exact lazy search over `rows` (row-major, `rows.count / n` rows of width `n`).
+    /// Exact search over `rows` (row-major, `rows.count / n` rows of width `n`) that rotates only the rows
+    /// that can hold the extremes.
+    ///
+    /// The candidate rows — the largest-norm prefix — are kept rotated, step by step as the official code
+    /// does (`Y ← Y · swap(B, 0, d)`). The prefix grows (doubling) only while the extremes found do not
+    /// dominate the next row's norm; new rows are rotated at once by the composed rotation, which is
+    /// therefore built only when the prefix grows and, once, for the kept prefix at the end.
     ///
     /// - Parameters:
     ///   - base: the stage rotation `B` (n × n).
     ///   - steps: number of greedy steps to try.
-    ///   - threads: threads for full passes over the rows (1 when the caller parallelises over blocks).
+    ///   - threads: threads for the row products (1 when the caller parallelises over blocks).
+    ///   - patience: if > 0, an approximation: stop after this many steps without a lower peak.
     ///   - shouldStop: polled once per step; returning true abandons the search (result nil).
     public static func search(rows: [Float], width n: Int, base: Matrix, steps: Int, select: Selection,
-                              block: Int, threads: Int = 1, shouldStop: (() -> Bool)? = nil) -> Result? {
+                              block: Int, threads: Int = 1, patience: Int = 0,
+                              shouldStop: (() -> Bool)? = nil) -> Result? {
         precondition(base.rows == n && base.cols == n && n > 0 && rows.count % n == 0)
         let count = rows.count / n
-        // Row norms (invariant under rotation) and the visiting order, largest first.
+        guard count > 0 else {
+            return Result(trace: GreedyTrace(block: block, chosen: [], peaks: [0], kept: 0), rotation: .identity(n))
+        }
+        // Row norms (invariant under rotation) and the visiting order, largest first. The slack covers
+        // rounding in the products: only a strict margin proves that a row cannot hold an extreme.
         var norms = [Float](repeating: 0, count: count)
         for i in 0..<count {
             var s = 0.0
             for j in 0..<n { let v = Double(rows[i * n + j]); s += v * v }
-            // Slack covers rounding in the products: only a strict margin proves exactness.
             norms[i] = Float(s.squareRoot()) * (1 + 1e-4) + Float.leastNormalMagnitude
         }
         let order = (0..<count).sorted { norms[$0] != norms[$1] ? norms[$0] > norms[$1] : $0 < $1 }
-        let workers = Swift.max(1, Swift.min(threads, count / GreedyScan.tileRows))
-        var r = Matrix.identity(n), best = r, scratch = Matrix(rows: n, cols: n)
-        let buffers = UnsafeMutablePointer<Float>.allocate(capacity: 2 * workers * GreedyScan.tileRows * n)
-        defer { buffers.deallocate() }
+        // Checkpoints of the composed rotation: (step, R_step), increasing steps.
+        var checkpoints: [(step: Int, r: Matrix)] = [(0, .identity(n))]
         var chosen: [Int] = [], peaks: [Float] = []
         var bestPeak = Float.infinity, kept = 0
-        // Fraction of rows the previous step had to rotate: past a quarter, a plain full pass is cheaper.
-        var lastFraction = 0.0
+        var scratch = Matrix(rows: n, cols: n)
 
-        func extremes(_ src: UnsafePointer<Float>, _ rp: UnsafePointer<Float>, _ ord: UnsafePointer<Int>) -> Extremes {
-            let tileSize = GreedyScan.tileRows * n
-            if lastFraction > 0.25 {
-                lastFraction = 1
-                if workers == 1 {
-                    var e = Extremes()
-                    GreedyScan.pass(src: src, n: n, r: rp, order: nil, first: 0, count: count, tile: buffers,
-                                    gather: buffers + tileSize, into: &e)
-                    return e
-                }
-                let parts = UnsafeMutableBufferPointer<Extremes>.allocate(capacity: workers)
-                defer { parts.deallocate() }
-                let per = (count + workers - 1) / workers
-                let s = SharedPointer(src), r = SharedPointer(rp), b = SharedPointer(buffers)
-                let out = SharedPointer(parts.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    var e = Extremes()
-                    let lo = w * per, hi = Swift.min(count, lo + per)
-                    if lo < hi {
-                        GreedyScan.pass(src: s.p, n: n, r: r.p, order: nil, first: lo, count: hi - lo,
-                                        tile: b.p + 2 * w * tileSize, gather: b.p + (2 * w + 1) * tileSize, into: &e)
-                    }
-                    (out.p + w).initialize(to: e)
-                }
-                var e = parts[0]
-                for w in 1..<workers { e.merge(parts[w]) }
-                return e
-            }
-            var e = Extremes()
-            var pos = 0, chunk = 16
-            while pos < count {
-                let take = Swift.min(chunk, count - pos)
-                GreedyScan.pass(src: src, n: n, r: rp, order: ord, first: pos, count: take, tile: buffers,
-                                gather: buffers + tileSize, into: &e)
-                pos += take
-                chunk = Swift.min(chunk * 2, 1024)
-                if pos < count {
-                    let bound = norms[ord[pos]]
-                    if e.maxV > bound && e.minV < -bound { break }
-                }
-            }
-            lastFraction = Double(pos) / Double(count)
-            return e
+        func composed(upTo k: Int) -> Matrix {
+            let cp = checkpoints.last { $0.step <= k }!
+            var r = cp.r
+            for d in chosen[cp.step..<k] { composeStep(&r, base: base, channel: d, scratch: &scratch) }
+            if k > checkpoints.last!.step { checkpoints.append((k, r)) }
+            return r
         }
 
+        var cur = [Float](repeating: 0, count: count * n), next = cur
+        var m = 0  // candidate rows: cur holds rows order[0..<m], rotated to the current step
+        var e = Extremes()
         for step in 0...steps {
             if let shouldStop, shouldStop() { return nil }
-            let e = rows.withUnsafeBufferPointer { src in
-                r.storage.withUnsafeBufferPointer { rp in
-                    order.withUnsafeBufferPointer { ord in extremes(src.baseAddress!, rp.baseAddress!, ord.baseAddress!) }
+            // Grow the candidates until no row outside them can beat the extremes.
+            while m < count && !(e.maxV > norms[order[m]] && e.minV < -norms[order[m]]) {
+                let grown = Swift.min(count, Swift.max(16, 2 * m))
+                let r = composed(upTo: step)
+                for i in m..<grown {
+                    let src = order[i] * n
+                    for j in 0..<n { next[i * n + j] = rows[src + j] }
                 }
+                let part = next.withUnsafeBufferPointer { a in
+                    r.storage.withUnsafeBufferPointer { b in
+                        cur.withUnsafeMutableBufferPointer { c in
+                            order.withUnsafeBufferPointer { ids in
+                                GreedyScan.multiplyScanParallel(a: a.baseAddress! + m * n, rows: grown - m, n: n,
+                                                                b: b.baseAddress!, c: c.baseAddress! + m * n,
+                                                                ids: ids.baseAddress! + m, workers: threads)
+                            }
+                        }
+                    }
+                }
+                e.merge(part)
+                m = grown
             }
             peaks.append(e.peak)
-            if e.peak < bestPeak { bestPeak = e.peak; best = r; kept = step }
-            if step == steps { break }
+            if e.peak < bestPeak { bestPeak = e.peak; kept = step }
+            if step == steps || (patience > 0 && step - kept >= patience) { break }
             let d = e.channel(select, width: n)
             chosen.append(d)
-            composeStep(&r, base: base, channel: d, scratch: &scratch)
+            // Rotate the candidates by swap(B, 0, d) and find the new extremes in the same pass.
+            let bd = base.exchangingRowsAndColumns(0, d)
+            e = cur.withUnsafeBufferPointer { a in
+                bd.storage.withUnsafeBufferPointer { b in
+                    next.withUnsafeMutableBufferPointer { c in
+                        order.withUnsafeBufferPointer { ids in
+                            GreedyScan.multiplyScanParallel(a: a.baseAddress!, rows: m, n: n, b: b.baseAddress!,
+                                                            c: c.baseAddress!, ids: ids.baseAddress!, workers: threads)
+                        }
+                    }
+                }
+            }
+            swap(&cur, &next)
         }
-        return Result(trace: GreedyTrace(block: block, chosen: chosen, peaks: peaks, kept: kept), rotation: best)
+        return Result(trace: GreedyTrace(block: block, chosen: chosen, peaks: peaks, kept: kept),
+                      rotation: composed(upTo: kept))
     }
 
     /// The full computation, step for step as the official code: every step multiplies the whole set of

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The extremes of a matrix with the reference's tie-breaking (first in row-major order), and the fused
 /// multiply-and-scan kernel the greedy search spends its time in.
 struct Extremes: Sendable {
@@ -17,21 +19,20 @@ struct Extremes: Sendable {
 
     /// Folds one row (values `p[0..<n]`, row index `row`) into the extremes.
     ///
-    /// The common case — the row holds nothing at least as extreme as the current extremes — costs two
-    /// vector compares per 16 values and no horizontal reduction.
+    /// Two vector compares per 16 values, then one small reduction tree per row; the column is searched
+    /// only when the row can beat the current extremes.
     @inline(__always)
     mutating func see(row: Int, _ p: UnsafePointer<Float>, _ n: Int) {
         let (vmax, vmin) = GreedyScan.rowMaxMin16(p, n)
-        if any(vmax .>= SIMD16(repeating: maxV)) {
-            let mx = vmax.max()
+        let mx = GreedyScan.horizontalMax(vmax), mn = GreedyScan.horizontalMin(vmin)
+        if mx >= maxV {
             if mx > maxV || (mx == maxV && row < maxRow) {
                 var j = 0
                 while p[j] != mx { j += 1 }
                 maxV = mx; maxRow = row; maxCol = j
             }
         }
-        if any(vmin .<= SIMD16(repeating: minV)) {
-            let mn = vmin.min()
+        if mn <= minV {
             if mn < minV || (mn == minV && row < minRow) {
                 var j = 0
                 while p[j] != mn { j += 1 }
@@ -54,6 +55,33 @@ struct Extremes: Sendable {
 enum GreedyScan {
     /// Rows per product tile: the tile (rows × n floats) stays in L2 while it is scanned.
     static let tileRows = 512
+
+    // Reduction trees written out: the generic `SIMD.max()` and `any(_:)` compile to lane-by-lane loops
+    // through memory here (seen in the disassembly), slower than the whole vector scan of a row.
+
+    /// Largest lane.
+    @inline(__always)
+    static func horizontalMax(_ v: SIMD16<Float>) -> Float {
+        var a = v.lowHalf
+        let b = v.highHalf
+        a.replace(with: b, where: b .> a)
+        var c = a.lowHalf
+        let d = a.highHalf
+        c.replace(with: d, where: d .> c)
+        return Swift.max(Swift.max(c[0], c[1]), Swift.max(c[2], c[3]))
+    }
+
+    /// Smallest lane.
+    @inline(__always)
+    static func horizontalMin(_ v: SIMD16<Float>) -> Float {
+        var a = v.lowHalf
+        let b = v.highHalf
+        a.replace(with: b, where: b .< a)
+        var c = a.lowHalf
+        let d = a.highHalf
+        c.replace(with: d, where: d .< c)
+        return Swift.min(Swift.min(c[0], c[1]), Swift.min(c[2], c[3]))
+    }
 
     /// Lane-wise max and min of `n` floats folded into 16 lanes (NaN never wins; unused lanes ∓∞).
     @inline(__always)
@@ -78,32 +106,46 @@ enum GreedyScan {
         return (vmax, vmin)
     }
 
-    /// Multiplies rows by `r` tile by tile and folds every product row into `e`.
-    ///
-    /// Rows come from `src` either in natural order (`order == nil`, rows `first ..< first+count`) or
-    /// gathered through `order[first ..< first+count]`. `tile` and `gather` hold `tileRows · n` floats.
-    static func pass(src: UnsafePointer<Float>, n: Int, r: UnsafePointer<Float>, order: UnsafePointer<Int>?,
-                     first: Int, count: Int, tile: UnsafeMutablePointer<Float>,
-                     gather: UnsafeMutablePointer<Float>, into e: inout Extremes) {
+    /// `c = a · b` for `rows` contiguous rows of width `n`, tile by tile, folding every product row into
+    /// `e` while it is still in cache; `ids[i]` is row `i`'s index in the searched matrix (for ties).
+    static func multiplyScan(a: UnsafePointer<Float>, rows: Int, n: Int, b: UnsafePointer<Float>,
+                             c: UnsafeMutablePointer<Float>, ids: UnsafePointer<Int>, into e: inout Extremes) {
         var done = 0
-        while done < count {
-            let take = Swift.min(tileRows, count - done)
-            let a: UnsafePointer<Float>
-            if let order {
-                for i in 0..<take {
-                    (gather + i * n).update(from: src + order[first + done + i] * n, count: n)
-                }
-                a = UnsafePointer(gather)
-            } else {
-                a = src + (first + done) * n
-            }
-            BLAS.gemm(m: take, n: n, k: n, a: a, lda: n, b: r, ldb: n, transB: false, c: tile, ldc: n)
-            for i in 0..<take {
-                let row = order.map { $0[first + done + i] } ?? (first + done + i)
-                e.see(row: row, tile + i * n, n)
-            }
+        while done < rows {
+            let take = Swift.min(tileRows, rows - done)
+            BLAS.gemm(m: take, n: n, k: n, a: a + done * n, lda: n, b: b, ldb: n, transB: false,
+                      c: c + done * n, ldc: n)
+            for i in 0..<take { e.see(row: ids[done + i], c + (done + i) * n, n) }
             done += take
         }
+    }
+
+    /// ``multiplyScan`` over `rows` rows split among `workers` threads; the partial extremes are merged
+    /// with the same tie-breaking, so the result does not depend on the split.
+    static func multiplyScanParallel(a: UnsafePointer<Float>, rows: Int, n: Int, b: UnsafePointer<Float>,
+                                     c: UnsafeMutablePointer<Float>, ids: UnsafePointer<Int>, workers: Int) -> Extremes {
+        let w = Swift.max(1, Swift.min(workers, rows / tileRows))
+        if w == 1 {
+            var e = Extremes()
+            multiplyScan(a: a, rows: rows, n: n, b: b, c: c, ids: ids, into: &e)
+            return e
+        }
+        let parts = UnsafeMutableBufferPointer<Extremes>.allocate(capacity: w)
+        defer { parts.deallocate() }
+        let per = (rows + w - 1) / w
+        let pa = SharedPointer(a), pb = SharedPointer(b), pc = SharedPointer(c), pi = SharedPointer(ids)
+        let out = SharedPointer(parts.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: w) { k in
+            var e = Extremes()
+            let lo = k * per, hi = Swift.min(rows, lo + per)
+            if lo < hi {
+                multiplyScan(a: pa.p + lo * n, rows: hi - lo, n: n, b: pb.p, c: pc.p + lo * n, ids: pi.p + lo, into: &e)
+            }
+            (out.p + k).initialize(to: e)
+        }
+        var e = parts[0]
+        for k in 1..<w { e.merge(parts[k]) }
+        return e
     }
 }
 

@@ -9,6 +9,9 @@ public struct LayerData: Sendable {
     public var input: Matrix
     /// The layer's weight, out_features × in_features, if the dump carries it.
     public var weight: Matrix?
+    /// Non-finite values that were replaced by 0 before this layer reached the analysis
+    /// (see `replacingNonFinite()`); empty when the data was finite.
+    public var nonFinite: [NonFiniteReport] = []
 
     public init(name: String, input: Matrix, weight: Matrix? = nil) {
         precondition(weight == nil || weight!.cols == input.cols, "weight in_features differs from input")

@@ -73,6 +73,9 @@ public struct QuantParams: Sendable, Hashable {
     public var block = 128
     /// Upper bound on greedy steps per rotation.
     public var steps = 256
+    /// An explicit approximation, off (0) by default: stop a greedy search after this many steps
+    /// without a lower peak. The kept prefix may then differ from the exact search's.
+    public var patience = 0
     /// Rotation + permutation rounds before the last rotation.
     public var permTimes = 1
     /// Smoothing strength α.
@@ -101,8 +104,8 @@ public struct QuantParams: Sendable, Hashable {
 
     /// The subset that decides the DuQuant transform (a change here needs a new calibration).
     public var calibrationKey: CalibrationKey {
-        CalibrationKey(block: block, steps: steps, permTimes: permTimes, alpha: alpha, smooth: smooth,
-                       seed: seed, select: select, layout: layout)
+        CalibrationKey(block: block, steps: steps, patience: patience, permTimes: permTimes, alpha: alpha,
+                       smooth: smooth, seed: seed, select: select, layout: layout)
     }
 
     /// Checks ranges; returns a one-line complaint or nil.
@@ -111,6 +114,7 @@ public struct QuantParams: Sendable, Hashable {
         if !(2...8).contains(wbits) { return "wbits must be 2…8 (got \(wbits))" }
         if !(2...4096).contains(block) { return "block must be 2…4096 (got \(block))" }
         if !(0...100_000).contains(steps) { return "steps must be 0…100000 (got \(steps))" }
+        if !(0...100_000).contains(patience) { return "patience must be 0…100000 (got \(patience))" }
         if !(1...16).contains(permTimes) { return "perm-times must be 1…16 (got \(permTimes))" }
         if !(alpha >= 0 && alpha <= 1) { return "alpha must be in [0, 1] (got \(alpha))" }
         if !(lac > 0 && lac <= 1) { return "lac must be in (0, 1] (got \(lac))" }
@@ -123,6 +127,7 @@ public struct QuantParams: Sendable, Hashable {
 public struct CalibrationKey: Sendable, Hashable {
     public var block: Int
     public var steps: Int
+    public var patience: Int
     public var permTimes: Int
     public var alpha: Float
     public var smooth: Bool

@@ -70,8 +70,14 @@ extension DumpFile {
         let base = path.hasSuffix("/") ? path : path + "/"
         var entries: [(TensorInfo, TensorSource)] = []
         for n in names.sorted() where n.lowercased().hasSuffix(".npy") && !n.hasPrefix(".") {
-            let file = try MappedFile(path: base + n)
-            entries.append(try openNpy(file, name: tensorName(fromFile: n)))
+            // One unreadable file is listed with its problem; the others stay usable.
+            let name = tensorName(fromFile: n)
+            do throws(DumpError) {
+                entries.append(try openNpy(try MappedFile(path: base + n), name: name))
+            } catch {
+                entries.append((.unreadable(name, problem: error.message),
+                                TensorSource(file: MappedFile(copying: [], path: base + n), storage: .unreadable)))
+            }
         }
         guard !entries.isEmpty else { throw DumpError(file: path, message: "directory has no .npy files") }
         return entries
@@ -83,14 +89,18 @@ extension DumpFile {
         do throws(FormatError) { zip = try ZipArchive.parse(file.bytes) } catch { throw error.in(file.path) }
         var entries: [(TensorInfo, TensorSource)] = []
         for m in zip.members where m.name.lowercased().hasSuffix(".npy") {
+            let name = String(m.name.dropLast(4))
+            // A member whose .npy header is malformed is listed with its problem (like a bad CRC, found
+            // later); the archive's other members stay usable.
             let header: NpyHeader
             do throws(FormatError) {
                 header = try npyHeader(of: m, in: file)
             } catch {
-                throw error.in(file.path, context: "member \(m.name)")
+                entries.append((.unreadable(name, problem: "member \(m.name): \(error.message)"),
+                                TensorSource(file: file, storage: .unreadable)))
+                continue
             }
-            let info = TensorInfo(name: String(m.name.dropLast(4)), dtype: header.dtype, shape: header.shape,
-                                  byteCount: header.byteCount)
+            let info = TensorInfo(name: name, dtype: header.dtype, shape: header.shape, byteCount: header.byteCount)
             entries.append((info, TensorSource(file: file, storage: .zipMember(m, dataOffset: header.dataOffset))))
         }
         return entries

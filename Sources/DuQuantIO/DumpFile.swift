@@ -52,7 +52,8 @@ public final class DumpFile: Sendable {
         }
         let found = LayerDiscovery.layers(tensors: sources.mapValues(\.info), sharedInputs: shared)
         self.layers = found.layers
-        self.warnings = warnings + found.warnings.map { DumpError(file: path, message: $0) }
+        let unreadable = tensors.compactMap { t in t.problem.map { DumpError(file: path, message: "tensor \"\(t.name)\" unreadable: \($0)") } }
+        self.warnings = warnings + unreadable + found.warnings.map { DumpError(file: path, message: $0) }
         var index: [String: Int] = [:]
         for (i, l) in layers.enumerated() { index[l.name] = i }
         self.layerIndex = index
@@ -72,6 +73,9 @@ public final class DumpFile: Sendable {
         guard let (info, source) = sources[name] else {
             throw DumpError(file: path, message: "no tensor named \"\(name)\"")
         }
+        if let problem = info.problem {
+            throw DumpError(file: path, message: "tensor \"\(name)\": \(problem)")
+        }
         guard info.dtype.isSupported else {
             throw DumpError(file: path, message: "tensor \"\(name)\" has unsupported dtype \(info.dtype.name)")
         }
@@ -86,6 +90,8 @@ public final class DumpFile: Sendable {
 
     /// The layer `name`: its input as tokens × in_features and its weight, if any, as out × in.
     ///
+    /// Non-finite values (NaN, ±inf) are replaced by 0 and reported in the result's `nonFinite`
+    /// (the explorer's one rule, see `NumericAudit`); `loadTensor` still gives the values as stored.
     /// Throws the layer's `problem` if it has one, or any error from reading its tensors.
     public func loadLayer(_ name: String) throws(DumpError) -> LayerData {
         guard let layer = layer(named: name) else {
@@ -99,6 +105,6 @@ public final class DumpFile: Sendable {
         if let weight, weight.cols != input.cols {
             throw DumpError(file: path, message: "layer \"\(name)\": weight in_features \(weight.cols) ≠ input in_features \(input.cols)")
         }
-        return LayerData(name: name, input: input, weight: weight)
+        return LayerData(name: name, input: input, weight: weight).replacingNonFinite()
     }
 }

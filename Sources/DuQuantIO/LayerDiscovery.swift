@@ -26,8 +26,25 @@ enum LayerDiscovery {
         for p in prefixes {
             result.append(layer(p, tensors: tensors, sharedInputs: sharedInputs))
         }
-        result.sort { NaturalOrder.less($0.name, $1.name) }
+        result.sort(by: executionOrder)
         return (result, warnings)
+    }
+
+    /// Model order: by block (`model.layers.2` before `model.layers.10`), and inside a block in the order
+    /// a forward pass runs its modules (q, k, v, o, gate, up, down), then by name.
+    static func executionOrder(_ a: LayerInfo, _ b: LayerInfo) -> Bool {
+        let (pa, pb) = (blockPrefix(a.name), blockPrefix(b.name))
+        if pa != pb { return NaturalOrder.less(pa, pb) }
+        let (ra, rb) = (ModuleKind.allCases.firstIndex(of: a.moduleKind)!, ModuleKind.allCases.firstIndex(of: b.moduleKind)!)
+        if ra != rb { return ra < rb }
+        return NaturalOrder.less(a.name, b.name)
+    }
+
+    /// The name up to and including its last numeric component (`model.layers.3`), or "".
+    static func blockPrefix(_ name: String) -> String {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard let last = parts.lastIndex(where: { !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return "" }
+        return parts[...last].joined(separator: ".")
     }
 
     private static func layer(_ p: String, tensors: [String: TensorInfo], sharedInputs: [String: String]) -> LayerInfo {
@@ -51,6 +68,9 @@ enum LayerDiscovery {
             sharesInputWith: source == p ? nil : source,
             tokens: 0, inFeatures: 0, outFeatures: nil, dtype: .f32,
             moduleKind: ModuleKind(layerName: p), problem: problem)
+        if let w = weight, let why = w.problem {
+            info.problem = info.problem ?? "weight \(weightName) is unreadable: \(why)"
+        }
         if let w = weight {
             if w.shape.count == 2 {
                 info.outFeatures = w.shape[0]
@@ -67,6 +87,10 @@ enum LayerDiscovery {
             return info
         }
         info.dtype = input.dtype
+        if let why = input.problem {
+            info.problem = info.problem ?? "input \(inputName) is unreadable: \(why)"
+            return info
+        }
         if input.shape.isEmpty {
             info.problem = info.problem ?? "input \(inputName) is a scalar, expected rank ≥ 1"
             return info
@@ -77,6 +101,13 @@ enum LayerDiscovery {
         }
         if let w = weight, w.shape.count == 2, w.shape[1] != info.inFeatures {
             info.problem = info.problem ?? "weight in_features \(w.shape[1]) ≠ input in_features \(info.inFeatures)"
+        }
+        // Nothing to analyse, and a zero-size tensor may still declare an enormous other dimension.
+        if info.tokens == 0 || info.inFeatures == 0 {
+            info.problem = info.problem ?? "input \(inputName) is empty (shape \(input.shape))"
+        }
+        if let w = weight, w.shape.count == 2, w.shape[0] == 0 {
+            info.problem = info.problem ?? "weight \(weightName) is empty (shape \(w.shape))"
         }
         return info
     }

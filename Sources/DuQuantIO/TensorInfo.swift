@@ -8,12 +8,23 @@ public struct TensorInfo: Sendable, Hashable {
     public var shape: [Int]
     /// Bytes the data occupies in the file (uncompressed).
     public var byteCount: Int
+    /// Why the tensor cannot be read (e.g. a malformed .npy member of an .npz), or nil when it can.
+    ///
+    /// Such a tensor is still listed, with an empty shape; loading it throws this problem, and a layer
+    /// made from it carries it as its own `problem`, so the rest of the dump stays usable.
+    public var problem: String?
 
-    public init(name: String, dtype: DType, shape: [Int], byteCount: Int) {
+    public init(name: String, dtype: DType, shape: [Int], byteCount: Int, problem: String? = nil) {
         self.name = name
         self.dtype = dtype
         self.shape = shape
         self.byteCount = byteCount
+        self.problem = problem
+    }
+
+    /// A tensor that is listed but cannot be read, with the reason.
+    static func unreadable(_ name: String, problem: String) -> TensorInfo {
+        TensorInfo(name: name, dtype: .unsupported("unknown"), shape: [], byteCount: 0, problem: problem)
     }
 
     /// Number of elements (the product of `shape`; 1 for a scalar).

@@ -9,6 +9,8 @@ struct TensorSource: Sendable {
         case plain(Range<Int>)
         /// A .npz member; the tensor data starts `dataOffset` bytes into the uncompressed member.
         case zipMember(ZipArchive.Member, dataOffset: Int)
+        /// Nothing readable: the tensor's `TensorInfo.problem` says why.
+        case unreadable
     }
 
     let file: MappedFile
@@ -21,6 +23,8 @@ struct TensorSource: Sendable {
     func withBytes<R>(_ info: TensorInfo, _ body: (UnsafeRawBufferPointer) -> R) throws(DumpError) -> R {
         let r = ByteReader(bytes: file.bytes)
         switch storage {
+        case .unreadable:
+            throw DumpError(file: file.path, message: "tensor \"\(info.name)\": \(info.problem ?? "unreadable")")
         case .plain(let range):
             guard let data = r.slice(range.lowerBound, range.count), data.count == info.byteCount else {
                 throw DumpError(file: file.path, message: "tensor \"\(info.name)\": data out of range")

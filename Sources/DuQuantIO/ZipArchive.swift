@@ -152,6 +152,10 @@ struct ZipArchive {
             extents.append((localOffset..<dataEnd, name))
             members.append(Member(name: name, method: method, crc32: crc, dataRange: dataStart..<dataEnd, uncompressedSize: usize))
         }
+        // An end record that under-counts would silently hide members; the records must fill the directory.
+        guard p == cdEnd else {
+            throw FormatError("central directory has \(cdEnd - p) bytes after its \(entryCount) entries (entry count lies)")
+        }
         extents.sort { $0.0.lowerBound < $1.0.lowerBound }
         for k in extents.indices.dropFirst() where extents[k].0.lowerBound < extents[k - 1].0.upperBound {
             throw FormatError("members \(extents[k - 1].1) and \(extents[k].1) overlap")

@@ -10,11 +10,14 @@ public enum CLI {
         duquant-explorer \(version) — see DuQuant's outlier transforms on real activations
 
         usage:
-          duquant-explorer FILE…                      open the explorer (a terminal UI)
+          duquant-explorer FILE… [--layer P] [--stage S] [--theme NAME] [--ascii] [parameters]
+                                                      open the explorer (a full-screen terminal UI)
           duquant-explorer list FILE                  layers, shapes, dtype, largest value and where
           duquant-explorer report FILE [options]      RTN, SmoothQuant, Hadamard, DuQuant side by side
               --layer P (repeat)   --methods rtn,smoothquant,hadamard,duquant   --format table|json|csv
           duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform
+          duquant-explorer render FILE [--layer P] [--stage S] [--size 120x40] [--ascii] [--color never|always|auto]
+                                                      print the explorer's screen as text (headless)
           duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]   timings (release build)
           duquant-explorer help                       this text
 
@@ -27,6 +30,10 @@ public enum CLI {
 
     /// Runs the command line with `arguments` (without the program name) and returns the exit code.
     public static func run(_ arguments: [String]) -> Int32 {
+        // A file (not a subcommand) opens the full-screen explorer, which owns the terminal.
+        if let first = arguments.first, !first.hasPrefix("-"), !subcommands.contains(first) {
+            return ExplorerCommand.run(arguments)
+        }
         do {
             let output = try dispatch(arguments)
             writeOut(output)
@@ -36,6 +43,9 @@ public enum CLI {
             return 2
         }
     }
+
+    /// Words that name a subcommand rather than a file to open.
+    static let subcommands: Set<String> = ["help", "--help", "-h", "version", "--version", "list", "report", "export", "render"]
 
     /// The text a command prints, or the error it fails with (testable without a process).
     public static func dispatch(_ arguments: [String]) throws(CLIError) -> String {
@@ -47,11 +57,10 @@ public enum CLI {
         case "list": return try ListCommand.run(rest)
         case "report": return try ReportCommand.run(rest)
         case "export": return try ExportCommand.run(rest)
+        case "render": return try RenderCommand.run(rest)
         case "bench": return try BenchCommand.run(rest)
         default:
-            if first.hasPrefix("-") { throw CLIError("unknown option \(first) (see: duquant-explorer help)") }
-            // Until the terminal UI lands, opening a file prints its report.
-            return try ReportCommand.run(arguments)
+            throw CLIError("unknown command or option \(first) (see: duquant-explorer help)")
         }
     }
 

@@ -34,18 +34,8 @@ enum Commands {
         return out
     }
 
-    /// A one-line complaint when the layer holds NaN or infinity (count and first location), else nil.
-    static func nonFiniteProblem(_ layer: LayerData, file: String) -> String? {
-        func scan(_ m: Matrix, _ what: String) -> String? {
-            var count = 0, first = -1
-            for (i, v) in m.storage.enumerated() where !v.isFinite {
-                count += 1
-                if first < 0 { first = i }
-            }
-            guard count > 0 else { return nil }
-            return "\(file): \(layer.name).\(what) has \(count) non-finite value\(count == 1 ? "" : "s") "
-                + "(first at row \(first / m.cols), column \(first % m.cols)); the analysis needs finite numbers"
-        }
-        return scan(layer.input, "input") ?? layer.weight.flatMap { scan($0, "weight") }
+    /// One line per tensor of `layer` whose non-finite values were replaced by 0 (empty when all finite).
+    static func nonFiniteNotes(_ reports: [NonFiniteReport]) -> [String] {
+        reports.map(\.summary)
     }
 }

@@ -20,7 +20,6 @@ enum ExportCommand {
         let name = try Commands.layerNames(a.values("layer"), in: dump)[0]
         let layer: LayerData
         do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
-        if let bad = Commands.nonFiniteProblem(layer, file: dump.path) { throw CLIError(bad) }
         guard let cal = DuQuant.calibrate(layer, p) else { throw CLIError("cancelled") }
         var w = SafetensorsWriter()
         do {
@@ -30,11 +29,13 @@ enum ExportCommand {
             "layer": name, "source": dump.path, "params": ParameterOptions.summary(p),
             "select": p.select.rawValue, "layout": p.layout.rawValue, "block": String(p.block),
             "kept_steps": cal.keptSteps.map(String.init).joined(separator: ","),
+            "non_finite": layer.nonFinite.isEmpty ? "none" : layer.nonFinite.map(\.summary).joined(separator: "; "),
             "format": "duquant-explorer transform v1: X~ = ((X / smooth_scales) @ R0)[:, perm0] @ R1 …",
         ]
         do { try w.write(to: out) } catch { throw CLIError(error.description) }
         return "wrote \(out): \(cal.transform.rotations.count) rotations, \(cal.transform.permutations.count) "
             + "permutation(s)\(cal.smoothed ? ", smoothing scales" : ""); kept steps \(cal.keptSteps)\n"
+            + Commands.nonFiniteNotes(layer.nonFinite).map { "  \(name): \($0)\n" }.joined()
     }
 
     static func add(_ t: DuQuantTransform, to w: inout SafetensorsWriter) throws(DumpError) {

@@ -12,6 +12,7 @@ enum ListCommand {
         let dump = try Commands.open(a.positionals[0])
         var rows: [[String]] = [["layer", "kind", "tokens×in", "out", "dtype", "max|x|", "ratio", "channel", "token"]]
         var problems: [String] = []
+        var notes: [String] = []
         for info in dump.layers {
             guard info.isLoadable else {
                 problems.append("\(info.name): \(info.problem ?? "unusable")")
@@ -22,6 +23,7 @@ enum ListCommand {
                 problems.append(error.description)
                 continue
             }
+            notes += Commands.nonFiniteNotes(layer.nonFinite).map { "\(info.name): \($0)" }
             let s = ActivationStats.of(layer.input)
             rows.append([info.name, info.moduleKind.rawValue, "\(info.tokens)×\(info.inFeatures)",
                          info.outFeatures.map(String.init) ?? "—", info.dtype.name, ReportFormatter.num(s.maxAbs),
@@ -31,6 +33,7 @@ enum ListCommand {
         var out = "\(dump.path)  (\(dump.format.rawValue), \(dump.layers.count) layers, \(dump.tensors.count) tensors)\n"
         out += ReportFormatter.align(rows)
         for w in dump.warnings { out += "warning: \(w.description)\n" }
+        for n in notes { out += "note: \(n)\n" }
         for p in problems { out += "skipped: \(p)\n" }
         return out
     }

@@ -3,13 +3,15 @@ import DuQuantCore
 /// The quantization options every analysing subcommand shares, and how they map onto ``QuantParams``.
 enum ParameterOptions {
     static let names: Set<String> = ["abits", "wbits", "block", "steps", "perm-times", "alpha", "lac", "swc",
-                                     "seed", "select", "layout"]
+                                     "seed", "select", "layout", "patience"]
     static let flags: Set<String> = ["no-smooth", "symmetric"]
 
     static let help = """
           --abits N --wbits N     activation / weight bits, 2…8 (default 4 / 4)
           --block N               rotation block size (default 128)
           --steps N               greedy steps per rotation, upper bound (default 256)
+          --patience K            APPROXIMATION, off by default: stop a greedy search after K steps
+                                  without a lower peak (faster; every output then says so)
           --perm-times N          rotation+permutation rounds before the last rotation (default 1)
           --alpha A               smoothing strength (default 0.6); --no-smooth turns smoothing off
           --lac R --swc R         activation / weight clip ratios (default 0.9 / 0.8)
@@ -27,6 +29,7 @@ enum ParameterOptions {
         if let v = try a.int("block", in: 2...4096) { p.block = v }
         if let v = try a.int("steps", in: 0...100_000) { p.steps = v }
         if let v = try a.int("perm-times", in: 1...16) { p.permTimes = v }
+        if let v = try a.int("patience", in: 0...100_000) { p.patience = v }
         if let v = try a.float("alpha", in: 0...1) { p.alpha = v }
         if let v = try a.float("lac", in: 0.01...1) { p.lac = v }
         if let v = try a.float("swc", in: 0.01...1) { p.swc = v }
@@ -47,5 +50,6 @@ enum ParameterOptions {
             + (p.smooth ? "alpha \(p.alpha)" : "no smoothing")
             + " lac \(p.lac) swc \(p.swc) seed \(p.seed) select \(p.select.rawValue) layout \(p.layout.rawValue)"
             + (p.symmetric ? " symmetric" : "")
+            + (p.patience > 0 ? " patience \(p.patience) (approximate greedy)" : "")
     }
 }

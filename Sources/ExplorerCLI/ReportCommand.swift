@@ -18,14 +18,25 @@ enum ReportCommand {
         let dump = try Commands.open(a.positionals[0])
         let names = try Commands.layerNames(a.values("layer"), in: dump)
         var results: [LayerEvaluation] = []
+        // A layer named with --layer must load; without --layer, one that fails to load (a corrupt
+        // member, say) is skipped and named in the report, and the others are still reported.
+        let explicit = !a.values("layer").isEmpty
+        var skipped: [String] = dump.layers.compactMap { l in l.problem.map { "\(l.name): \($0)" } }
+        if explicit { skipped = [] }
         for name in names {
             let layer: LayerData
-            do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
-            if let bad = Commands.nonFiniteProblem(layer, file: dump.path) { throw CLIError(bad) }
+            do { layer = try dump.loadLayer(name) } catch {
+                if explicit { throw CLIError(error.description) }
+                skipped.append(error.description)
+                continue
+            }
             guard let e = Evaluator.evaluate(layer, p, methods: methods) else { throw CLIError("cancelled") }
             results.append(e)
         }
-        return ReportFormatter.render(results, file: dump.path, params: p, format: format)
+        guard !results.isEmpty else {
+            throw CLIError("\(dump.path): no layer could be loaded (\(skipped.first ?? "no usable layers"))")
+        }
+        return ReportFormatter.render(results, file: dump.path, params: p, format: format, skipped: skipped)
     }
 
     static func parseMethods(_ text: String?) throws(CLIError) -> [Method] {

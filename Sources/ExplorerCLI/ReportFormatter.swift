@@ -8,10 +8,13 @@ enum ReportFormat: String, CaseIterable {
 
 /// Turns layer evaluations into the text `report` prints: an aligned table, JSON or CSV.
 enum ReportFormatter {
-    static func render(_ layers: [LayerEvaluation], file: String, params p: QuantParams, format: ReportFormat) -> String {
+    /// - Parameter skipped: one line per layer left out because it could not be loaded (table and JSON
+    ///   name them; CSV rows are per method, so skipped layers are simply absent there).
+    static func render(_ layers: [LayerEvaluation], file: String, params p: QuantParams, format: ReportFormat,
+                       skipped: [String] = []) -> String {
         switch format {
-        case .table: table(layers, file: file, params: p)
-        case .json: json(layers, file: file, params: p).render(indent: 2) + "\n"
+        case .table: table(layers, file: file, params: p) + skipped.map { "skipped: \($0)\n" }.joined()
+        case .json: json(layers, file: file, params: p, skipped: skipped).render(indent: 2) + "\n"
         case .csv: csv(layers, params: p)
         }
     }
@@ -48,7 +51,12 @@ enum ReportFormatter {
                 guard let r = e.methods[m] else { continue }
                 if let kept = r.keptSteps { out += "  \(m.title): kept steps \(kept)\n" }
                 if let note = r.note { out += "  \(m.title): \(note)\n" }
+                let overflow = NumericAudit.overflowedMetrics(r)
+                if !overflow.isEmpty {
+                    out += "  \(m.title): overflow: \(overflow.joined(separator: ", ")) exceed the Float range\n"
+                }
             }
+            for n in Commands.nonFiniteNotes(e.nonFinite) { out += "  \(n)\n" }
         }
         if layers.contains(where: { $0.methods.values.contains { $0.outputRelError != nil } }) {
             out += "\n* lowest output relative error ‖XWᵀ − Q(X̃)Q(W̃)ᵀ‖/‖XWᵀ‖\n"
@@ -68,20 +76,23 @@ enum ReportFormatter {
 
     static func paramsJSON(_ p: QuantParams) -> JSONText {
         .object([("abits", .int(p.abits)), ("wbits", .int(p.wbits)), ("block", .int(p.block)),
-                 ("steps", .int(p.steps)), ("perm_times", .int(p.permTimes)), ("alpha", .float(p.alpha)),
+                 ("steps", .int(p.steps)), ("patience", .int(p.patience)),
+                 ("exact_greedy", .bool(p.patience == 0)), ("perm_times", .int(p.permTimes)), ("alpha", .float(p.alpha)),
                  ("smooth", .bool(p.smooth)), ("lac", .float(p.lac)), ("swc", .float(p.swc)),
                  ("seed", .string(String(p.seed))), ("select", .string(p.select.rawValue)),
                  ("layout", .string(p.layout.rawValue)), ("symmetric", .bool(p.symmetric))])
     }
 
-    static func json(_ layers: [LayerEvaluation], file: String, params p: QuantParams) -> JSONText {
+    static func json(_ layers: [LayerEvaluation], file: String, params p: QuantParams, skipped: [String] = []) -> JSONText {
         .object([
             ("file", .string(file)),
             ("params", paramsJSON(p)),
+            ("skipped", .array(skipped.map { .string($0) })),
             ("layers", .array(layers.map { e in
                 .object([
                     ("name", .string(e.name)), ("tokens", .int(e.tokens)), ("in_features", .int(e.inFeatures)),
                     ("out_features", e.outFeatures.map { .int($0) } ?? .null),
+                    ("non_finite", nonFiniteJSON(e.nonFinite)),
                     ("methods", .object(e.methods.keys.sorted().map { m in
                         let r = e.methods[m]!
                         var fields: [(String, JSONText)] = [
@@ -95,6 +106,7 @@ enum ReportFormatter {
                             fields.append(("kept_steps_per_block", .array(cal.traces.map { .array($0.map { .int($0.kept) }) })))
                         }
                         if let note = r.note { fields.append(("note", .string(note))) }
+                        fields.append(("overflow", .array(NumericAudit.overflowedMetrics(r).map { .string($0) })))
                         fields.append(("per_token_error", .array(r.perTokenError.map { .float($0) })))
                         return (m.rawValue, .object(fields))
                     })),
@@ -105,7 +117,7 @@ enum ReportFormatter {
 
     static func csv(_ layers: [LayerEvaluation], params p: QuantParams) -> String {
         var out = "layer,tokens,in_features,out_features,method,act_max_abs,kurtosis,act_mse,weight_mse,"
-            + "output_rel_error,block_mean_variance,seconds,kept_steps,select,layout\n"
+            + "output_rel_error,block_mean_variance,seconds,kept_steps,select,layout,non_finite,overflow\n"
         func f(_ v: Float?) -> String { v.map { $0.isFinite ? "\($0)" : "" } ?? "" }
         for e in layers {
             for m in e.methods.keys.sorted() {
@@ -114,10 +126,30 @@ enum ReportFormatter {
                 out += [csvField(e.name), "\(e.tokens)", "\(e.inFeatures)", e.outFeatures.map(String.init) ?? "",
                         m.rawValue, f(r.actMaxAbs), f(r.kurtosis), f(r.actMSE), f(r.weightMSE), f(r.outputRelError),
                         f(r.blockMeanVariance), String(format: "%.6f", r.seconds), kept, p.select.rawValue,
-                        p.layout.rawValue].joined(separator: ",") + "\n"
+                        p.layout.rawValue, "\(e.nonFinite.reduce(0) { $0 + $1.count })",
+                        NumericAudit.overflowedMetrics(r).joined(separator: " ")].joined(separator: ",") + "\n"
             }
         }
         return out
+    }
+
+    /// `null` when the layer was finite, else `{count, nan, inf, first:[t,c], tensor, rule, tensors:[…]}`:
+    /// the totals, the first location (in the input if it has any, else in the weight) and per tensor.
+    static func nonFiniteJSON(_ reports: [NonFiniteReport]) -> JSONText {
+        guard let first = reports.first else { return .null }
+        func one(_ r: NonFiniteReport) -> JSONText {
+            .object([("tensor", .string(r.tensor)), ("count", .int(r.count)), ("nan", .int(r.nanCount)),
+                     ("inf", .int(r.infinityCount)), ("first", .array([.int(r.firstRow), .int(r.firstColumn)]))])
+        }
+        return .object([
+            ("count", .int(reports.reduce(0) { $0 + $1.count })),
+            ("nan", .int(reports.reduce(0) { $0 + $1.nanCount })),
+            ("inf", .int(reports.reduce(0) { $0 + $1.infinityCount })),
+            ("first", .array([.int(first.firstRow), .int(first.firstColumn)])),
+            ("tensor", .string(first.tensor)),
+            ("rule", .string(NumericAudit.nonFiniteRule)),
+            ("tensors", .array(reports.map(one))),
+        ])
     }
 
     static func csvField(_ s: String) -> String {

@@ -78,7 +78,7 @@ import TestSupport
         let lines = csv.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[1].hasPrefix("model.layers.0.mlp.down_proj,16,32,8,rtn,"))
-        #expect(lines[2].contains(",duquant,") && lines[2].hasSuffix(",reference,perblock"))
+        #expect(lines[2].contains(",duquant,") && lines[2].hasSuffix(",reference,perblock,0,"))
     }
 
     @Test func tableNamesBothFidelitySwitches() throws {

@@ -1,0 +1,188 @@
+import DuQuantCore
+import ExplorerModel
+import Foundation
+
+/// Runs ``Effect``s off the input thread and posts their results as ``Msg``s.
+///
+/// One serial queue per kind of work; a new effect of a kind cancels the running one (its `CancelToken`),
+/// so stale work stops early and the UI never waits. With `synchronous` the work runs inline (tests and
+/// the headless `render`).
+public final class EffectExecutor: @unchecked Sendable {
+    private let source: LayerSource
+    private let post: @Sendable (Msg) -> Void
+    private let synchronous: Bool
+    private let lock = NSLock()
+    private var tokens: [EffectKind: CancelToken] = [:]
+    private var cached: (index: Int, layer: LayerData, tokens: [String]?)?
+    /// The open layer's evaluation cache: bits and clipping changes reuse its transforms.
+    private var workspace: (index: Int, ws: EvaluationWorkspace)?
+    /// The calibration of the latest evaluation (what step-through steps through).
+    private var calibration: (index: Int, cal: DuQuantCalibration)?
+    private var queues: [EffectKind: DispatchQueue] = [:]
+    /// Effects `run` skips (the headless render skips the background scan).
+    public var skipped: Set<EffectKind> = []
+
+    public init(source: LayerSource, synchronous: Bool = false, post: @escaping @Sendable (Msg) -> Void) {
+        self.source = source
+        self.synchronous = synchronous
+        self.post = post
+        for (kind, qos) in [(EffectKind.load, DispatchQoS.userInitiated), (.evaluate, .userInitiated),
+                            (.step, .userInitiated), (.scan, .utility)] {
+            queues[kind] = DispatchQueue(label: "duquant.\(kind)", qos: qos)
+        }
+    }
+
+    /// Starts `effect` (`.quit` is the run loop's business and ignored here).
+    public func run(_ effect: Effect) {
+        guard let kind = effect.kind, !skipped.contains(kind) else { return }
+        let token = CancelToken()
+        lock.withLock {
+            tokens[kind]?.cancel()
+            tokens[kind] = token
+        }
+        let work: @Sendable () -> Void = { [self] in
+            guard !token.isCancelled else { return }
+            switch effect {
+            case let .loadLayer(index, generation): load(index, generation, token)
+            case let .evaluate(layer, params, generation): evaluate(layer, params, generation, token)
+            case let .stepThrough(rotation, step, generation): stepThrough(rotation, step, generation)
+            case let .scanLayers(params, method, generation): scan(params, method, generation, token)
+            case .quit: break
+            }
+        }
+        if synchronous { work() } else { queues[kind]!.async(execute: work) }
+    }
+
+    /// Cancels everything running (on quit).
+    public func cancelAll() {
+        lock.withLock { for t in tokens.values { t.cancel() } }
+    }
+
+    // MARK: Jobs
+
+    private func layer(_ index: Int) throws(CLIError) -> (LayerData, [String]?) {
+        if let c = lock.withLock({ cached }), c.index == index { return (c.layer, c.tokens) }
+        let (layer, tokens) = try source.load(index)
+        lock.withLock { cached = (index, layer, tokens) }
+        return (layer, tokens)
+    }
+
+    private func load(_ index: Int, _ generation: Int, _ token: CancelToken) {
+        let progress = ProgressReporter(kind: .load, generation: generation, post: post, synchronous: synchronous)
+        defer { progress.finish() }
+        do {
+            let (data, tokens) = try layer(index)
+            guard !token.isCancelled else { return }
+            let stats = ActivationStats.of(data.input)
+            post(.layerLoaded(generation: generation, index: index, layer: data, tokens: tokens,
+                              summary: LayerSummary(maxAbs: stats.maxAbs, ratio: stats.ratio),
+                              stats: StageStats.of(data.input)))
+        } catch {
+            post(.failed(kind: .load, generation: generation, message: error.message))
+        }
+    }
+
+    private func evaluate(_ index: Int, _ params: QuantParams, _ generation: Int, _ token: CancelToken) {
+        let progress = ProgressReporter(kind: .evaluate, generation: generation, post: post, synchronous: synchronous)
+        defer { progress.finish() }
+        do {
+            let (data, _) = try layer(index)
+            let ws: EvaluationWorkspace = lock.withLock {
+                if let w = workspace, w.index == index { return w.ws }
+                let w = EvaluationWorkspace(data)
+                workspace = (index, w)
+                return w
+            }
+            guard let e = ws.evaluate(params, methods: Method.allCases, cancel: token,
+                                      progress: { progress.report($0) }) else { return }
+            guard !token.isCancelled else { return }
+            if let cal = e.calibration { lock.withLock { calibration = (index, cal) } }
+            let stats = e.calibration.map { StageStats.of($0) } ?? [:]
+            guard !token.isCancelled else { return }
+            post(.evaluated(generation: generation, evaluation: e, stats: stats))
+        } catch {
+            post(.failed(kind: .evaluate, generation: generation, message: error.message))
+        }
+    }
+
+    private func stepThrough(_ rotation: Int, _ step: Int, _ generation: Int) {
+        guard let cal = lock.withLock({ calibration?.cal }), cal.traces.indices.contains(rotation) else {
+            post(.failed(kind: .step, generation: generation, message: "no calibration to step through"))
+            return
+        }
+        let m = cal.stepThrough(rotation: rotation, steps: step)
+        post(.stepped(generation: generation, rotation: rotation, step: step, matrix: m, stats: StageStats.of(m)))
+    }
+
+    private func scan(_ params: QuantParams, _ method: Method, _ generation: Int, _ token: CancelToken) {
+        let n = source.entries.count
+        let progress = ProgressReporter(kind: .scan, generation: generation, post: post, synchronous: synchronous)
+        defer { progress.finish() }
+        for index in 0..<n {
+            guard !token.isCancelled else { return }
+            progress.report(Double(index) / Double(max(1, n)))
+            do {
+                let (data, _) = try source.load(index)
+                let stats = ActivationStats.of(data.input)
+                guard !token.isCancelled else { return }
+                var summary = LayerSummary(maxAbs: stats.maxAbs, ratio: stats.ratio)
+                if let e = Evaluator.evaluate(data, params, methods: [method], cancel: token), let m = e.methods[method] {
+                    summary.error = m.outputRelError ?? m.actMSE
+                    summary.errorIsOutput = m.outputRelError != nil
+                }
+                guard !token.isCancelled else { return }
+                post(.layerSummary(generation: generation, index: index, summary: summary))
+            } catch {
+                continue  // the layer's own error shows when it is opened
+            }
+        }
+        post(.scanFinished(generation: generation))
+    }
+}
+
+/// Posts progress for a job, but only once it has run ~100 ms; then as it advances (at most every 50 ms)
+/// and every half second regardless, so a long step still shows the clock moving.
+final class ProgressReporter: @unchecked Sendable {
+    private let kind: EffectKind
+    private let generation: Int
+    private let post: @Sendable (Msg) -> Void
+    private let start = DispatchTime.now()
+    private let lock = NSLock()
+    private var fraction = 0.0
+    private var lastPost: UInt64 = 0
+    private var done = false
+    private let synchronous: Bool
+
+    init(kind: EffectKind, generation: Int, post: @escaping @Sendable (Msg) -> Void, synchronous: Bool) {
+        self.kind = kind
+        self.generation = generation
+        self.post = post
+        self.synchronous = synchronous
+        if !synchronous { heartbeat(after: 110) }
+    }
+
+    private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+
+    private func heartbeat(after milliseconds: Int) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [self] in
+            let f: Double? = lock.withLock { done ? nil : fraction }
+            guard let f else { return }
+            post(.progress(kind: kind, generation: generation, fraction: f, elapsed: elapsed))
+            heartbeat(after: 500)
+        }
+    }
+
+    func report(_ f: Double) {
+        guard !synchronous else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let shouldPost: Bool = lock.withLock {
+            fraction = f
+            guard !done, now - start.uptimeNanoseconds > 100_000_000, now - lastPost > 50_000_000 else { return false }
+            lastPost = now
+            return true
+        }
+        if shouldPost { post(.progress(kind: kind, generation: generation, fraction: f, elapsed: elapsed)) }
+    }
+
+    func finish() { lock.withLock { done = true } }
+}

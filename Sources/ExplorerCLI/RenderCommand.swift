@@ -1,0 +1,64 @@
+import DuQuantCore
+import ExplorerModel
+import ExplorerView
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `duquant-explorer render FILE --layer P --stage S [--size 120x40] [--ascii] [--color never|always]`:
+/// the explorer's screen for one layer and stage, printed as text (or with ANSI 256-colour escapes).
+///
+/// It runs the same state, update and view as the live explorer, with the work done inline.
+public enum RenderCommand {
+    static let usage = """
+        usage: duquant-explorer render FILE [--layer P] [--stage original|smoothed|rotation1|permutation|rotation2|error]
+               [--size 120x40] [--ascii] [--color never|always|auto] [--theme NAME] [--compare] [--log] [parameters]
+        """
+
+    /// The rendered screen.
+    public static func run(_ arguments: [String]) throws(CLIError) -> String {
+        let options = try ExplorerOptions(arguments, command: "render")
+        guard options.files.count >= 1 else { throw CLIError("render needs a FILE\n" + usage) }
+        let source = try DumpLayerSource(paths: options.files)
+        let (themes, themeIndex) = try options.themes()
+        var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
+        let colour: Bool
+        switch options.color {
+        case "always": colour = true
+        case "never": colour = false
+        default:
+            let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+            colour = isatty(1) != 0 && !noColor
+        }
+        state.size = options.size ?? Size(width: 120, height: 40)
+        let grid = try render(&state, source: source, themes: themes, colourMode: colour ? .xterm256 : .mono)
+        return colour ? grid.ansiText : plain(grid)
+    }
+
+    /// Opens the selected layer, computes it inline and returns the screen.
+    static func render(_ state: inout AppState, source: LayerSource, themes: [Theme],
+                       colourMode: ColourMode) throws(CLIError) -> CellGrid {
+        state.colourMode = colourMode
+        let backend = ScriptedBackend(size: state.size, colourMode: colourMode, script: [])
+        let start = App.start(&state).filter { $0.kind != .scan }
+        let session = ExplorerSession(state: state, themes: themes, backend: backend, source: source,
+                                      forcedMode: colourMode, synchronous: true)
+        _ = session.run(initialEffects: start)
+        state = session.state
+        if let error = state.lastError { throw CLIError(error) }
+        guard let frame = backend.lastFrame else { throw CLIError("nothing rendered") }
+        return frame
+    }
+
+    /// The grid's text with trailing spaces removed from each line.
+    static func plain(_ grid: CellGrid) -> String {
+        var out = ""
+        for y in 0..<grid.height {
+            var line = grid.line(y)
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,259 @@
+import DuQuantCore
+
+extension App {
+    static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        state.notice = nil
+        if state.search != nil { return searchKey(&state, key) }
+        if state.showHelp {
+            switch key {
+            case .char("q"): return quit(&state)
+            case .char("?"), .escape, .enter: state.showHelp = false
+            case .char("j"), .down: state.helpScroll += 1
+            case .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+            default: break
+            }
+            return []
+        }
+        switch key {
+        case .char("q"): return quit(&state)
+        case .char("?"):
+            state.showHelp = true
+            state.helpScroll = 0
+            return []
+        case .char("/"):
+            state.search = ""
+            state.focus = .layers
+            return []
+        case .char(let c) where ("1"..."6").contains(c):
+            return setStage(&state, Stage(rawValue: Int(String(c))! - 1)!)
+        case .tab:
+            return setStage(&state, Stage(rawValue: (state.stage.rawValue + 1) % Stage.allCases.count)!)
+        case .backTab:
+            return setStage(&state, Stage(rawValue: (state.stage.rawValue + Stage.allCases.count - 1) % Stage.allCases.count)!)
+        case .char("c"):
+            state.compare.toggle()
+            if state.compare && state.stage == state.compareLeft { state.stage = .rotation2 }
+            keepSelectionVisible(&state)
+            return []
+        case .char("C"):
+            let all = Stage.allCases
+            state.compareLeft = all[(state.compareLeft.rawValue + 1) % all.count]
+            if !state.compare { state.compare = true }
+            keepSelectionVisible(&state)
+            return []
+        case .char("L"):
+            state.scale = state.scale.toggled
+            return []
+        case .char("t"):
+            state.themeIndex = (state.themeIndex + 1) % state.themes.count
+            state.notice = "theme: \(state.theme.name)"
+            return []
+        case .char("m"):
+            let all = Method.allCases
+            state.listMethod = all[(all.firstIndex(of: state.listMethod)! + 1) % all.count]
+            for i in state.layers.indices { state.layers[i].summary?.error = nil }
+            if let open = state.open, let m = state.evaluation?.methods[state.listMethod] {
+                state.layers[open.index].summary?.error = m.outputRelError ?? m.actMSE
+            }
+            state.notice = "layer list error: \(state.listMethod.title)"
+            return rescan(&state)
+        case .char("+"), .char("="):
+            return zoom(&state, state.heat.zoom + 1)
+        case .char("-"):
+            return zoom(&state, state.heat.zoom - 1)
+        case .char("0"):
+            return zoom(&state, 0)
+        case .char("s"):
+            return toggleStep(&state)
+        case .char("p"):
+            state.focus = state.focus == .params ? .heatmap : .params
+            return []
+        case .char("["):
+            return setParams(&state, ParamField(rawValue: state.paramRow)!.adjust(state.params, by: -1))
+        case .char("]"):
+            return setParams(&state, ParamField(rawValue: state.paramRow)!.adjust(state.params, by: +1))
+        case .char("S"):
+            return setParams(&state, ParamField.select.adjust(state.params, by: 1))
+        case .char("O"):
+            return setParams(&state, ParamField.layout.adjust(state.params, by: 1))
+        case .escape:
+            if state.step != nil {
+                state.step = nil
+            } else {
+                state.focus = .layers
+            }
+            return []
+        default:
+            break
+        }
+        if state.step != nil, let effects = stepKey(&state, key) { return effects }
+        switch state.focus {
+        case .layers: return listKey(&state, key)
+        case .heatmap: return heatKey(&state, key)
+        case .params: return paramKey(&state, key)
+        }
+    }
+
+    static func quit(_ state: inout AppState) -> [Effect] {
+        state.quitting = true
+        return [.quit]
+    }
+
+    static func setStage(_ state: inout AppState, _ stage: Stage) -> [Effect] {
+        state.stage = stage
+        state.step = nil
+        if state.focus == .layers && state.open != nil { state.focus = .heatmap }
+        return []
+    }
+
+    static func zoom(_ state: inout AppState, _ level: Int) -> [Effect] {
+        let (t, c) = state.openShape
+        state.heat.applyZoom(level, tokens: t, channels: c)
+        return []
+    }
+
+    // MARK: Panels
+
+    static func listKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        let n = state.layers.count
+        guard n > 0 else { return [] }
+        let page = max(1, ScreenLayout(size: state.size, compare: state.compare).list.height - 2)
+        switch key {
+        case .char("j"), .down: state.selected = min(n - 1, state.selected + 1)
+        case .char("k"), .up: state.selected = max(0, state.selected - 1)
+        case .pageDown: state.selected = min(n - 1, state.selected + page)
+        case .pageUp: state.selected = max(0, state.selected - page)
+        case .home, .char("g"): state.selected = 0
+        case .end, .char("G"): state.selected = n - 1
+        case .enter, .char("l"), .right:
+            state.focus = .heatmap
+            if state.open?.index != state.selected && state.loading != state.selected {
+                return openLayer(&state, state.selected)
+            }
+        default: break
+        }
+        keepSelectionVisible(&state)
+        return []
+    }
+
+    static func heatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        let (t, c) = state.openShape
+        let bin = heatBinSize(state)
+        var dt = 0, dc = 0
+        switch key {
+        case .char("j"), .down: dt = bin.tokens
+        case .char("k"), .up: dt = -bin.tokens
+        case .char("l"), .right: dc = bin.channels
+        case .char("h"), .left: dc = -bin.channels
+        case .pageDown, .char("J"): dt = max(1, state.heat.tokenSpan / 2)
+        case .pageUp, .char("K"): dt = -max(1, state.heat.tokenSpan / 2)
+        case .char("H"): dc = -max(1, state.heat.channelSpan / 2)
+        case .home: dc = -c
+        case .end: dc = c
+        default: return []
+        }
+        state.heat.moveCursor(dTokens: dt, dChannels: dc, tokens: t, channels: c)
+        return []
+    }
+
+    static func paramKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        let n = ParamField.allCases.count
+        switch key {
+        case .char("j"), .down: state.paramRow = min(n - 1, state.paramRow + 1)
+        case .char("k"), .up: state.paramRow = max(0, state.paramRow - 1)
+        case .char("h"), .left: return setParams(&state, ParamField(rawValue: state.paramRow)!.adjust(state.params, by: -1))
+        case .char("l"), .right, .enter:
+            return setParams(&state, ParamField(rawValue: state.paramRow)!.adjust(state.params, by: +1))
+        default: break
+        }
+        return []
+    }
+
+    // MARK: Search
+
+    static func searchKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        guard var query = state.search else { return [] }
+        switch key {
+        case .escape:
+            state.search = nil
+            return []
+        case .enter:
+            state.search = nil
+            if let i = firstMatch(state, query, from: state.selected) {
+                state.focus = .heatmap
+                return openLayer(&state, i)
+            }
+            state.lastError = "no layer matches \"\(query)\""
+            return []
+        case .backspace, .delete:
+            if !query.isEmpty { query.removeLast() }
+        case .ctrl("n"), .down:
+            if let i = firstMatch(state, query, from: state.selected + 1) { state.selected = i }
+        case .char(let ch):
+            query.append(ch)
+        default:
+            return []
+        }
+        state.search = query
+        if let i = firstMatch(state, query, from: state.selected) { state.selected = i }
+        keepSelectionVisible(&state)
+        return []
+    }
+
+    /// The first layer at or after `from` (wrapping) whose name contains `query`, ignoring case.
+    public static func firstMatch(_ state: AppState, _ query: String, from: Int) -> Int? {
+        let n = state.layers.count
+        guard n > 0 else { return nil }
+        let q = query.lowercased()
+        for k in 0..<n {
+            let i = (max(0, from) + k) % n
+            if q.isEmpty || state.layers[i].name.lowercased().contains(q) { return i }
+        }
+        return nil
+    }
+
+    // MARK: Greedy step-through
+
+    static func toggleStep(_ state: inout AppState) -> [Effect] {
+        if state.step != nil {
+            state.step = nil
+            return []
+        }
+        guard state.calibration != nil else {
+            state.notice = "step-through needs the calibration; it is still computing"
+            return []
+        }
+        var step = StepState()
+        step.rotation = 0
+        state.step = step
+        if state.focus == .layers { state.focus = .heatmap }
+        return requestStep(&state)
+    }
+
+    /// Keys that only mean something in step mode; nil lets the key through to the panel.
+    static func stepKey(_ state: inout AppState, _ key: Key) -> [Effect]? {
+        guard var step = state.step else { return nil }
+        let rotations = state.calibration?.traces.count ?? 0
+        let maxStep = maxSteps(state, rotation: step.rotation)
+        switch key {
+        case .char("."): step.step = min(maxStep, step.step + 1)
+        case .char(","): step.step = max(0, step.step - 1)
+        case .char(">"): step.step = min(maxStep, step.step + 10)
+        case .char("<"): step.step = max(0, step.step - 10)
+        case .char("r"):
+            guard rotations > 0 else { return [] }
+            step.rotation = (step.rotation + 1) % rotations
+            step.step = 0
+            step.traceIndex = 0
+            step.matrix = nil
+        case .char("b"):
+            let blocks = state.calibration?.traces[step.rotation].count ?? 1
+            step.traceIndex = (step.traceIndex + 1) % max(1, blocks)
+            state.step = step
+            return []
+        default: return nil
+        }
+        state.step = step
+        return requestStep(&state)
+    }
+}

@@ -1,0 +1,157 @@
+import DuQuantCore
+
+/// Which panel receives movement keys.
+public enum Focus: Sendable, Hashable { case layers, heatmap, params }
+
+/// The layer currently open: its data and, if the dump has a sidecar, the token texts.
+public struct OpenLayer: Sendable {
+    public var index: Int
+    public var data: LayerData
+    public var tokens: [String]?
+
+    public init(index: Int, data: LayerData, tokens: [String]?) {
+        self.index = index
+        self.data = data
+        self.tokens = tokens
+    }
+}
+
+/// Greedy step-through: which rotation stage and how many of its steps are applied.
+public struct StepState: Sendable {
+    /// Index into the calibration's traces (0 = rotation 1, last = rotation 2).
+    public var rotation = 0
+    /// Steps applied in every block.
+    public var step = 0
+    /// Which block's trace the sparkline shows (index into that stage's traces).
+    public var traceIndex = 0
+    /// The heatmap after `step` steps, once computed.
+    public var matrix: Matrix?
+    /// Statistics of `matrix`.
+    public var stats: StageStats?
+    /// The step `matrix` shows (it lags `step` while computing).
+    public var shownStep: Int?
+
+    public init() {}
+}
+
+/// A running computation, shown in the status bar once it reports progress.
+public struct Busy: Sendable, Equatable {
+    public var what: String
+    public var fraction: Double?
+    public var elapsed: Double?
+
+    public init(what: String, fraction: Double? = nil, elapsed: Double? = nil) {
+        self.what = what
+        self.fraction = fraction
+        self.elapsed = elapsed
+    }
+}
+
+/// The whole state of the explorer; the screen is a function of it.
+public struct AppState: Sendable {
+    // MARK: Input
+    public var files: [String]
+    public var layers: [LayerEntry]
+
+    // MARK: Navigation
+    public var selected = 0
+    public var listOffset = 0
+    public var focus: Focus = .layers
+    public var open: OpenLayer?
+    /// The layer being loaded, if any.
+    public var loading: Int?
+    public var search: String?
+    public var showHelp = false
+    public var helpScroll = 0
+
+    // MARK: What the heatmap shows
+    public var stage: Stage = .original
+    public var compare = false
+    public var compareLeft: Stage = .original
+    public var scale: HeatScale = .linear
+    public var heat = HeatView()
+    public var step: StepState?
+
+    // MARK: Parameters and results
+    public var params = QuantParams()
+    public var paramRow = 0
+    /// The method whose error the layer list shows.
+    public var listMethod: Method = .duquant
+    public var evaluation: LayerEvaluation?
+    /// Statistics of each stage matrix (the original's from loading, the rest with the evaluation).
+    public var stageStats: [Stage: StageStats] = [:]
+    public var busy: [EffectKind: Busy] = [:]
+    public var generations: [EffectKind: Int] = [:]
+
+    // MARK: Display
+    public var size = Size(width: 80, height: 24)
+    public var themes: [ThemeChoice]
+    public var themeIndex = 0
+    public var colourMode: ColourMode = .xterm256
+    public var ascii = false
+
+    // MARK: Messages
+    public var lastError: String?
+    public var notice: String?
+    public var quitting = false
+
+    public init(files: [String], layers: [LayerEntry], themes: [ThemeChoice] = [ThemeChoice(name: "dark", hasRamp: true)]) {
+        self.files = files
+        self.layers = layers
+        self.themes = themes.isEmpty ? [ThemeChoice(name: "dark", hasRamp: true)] : themes
+    }
+
+    /// The calibration behind the stage heatmaps, if computed.
+    public var calibration: DuQuantCalibration? { evaluation?.calibration }
+
+    /// The current theme.
+    public var theme: ThemeChoice { themes[min(max(0, themeIndex), themes.count - 1)] }
+
+    /// True when heatmaps use the one-row ASCII ramp rather than two half-block rows per text row.
+    public var asciiHeat: Bool { ascii || colourMode == .mono || !theme.hasRamp }
+
+    /// The matrix for `stage` of the open layer, if available (the original is available once loaded).
+    public func matrix(for stage: Stage) -> Matrix? {
+        if let cal = calibration { return cal.stages[stage] }
+        return stage == .original ? open?.data.input : nil
+    }
+
+    /// Statistics of `stage` (or of the step-through matrix when `stage` is nil).
+    public func stats(for stage: Stage?) -> StageStats? {
+        guard let stage else { return step?.stats }
+        return stageStats[stage]
+    }
+
+    /// The matrix shown in the main heatmap: the step-through matrix in step mode, else the stage.
+    public var shownMatrix: Matrix? {
+        if let step, let m = step.matrix { return m }
+        if step != nil { return nil }
+        return matrix(for: stage)
+    }
+
+    /// Token count and channel count of the open layer.
+    public var openShape: (tokens: Int, channels: Int) {
+        (open?.data.tokens ?? 0, open?.data.inFeatures ?? 0)
+    }
+
+    /// The current generation of `kind`.
+    public func generation(_ kind: EffectKind) -> Int { generations[kind] ?? 0 }
+
+    /// Starts a new generation of `kind` and returns it.
+    public mutating func nextGeneration(_ kind: EffectKind) -> Int {
+        let g = generation(kind) + 1
+        generations[kind] = g
+        return g
+    }
+}
+
+/// A theme as the model knows it: its name and whether it has a heat ramp.
+public struct ThemeChoice: Sendable, Hashable {
+    public var name: String
+    public var hasRamp: Bool
+
+    public init(name: String, hasRamp: Bool) {
+        self.name = name
+        self.hasRamp = hasRamp
+    }
+}

@@ -1,0 +1,33 @@
+import DuQuantCore
+
+/// Work `update` asks for; an executor runs it off the input thread and answers with a ``Msg``.
+///
+/// Each kind of work carries a generation number. A newer effect of the same kind makes older ones stale:
+/// the executor cancels them and `update` ignores any result whose generation is not the latest.
+public enum Effect: Sendable, Equatable {
+    /// Load layer `index` of the list.
+    case loadLayer(index: Int, generation: Int)
+    /// Calibrate DuQuant and evaluate every method on `layer` with `params`.
+    case evaluate(layer: Int, params: QuantParams, generation: Int)
+    /// Compute the heatmap after `step` greedy steps of rotation stage `rotation` for the current calibration.
+    case stepThrough(rotation: Int, step: Int, generation: Int)
+    /// Measure every layer in the background (statistics and `method`'s error with `params`).
+    case scanLayers(params: QuantParams, method: Method, generation: Int)
+    /// Leave the app.
+    case quit
+}
+
+/// The families of effects that cancel each other.
+public enum EffectKind: Sendable, Hashable { case load, evaluate, step, scan }
+
+extension Effect {
+    public var kind: EffectKind? {
+        switch self {
+        case .loadLayer: .load
+        case .evaluate: .evaluate
+        case .stepThrough: .step
+        case .scanLayers: .scan
+        case .quit: nil
+        }
+    }
+}

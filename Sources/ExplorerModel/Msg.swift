@@ -1,0 +1,24 @@
+import DuQuantCore
+
+/// Everything that can happen to the app: input from the terminal and results of effects.
+public enum Msg: Sendable {
+    case key(Key)
+    case mouse(MouseEvent)
+    case resize(Size)
+    /// A layer finished loading (`generation` of the ``Effect/loadLayer(index:generation:)`` that asked).
+    case layerLoaded(generation: Int, index: Int, layer: LayerData, tokens: [String]?, summary: LayerSummary?,
+                     stats: StageStats)
+    /// Calibration and evaluation of the open layer finished.
+    case evaluated(generation: Int, evaluation: LayerEvaluation, stats: [Stage: StageStats])
+    /// Fraction done and seconds elapsed of a running job (sent only once it has run ~100 ms, then as it
+    /// advances and every half second).
+    case progress(kind: EffectKind, generation: Int, fraction: Double, elapsed: Double)
+    /// The heatmap after `step` greedy steps of rotation stage `rotation`.
+    case stepped(generation: Int, rotation: Int, step: Int, matrix: Matrix, stats: StageStats)
+    /// The background scan measured a layer.
+    case layerSummary(generation: Int, index: Int, summary: LayerSummary)
+    /// The background scan went through every layer.
+    case scanFinished(generation: Int)
+    /// An effect failed; the message is one line.
+    case failed(kind: EffectKind, generation: Int, message: String)
+}

@@ -1,0 +1,40 @@
+import DuQuantCore
+
+extension Stage {
+    /// A short name for the tab row on narrow screens.
+    public var shortTitle: String {
+        switch self {
+        case .original: "Orig"
+        case .smoothed: "Smooth"
+        case .rotation1: "Rot1"
+        case .permutation: "Perm"
+        case .rotation2: "Rot2"
+        case .quantError: "QErr"
+        }
+    }
+}
+
+extension App {
+    /// Width of the title at the left of the top bar.
+    public static let topBarTitle = " DuQuant Explorer "
+
+    /// The stage tabs of the top bar and their column ranges for a screen `width`.
+    public static func stageTabs(width: Int) -> [(stage: Stage, label: String, columns: Range<Int>)] {
+        let long = Stage.allCases.map { " \($0.rawValue + 1) \($0.title) " }
+        let short = Stage.allCases.map { " \($0.rawValue + 1) \($0.shortTitle) " }
+        let title = topBarTitle.count
+        let labels = title + long.reduce(0) { $0 + $1.count } + 12 <= width ? long : short
+        var x = title
+        var out: [(Stage, String, Range<Int>)] = []
+        for (stage, label) in zip(Stage.allCases, labels) {
+            out.append((stage, label, x..<(x + label.count)))
+            x += label.count
+        }
+        return out
+    }
+
+    static func stageTab(at p: Point, width: Int) -> Stage? {
+        guard p.y == 0 else { return nil }
+        return stageTabs(width: width).first { $0.columns.contains(p.x) }?.stage
+    }
+}

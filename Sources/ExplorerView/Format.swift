@@ -1,0 +1,37 @@
+import Foundation
+
+/// Number formatting for tables, legends and the status bar: short, aligned, never scientific for
+/// everyday magnitudes.
+public enum Format {
+    /// About three significant digits in at most 7 columns: `12.3`, `0.0123`, `1.2e-05`, `45612`.
+    public static func num(_ v: Float?) -> String {
+        guard let v else { return "–" }
+        if v.isNaN { return "nan" }
+        if v.isInfinite { return v > 0 ? "inf" : "-inf" }
+        let a = abs(v)
+        if a == 0 { return "0" }
+        if a >= 100_000 || a < 0.001 { return String(format: "%.2g", Double(v)) }
+        if a >= 100 { return String(format: "%.0f", Double(v)) }
+        if a >= 10 { return String(format: "%.1f", Double(v)) }
+        if a >= 1 { return String(format: "%.2f", Double(v)) }
+        if a >= 0.1 { return String(format: "%.3f", Double(v)) }
+        if a >= 0.01 { return String(format: "%.4f", Double(v)) }
+        return String(format: "%.5f", Double(v))
+    }
+
+    /// A ratio like `×12.3`.
+    public static func ratio(_ v: Float?) -> String {
+        guard let v else { return "–" }
+        return "×" + num(v)
+    }
+
+    /// A percentage with no decimals.
+    public static func percent(_ v: Double) -> String {
+        String(format: "%.0f%%", v * 100)
+    }
+
+    /// A duration: `85ms`, `1.2s`.
+    public static func seconds(_ s: Double) -> String {
+        s < 1 ? String(format: "%.0fms", s * 1000) : String(format: "%.1fs", s)
+    }
+}

@@ -1,0 +1,76 @@
+import DuQuantCore
+
+/// The words of the help overlay: every key, and what each stage does to outliers.
+public enum HelpText {
+    /// Key bindings, grouped, as (keys, meaning).
+    public static let keys: [(String, String)] = [
+        ("q", "quit (the terminal is restored)"),
+        ("?", "this help; Esc closes it"),
+        ("j k ↑ ↓", "move in the focused panel (layers, heatmap cursor, parameters)"),
+        ("Enter", "open the selected layer; focus the heatmap"),
+        ("Esc", "leave step-through, or back to the layer list"),
+        ("/", "find a layer by name (Enter opens, Esc cancels, ↓ next match)"),
+        ("1–6, Tab", "stage: Original, Smoothed, Rotation 1, Permutation, Rotation 2, Quantized error"),
+        ("h j k l", "heatmap cursor (one bin); J K half a page of tokens, H half a page of channels"),
+        ("+ - 0", "zoom in / out around the cursor, reset zoom"),
+        ("L", "linear / log colour scale"),
+        ("c C", "compare: Original beside the chosen stage, same scale; C changes the left stage"),
+        ("s", "greedy step-through: . , one step, > < ten, r next rotation, b next block"),
+        ("p", "focus the parameters panel (j k row, h l change)"),
+        ("[ ]", "change the selected parameter down / up (from any panel)"),
+        ("S O", "switch greedy selection paper/reference, rotation layout perblock/shared"),
+        ("m", "method whose error the layer list shows"),
+        ("t", "next colour theme"),
+        ("mouse", "click a layer, a heatmap cell, a parameter or a stage tab; wheel scrolls"),
+    ]
+
+    /// A few sentences on what `stage` does to outliers and why.
+    public static func explanation(_ stage: Stage) -> String {
+        switch stage {
+        case .original:
+            return "The activations entering the layer, tokens down, channels across. A few channels carry "
+                + "values tens or hundreds of times larger than the rest (normal outliers), and some tokens "
+                + "carry massive ones. A 4-bit quantizer must stretch its 16 levels to cover them, so "
+                + "everything else rounds to almost nothing."
+        case .smoothed:
+            return "SmoothQuant-style smoothing divides each channel by s = max|x|^α / max|w|^(1−α) and "
+                + "multiplies the weight by s, so the product is unchanged. It moves part of the outlier "
+                + "difficulty from activations into weights; massive outliers remain."
+        case .rotation1:
+            return "A block-diagonal orthogonal rotation, built greedily: each step finds the channel with "
+                + "the largest |x| in a block and rotates it against the others, spreading that outlier's "
+                + "energy over the block. Steps are kept only while the block's peak keeps falling."
+        case .permutation:
+            return "A zigzag permutation deals channels to blocks by their max |x| (largest to block 1, "
+                + "next to block 2, …, then back), so every block gets a similar share of outliers. The "
+                + "variance of the block means shows how even the blocks are."
+        case .rotation2:
+            return "A second greedy rotation inside the new blocks smooths what the first one and the "
+                + "permutation left. The result X' = X·diag(s)⁻¹·R₁·P·R₂ is what gets quantized; "
+                + "the weight gets the inverse transform, so X'W'ᵀ = XWᵀ before quantization."
+        case .quantError:
+            return "|X' − Q(X')| after per-token 4-bit quantization of the final activation. Bright cells "
+                + "are where quantization loses information; compare with the same view for RTN by "
+                + "setting the steps to 0 and turning smoothing off."
+        }
+    }
+
+    /// `text` wrapped into lines of at most `width` columns.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if line.isEmpty {
+                line = String(word)
+            } else if CellGrid.columns(line) + 1 + CellGrid.columns(String(word)) <= width {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}

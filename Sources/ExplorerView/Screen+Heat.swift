@@ -1,0 +1,96 @@
+import DuQuantCore
+import ExplorerModel
+
+extension Screen {
+    static func drawHeat(_ grid: inout CellGrid, _ ctx: inout Context) {
+        let s = ctx.state
+        let layout = ctx.layout
+        let p = ctx.palette
+        grid.fill(layout.heatTitle, with: Cell(" ", p.text))
+        guard let open = s.open else {
+            let what = s.loading.map { "loading \(s.layers[$0].shortName)…" } ?? "Select a layer and press Enter."
+            placeholder(&grid, layout.heat, what, ctx)
+            return
+        }
+        let perCell = p.asciiHeat ? 1 : 2
+        var panes: [(Rect, Stage?, Matrix?)] = []
+        if s.compare, let right = layout.heatRight {
+            panes = [(layout.heat, s.compareLeft, s.matrix(for: s.compareLeft)), (right, s.stage, s.matrix(for: s.stage))]
+        } else {
+            panes = [(layout.heat, s.step == nil ? s.stage : nil, s.shownMatrix)]
+        }
+        // One scale for every pane (compare mode shares it), from statistics computed with the results.
+        let maximum = panes.filter { $0.2 != nil }.compactMap { s.stats(for: $0.1)?.maxAbs }.max() ?? 1
+        let mapping = HeatMapping(maximum: maximum, scale: s.scale)
+        ctx.mapping = mapping
+        for (i, (area, stage, matrix)) in panes.enumerated() {
+            let titleArea = Rect(x: area.x, y: layout.heatTitle.y, width: area.width, height: 1)
+            grid.putLine(heatTitle(s, stage: stage, compareSide: s.compare), in: titleArea,
+                         style: s.focus == .heatmap ? p.accent : p.header)
+            guard let matrix else {
+                let busy = s.busy[.evaluate] != nil || s.busy[.step] != nil
+                placeholder(&grid, area, busy ? "computing \(stage?.title ?? "step")…" : "not computed", ctx)
+                continue
+            }
+            let pool = HeatPool(matrix: matrix, view: s.heat, columns: area.width, rows: area.height * perCell)
+            HeatmapWidget(pool: pool, mapping: mapping, palette: p, glyphs: ctx.glyphs,
+                          cursor: s.focus == .heatmap || s.compare ? (s.heat.cursorToken, s.heat.cursorChannel) : nil)
+                .draw(into: &grid, area: area)
+            if i == panes.count - 1 { ctx.pool = pool }
+        }
+        HeatLegend(mapping: mapping, palette: p, glyphs: ctx.glyphs).draw(into: &grid, area: layout.legend)
+        drawInspect(&grid, ctx, matrix: panes.last?.2, open: open)
+    }
+
+    static func heatTitle(_ s: AppState, stage: Stage?, compareSide: Bool) -> String {
+        let v = s.heat
+        let range = "tok \(v.tokenStart)–\(v.tokenStart + v.tokenSpan - 1) × ch \(v.channelStart)–\(v.channelStart + v.channelSpan - 1)"
+        let zoom = v.zoom > 0 ? " · zoom \(1 << v.zoom)×" : ""
+        if let stage {
+            let n = stage.rawValue + 1
+            return compareSide ? "\(n) \(stage.title) · \(range)" : "\(n) \(stage.title) · \(range)\(zoom)"
+        }
+        guard let step = s.step else { return range }
+        let rotation = step.rotation == 0 ? "Rotation 1" : "Rotation \(step.rotation + 1)"
+        let shown = step.shownStep.map { "step \($0)" } ?? "step …"
+        return "\(rotation) after \(shown) of \(App.maxSteps(s, rotation: step.rotation)) · \(range)\(zoom)"
+    }
+
+    static func placeholder(_ grid: inout CellGrid, _ area: Rect, _ text: String, _ ctx: Context) {
+        grid.fill(area, with: Cell(" ", ctx.palette.text))
+        guard area.height > 0 else { return }
+        grid.putLine(text, in: area.row(area.height / 2), style: ctx.palette.dim, align: .center)
+    }
+
+    /// One line about the cell under the cursor: token (and its text), channel range, value.
+    static func drawInspect(_ grid: inout CellGrid, _ ctx: Context, matrix: Matrix?, open: OpenLayer) {
+        let area = ctx.layout.inspect
+        grid.fill(area, with: Cell(" ", ctx.palette.text))
+        guard let matrix, let pool = ctx.pool else { return }
+        let t = ctx.state.heat.cursorToken, c = ctx.state.heat.cursorChannel
+        guard t < matrix.rows, c < matrix.cols else { return }
+        var text = "tok \(t)"
+        if let tokens = open.tokens, t < tokens.count { text += " \"\(visible(tokens[t]))\"" }
+        text += " · ch \(c) · x = \(Format.num(matrix[t, c]))"
+        if let r = pool.row(ofToken: t), let k = pool.column(ofChannel: c) {
+            let tb = pool.tokenBins[r], cb = pool.channelBins[k]
+            if tb.count > 1 || cb.count > 1 {
+                text += " · bin tok \(tb.lowerBound)–\(tb.upperBound - 1) ch \(cb.lowerBound)–\(cb.upperBound - 1) max|x| \(Format.num(pool[r, k]))"
+            }
+        }
+        grid.putLine(text, in: area, style: ctx.palette.text)
+    }
+
+    /// Token text with whitespace made visible (`Ġ`-style markers are kept as the tokenizer wrote them).
+    static func visible(_ token: String) -> String {
+        var s = ""
+        for ch in token {
+            switch ch {
+            case "\n": s += "\\n"
+            case "\t": s += "\\t"
+            default: s.append(ch)
+            }
+        }
+        return s
+    }
+}

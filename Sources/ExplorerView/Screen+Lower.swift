@@ -1,0 +1,102 @@
+import DuQuantCore
+import ExplorerModel
+
+extension Screen {
+    static func drawLower(_ grid: inout CellGrid, _ ctx: Context) {
+        if ctx.state.step != nil {
+            drawStepPanel(&grid, ctx)
+        } else {
+            drawProfile(&grid, ctx)
+        }
+    }
+
+    /// Per-channel max |x| under the heatmap, and how evenly the permutation spread the outliers.
+    static func drawProfile(_ grid: inout CellGrid, _ ctx: Context) {
+        let s = ctx.state
+        let area = ctx.layout.lower
+        panelTitle(&grid, ctx.layout.lowerTitle, "Channel max |x| · \(s.stage.title)", focused: false, ctx)
+        grid.fill(area, with: Cell(" ", ctx.palette.text))
+        guard area.height > 0 else { return }
+        let (bars, balance) = area.splitRows(fromBottom: 1)
+        if let pool = ctx.pool, let mapping = ctx.mapping {
+            var columns = [Float](repeating: 0, count: pool.columns)
+            for r in 0..<pool.rows { for k in 0..<pool.columns { columns[k] = max(columns[k], pool[r, k]) } }
+            let x0 = s.compare ? (ctx.layout.heatRight?.x ?? area.x) : area.x
+            let barArea = Rect(x: x0, y: bars.y, width: area.maxX - x0, height: bars.height)
+            ProfileWidget(columns: columns, mapping: mapping).draw(into: &grid, area: barArea, palette: ctx.palette, glyphs: ctx.glyphs)
+        }
+        drawBlockBalance(&grid, ctx, area: balance)
+    }
+
+    /// Per-block share of the outlier mass after the permutation, and the block-mean variance before/after.
+    static func drawBlockBalance(_ grid: inout CellGrid, _ ctx: Context, area: Rect) {
+        guard let cal = ctx.state.calibration else {
+            grid.putLine("blocks: waiting for the calibration", in: area, style: ctx.palette.dim)
+            return
+        }
+        let block = cal.params.block
+        guard let before = ctx.state.stageStats[.rotation1]?.channelMax,
+              let after = ctx.state.stageStats[.permutation]?.channelMax else { return }
+        let varBefore = ChannelStats.blockMeanVariance(before, block: block)
+        let varAfter = ChannelStats.blockMeanVariance(after, block: block)
+        var shares: [Float] = []
+        let total = after.reduce(0, +)
+        var start = 0
+        while start < after.count {
+            let end = min(start + block, after.count)
+            shares.append(total > 0 ? after[start..<end].reduce(0, +) / total : 0)
+            start = end
+        }
+        let wide = area.width >= 90
+        let label = wide ? "after perm, outlier share per block " : "perm blocks "
+        var x = area.x
+        x += grid.put(label, at: Point(x: x, y: area.y), style: ctx.palette.dim, maxWidth: area.width)
+        let tail = (wide ? " · block-mean var " : " var ") + "\(Format.num(varBefore)) → \(Format.num(varAfter))"
+        let sparkWidth = min(shares.count, max(1, area.maxX - x - CellGrid.columns(tail)))
+        Sparkline(values: shares, floor: 0).draw(into: &grid, area: Rect(x: x, y: area.y, width: sparkWidth, height: 1),
+                                                palette: ctx.palette, glyphs: ctx.glyphs)
+        x += sparkWidth
+        grid.put(tail, at: Point(x: x, y: area.y), style: ctx.palette.text, maxWidth: area.maxX - x)
+    }
+
+    /// Greedy step-through: which channel each step chose, and the peak trajectory with the kept prefix.
+    static func drawStepPanel(_ grid: inout CellGrid, _ ctx: Context) {
+        let s = ctx.state
+        guard let step = s.step else { return }
+        let area = ctx.layout.lower
+        let p = ctx.palette
+        let stages = s.calibration?.traces.count ?? 0
+        panelTitle(&grid, ctx.layout.lowerTitle,
+                   "Greedy step-through · rotation \(step.rotation + 1) of \(stages) · \(s.params.select.rawValue)/\(s.params.layout.rawValue)",
+                   focused: true, ctx)
+        grid.fill(area, with: Cell(" ", p.text))
+        guard let cal = s.calibration, cal.traces.indices.contains(step.rotation), area.height > 0 else { return }
+        let traces = cal.traces[step.rotation]
+        guard !traces.isEmpty else {
+            grid.putLine("no greedy steps in this stage", in: area.row(0), style: p.dim)
+            return
+        }
+        let trace = traces[min(step.traceIndex, traces.count - 1)]
+        let blockName = trace.block < 0 ? "shared" : "block \(trace.block)"
+        var line = "\(blockName) (\(min(step.traceIndex, traces.count - 1) + 1)/\(traces.count)) · step \(step.step)/\(trace.chosen.count)"
+        if step.step > 0 && step.step <= trace.chosen.count {
+            line += " · chose ch \(trace.chosen[step.step - 1])"
+        }
+        if let first = trace.peaks.first, step.step < trace.peaks.count {
+            line += " · peak \(Format.num(first)) → \(Format.num(trace.peaks[step.step]))"
+        }
+        line += " · kept \(trace.kept)"
+        grid.putLine(line, in: area.row(0), style: p.text)
+        if area.height > 1 {
+            let label = "peak "
+            grid.put(label, at: Point(x: area.x, y: area.y + 1), style: p.dim)
+            Sparkline(values: trace.peaks, kept: trace.kept, marker: step.step)
+                .draw(into: &grid, area: Rect(x: area.x + label.count, y: area.y + 1, width: area.width - label.count, height: 1),
+                      palette: p, glyphs: ctx.glyphs)
+        }
+        if area.height > 2 {
+            grid.putLine("kept prefix bright, dropped steps dim · . , step · > < ten · r rotation · b block · Esc leaves",
+                         in: area.row(2), style: p.dim)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import DuQuantCore
+import ExplorerModel
+
+extension Screen {
+    static func drawList(_ grid: inout CellGrid, _ ctx: Context) {
+        let s = ctx.state
+        let title = s.search != nil ? "Layers — find: \(s.search!)" : "Layers (\(s.layers.count))"
+        panelTitle(&grid, ctx.layout.listTitle, title, focused: s.focus == .layers, ctx)
+        let errTitle = s.layers.contains { $0.summary?.errorIsOutput == false } ? "err" : "out err"
+        let columns = [
+            TableWidget.Column("layer", width: 18, align: .left, priority: 10),
+            TableWidget.Column("kind", width: 4, align: .left, priority: 3),
+            TableWidget.Column("shape", width: 9, priority: 1),
+            TableWidget.Column("max|x|", width: 6, priority: 5),
+            TableWidget.Column("ratio", width: 6, priority: 2),
+            TableWidget.Column(errTitle, width: 7, priority: 4),
+        ]
+        let rows: [[TableWidget.Item]] = s.layers.enumerated().map { i, layer in
+            var mark = s.open?.index == i ? String(ctx.glyphs.pointer) : " "
+            if s.files.count > 1 { mark += "\(layer.file + 1):" }
+            let sum = layer.summary
+            return [
+                TableWidget.Item(mark + layer.shortName),
+                TableWidget.Item(layer.kind),
+                TableWidget.Item("\(layer.tokens)×\(layer.inFeatures)"),
+                TableWidget.Item(sum.map { Format.num($0.maxAbs) } ?? "…"),
+                TableWidget.Item(sum.map { Format.num($0.ratio) } ?? "…"),
+                TableWidget.Item(sum?.error.map { Format.num($0) } ?? "…"),
+            ]
+        }
+        TableWidget(columns: columns, rows: rows, selected: s.selected, offset: s.listOffset)
+            .draw(into: &grid, area: ctx.layout.list, palette: ctx.palette, focused: s.focus == .layers)
+    }
+
+    static func drawParams(_ grid: inout CellGrid, _ ctx: Context) {
+        let s = ctx.state
+        panelTitle(&grid, ctx.layout.paramsTitle, "Parameters  [ ] change", focused: s.focus == .params, ctx)
+        let area = ctx.layout.params
+        grid.fill(area, with: Cell(" ", ctx.palette.text))
+        for field in ParamField.allCases where field.rawValue < area.height {
+            let row = area.row(field.rawValue)
+            let selected = field.rawValue == s.paramRow
+            var style = ctx.palette.text
+            if selected { style = s.focus == .params ? ctx.palette.selected : ctx.palette.selected.with(.dim) }
+            grid.fill(row, with: Cell(" ", style))
+            grid.put(" " + field.title, at: Point(x: row.x, y: row.y), style: style, maxWidth: row.width)
+            let g = ctx.glyphs
+            let shown = selected ? "\(g.valueLeft) \(field.value(in: s.params)) \(g.valueRight)" : field.value(in: s.params)
+            let w = CellGrid.columns(shown)
+            grid.put(shown, at: Point(x: row.maxX - w - 1, y: row.y), style: selected ? style : ctx.palette.accent.with([]))
+        }
+    }
+
+    static func drawMetrics(_ grid: inout CellGrid, _ ctx: Context) {
+        let s = ctx.state
+        let stale = s.busy[.evaluate] != nil ? " (updating…)" : ""
+        panelTitle(&grid, ctx.layout.metricsTitle, "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)", focused: false, ctx)
+        let methods = Method.allCases
+        let area = ctx.layout.metrics
+        let labelWidth = 12
+        let colWidth = max(7, min(13, (area.width - labelWidth) / methods.count - 1))
+        var columns = [TableWidget.Column("", width: labelWidth, align: .left, priority: 10)]
+        columns += methods.map { TableWidget.Column($0.title, width: colWidth, priority: 5) }
+        let rowsSpec: [(String, (MethodMetrics) -> Float?)] = [
+            ("max |x|", { $0.actMaxAbs }),
+            ("act MSE", { $0.actMSE }),
+            ("weight MSE", { $0.weightMSE }),
+            ("out rel err", { $0.outputRelError }),
+            ("kurtosis", { $0.kurtosis }),
+        ]
+        var rows: [[TableWidget.Item]] = []
+        for (label, get) in rowsSpec {
+            let values = methods.map { m in s.evaluation?.methods[m].flatMap(get) }
+            let finite = values.compactMap { $0 }.filter { $0.isFinite }
+            let best = finite.min()
+            var row = [TableWidget.Item(label)]
+            for v in values {
+                guard let v else { row.append(TableWidget.Item(s.evaluation == nil ? "…" : "–")); continue }
+                let isBest = v == best && finite.count > 1 && label != "kurtosis"
+                let text = Format.num(v) + (isBest ? " " + String(ctx.glyphs.best) : "  ")
+                row.append(TableWidget.Item(text, style: isBest ? ctx.palette.best : nil))
+            }
+            rows.append(row)
+        }
+        TableWidget(columns: columns, rows: rows).draw(into: &grid, area: area, palette: ctx.palette)
+    }
+}

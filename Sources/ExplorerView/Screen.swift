@@ -1,0 +1,122 @@
+import DuQuantCore
+import ExplorerModel
+
+/// The whole screen as a function of the state: `Screen.render(state, theme:) -> CellGrid`.
+///
+/// ```swift
+/// let grid = Screen.render(state, theme: dark)
+/// print(grid.text)
+/// ```
+public enum Screen {
+    /// Draws `state` at `state.size` with `theme` (mapped to `state.colourMode`).
+    public static func render(_ state: AppState, theme: Theme) -> CellGrid {
+        let palette = Palette(theme: theme, mode: state.colourMode, forceASCIIHeat: state.ascii)
+        let glyphs: Glyphs = state.ascii ? .ascii : .unicode
+        var ctx = Context(state: state, palette: palette, glyphs: glyphs,
+                          layout: ScreenLayout(size: state.size, compare: state.compare))
+        var grid = CellGrid(size: state.size, fill: Cell(" ", ctx.palette.text))
+        if ctx.layout.tooSmall {
+            drawTooSmall(&grid, ctx)
+            if state.ascii { grid.transliterate(Glyphs.asciiFallback) }
+            return grid
+        }
+        drawTopBar(&grid, ctx)
+        drawList(&grid, ctx)
+        drawParams(&grid, ctx)
+        drawHeat(&grid, &ctx)
+        drawLower(&grid, ctx)
+        drawMetrics(&grid, ctx)
+        drawStatus(&grid, ctx)
+        if state.showHelp { drawHelp(&grid, ctx) }
+        if state.ascii { grid.transliterate(Glyphs.asciiFallback) }
+        return grid
+    }
+
+    /// What the drawing functions share.
+    struct Context {
+        var state: AppState
+        var palette: Palette
+        var glyphs: Glyphs
+        var layout: ScreenLayout
+        /// The main heatmap's pool once drawn (the profile and inspection line reuse it).
+        var pool: HeatPool?
+        var mapping: HeatMapping?
+    }
+
+    static func drawTooSmall(_ grid: inout CellGrid, _ ctx: Context) {
+        let need = ScreenLayout.minimum
+        let lines = ["Terminal too small: \(ctx.state.size.width)×\(ctx.state.size.height).",
+                     "DuQuant Explorer needs at least \(need.width)×\(need.height).",
+                     "Enlarge the window, or press q to quit."]
+        for (i, line) in lines.enumerated() {
+            let y = max(0, grid.height / 2 - 1) + i
+            grid.putLine(line, in: Rect(x: 0, y: y, width: grid.width, height: 1),
+                         style: i == 0 ? ctx.palette.error : ctx.palette.text, align: .center)
+        }
+    }
+
+    static func drawTopBar(_ grid: inout CellGrid, _ ctx: Context) {
+        let bar = ctx.layout.topBar
+        let p = ctx.palette
+        grid.fill(bar, with: Cell(" ", p.title))
+        grid.put(App.topBarTitle, at: Point(x: bar.x, y: bar.y), style: p.title)
+        for tab in App.stageTabs(width: bar.width) {
+            let active = tab.stage == ctx.state.stage && ctx.state.step == nil
+            let inCompare = ctx.state.compare && tab.stage == ctx.state.compareLeft
+            var style = p.title
+            style.attrs = []
+            if active { style = CellStyle(fg: p.accent.fg, bg: p.title.bg, attrs: [.bold, .reverse]) }
+            else if inCompare { style = CellStyle(fg: p.accent.fg, bg: p.title.bg, attrs: [.underline]) }
+            grid.put(tab.label, at: Point(x: tab.columns.lowerBound, y: bar.y), style: style)
+        }
+        let hint = " ?:help q:quit "
+        let x = bar.maxX - hint.count
+        if x > (App.stageTabs(width: bar.width).last?.columns.upperBound ?? 0) {
+            grid.put(hint, at: Point(x: x, y: bar.y), style: p.title)
+        }
+    }
+
+    static func panelTitle(_ grid: inout CellGrid, _ rect: Rect, _ text: String, focused: Bool, _ ctx: Context) {
+        guard !rect.isEmpty else { return }
+        let p = ctx.palette
+        grid.fill(rect.row(0), with: Cell(ctx.glyphs.horizontal, p.border))
+        let label = " \(text) "
+        grid.put(label, at: Point(x: rect.x + 1, y: rect.y), style: focused ? p.accent : p.header,
+                 maxWidth: rect.width - 2)
+    }
+
+    static func drawStatus(_ grid: inout CellGrid, _ ctx: Context) {
+        let s = ctx.state
+        let p = ctx.palette
+        let bar = ctx.layout.statusBar
+        grid.fill(bar, with: Cell(" ", p.status))
+        var right = ""
+        var rightStyle = p.status
+        if let search = s.search {
+            right = "find: \(search)_"
+        } else if let busy = [EffectKind.load, .evaluate, .step, .scan].compactMap({ s.busy[$0] }).first(where: { $0.fraction != nil }) {
+            let width = 10
+            let f = busy.fraction ?? 0
+            let filled = Int((f * Double(width)).rounded())
+            let bar = String(repeating: Character(ctx.glyphs.progressFull), count: filled)
+                + String(repeating: Character(ctx.glyphs.progressEmpty), count: width - filled)
+            right = "\(busy.what) \(bar) \(Format.percent(f))" + (busy.elapsed.map { " " + Format.seconds($0) } ?? "")
+        } else if let err = s.lastError {
+            right = "error: \(err)"
+            rightStyle = CellStyle(fg: p.error.fg, bg: p.status.bg, attrs: p.error.attrs.union(p.status.attrs))
+        } else if let notice = s.notice {
+            right = notice
+        }
+        let file = s.open.map { s.files[s.layers[$0.index].file] } ?? s.files.first ?? ""
+        let fileName = file.split(separator: "/").last.map(String.init) ?? file
+        let layer = s.open.map { s.layers[$0.index].name } ?? "no layer open"
+        let stage = s.step != nil ? "step-through" : (s.compare ? "\(s.compareLeft.title) | \(s.stage.title)" : s.stage.title)
+        let left = " \(fileName) · \(layer) · \(stage) · \(s.params.summary)"
+        let rightWidth = min(CellGrid.columns(right) + 2, bar.width / 2)
+        grid.putLine(left, in: Rect(x: bar.x, y: bar.y, width: bar.width - rightWidth, height: 1), style: p.status)
+        if !right.isEmpty {
+            grid.putLine(right + " ", in: Rect(x: bar.maxX - rightWidth, y: bar.y, width: rightWidth, height: 1),
+                         style: rightStyle, align: .right)
+        }
+    }
+}

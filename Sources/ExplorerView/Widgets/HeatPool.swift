@@ -1,0 +1,114 @@
+import DuQuantCore
+import Foundation
+import ExplorerModel
+
+/// A matrix pooled into display bins by max |x|, so one outlier still lights its whole bin.
+///
+/// ```swift
+/// let pool = HeatPool(matrix: x, view: view, columns: 60, rows: 40)
+/// pool[3, 7]   // max |x| over bin (row 3, column 7)
+/// ```
+public struct HeatPool: Sendable {
+    public let columns: Int
+    public let rows: Int
+    /// Max |x| per bin, row-major.
+    public let values: [Float]
+    /// Token range of each bin row.
+    public let tokenBins: [Range<Int>]
+    /// Channel range of each bin column.
+    public let channelBins: [Range<Int>]
+
+    public init(matrix: Matrix, view: HeatView, columns: Int, rows: Int) {
+        let tStart = min(max(0, view.tokenStart), max(0, matrix.rows - 1))
+        let tCount = max(0, min(view.tokenSpan, matrix.rows - tStart))
+        let cStart = min(max(0, view.channelStart), max(0, matrix.cols - 1))
+        let cCount = max(0, min(view.channelSpan, matrix.cols - cStart))
+        // Fewer items than bins: use one bin per item rather than stretching rows (stretching columns is
+        // fine, stretching tokens would repeat rows and suggest structure that is not there).
+        let nRows = min(rows, tCount)
+        let nCols = min(columns, cCount)
+        self.columns = nCols
+        self.rows = nRows
+        let tBins = (0..<nRows).map { HeatView.bin($0, of: nRows, start: tStart, count: tCount) }
+        let cBins = (0..<nCols).map { HeatView.bin($0, of: nCols, start: cStart, count: cCount) }
+        tokenBins = tBins
+        channelBins = cBins
+        var out = [Float](repeating: 0, count: nRows * nCols)
+        let cols = matrix.cols
+        // Column index → bin lookup keeps the inner loop a single pass over each row.
+        var binOf = [Int](repeating: -1, count: cCount)
+        for (b, r) in cBins.enumerated() { for c in r { binOf[c - cStart] = b } }
+        // Unsafe buffers throughout: this loop touches every visible value on every frame.
+        matrix.storage.withUnsafeBufferPointer { src in
+            binOf.withUnsafeBufferPointer { bins in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for (rb, tr) in tBins.enumerated() {
+                        let base = rb * nCols
+                        var t = tr.lowerBound
+                        while t < tr.upperBound {
+                            let row = t * cols + cStart
+                            var j = 0
+                            while j < cCount {
+                                let b = base &+ bins[j]
+                                let a = Swift.abs(src[row &+ j])
+                                if !(a <= dst[b]) { dst[b] = a }  // also takes NaN
+                                j &+= 1
+                            }
+                            t &+= 1
+                        }
+                    }
+                }
+            }
+        }
+        values = out
+    }
+
+    public subscript(row: Int, column: Int) -> Float {
+        values[row * columns + column]
+    }
+
+    /// The bin row holding `token`, if visible.
+    public func row(ofToken token: Int) -> Int? {
+        tokenBins.firstIndex { $0.contains(token) }
+    }
+
+    /// The bin column holding `channel`, if visible.
+    public func column(ofChannel channel: Int) -> Int? {
+        channelBins.firstIndex { $0.contains(channel) }
+    }
+}
+
+/// Maps |x| to an intensity in 0...1 for a given maximum and scale.
+public struct HeatMapping: Sendable, Equatable {
+    public var maximum: Float
+    public var scale: HeatScale
+    /// Decades shown below the maximum on the log scale.
+    public static let logDecades: Float = 4
+
+    public init(maximum: Float, scale: HeatScale) {
+        self.maximum = maximum.isFinite && maximum > 0 ? maximum : 1
+        self.scale = scale
+    }
+
+    /// The smallest value distinguished from zero on the log scale.
+    public var floor: Float { maximum / powf(10, HeatMapping.logDecades) }
+
+    public func intensity(_ v: Float) -> Double {
+        let a = abs(v)
+        switch scale {
+        case .linear:
+            return Double(min(1, a / maximum))
+        case .log:
+            guard a > floor else { return 0 }
+            return Double(min(1, log10f(a / floor) / HeatMapping.logDecades))
+        }
+    }
+
+    /// The value at intensity `t` (for legend ticks).
+    public func value(at t: Double) -> Float {
+        switch scale {
+        case .linear: return maximum * Float(t)
+        case .log: return t <= 0 ? 0 : floor * powf(10, Float(t) * HeatMapping.logDecades)
+        }
+    }
+}

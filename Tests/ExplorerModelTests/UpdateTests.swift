@@ -1,0 +1,200 @@
+import DuQuantCore
+import Testing
+@testable import ExplorerModel
+
+@Suite struct UpdateTests {
+    @Test func startOpensTheFirstLayerAndScans() {
+        var h = Harness(runEffects: false)
+        h.start()
+        #expect(h.effects == [.loadLayer(index: 0, generation: 1),
+                              .scanLayers(params: h.state.params, method: .duquant, generation: 1)])
+        #expect(h.state.loading == 0)
+    }
+
+    @Test func loadThenEvaluateFillsTheStages() {
+        var h = Harness()
+        h.start()
+        #expect(h.state.open?.index == 0)
+        #expect(h.state.evaluation != nil)
+        for stage in Stage.allCases { #expect(h.state.matrix(for: stage) != nil) }
+        #expect(h.state.layers[0].summary?.error != nil)
+        #expect(h.state.busy[.evaluate] == nil)
+    }
+
+    @Test func jkMoveAndEnterOpens() {
+        var h = Harness()
+        h.start()
+        h.press("jj")
+        #expect(h.state.selected == 2)
+        #expect(h.state.open?.index == 0)
+        h.press(.enter)
+        #expect(h.state.open?.index == 2)
+        #expect(h.state.focus == .heatmap)
+        h.press("k")  // heatmap focus: moves the cursor, not the list
+        #expect(h.state.selected == 2)
+        h.press(.escape)
+        h.press(.up)
+        #expect(h.state.selected == 1)
+    }
+
+    /// A result for a layer that is no longer wanted must not replace the newer one.
+    @Test func staleResultsAreIgnored() {
+        var h = Harness(runEffects: false)
+        h.start()
+        h.press("j")
+        h.press(.enter)
+        #expect(h.effects.last == .loadLayer(index: 1, generation: 2))
+        h.send(.layerLoaded(generation: 1, index: 0, layer: h.layers[0], tokens: nil, summary: nil,
+                            stats: StageStats.of(h.layers[0].input)))
+        #expect(h.state.open == nil)
+        h.send(.layerLoaded(generation: 2, index: 1, layer: h.layers[1], tokens: nil, summary: nil,
+                            stats: StageStats.of(h.layers[0].input)))
+        #expect(h.state.open?.index == 1)
+        guard case let .evaluate(_, params, g) = h.effects.last else { Issue.record("no evaluate"); return }
+        h.press("]")  // abits 4 → 5: a newer evaluation
+        let stale = Evaluator.evaluate(h.layers[1], params)!
+        h.send(.evaluated(generation: g, evaluation: stale, stats: [:]))
+        #expect(h.state.evaluation == nil)
+    }
+
+    @Test func stageKeysTabAndCompare() {
+        var h = Harness()
+        h.start()
+        h.press("3")
+        #expect(h.state.stage == .rotation1)
+        h.press(.tab)
+        #expect(h.state.stage == .permutation)
+        h.press(.backTab); h.press(.backTab); h.press(.backTab); h.press(.backTab)
+        #expect(h.state.stage == .quantError)
+        h.press("1")
+        h.press("c")
+        #expect(h.state.compare && h.state.compareLeft == .original && h.state.stage == .rotation2)
+        h.press("L")
+        #expect(h.state.scale == .log)
+        h.press("C")
+        #expect(h.state.compareLeft == .smoothed)
+    }
+
+    @Test func parameterChangesRecomputeWithANewGeneration() {
+        var h = Harness(runEffects: false)
+        h.start()
+        let before = h.state.generation(.evaluate)
+        h.press("p")
+        #expect(h.state.focus == .params)
+        h.press("jj")  // block size
+        h.press("l")
+        #expect(h.state.params.block == 32)
+        // Nothing is open yet (the load has not answered): only the scan restarts, with the new block.
+        #expect(h.state.generation(.evaluate) == before)
+        #expect(h.effects.last == .scanLayers(params: h.state.params, method: .duquant, generation: 2))
+        h.send(.layerLoaded(generation: 1, index: 0, layer: h.layers[0], tokens: nil, summary: nil,
+                            stats: StageStats.of(h.layers[0].input)))
+        #expect(h.effects.last == .evaluate(layer: 0, params: h.state.params, generation: before + 1))
+        h.press("[")
+        #expect(h.state.params.block == 16)
+        h.press("S")
+        #expect(h.state.params.select == .reference)
+        h.press("O")
+        #expect(h.state.params.layout == .shared)
+    }
+
+    @Test func invalidParametersAreRefusedWithAMessage() {
+        var h = Harness()
+        h.start()
+        h.state.paramRow = ParamField.abits.rawValue
+        for _ in 0..<10 { h.press("[") }
+        #expect(h.state.params.abits == 2)
+        #expect(h.state.lastError == nil)
+    }
+
+    @Test func searchFindsByNameAndOpens() {
+        var h = Harness()
+        h.start()
+        h.press("/")
+        h.press("o_pr")
+        #expect(h.state.search == "o_pr")
+        #expect(h.state.selected == 1)
+        h.press(.backspace)
+        #expect(h.state.search == "o_p")
+        h.press(.enter)
+        #expect(h.state.search == nil)
+        #expect(h.state.open?.index == 1)
+        h.press("/")
+        h.press("zzz")
+        h.press(.escape)
+        #expect(h.state.search == nil)
+    }
+
+    @Test func helpOverlayAndQuit() {
+        var h = Harness()
+        h.start()
+        h.press("?")
+        #expect(h.state.showHelp)
+        h.press("3")  // ignored while help is open
+        #expect(h.state.stage == .original)
+        h.press(.escape)
+        #expect(!h.state.showHelp)
+        h.press("q")
+        #expect(h.state.quitting)
+        #expect(h.effects.last == .quit)
+    }
+
+    @Test func greedyStepThrough() {
+        var h = Harness()
+        h.start()
+        h.press("s")
+        #expect(h.state.step?.shownStep == 0)
+        #expect(h.state.shownMatrix == h.state.calibration!.stepThrough(rotation: 0, steps: 0))
+        h.press("..")
+        #expect(h.state.step?.step == 2)
+        #expect(h.state.step?.shownStep == 2)
+        h.press(",")
+        #expect(h.state.step?.step == 1)
+        h.press(">")
+        let maxSteps = App.maxSteps(h.state, rotation: 0)
+        #expect(h.state.step?.step == min(maxSteps, 11))
+        h.press("r")
+        #expect(h.state.step?.rotation == 1 && h.state.step?.step == 0)
+        h.press(.escape)
+        #expect(h.state.step == nil)
+    }
+
+    @Test func cursorMovesByBinsAndZoomKeepsItVisible() {
+        var h = Harness()
+        h.start()
+        h.press(.enter)
+        h.press("l")
+        #expect(h.state.heat.cursorChannel >= 1)
+        h.press("jjj")
+        #expect(h.state.heat.cursorToken == 3)
+        h.press("++")
+        #expect(h.state.heat.zoom == 2)
+        #expect(h.state.heat.tokenSpan == 6 && h.state.heat.channelSpan == 16)
+        let v = h.state.heat
+        #expect((v.tokenStart..<(v.tokenStart + v.tokenSpan)).contains(v.cursorToken))
+        h.press("0")
+        #expect(h.state.heat.zoom == 0 && h.state.heat.tokenSpan == 24)
+    }
+
+    @Test func mouseClickOpensALayerAndPlacesTheCursor() {
+        var h = Harness()
+        h.start()
+        let layout = ScreenLayout(size: h.state.size, compare: false)
+        h.send(.mouse(MouseEvent(.press, at: Point(x: layout.list.x + 2, y: layout.list.y + 3))))
+        #expect(h.state.open?.index == 2)
+        h.send(.mouse(MouseEvent(.press, at: Point(x: layout.heat.x + 5, y: layout.heat.y + 2))))
+        #expect(h.state.focus == .heatmap)
+        #expect(h.state.heat.cursorToken > 0 && h.state.heat.cursorChannel > 0)
+        h.send(.mouse(MouseEvent(.press, at: Point(x: App.stageTabs(width: 120)[4].columns.lowerBound, y: 0))))
+        #expect(h.state.stage == .rotation2)
+    }
+
+    @Test func themeCycles() {
+        var h = Harness()
+        h.press("t")
+        #expect(h.state.theme.name == "mono")
+        #expect(h.state.asciiHeat)
+        h.press("t")
+        #expect(h.state.theme.name == "dark")
+    }
+}
