@@ -70,8 +70,19 @@ enum BenchCommand {
         }
         out += BenchSamples.section(dir: o.samples, runs: o.runs)
 
-        var frame = BenchTable(title: "Terminal UI")
-        frame.note("frame compose 200×60", "(pending TUI): no ExplorerView renderer in main yet")
+        var frame = BenchTable(title: "Terminal UI: composing a 200×60 frame (Screen.render, computed state)")
+        if let file = BenchSamples.find(o.samples) {
+            progress("frame composition on \(file)")
+            do {
+                for (stage, seconds) in try BenchFrame.measure(file: file, runs: o.runs) {
+                    frame.add("frame compose 200×60, first layer, stage \(stage)", seconds, note: "target ≤ 5 ms")
+                }
+            } catch {
+                frame.note("frame compose 200×60", "failed: \(error.message)")
+            }
+        } else {
+            frame.note("frame compose 200×60", "skipped: no sample dump in \(o.samples)")
+        }
         out += frame.render()
         return out
     }

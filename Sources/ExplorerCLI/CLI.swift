@@ -45,7 +45,7 @@ public enum CLI {
     }
 
     /// Words that name a subcommand rather than a file to open.
-    static let subcommands: Set<String> = ["help", "--help", "-h", "version", "--version", "list", "report", "export", "render"]
+    static let subcommands: Set<String> = ["help", "--help", "-h", "version", "--version", "list", "report", "export", "render", "bench"]
 
     /// The text a command prints, or the error it fails with (testable without a process).
     public static func dispatch(_ arguments: [String]) throws(CLIError) -> String {
