@@ -30,7 +30,7 @@ enum BenchCommand {
     static func run(_ args: [String]) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps"],
                                     flags: ["quick", "no-peer", "no-large-file"], command: "bench")
-        guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE\n" + usage) }
+        guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE (usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR])") }
         var o = Options()
         o.quick = a.flag("quick")
         o.peer = !a.flag("no-peer")

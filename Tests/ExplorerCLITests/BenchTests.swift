@@ -1,0 +1,44 @@
+import DuQuantCore
+import DuQuantIO
+import Foundation
+import Testing
+@testable import ExplorerCLI
+
+/// The parts of `bench` that can be checked without timing anything.
+@Suite struct BenchTests {
+    @Test func badArgumentsAreOneLineErrors() {
+        for args in [["bench", "file"], ["bench", "--runs", "0"], ["bench", "--peer-budget", "x"], ["bench", "--nope"]] {
+            #expect(throws: CLIError.self) { try CLI.dispatch(args) }
+            do { _ = try CLI.dispatch(args) } catch { #expect(!error.message.contains("\n"), "\(args)") }
+        }
+    }
+
+    @Test func npyWrittenForThePeerReadsBackExactly() throws {
+        let m = SyntheticLayer.activation(tokens: 9, channels: 37, seed: 4)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-npy-\(getpid()).npy").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try BenchPeer.writeNpy(m, to: path)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        // Version 1 header padded so the data starts on a 64-byte boundary.
+        #expect(bytes.prefix(8) == Data([0x93] + Array("NUMPY".utf8) + [1, 0]))
+        let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+        #expect((10 + headerLength) % 64 == 0)
+        let dump = try DumpFile.open(path)
+        #expect(try dump.loadTensor(dump.tensors[0].name) == m)
+    }
+
+    @Test func tableFormatsDurationsAndRates() {
+        #expect(BenchTable.duration(1.234) == "1.23 s")
+        #expect(BenchTable.duration(0.0123) == "12.3 ms")
+        #expect(BenchTable.duration(0.000045) == "45 µs")
+        var t = BenchTable(title: "x")
+        t.add("gemm", 0.5, flops: 1e9)
+        #expect(t.rows[0].rate == "2.0 GFLOP/s")
+        #expect(t.render().contains("| gemm | 500.0 ms | 1.0 GFLOP | 2.0 GFLOP/s |  |"))
+    }
+
+    @Test func medianOfEvenAndOddCounts() {
+        #expect(BenchClock.median([3, 1, 2]) == 2)
+        #expect(BenchClock.median([4, 1, 2, 3]) == 2.5)
+    }
+}
