@@ -32,7 +32,7 @@ extension JSONValue {
     }
 
     /// `s` as a JSON string literal, escaping quotes, backslashes and control characters.
-    static func quoted(_ s: String) -> String {
+    package static func quoted(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

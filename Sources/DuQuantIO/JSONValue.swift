@@ -2,7 +2,7 @@
 ///
 /// The explorer parses headers and sidecars itself (see `JSONParser`) so that hostile input can only
 /// produce errors, never traps, and so that integers are read exactly rather than through `Double`.
-indirect enum JSONValue: Sendable {
+package indirect enum JSONValue: Sendable {
     case null
     case bool(Bool)
     /// The number's literal text, e.g. `-12` or `1.5e3`.

@@ -1,3 +1,5 @@
+import DuQuantIO
+
 /// A minimal JSON value for writing reports, with keys kept in insertion order.
 indirect enum JSONText {
     case number(Double)
@@ -48,24 +50,6 @@ indirect enum JSONText {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// `s` as a JSON string literal (the same escaping the loader's JSON writer uses).
+    static func quote(_ s: String) -> String { JSONValue.quoted(s) }
 }

@@ -10,7 +10,7 @@ public enum ParamField: Int, CaseIterable, Sendable {
         case .wbits: "weight bits"
         case .block: "block size"
         case .steps: "greedy steps"
-        case .patience: "patience ≈"
+        case .patience: "patience"
         case .permTimes: "perm times"
         case .alpha: "α smooth"
         case .smooth: "smoothing"
@@ -29,7 +29,7 @@ public enum ParamField: Int, CaseIterable, Sendable {
         case .wbits: "\(p.wbits)"
         case .block: "\(p.block)"
         case .steps: "\(p.steps)"
-        case .patience: p.patience == 0 ? "exact" : "\(p.patience)"
+        case .patience: p.patience == 0 ? "exact" : "\(p.patience) approx"
         case .permTimes: "\(p.permTimes)"
         case .alpha: ParamField.hundredths(p.alpha)
         case .smooth: p.smooth ? "on" : "off"
