@@ -33,20 +33,36 @@ public struct BlockRotation: Sendable, Equatable {
     }
 
     /// `m · diag(R_0, R_1, …)`: every block of channels multiplied by its matrix (through BLAS).
+    ///
+    /// One rotation shared by whole blocks is a single product over the reshaped (rows·K × n) matrix on
+    /// every BLAS thread; distinct blocks run as row ranges on the cores, each product single-threaded.
     public func apply(to m: Matrix) -> Matrix {
         precondition(m.cols == channels, "transform covers \(channels) channels, matrix has \(m.cols)")
         var out = Matrix(rows: m.rows, cols: m.cols)
-        guard m.rows > 0 else { return out }
+        guard m.rows > 0, let n = blockSizes.first else { return out }
+        let k = blockSizes.count
         m.storage.withUnsafeBufferPointer { src in
             out.storage.withUnsafeMutableBufferPointer { dst in
-                var start = 0
-                for (n, r) in zip(blockSizes, blocks) {
-                    r.storage.withUnsafeBufferPointer { rb in
-                        BLAS.gemm(m: m.rows, n: n, k: n, a: src.baseAddress! + start, lda: m.cols,
-                                  b: rb.baseAddress!, ldb: n, transB: false,
-                                  c: dst.baseAddress! + start, ldc: m.cols)
+                if blockSizes.allSatisfy({ $0 == n }) && blocks.allSatisfy({ $0 == blocks[0] }) {
+                    blocks[0].storage.withUnsafeBufferPointer { rb in
+                        BLAS.gemm(m: m.rows * k, n: n, k: n, a: src.baseAddress!, lda: n, b: rb.baseAddress!, ldb: n,
+                                  transB: false, c: dst.baseAddress!, ldc: n)
                     }
-                    start += n
+                    return
+                }
+                nonisolated(unsafe) let a = src.baseAddress!, c = dst.baseAddress!
+                BLAS.singleThreaded {
+                    ParallelRows.forEach(rows: m.rows, cols: m.cols) { range in
+                        var start = 0
+                        for (size, r) in zip(blockSizes, blocks) {
+                            r.storage.withUnsafeBufferPointer { rb in
+                                BLAS.gemm(m: range.count, n: size, k: size, a: a + range.lowerBound * m.cols + start,
+                                          lda: m.cols, b: rb.baseAddress!, ldb: size, transB: false,
+                                          c: c + range.lowerBound * m.cols + start, ldc: m.cols)
+                            }
+                            start += size
+                        }
+                    }
                 }
             }
         }

@@ -49,10 +49,12 @@ public enum DuQuant {
     public static func calibrate(_ layer: LayerData, _ p: QuantParams, cancel: CancelToken? = nil,
                                  progress: (@Sendable (Double) -> Void)? = nil) -> DuQuantCalibration? {
         // The searches multiply small tiles; OpenBLAS's own threads only spin on them. We parallelise
-        // over blocks (or row tiles) ourselves and restore the caller's setting afterwards.
-        let blasThreads = BLAS.threads
-        BLAS.setThreads(1)
-        defer { BLAS.setThreads(blasThreads) }
+        // over blocks (or row tiles) ourselves.
+        BLAS.singleThreaded { calibrateSingleThreadedBLAS(layer, p, cancel: cancel, progress: progress) }
+    }
+
+    static func calibrateSingleThreadedBLAS(_ layer: LayerData, _ p: QuantParams, cancel: CancelToken?,
+                                            progress: (@Sendable (Double) -> Void)?) -> DuQuantCalibration? {
         let x = layer.input
         var stages: [Stage: Matrix] = [.original: x]
         var scales: [Float]? = nil

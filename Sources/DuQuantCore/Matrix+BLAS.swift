@@ -1,3 +1,4 @@
+import Synchronization
 import CBLAS
 
 /// Matrix products through OpenBLAS.
@@ -69,4 +70,23 @@ public enum BLAS {
 
     /// Threads OpenBLAS uses inside one call.
     public static var threads: Int { Int(duq_blas_get_threads()) }
+
+    /// Runs `body` with OpenBLAS on one thread per call, for code that splits work over the cores
+    /// itself (OpenBLAS's own threads only spin on small tiles). Nested and concurrent uses are counted:
+    /// the first sets one thread, the last restores the setting it found.
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        singleThreadedUsers.withLock { state in
+            if state.users == 0 { state.saved = threads; setThreads(1) }
+            state.users += 1
+        }
+        defer {
+            singleThreadedUsers.withLock { state in
+                state.users -= 1
+                if state.users == 0 { setThreads(state.saved) }
+            }
+        }
+        return try body()
+    }
+
+    private static let singleThreadedUsers = Mutex<(users: Int, saved: Int)>((0, 1))
 }
