@@ -41,7 +41,8 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["DuQuantCore", "DuQuantIO"], path: "Sources/TestSupport"),
-        .testTarget(name: "DuQuantCoreTests", dependencies: ["DuQuantCore", "TestSupport"]),
+        .testTarget(name: "DuQuantCoreTests", dependencies: ["DuQuantCore", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "TestSupport"]),

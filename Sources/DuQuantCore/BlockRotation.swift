@@ -38,19 +38,22 @@ public struct BlockRotation: Sendable, Equatable {
     /// every BLAS thread; distinct blocks run as row ranges on the cores, each product single-threaded.
     public func apply(to m: Matrix) -> Matrix {
         precondition(m.cols == channels, "transform covers \(channels) channels, matrix has \(m.cols)")
-        var out = Matrix(rows: m.rows, cols: m.cols)
-        guard m.rows > 0, let n = blockSizes.first else { return out }
+        guard m.rows > 0, let n = blockSizes.first else { return Matrix(rows: m.rows, cols: m.cols) }
         let k = blockSizes.count
-        m.storage.withUnsafeBufferPointer { src in
-            out.storage.withUnsafeMutableBufferPointer { dst in
-                if blockSizes.allSatisfy({ $0 == n }) && blocks.allSatisfy({ $0 == blocks[0] }) {
+        let shared = blockSizes.allSatisfy { $0 == n } && blocks.allSatisfy { $0 == blocks[0] }
+        // Every output element is written by a product (beta 0), so the storage starts uninitialised:
+        // no serial memset, and the first-touch page faults happen on the worker threads.
+        let storage = [Float](unsafeUninitializedCapacity: m.count) { out, initialized in
+            HugePages.advise(out.baseAddress!, count: out.count)
+            m.storage.withUnsafeBufferPointer { src in
+                if shared {
                     blocks[0].storage.withUnsafeBufferPointer { rb in
                         BLAS.gemm(m: m.rows * k, n: n, k: n, a: src.baseAddress!, lda: n, b: rb.baseAddress!, ldb: n,
-                                  transB: false, c: dst.baseAddress!, ldc: n)
+                                  transB: false, c: out.baseAddress!, ldc: n)
                     }
                     return
                 }
-                nonisolated(unsafe) let a = src.baseAddress!, c = dst.baseAddress!
+                nonisolated(unsafe) let a = src.baseAddress!, c = out.baseAddress!
                 BLAS.singleThreaded {
                     ParallelRows.forEach(rows: m.rows, cols: m.cols) { range in
                         var start = 0
@@ -65,7 +68,8 @@ public struct BlockRotation: Sendable, Equatable {
                     }
                 }
             }
+            initialized = m.count
         }
-        return out
+        return Matrix(rows: m.rows, cols: m.cols, storage: storage)
     }
 }
