@@ -72,4 +72,18 @@ public struct BlockRotation: Sendable, Equatable {
         }
         return Matrix(rows: m.rows, cols: m.cols, storage: storage)
     }
+
+    /// `diag(d) · self`: row `i` of the block-diagonal matrix (channel `i`) multiplied by `d[i]`.
+    public func scalingRows(by d: [Float]) -> BlockRotation {
+        precondition(d.count == channels)
+        var start = 0
+        var scaled: [Matrix] = []
+        for (n, b) in zip(blockSizes, blocks) {
+            var m = b
+            for r in 0..<n { for c in 0..<n { m.storage[r * n + c] *= d[start + r] } }
+            scaled.append(m)
+            start += n
+        }
+        return BlockRotation(blockSizes: blockSizes, blocks: scaled)
+    }
 }

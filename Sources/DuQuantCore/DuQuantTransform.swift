@@ -17,22 +17,23 @@ public struct DuQuantTransform: Sendable, Equatable {
 
     /// The transformed activation `X̃`.
     public func apply(toInput x: Matrix) -> Matrix {
-        var m = smoothScales.map { x.dividingColumns(by: $0) } ?? x
-        applyOrthogonal(&m)
-        return m
+        applied(to: x, scaleRowsBy: smoothScales.map { $0.map { 1 / $0 } })
     }
 
     /// The transformed weight `W̃` (the same transform on the input dimension).
     public func apply(toWeight w: Matrix) -> Matrix {
-        var m = smoothScales.map { w.multiplyingColumns(by: $0) } ?? w
-        applyOrthogonal(&m)
-        return m
+        applied(to: w, scaleRowsBy: smoothScales)
     }
 
-    private func applyOrthogonal(_ m: inout Matrix) {
+    // The smoothing is folded into the first rotation: `(X·diag(d))·R = X·(diag(d)·R)`, and scaling the
+    // rows of each small block matrix saves a whole pass over the (large) activation or weight.
+    private func applied(to m: Matrix, scaleRowsBy d: [Float]?) -> Matrix {
+        var m = m
         for (i, rotation) in rotations.enumerated() {
-            m = rotation.apply(to: m)
+            m = (i == 0 ? d.map { rotation.scalingRows(by: $0) } ?? rotation : rotation).apply(to: m)
             if i < permutations.count { m = m.gatheringColumns(permutations[i]) }
         }
+        if rotations.isEmpty, let d { m = m.multiplyingColumns(by: d) }
+        return m
     }
 }
