@@ -27,14 +27,16 @@ test: deps
 	swift test --parallel 2>&1 | tail -n 40; test $${PIPESTATUS[0]} -eq 0
 	tests/e2e/run-all.sh
 	$(MAKE) --no-print-directory test-fuzz
+	$(MAKE) --no-print-directory test-tsan
 
 ## libFuzzer smoke run of the safetensors, .npy and .npz readers (8 s each; longer runs: docs/FUZZING.md).
 test-fuzz:
 	tools/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
 
-## The core under the thread sanitizer: concurrent calibrations with cancellation (docs/FUZZING.md).
+## Under the thread sanitizer: concurrent calibrations with cancellation, the shared evaluation cache,
+## and the explorer's run loop with its background executor (docs/FUZZING.md).
 test-tsan:
-	swift test --scratch-path .build-tsan --sanitize=thread --filter ConcurrencyTests
+	swift test --scratch-path .build-tsan --sanitize=thread --filter "ConcurrencyTests|ExplorerSessionTests|EvaluationWorkspaceTests"
 
 bench: release
 	$(BIN) bench

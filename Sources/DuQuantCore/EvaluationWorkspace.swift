@@ -1,5 +1,3 @@
-import Synchronization
-
 /// One layer's evaluations with everything reusable cached: the exact output `X Wᵀ` and each method's
 /// transformed pair `(X̃, W̃)` keyed by the parameters it depends on.
 ///
@@ -32,13 +30,13 @@ public final class EvaluationWorkspace: Sendable {
         case duquant(CalibrationKey)
     }
 
-    private struct State: ~Copyable {
+    private struct State {
         var reference: Matrix?
         var transforms: [Key: Transformed] = [:]
         var order: [Key] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Transformed pairs kept (oldest dropped first): enough for a few parameter round trips.
     private let capacity = 6
 

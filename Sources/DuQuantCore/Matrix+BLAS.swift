@@ -1,4 +1,3 @@
-import Synchronization
 import CBLAS
 
 /// Matrix products through OpenBLAS.
@@ -88,5 +87,5 @@ public enum BLAS {
         return try body()
     }
 
-    private static let singleThreadedUsers = Mutex<(users: Int, saved: Int)>((0, 1))
+    private static let singleThreadedUsers = Locked<(users: Int, saved: Int)>((0, 1))
 }
