@@ -8,6 +8,8 @@ public protocol LayerSource: Sendable {
     var files: [String] { get }
     /// The layers, in list order.
     var entries: [LayerEntry] { get }
+    /// One line per file that could not be opened or layer that cannot be used (shown, not fatal).
+    var problems: [String] { get }
     /// Loads layer `index` and, when the dump has a sidecar, its token texts.
     func load(_ index: Int) throws(CLIError) -> (LayerData, [String]?)
 }
@@ -16,27 +18,42 @@ public protocol LayerSource: Sendable {
 public final class DumpLayerSource: LayerSource {
     public let files: [String]
     public let entries: [LayerEntry]
-    private let dumps: [DumpFile]
+    public let problems: [String]
+    private let dumps: [DumpFile?]
     private let names: [(file: Int, name: String)]
 
-    /// Opens every path; fails with a one-line message naming the file.
+    /// Opens every path. A file that cannot be opened, or a layer that cannot be used, becomes a problem
+    /// line and the rest stay usable; only when nothing is usable does it fail, with the first problem.
     public init(paths: [String]) throws(CLIError) {
-        var dumps: [DumpFile] = []
+        var dumps: [DumpFile?] = []
         var entries: [LayerEntry] = []
         var names: [(Int, String)] = []
+        var problems: [String] = []
         for (f, path) in paths.enumerated() {
-            let dump = try Commands.open(path)
+            let dump: DumpFile
+            do { dump = try Commands.open(path) } catch {
+                problems.append(error.message)
+                dumps.append(nil)
+                continue
+            }
             dumps.append(dump)
-            for info in dump.layers where info.isLoadable {
+            problems += dump.warnings.map(\.description)
+            for info in dump.layers {
+                guard info.isLoadable else {
+                    problems.append("\(path): layer \(info.name) skipped: \(info.problem ?? "unusable")")
+                    continue
+                }
                 entries.append(LayerEntry(file: f, name: info.name, kind: info.moduleKind.rawValue, tokens: info.tokens,
                                           inFeatures: info.inFeatures, outFeatures: info.outFeatures))
                 names.append((f, info.name))
             }
         }
         guard !entries.isEmpty else {
-            throw CLIError("\(paths.joined(separator: ", ")): no usable layers (a layer is P.input with optional P.weight)")
+            throw CLIError(problems.first.map { $0 + (problems.count > 1 ? " (and \(problems.count - 1) more problems)" : "") }
+                ?? "\(paths.joined(separator: ", ")): no usable layers (a layer is P.input with optional P.weight)")
         }
         self.files = paths
+        self.problems = problems
         self.dumps = dumps
         self.entries = entries
         self.names = names
@@ -44,9 +61,14 @@ public final class DumpLayerSource: LayerSource {
 
     public func load(_ index: Int) throws(CLIError) -> (LayerData, [String]?) {
         let (f, name) = names[index]
-        let dump = dumps[f]
+        guard let dump = dumps[f] else { throw CLIError("\(files[f]): not open") }
         let layer: LayerData
         do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
         return (layer, dump.sidecar?.tokens)
     }
+}
+
+extension LayerSource {
+    /// No problems unless a source reports some.
+    public var problems: [String] { [] }
 }

@@ -45,9 +45,12 @@ public enum Screen {
 
     static func drawTooSmall(_ grid: inout CellGrid, _ ctx: Context) {
         let need = ScreenLayout.minimum
-        let lines = ["Terminal too small: \(ctx.state.size.width)×\(ctx.state.size.height).",
-                     "DuQuant Explorer needs at least \(need.width)×\(need.height).",
-                     "Enlarge the window, or press q to quit."]
+        let have = "\(ctx.state.size.width)×\(ctx.state.size.height)"
+        // Below ~40 columns the sentences would be cut off; the short form still says what is needed.
+        let lines = grid.width >= 42
+            ? ["Terminal too small: \(have).", "DuQuant Explorer needs at least \(need.width)×\(need.height).",
+               "Enlarge the window, or press q to quit."]
+            : ["Too small: \(have)", "needs \(need.width)×\(need.height)", "q quits"]
         for (i, line) in lines.enumerated() {
             let y = max(0, grid.height / 2 - 1) + i
             grid.putLine(line, in: Rect(x: 0, y: y, width: grid.width, height: 1),

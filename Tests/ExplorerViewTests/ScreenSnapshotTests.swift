@@ -69,4 +69,11 @@ import TestSupport
         #expect(grid.text.contains("needs at least 64×20"))
         #expect(Snapshot.mismatch(grid.snapshot, named: "too-small-50x12") == nil)
     }
+
+    /// Regression: at 20×6 the sentences were cut to "Terminal too small:…" and never said the size needed.
+    @Test func tooSmallAt20x6StillSaysWhatIsNeeded() {
+        let grid = ScreenFixture(size: Size(width: 20, height: 6)).render()
+        #expect(grid.text.contains("needs 64×20"))
+        #expect(grid.text.contains("Too small: 20×6"))
+    }
 }
