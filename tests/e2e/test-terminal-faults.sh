@@ -12,21 +12,9 @@ BAD=Tests/DuQuantIOTests/Fixtures/hostile/npy_bad_magic.npy
 [ -f "$BAD" ] || { echo "missing $BAD"; exit 1; }
 
 SOCK="duquant-faults-$$"
-T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null || true; }
+PANE=f
+. tests/e2e/lib.sh
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "---- screen ----"; T capture-pane -p -t f 2>/dev/null || true; exit 1; }
-screen() { T capture-pane -p -t f; }
-wait_for() {
-  local re="$1" limit="${2:-20}" i=0 text
-  while [ "$i" -lt $((limit * 10)) ]; do
-    text="$(screen)"
-    if grep -Eq -- "$re" <<<"$text"; then return 0; fi
-    sleep 0.1; i=$((i + 1))
-  done
-  fail "timed out waiting for /$re/"
-}
-alternate() { T display-message -p -t f '#{alternate_on}'; }
 # start W H COMMAND: a fresh shell in a W×H pane running COMMAND; echo EXIT=status.
 start() {
   cleanup; sleep 0.3

@@ -12,45 +12,11 @@ FIXTURE=tests/e2e/fixtures/tiny.safetensors
 command -v tmux >/dev/null || { echo "tmux is not installed"; exit 1; }
 
 SOCK="duquant-e2e-$$"
-T() { tmux -L "$SOCK" "$@"; }
-cleanup() { T kill-server 2>/dev/null || true; }
+PANE=e2e
+. tests/e2e/lib.sh
 trap cleanup EXIT
 
-fail() {
-  echo "FAIL: $*"
-  echo "---- screen ----"
-  T capture-pane -p -t e2e 2>/dev/null || true
-  exit 1
-}
-
-screen() { T capture-pane -p -t e2e; }
-
-# wait_for REGEX [SECONDS]: until the pane shows a line matching REGEX.
-wait_for() {
-  local re="$1" limit="${2:-20}" i=0 text
-  while [ "$i" -lt $((limit * 10)) ]; do
-    text="$(screen)"
-    if grep -Eq -- "$re" <<<"$text"; then return 0; fi
-    sleep 0.1
-    i=$((i + 1))
-  done
-  fail "timed out waiting for /$re/"
-}
-
-# wait_gone REGEX [SECONDS]: until no line matches.
-wait_gone() {
-  local re="$1" limit="${2:-20}" i=0 text
-  while [ "$i" -lt $((limit * 10)) ]; do
-    text="$(screen)"
-    if ! grep -Eq -- "$re" <<<"$text"; then return 0; fi
-    sleep 0.1
-    i=$((i + 1))
-  done
-  fail "timed out waiting for /$re/ to go"
-}
-
 row() { local text; text="$(screen)"; grep -E -- "$1" <<<"$text" | head -n 1; }
-alternate() { T display-message -p -t e2e '#{alternate_on}'; }
 
 start() {
   cleanup
