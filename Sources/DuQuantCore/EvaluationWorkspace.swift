@@ -65,19 +65,38 @@ public final class EvaluationWorkspace: Sendable {
         return r
     }
 
+    /// The tokens an estimate on `count` of them uses: evenly spread, token 0 (where massive
+    /// activations usually sit) always among them.
+    public func sampleTokens(_ count: Int) -> [Int] {
+        let t = layer.tokens
+        guard count < t else { return Array(0..<t) }
+        return (0..<count).map { $0 * t / count }
+    }
+
     /// Evaluates `methods` with `p`; nil if cancelled.
+    ///
+    /// With `sampleTokens` below the layer's token count, the metrics are computed on that many evenly
+    /// spread tokens (the transforms are still searched on all of them, and cached) and the result is
+    /// marked as an ``EvaluationEstimate``: a fast first answer while the exact one is computed.
     public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
+                         sampleTokens: Int? = nil,
                          progress: (@Sendable (Double) -> Void)? = nil) -> LayerEvaluation? {
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
                                   outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
                                   nonFinite: layer.nonFinite)
-        let reference = reference()
+        var rows: [Int]? = nil
+        if let n = sampleTokens, n > 0, n < layer.tokens {
+            rows = self.sampleTokens(n)
+            out.estimate = EvaluationEstimate(sampledTokens: n, totalTokens: layer.tokens)
+        }
+        let reference = rows.map { r in layer.weight.map { layer.input.gatheringRows(r).multipliedTransposed(by: $0) } }
+            ?? reference()
         for method in methods.sorted() {
             if cancel?.isCancelled == true { return nil }
             let clock = ContinuousClock()
             let start = clock.now
             guard let t = transformed(method, p, cancel: cancel, progress: progress) else { return nil }
-            var m = Evaluator.measure(x: t.x, w: t.w, reference: reference, p: p)
+            var m = Evaluator.measure(x: rows.map { t.x.gatheringRows($0) } ?? t.x, w: t.w, reference: reference, p: p)
             m.note = t.note
             m.keptSteps = t.calibration?.keptSteps
             if let c = t.calibration { out.calibration = c }

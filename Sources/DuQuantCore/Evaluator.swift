@@ -22,6 +22,19 @@ public struct MethodMetrics: Sendable, Equatable {
     public var note: String?
 }
 
+/// Marks an evaluation made on a sample of the tokens, for a fast first answer on a large layer.
+public struct EvaluationEstimate: Sendable, Equatable {
+    /// Tokens the figures were computed on.
+    public var sampledTokens: Int
+    /// Tokens of the layer.
+    public var totalTokens: Int
+
+    public init(sampledTokens: Int, totalTokens: Int) {
+        self.sampledTokens = sampledTokens
+        self.totalTokens = totalTokens
+    }
+}
+
 /// One layer's results for every method asked.
 public struct LayerEvaluation: Sendable {
     public var name: String
@@ -32,6 +45,8 @@ public struct LayerEvaluation: Sendable {
     public var methods: [Method: MethodMetrics]
     /// The DuQuant calibration, when DuQuant was evaluated.
     public var calibration: DuQuantCalibration?
+    /// Set when the figures are an estimate on a subset of the tokens (the exact ones come later).
+    public var estimate: EvaluationEstimate?
     /// Non-finite values of the layer, replaced by 0 before evaluation (see `NumericAudit`).
     public var nonFinite: [NonFiniteReport] = []
 }

@@ -54,4 +54,12 @@ public struct Matrix: Sendable, Equatable {
 
     /// Number of elements.
     public var count: Int { rows * cols }
+
+    /// The rows `indices`, in that order.
+    public func gatheringRows(_ indices: [Int]) -> Matrix {
+        var out = [Float]()
+        out.reserveCapacity(indices.count * cols)
+        for r in indices { out.append(contentsOf: storage[(r * cols)..<((r + 1) * cols)]) }
+        return Matrix(rows: indices.count, cols: cols, storage: out)
+    }
 }

@@ -93,6 +93,17 @@ public final class EffectExecutor: @unchecked Sendable {
                 workspace = (index, w)
                 return w
             }
+            // A large layer answers twice: at once from a sample of its tokens (marked as an estimate),
+            // then exactly. The transforms are searched once, on all tokens, and cached for both.
+            if Self.wantsEstimate(data) {
+                guard let estimate = ws.evaluate(params, methods: Method.allCases, cancel: token,
+                                                 sampleTokens: Self.estimateTokens,
+                                                 progress: { progress.report($0) }) else { return }
+                guard !token.isCancelled else { return }
+                if let cal = estimate.calibration { lock.withLock { calibration = (index, cal) } }
+                post(.evaluated(generation: generation, evaluation: estimate,
+                                stats: estimate.calibration.map { StageStats.of($0) } ?? [:]))
+            }
             guard let e = ws.evaluate(params, methods: Method.allCases, cancel: token,
                                       progress: { progress.report($0) }) else { return }
             guard !token.isCancelled else { return }
@@ -103,6 +114,16 @@ public final class EffectExecutor: @unchecked Sendable {
         } catch {
             post(.failed(kind: .evaluate, generation: generation, message: error.message))
         }
+    }
+
+    /// Tokens an estimate is computed on.
+    static let estimateTokens = 256
+
+    /// Whether `layer` is large enough for an estimate first: its output product alone is over about
+    /// 2 GFLOP (tens of milliseconds), and it has well over `estimateTokens` tokens.
+    static func wantsEstimate(_ layer: LayerData) -> Bool {
+        guard let out = layer.outFeatures, layer.tokens >= 4 * estimateTokens else { return false }
+        return 2 * Double(layer.tokens) * Double(out) * Double(layer.inFeatures) > 2e9
     }
 
     private func stepThrough(_ rotation: Int, _ step: Int, _ generation: Int) {

@@ -47,7 +47,8 @@ public enum App {
             return evaluate(&state)
         case let .evaluated(generation, evaluation, stats):
             guard generation == state.generation(.evaluate) else { return [] }
-            state.busy[.evaluate] = nil
+            // An estimate keeps the job marked busy: the exact figures are still coming.
+            if evaluation.estimate == nil { state.busy[.evaluate] = nil }
             state.evaluation = evaluation
             state.stageStats = stats
             if let open = state.open, let m = evaluation.methods[state.listMethod] {

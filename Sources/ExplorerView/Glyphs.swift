@@ -11,6 +11,8 @@ public struct Glyphs: Sendable {
     public let cursor: Unicode.Scalar
     public let pointer: Unicode.Scalar
     public let best: Unicode.Scalar
+    /// Marks an estimated figure.
+    public let approx: Unicode.Scalar
     public let ellipsis: Unicode.Scalar
     public let keptMark: Unicode.Scalar
     public let progressFull: Unicode.Scalar
@@ -22,14 +24,14 @@ public struct Glyphs: Sendable {
     public static let unicode = Glyphs(
         upperHalf: "▀", ramp: Array(" .:-=+*#%@".unicodeScalars),
         bars: Array(" ▁▂▃▄▅▆▇█".unicodeScalars),
-        horizontal: "─", vertical: "│", cursor: "+", pointer: "▶", best: "★", ellipsis: "…",
+        horizontal: "─", vertical: "│", cursor: "+", pointer: "▶", best: "★", approx: "≈", ellipsis: "…",
         keptMark: "┃", progressFull: "█", progressEmpty: "░", valueLeft: "◂", valueRight: "▸")
 
     /// Plain ASCII for terminals and documents without Unicode.
     public static let ascii = Glyphs(
         upperHalf: "#", ramp: Array(" .:-=+*#%@".unicodeScalars),
         bars: Array(" .:-=+*#%@".unicodeScalars),
-        horizontal: "-", vertical: "|", cursor: "+", pointer: ">", best: "*", ellipsis: "~",
+        horizontal: "-", vertical: "|", cursor: "+", pointer: ">", best: "*", approx: "~", ellipsis: "~",
         keptMark: "|", progressFull: "#", progressEmpty: ".", valueLeft: "<", valueRight: ">")
 
     /// The ramp glyph for an intensity in 0...1.

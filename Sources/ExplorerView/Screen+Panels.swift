@@ -53,7 +53,11 @@ extension Screen {
 
     static func drawMetrics(_ grid: inout CellGrid, _ ctx: Context) {
         let s = ctx.state
-        let stale = s.busy[.evaluate] != nil ? " (updating…)" : ""
+        var stale = s.busy[.evaluate] != nil ? " (updating…)" : ""
+        let estimate = s.evaluation?.estimate
+        if let estimate {
+            stale = " \(ctx.glyphs.approx) on \(estimate.sampledTokens) of \(estimate.totalTokens) tokens, exact follows"
+        }
         panelTitle(&grid, ctx.layout.metricsTitle, "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)", focused: false, ctx)
         let methods = Method.allCases
         let area = ctx.layout.metrics
@@ -77,7 +81,8 @@ extension Screen {
             for v in values {
                 guard let v else { row.append(TableWidget.Item(s.evaluation == nil ? "…" : "–")); continue }
                 let isBest = v == best && finite.count > 1 && label != "kurtosis"
-                let text = Format.num(v) + (isBest ? " " + String(ctx.glyphs.best) : "  ")
+                let text = (estimate != nil && label != "weight MSE" ? String(ctx.glyphs.approx) : "")
+                    + Format.num(v) + (isBest ? " " + String(ctx.glyphs.best) : "  ")
                 row.append(TableWidget.Item(text, style: isBest ? ctx.palette.best : nil))
             }
             rows.append(row)

@@ -226,3 +226,27 @@ import Testing
         #expect(ws.cachedCalibration(DuQuantPipelineTests.params()) == nil)
     }
 }
+
+@Suite struct EstimateEvaluationTests {
+    @Test func sampleIsSpreadAndStartsAtTokenZero() {
+        let ws = EvaluationWorkspace(DuQuantPipelineTests.layer)
+        #expect(ws.sampleTokens(4) == [0, 12, 24, 36])
+        #expect(ws.sampleTokens(100) == Array(0..<48))
+    }
+
+    @Test func estimateIsMarkedAndCloseToTheExactFigure() throws {
+        let ws = EvaluationWorkspace(DuQuantPipelineTests.layer)
+        let p = DuQuantPipelineTests.params()
+        let estimate = try #require(ws.evaluate(p, sampleTokens: 16))
+        #expect(estimate.estimate == EvaluationEstimate(sampledTokens: 16, totalTokens: 48))
+        #expect(estimate.methods[.duquant]?.perTokenError.count == 16)
+        let exact = try #require(ws.evaluate(p))
+        #expect(exact.estimate == nil)
+        // The same transforms, measured on a third of the tokens: the same order of magnitude.
+        for m in Method.allCases {
+            let e = try #require(estimate.methods[m]?.outputRelError), x = try #require(exact.methods[m]?.outputRelError)
+            #expect(e > x / 3 && e < x * 3, "\(m): \(e) vs \(x)")
+            #expect(estimate.methods[m]?.weightMSE == exact.methods[m]?.weightMSE)  // the weight is always whole
+        }
+    }
+}
