@@ -32,8 +32,17 @@ public final class EvaluationWorkspace: Sendable {
 
     private struct State {
         var reference: Matrix?
+        /// Reference rows of the last token sample, for estimates.
+        var sampledReference: (rows: [Int], y: Matrix)?
         var transforms: [Key: Transformed] = [:]
         var order: [Key] = []
+        /// Q(W̃) and its MSE per method transform and weight quantizer (bits, clip, symmetry).
+        var quantizedWeights: [QuantizedWeightKey: (q: Matrix, mse: Float)] = [:]
+    }
+
+    struct QuantizedWeightKey: Hashable {
+        var transform: Key
+        var quantizer: FakeQuantizer
     }
 
     private let state = Locked(State())
@@ -89,14 +98,15 @@ public final class EvaluationWorkspace: Sendable {
             rows = self.sampleTokens(n)
             out.estimate = EvaluationEstimate(sampledTokens: n, totalTokens: layer.tokens)
         }
-        let reference = rows.map { r in layer.weight.map { layer.input.gatheringRows(r).multipliedTransposed(by: $0) } }
-            ?? reference()
+        let reference = rows.map { sampledReference($0) } ?? reference()
         for method in methods.sorted() {
             if cancel?.isCancelled == true { return nil }
             let clock = ContinuousClock()
             let start = clock.now
             guard let t = transformed(method, p, cancel: cancel, progress: progress) else { return nil }
-            var m = Evaluator.measure(x: rows.map { t.x.gatheringRows($0) } ?? t.x, w: t.w, reference: reference, p: p)
+            let qw = t.w.map { quantizedWeight(method, p, $0) }
+            var m = Evaluator.measure(x: rows.map { t.x.gatheringRows($0) } ?? t.x, w: t.w, reference: reference, p: p,
+                                      quantizedWeight: qw)
             m.note = t.note
             m.keptSteps = t.calibration?.keptSteps
             if let c = t.calibration { out.calibration = c }
@@ -104,6 +114,30 @@ public final class EvaluationWorkspace: Sendable {
             out.methods[method] = m
         }
         return out
+    }
+
+    /// `X Wᵀ` on the rows `rows` (an estimate's sample), kept for the next estimate on the same sample.
+    func sampledReference(_ rows: [Int]) -> Matrix? {
+        guard let w = layer.weight else { return nil }
+        if let hit = state.withLock({ $0.sampledReference }), hit.rows == rows { return hit.y }
+        let y = layer.input.gatheringRows(rows).multipliedTransposed(by: w)
+        state.withLock { $0.sampledReference = (rows, y) }
+        return y
+    }
+
+    /// Q(W̃) and its MSE for `method`'s transformed weight `w` under `p`'s weight quantizer, cached: a
+    /// change of activation bits or clipping then costs no weight quantization.
+    func quantizedWeight(_ method: Method, _ p: QuantParams, _ w: Matrix) -> (q: Matrix, mse: Float) {
+        let key = QuantizedWeightKey(transform: Self.key(method, p), quantizer: p.weightQuantizer)
+        if let hit = state.withLock({ $0.quantizedWeights[key] }) { return hit }
+        let q = p.weightQuantizer.quantizeRows(w)
+        let entry = (q: q, mse: Evaluator.meanSquaredDifference(w, q))
+        state.withLock { s in
+            // One entry per transform: the previous weight bits are dropped with their memory.
+            s.quantizedWeights = s.quantizedWeights.filter { $0.key.transform != key.transform && s.transforms[$0.key.transform] != nil }
+            s.quantizedWeights[key] = entry
+        }
+        return entry
     }
 
     /// The transformed pair of `method` under `p`, from the cache or computed now.

@@ -65,14 +65,18 @@ public enum Evaluator {
     }
 
     /// Measures a transformed pair against the exact output `reference = X Wᵀ`.
-    public static func measure(x: Matrix, w: Matrix?, reference: Matrix?, p: QuantParams) -> MethodMetrics {
+    ///
+    /// `quantizedWeight` is `(Q(W̃), weight MSE)` when the caller already has them (they depend only on the
+    /// weight quantizer, not on the activation bits or clipping).
+    public static func measure(x: Matrix, w: Matrix?, reference: Matrix?, p: QuantParams,
+                               quantizedWeight: (q: Matrix, mse: Float)? = nil) -> MethodMetrics {
         let qx = p.activationQuantizer.quantizeRows(x)
         let actMSE = meanSquaredDifference(x, qx)
         var weightMSE: Float? = nil, outErr: Float? = nil
         var perToken = [Float](repeating: 0, count: x.rows)
         if let w, let reference {
-            let qw = p.weightQuantizer.quantizeRows(w)
-            weightMSE = meanSquaredDifference(w, qw)
+            let qw = quantizedWeight?.q ?? p.weightQuantizer.quantizeRows(w)
+            weightMSE = quantizedWeight?.mse ?? meanSquaredDifference(w, qw)
             let y = qx.multipliedTransposed(by: qw)
             let (num, den) = perRowRelativeError(y, reference, into: &perToken)
             outErr = den > 0 ? Float((num / den).squareRoot()) : Float(num.squareRoot())

@@ -11,7 +11,7 @@
 /// let q = FakeQuantizer(bits: 4, clip: 0.9)
 /// let xq = q.quantizeRows(x)
 /// ```
-public struct FakeQuantizer: Sendable, Equatable {
+public struct FakeQuantizer: Sendable, Hashable {
     /// Smallest scale (the reference's CLIPMIN).
     public static let minScale: Float = 1e-5
     /// Largest scale and zero-point magnitude (the reference's CLIPMAX).
