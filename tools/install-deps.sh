@@ -6,10 +6,18 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "installing: ${missing[*]}" >&2
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >/dev/null || true
-$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null || true
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Python with numpy and safetensors runs the export-recipe end-to-end test (it skips without them).
+if command -v python3 >/dev/null && ! python3 -c "import numpy, safetensors" 2>/dev/null; then
+  echo "installing: numpy safetensors (pip)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check numpy safetensors >/dev/null 2>&1 \
+    || echo "note: pip could not install numpy/safetensors; the export-recipe test will be skipped" >&2
+fi
