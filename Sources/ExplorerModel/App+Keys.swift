@@ -225,9 +225,18 @@ extension App {
         }
         var step = StepState()
         step.rotation = 0
+        step.traceIndex = loudestTrace(state, rotation: 0)
         state.step = step
         if state.focus == .layers { state.focus = .heatmap }
         return requestStep(&state)
+    }
+
+    /// The block whose search starts from the highest peak: where the massive outlier is, the most
+    /// instructive one to step through first (`b` moves to the others).
+    static func loudestTrace(_ state: AppState, rotation: Int) -> Int {
+        guard let traces = state.calibration?.traces, traces.indices.contains(rotation) else { return 0 }
+        let peaks = traces[rotation].map { $0.peaks.first ?? 0 }
+        return peaks.indices.max { peaks[$0] < peaks[$1] } ?? 0
     }
 
     /// Keys that only mean something in step mode; nil lets the key through to the panel.
@@ -244,7 +253,7 @@ extension App {
             guard rotations > 0 else { return [] }
             step.rotation = (step.rotation + 1) % rotations
             step.step = 0
-            step.traceIndex = 0
+            step.traceIndex = loudestTrace(state, rotation: step.rotation)
             step.matrix = nil
         case .char("b"):
             let blocks = state.calibration?.traces[step.rotation].count ?? 1

@@ -159,6 +159,17 @@ import Testing
         #expect(h.state.step == nil)
     }
 
+    /// Step-through opens on the block whose search starts from the highest peak (the outlier's block).
+    @Test func stepThroughStartsAtTheLoudestBlock() throws {
+        var h = Harness()
+        h.start()
+        h.press("s")
+        let traces = try #require(h.state.calibration?.traces[0])
+        let loudest = try #require(traces.indices.max { traces[$0].peaks[0] < traces[$1].peaks[0] })
+        #expect(h.state.step?.traceIndex == loudest)
+        #expect(traces[loudest].peaks[0] == traces.map { $0.peaks[0] }.max())
+    }
+
     @Test func cursorMovesByBinsAndZoomKeepsItVisible() {
         var h = Harness()
         h.start()
