@@ -161,13 +161,20 @@ import Testing
 
     /// Step-through opens on the block whose search starts from the highest peak (the outlier's block).
     @Test func stepThroughStartsAtTheLoudestBlock() throws {
-        var h = Harness()
+        var h = Harness(runEffects: false)
         h.start()
+        // A layer whose massive value sits in block 2 (channels 32–47 with block 16).
+        var x = h.layers[0].input
+        x[0, 40] = 500
+        let layer = LayerData(name: h.layers[0].name, input: x, weight: h.layers[0].weight)
+        h.send(.layerLoaded(generation: 1, index: 0, layer: layer, tokens: nil, summary: nil, stats: StageStats.of(x)))
+        guard case let .evaluate(_, params, g) = h.effects.last else { Issue.record("no evaluate"); return }
+        let e = try #require(Evaluator.evaluate(layer, params))
+        h.send(.evaluated(generation: g, evaluation: e, stats: StageStats.of(e.calibration!)))
         h.press("s")
         let traces = try #require(h.state.calibration?.traces[0])
-        let loudest = try #require(traces.indices.max { traces[$0].peaks[0] < traces[$1].peaks[0] })
-        #expect(h.state.step?.traceIndex == loudest)
-        #expect(traces[loudest].peaks[0] == traces.map { $0.peaks[0] }.max())
+        #expect(traces[2].peaks[0] == traces.map { $0.peaks[0] }.max())
+        #expect(h.state.step?.traceIndex == 2)
     }
 
     @Test func cursorMovesByBinsAndZoomKeepsItVisible() {
