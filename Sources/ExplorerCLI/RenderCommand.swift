@@ -32,6 +32,14 @@ public enum RenderCommand {
             colour = isatty(1) != 0 && !noColor
         }
         state.size = options.size ?? Size(width: 120, height: 40)
+        // The live explorer fills the list's max |x| and ratio by a background scan; a printed screen
+        // gets them up front (cheap: one load and one statistics pass per layer). The error column is
+        // filled for the layer shown, as the scan's DuQuant runs would cost seconds per layer.
+        for i in state.layers.indices {
+            guard let (layer, _) = try? source.load(i) else { continue }
+            let stats = ActivationStats.of(layer.input)
+            state.layers[i].summary = LayerSummary(maxAbs: stats.maxAbs, ratio: stats.ratio)
+        }
         let grid = try render(&state, source: source, themes: themes, colourMode: colour ? .xterm256 : .mono)
         return colour ? grid.ansiText : plain(grid)
     }
