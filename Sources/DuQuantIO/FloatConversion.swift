@@ -34,42 +34,30 @@ enum FloatConversion {
     }
 
     static func convertF16(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
-        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: chunk) { tmp in
-            guard let t = tmp.baseAddress else { return }
-            var i = 0
-            while i < count {
-                let n = min(chunk, count - i)
-                memcpy(t, src + 2 * i, 2 * n)
-                let d = dst + i
-                for j in 0..<n { d[j] = Float(Float16(bitPattern: t[j])) }
-                i += n
-            }
-        }
+        convert(src, dst, count, as: UInt16.self) { Float(Float16(bitPattern: $0)) }
     }
 
     static func convertBF16(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
-        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: chunk) { tmp in
-            guard let t = tmp.baseAddress else { return }
-            var i = 0
-            while i < count {
-                let n = min(chunk, count - i)
-                memcpy(t, src + 2 * i, 2 * n)
-                let d = dst + i
-                for j in 0..<n { d[j] = Float(bitPattern: UInt32(t[j]) << 16) }
-                i += n
-            }
-        }
+        convert(src, dst, count, as: UInt16.self) { Float(bitPattern: UInt32($0) << 16) }
     }
 
     static func convertF64(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: chunk) { tmp in
+        convert(src, dst, count, as: Double.self) { Float($0) }
+    }
+
+    /// The chunked loop all three share: copy a chunk of `T` into aligned scratch, map each element.
+    /// Always inlined, so each caller gets its own specialised, vectorised loop.
+    @inline(__always)
+    static func convert<T>(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ count: Int, as _: T.Type,
+                           _ map: (T) -> Float) {
+        withUnsafeTemporaryAllocation(of: T.self, capacity: chunk) { tmp in
             guard let t = tmp.baseAddress else { return }
             var i = 0
             while i < count {
                 let n = min(chunk, count - i)
-                memcpy(t, src + 8 * i, 8 * n)
+                memcpy(t, src + MemoryLayout<T>.stride * i, MemoryLayout<T>.stride * n)
                 let d = dst + i
-                for j in 0..<n { d[j] = Float(t[j]) }
+                for j in 0..<n { d[j] = map(t[j]) }
                 i += n
             }
         }

@@ -6,12 +6,7 @@ import Testing
 @Suite struct NumericEdgeCaseTests {
     static func params(block: Int = 4, steps: Int = 8, select: Selection = .paper,
                        layout: RotationLayout = .perblock) -> QuantParams {
-        var p = QuantParams()
-        p.block = block
-        p.steps = steps
-        p.select = select
-        p.layout = layout
-        return p
+        DuQuantPipelineTests.params(block: block, steps: steps, select: select, layout: layout)
     }
 
     static let allParams: [QuantParams] = Selection.allCases.flatMap { s in
