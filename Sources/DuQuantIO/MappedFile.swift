@@ -22,7 +22,9 @@ final class MappedFile: @unchecked Sendable {
     /// Maps `path`, which must be a regular file.
     init(path: String) throws(DumpError) {
         self.path = path
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever; it returns at once and
+        // fails the regular-file check below. It changes nothing for regular files.
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw DumpError(file: path, message: "cannot open: \(String(cString: strerror(errno)))")
         }
