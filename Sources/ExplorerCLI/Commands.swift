@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import DuQuantCore
 import DuQuantIO
 
@@ -37,5 +40,12 @@ enum Commands {
     /// One line per tensor of `layer` whose non-finite values were replaced by 0 (empty when all finite).
     static func nonFiniteNotes(_ reports: [NonFiniteReport]) -> [String] {
         reports.map(\.summary)
+    }
+
+    /// Whether two paths name the same existing file (same device and inode, through links).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 }

@@ -15,6 +15,9 @@ enum ExportCommand {
         guard a.positionals.count == 1 else { throw CLIError(usage) }
         guard let out = a.value("o") ?? a.value("output") else { throw CLIError("export needs -o OUT.safetensors") }
         let p = try ParameterOptions.params(from: a)
+        if Commands.sameFile(out, a.positionals[0]) {
+            throw CLIError("\(out): that is the input dump; exporting there would overwrite it (choose another -o)")
+        }
         let dump = try Commands.open(a.positionals[0])
         guard a.values("layer").count == 1 else { throw CLIError("export needs exactly one --layer P") }
         let name = try Commands.layerNames(a.values("layer"), in: dump)[0]

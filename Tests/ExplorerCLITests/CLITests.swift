@@ -101,6 +101,17 @@ import TestSupport
         }
     }
 
+    /// Regression: `export FILE -o FILE` replaced the user's dump with the transform.
+    @Test func exportRefusesToOverwriteItsInput() throws {
+        let path = try Self.writeDump()
+        defer { unlink(path) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: CLIError.self) {
+            try CLI.dispatch(["export", path, "--layer", "down_proj", "-o", path, "--block", "16", "--steps", "2"])
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
     @Test func exportWritesATransformThatReproducesTheReport() throws {
         let path = try Self.writeDump()
         let out = path + ".transform.safetensors"
