@@ -38,8 +38,10 @@ public enum HelpText {
                 + "difficulty from activations into weights; massive outliers remain."
         case .rotation1:
             return "A block-diagonal orthogonal rotation, built greedily: each step finds the channel with "
-                + "the largest |x| in a block and rotates it against the others, spreading that outlier's "
-                + "energy over the block. Steps are kept only while the block's peak keeps falling."
+                + "the largest |x| in a block and multiplies the block by a rotation whose row for that "
+                + "channel is uniform (1/√n each), spreading the outlier over every channel of the block. "
+                + "The search runs up to the step limit and keeps the prefix of steps with the lowest peak "
+                + "(max − min)."
         case .permutation:
             return "A zigzag permutation deals channels to blocks by their max |x| (largest to block 1, "
                 + "next to block 2, …, then back), so every block gets a similar share of outliers. The "
@@ -47,9 +49,11 @@ public enum HelpText {
         case .rotation2:
             return "A second greedy rotation inside the new blocks smooths what the first one and the "
                 + "permutation left. The result X' = X·diag(s)⁻¹·R₁·P·R₂ is what gets quantized; "
-                + "the weight gets the inverse transform, so X'W'ᵀ = XWᵀ before quantization."
+                + "the weight's input dimension gets W' = W·diag(s)·R₁·P·R₂, and as the rotations and "
+                + "the permutation are orthogonal, X'W'ᵀ = XWᵀ before quantization."
         case .quantError:
-            return "|X' − Q(X')| after per-token 4-bit quantization of the final activation. Bright cells "
+            return "|X' − Q(X')| after per-token quantization (the act bits and clip you set) of the final "
+                + "activation. Bright cells "
                 + "are where quantization loses information; compare with the same view for RTN by "
                 + "setting the steps to 0 and turning smoothing off."
         }
