@@ -19,6 +19,8 @@ public final class EffectExecutor: @unchecked Sendable {
     /// The calibration of the latest evaluation (what step-through steps through).
     private var calibration: (index: Int, cal: DuQuantCalibration)?
     private var queues: [EffectKind: DispatchQueue] = [:]
+    /// Interactive jobs (load, evaluate, step) running now; the background scan waits for them.
+    private var interactive = 0
     /// Effects `run` skips (the headless render skips the background scan).
     public var skipped: Set<EffectKind> = []
 
@@ -42,6 +44,9 @@ public final class EffectExecutor: @unchecked Sendable {
         }
         let work: @Sendable () -> Void = { [self] in
             guard !token.isCancelled else { return }
+            let counts = kind != .scan
+            if counts { lock.withLock { interactive += 1 } }
+            defer { if counts { lock.withLock { interactive -= 1 } } }
             switch effect {
             case let .loadLayer(index, generation): load(index, generation, token)
             case let .evaluate(layer, params, generation): evaluate(layer, params, generation, token)
@@ -139,25 +144,44 @@ public final class EffectExecutor: @unchecked Sendable {
         let n = source.entries.count
         let progress = ProgressReporter(kind: .scan, generation: generation, post: post, synchronous: synchronous)
         defer { progress.finish() }
+        // Two passes: the cheap statistics of every layer first, so the list fills at once; then each
+        // layer's error, which needs a calibration. Both give way to interactive work (loading or
+        // evaluating the open layer): on two cores a background calibration would halve its speed.
+        var stats: [Int: ActivationStats] = [:]
         for index in 0..<n {
+            guard waitForInteractiveWork(token) else { return }
+            progress.report(0.1 * Double(index) / Double(max(1, n)))
+            guard let (data, _) = try? source.load(index) else { continue }  // its error shows when opened
+            let s = ActivationStats.of(data.input)
+            stats[index] = s
             guard !token.isCancelled else { return }
-            progress.report(Double(index) / Double(max(1, n)))
-            do {
-                let (data, _) = try source.load(index)
-                let stats = ActivationStats.of(data.input)
-                guard !token.isCancelled else { return }
-                var summary = LayerSummary(maxAbs: stats.maxAbs, ratio: stats.ratio)
-                if let e = Evaluator.evaluate(data, params, methods: [method], cancel: token), let m = e.methods[method] {
-                    summary.error = m.outputRelError ?? m.actMSE
-                    summary.errorIsOutput = m.outputRelError != nil
-                }
-                guard !token.isCancelled else { return }
-                post(.layerSummary(generation: generation, index: index, summary: summary))
-            } catch {
-                continue  // the layer's own error shows when it is opened
+            post(.layerSummary(generation: generation, index: index, summary: LayerSummary(maxAbs: s.maxAbs, ratio: s.ratio)))
+        }
+        for index in 0..<n {
+            guard let s = stats[index], waitForInteractiveWork(token) else {
+                if token.isCancelled { return }
+                continue
             }
+            progress.report(0.1 + 0.9 * Double(index) / Double(max(1, n)))
+            guard let (data, _) = try? source.load(index) else { continue }
+            var summary = LayerSummary(maxAbs: s.maxAbs, ratio: s.ratio)
+            if let e = Evaluator.evaluate(data, params, methods: [method], cancel: token), let m = e.methods[method] {
+                summary.error = m.outputRelError ?? m.actMSE
+                summary.errorIsOutput = m.outputRelError != nil
+            }
+            guard !token.isCancelled else { return }
+            post(.layerSummary(generation: generation, index: index, summary: summary))
         }
         post(.scanFinished(generation: generation))
+    }
+
+    /// Waits while interactive work runs; false if `token` was cancelled meanwhile.
+    private func waitForInteractiveWork(_ token: CancelToken) -> Bool {
+        while !synchronous && lock.withLock({ interactive }) > 0 {
+            if token.isCancelled { return false }
+            usleep(20_000)
+        }
+        return !token.isCancelled
     }
 }
 

@@ -83,6 +83,12 @@ public enum App {
             return []
         case let .layerSummary(generation, index, summary):
             guard generation == state.generation(.scan), state.layers.indices.contains(index) else { return [] }
+            var summary = summary
+            if summary.error == nil, let known = state.layers[index].summary, known.error != nil {
+                // The scan's first pass brings statistics only; keep the error already shown.
+                summary.error = known.error
+                summary.errorIsOutput = known.errorIsOutput
+            }
             state.layers[index].summary = summary
             return []
         case let .scanFinished(generation):

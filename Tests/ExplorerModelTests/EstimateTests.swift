@@ -23,3 +23,19 @@ import Testing
         #expect(h.state.busy[.evaluate] == nil)
     }
 }
+
+@Suite struct ScanSummaryTests {
+    /// The scan's first pass (statistics only) must not wipe an error the list already shows.
+    @Test func statisticsOnlySummaryKeepsTheKnownError() {
+        var h = Harness()
+        h.start()
+        let known = h.state.layers[0].summary?.error
+        #expect(known != nil)
+        let g = h.state.generation(.scan)
+        h.send(.layerSummary(generation: g, index: 0, summary: LayerSummary(maxAbs: 7, ratio: 3)))
+        #expect(h.state.layers[0].summary?.maxAbs == 7)
+        #expect(h.state.layers[0].summary?.error == known)
+        h.send(.layerSummary(generation: g, index: 0, summary: LayerSummary(maxAbs: 7, ratio: 3, error: 0.5)))
+        #expect(h.state.layers[0].summary?.error == 0.5)
+    }
+}
