@@ -3,33 +3,23 @@ import CBLAS
 /// Matrix products through OpenBLAS.
 extension Matrix {
     /// `self · other` (rows × other.cols).
-    public func multiplied(by other: Matrix) -> Matrix {
-        precondition(cols == other.rows, "inner dimensions differ: \(rows)×\(cols) · \(other.rows)×\(other.cols)")
-        var out = Matrix(rows: rows, cols: other.cols)
-        guard rows > 0, other.cols > 0, cols > 0 else { return out }
-        storage.withUnsafeBufferPointer { a in
-            other.storage.withUnsafeBufferPointer { b in
-                out.storage.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(m: rows, n: other.cols, k: cols,
-                              a: a.baseAddress!, lda: cols, b: b.baseAddress!, ldb: other.cols, transB: false,
-                              c: c.baseAddress!, ldc: other.cols)
-                }
-            }
-        }
-        return out
-    }
+    public func multiplied(by other: Matrix) -> Matrix { product(other, transposed: false) }
 
     /// `self · otherᵀ` (rows × other.rows): the linear layer product `X Wᵀ`.
-    public func multipliedTransposed(by other: Matrix) -> Matrix {
-        precondition(cols == other.cols, "inner dimensions differ: \(rows)×\(cols) · (\(other.rows)×\(other.cols))ᵀ")
-        var out = Matrix(rows: rows, cols: other.rows)
-        guard rows > 0, other.rows > 0, cols > 0 else { return out }
+    public func multipliedTransposed(by other: Matrix) -> Matrix { product(other, transposed: true) }
+
+    /// `self · op(other)` through one sgemm; `op` transposes when `transposed`.
+    private func product(_ other: Matrix, transposed: Bool) -> Matrix {
+        let (inner, n) = transposed ? (other.cols, other.rows) : (other.rows, other.cols)
+        precondition(cols == inner, "inner dimensions differ: \(rows)×\(cols) · \(transposed ? "(" : "")"
+            + "\(other.rows)×\(other.cols)\(transposed ? ")ᵀ" : "")")
+        var out = Matrix(rows: rows, cols: n)
+        guard rows > 0, n > 0, cols > 0 else { return out }
         storage.withUnsafeBufferPointer { a in
             other.storage.withUnsafeBufferPointer { b in
                 out.storage.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(m: rows, n: other.rows, k: cols,
-                              a: a.baseAddress!, lda: cols, b: b.baseAddress!, ldb: cols, transB: true,
-                              c: c.baseAddress!, ldc: other.rows)
+                    BLAS.gemm(m: rows, n: n, k: cols, a: a.baseAddress!, lda: cols, b: b.baseAddress!,
+                              ldb: other.cols, transB: transposed, c: c.baseAddress!, ldc: n)
                 }
             }
         }

@@ -61,21 +61,13 @@ public struct Sidecar: Sendable {
                 guard let v = value.string else { throw bad(key, "a string") }
                 s.textSource = v
             case "token_ids":
-                guard let a = value.array else { throw bad(key, "an array of integers") }
-                var ids: [Int] = []
-                ids.reserveCapacity(a.count)
-                for e in a {
-                    guard let v = e.int else { throw bad(key, "an array of integers") }
-                    ids.append(v)
+                guard let ids = value.array?.compactMap(\.int), ids.count == value.array?.count else {
+                    throw bad(key, "an array of integers")
                 }
                 s.tokenIds = ids
             case "tokens":
-                guard let a = value.array else { throw bad(key, "an array of strings") }
-                var tokens: [String] = []
-                tokens.reserveCapacity(a.count)
-                for e in a {
-                    guard let v = e.string else { throw bad(key, "an array of strings") }
-                    tokens.append(v)
+                guard let tokens = value.array?.compactMap(\.string), tokens.count == value.array?.count else {
+                    throw bad(key, "an array of strings")
                 }
                 s.tokens = tokens
             case "shared_inputs":
