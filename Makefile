@@ -21,9 +21,10 @@ release: deps
 run: release
 	$(BIN) $(SAMPLE) --layer $(LAYER)
 
-## The whole test suite: unit and snapshot tests, then end-to-end tests of the real binary in tmux.
+## The whole test suite: unit and snapshot tests, then end-to-end tests of the real release binary in tmux.
 test: deps
 	swift build
+	swift build -c release
 	swift test --parallel 2>&1 | tail -n 40; test $${PIPESTATUS[0]} -eq 0
 	tests/e2e/run-all.sh
 	$(MAKE) --no-print-directory test-fuzz

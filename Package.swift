@@ -24,6 +24,8 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CNcursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
+        // The one C file: signal state must exist once per process (see Sources/CSignals/signals.c).
+        .target(name: "CSignals"),
 
         // MARK: - Numerics and files (no UI)
         .target(name: "DuQuantCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
@@ -32,7 +34,7 @@ let package = Package(
         // MARK: - The app: model → view → terminal backend
         .target(name: "ExplorerModel", dependencies: ["DuQuantCore", "DuQuantIO"]),
         .target(name: "ExplorerView", dependencies: ["ExplorerModel", "DuQuantCore"]),
-        .target(name: "TerminalNcurses", dependencies: ["ExplorerView", "ExplorerModel", "CNcursesw"]),
+        .target(name: "TerminalNcurses", dependencies: ["ExplorerView", "ExplorerModel", "CNcursesw", "CSignals"]),
 
         // MARK: - Command line
         .target(name: "ExplorerCLI",
