@@ -41,7 +41,12 @@ import Glibc
         group.wait()
     }
 
+    // Regression (issue 9): this test used to assert `completed + cancelled == 24` (every round counts
+    // one of them) and `e.params != p` (evaluate sets it): neither could fail. Now every result that
+    // survives the shared cache and the cancellations must equal a quiet, serial evaluation of the same
+    // parameters, and a nil result must come from a cancelled token.
     @Test func rapidParameterChangesWithCancellationFromAnotherThread() {
+        let expected = (0..<24).map { Evaluator.evaluate(Self.layer, Self.params($0))! }
         let workspace = EvaluationWorkspace(Self.layer)
         let completed = Atomic<Int>(0), cancelled = Atomic<Int>(0)
         let problems = Mutex<[String]>([])
@@ -50,7 +55,9 @@ import Glibc
                 let i = worker * 6 + round
                 let token = CancelToken()
                 let p = Self.params(i)
-                // Another thread cancels after a varying delay: sometimes before, during or after the work.
+                // Cancelled before the start (every fifth round), or by another thread after a varying delay:
+                // before, during or after the work.
+                if i % 5 == 0 { token.cancel() }
                 let delay = [0, 200, 2_000, 20_000, 200_000][i % 5]
                 DispatchQueue.global().async {
                     usleep(UInt32(delay))
@@ -61,12 +68,17 @@ import Glibc
                     lastProgress.withLock { $0 = Swift.max($0, f) }
                 }
                 guard let e else {
+                    if !token.isCancelled { problems.withLock { $0.append("round \(i): nil without a cancel") } }
                     cancelled.add(1, ordering: .relaxed)
                     continue
                 }
                 completed.add(1, ordering: .relaxed)
-                if e.methods.count != Method.allCases.count || e.params != p {
-                    problems.withLock { $0.append("round \(i): incomplete or wrong parameters") }
+                for m in Method.allCases {
+                    let got = e.methods[m], want = expected[i].methods[m]
+                    if got?.outputRelError != want?.outputRelError || got?.actMSE != want?.actMSE
+                        || got?.actMaxAbs != want?.actMaxAbs || got?.keptSteps != want?.keptSteps {
+                        problems.withLock { $0.append("round \(i): \(m) differs from the serial evaluation") }
+                    }
                 }
                 for (m, r) in e.methods where !NumericAudit.overflowedMetrics(r).isEmpty {
                     problems.withLock { $0.append("round \(i): \(m) not finite") }
@@ -75,7 +87,9 @@ import Glibc
             }
         }
         #expect(problems.withLock { $0 } == [])
-        #expect(completed.load(ordering: .relaxed) + cancelled.load(ordering: .relaxed) == 24)
+        // The delays span "before" to "long after": both outcomes must occur, or the test exercised one.
+        #expect(completed.load(ordering: .relaxed) > 0)
+        #expect(cancelled.load(ordering: .relaxed) > 0)
     }
 
     @Test func concurrentCalibrationsAreDeterministic() throws {
@@ -98,21 +112,28 @@ import Glibc
         #expect(Evaluator.evaluate(Self.layer, Self.params(0), cancel: token) == nil)
     }
 
-    /// Cancelling a long calibration from another thread stops it well before it would finish.
-    @Test func cancellationStopsALongCalibration() {
+    /// Cancelling a long calibration from another thread stops it within a bound, on a layer where the
+    /// search would otherwise run for minutes.
+    // Regression (issue 9): this test passed when the result was nil OR took under 30 s, and a 7B-shaped
+    // calibration ignored Ctrl-C for 200 s. The explorer's promise is 100 ms; the bound here is 0.5 s so that
+    // a busy machine or the thread sanitizer does not make it flaky.
+    @Test func cancellationStopsALongCalibration() throws {
         var p = QuantParams()
         p.block = 128
         p.steps = 100_000
-        let big = LayerData(name: "big", input: TestData.activation(tokens: 256, channels: 512, outlierChannels: [9]),
+        let big = LayerData(name: "big", input: TestData.activation(tokens: 2048, channels: 2048, outlierChannels: [9, 700]),
                             weight: nil)
         let token = CancelToken()
+        let cancelledAt = Mutex<ContinuousClock.Instant?>(nil)
         DispatchQueue.global().async {
-            usleep(50_000)
+            usleep(300_000)
+            cancelledAt.withLock { $0 = .now }
             token.cancel()
         }
-        let clock = ContinuousClock()
-        let start = clock.now
         let result = DuQuant.calibrate(big, p, cancel: token)
-        #expect(result == nil || clock.now - start < .seconds(30))
+        let returned = ContinuousClock.now
+        #expect(result == nil, "the calibration finished before it was cancelled: make the layer larger")
+        let at = try #require(cancelledAt.withLock { $0 })
+        #expect(returned - at < .milliseconds(500), "stopped \(returned - at) after the cancel")
     }
 }
