@@ -109,7 +109,9 @@ public final class EvaluationWorkspace: Sendable {
                                       quantizedWeight: qw)
             m.note = t.note
             m.keptSteps = t.calibration?.keptSteps
-            if let c = t.calibration { out.calibration = c }
+            // The cached calibration was made under the parameters of its first use; its Quantized error
+            // stage depends on the activation quantizer, which is not part of the cache key (issue 9).
+            if let c = t.calibration { out.calibration = c.requantized(p) }
             m.seconds = Evaluator.seconds(clock.now - start)
             out.methods[method] = m
         }
