@@ -11,7 +11,7 @@ public enum App {
     /// Effects to run at startup: open the first layer and scan all layers in the background.
     public static func start(_ state: inout AppState) -> [Effect] {
         guard !state.layers.isEmpty else {
-            state.lastError = "no layers found in \(state.files.joined(separator: ", "))"
+            report(&state, "no layers found in \(state.files.joined(separator: ", "))")
             return []
         }
         return openLayer(&state, state.selected) + rescan(&state)
@@ -96,7 +96,7 @@ public enum App {
             return []
         case let .failed(kind, generation, message):
             guard generation == state.generation(kind) else { return [] }
-            state.lastError = message
+            report(&state, message)
             state.busy[kind] = nil
             if kind == .load { state.loading = nil }
             return []
@@ -104,6 +104,12 @@ public enum App {
     }
 
     // MARK: - Shared steps
+
+    /// Shows `problem` in the status bar until dismissed and adds it to the session's list.
+    public static func report(_ state: inout AppState, _ problem: String) {
+        state.lastError = problem
+        if state.problems.last != problem { state.problems.append(problem) }
+    }
 
     /// Opens layer `index`: clears results and asks for its data.
     static func openLayer(_ state: inout AppState, _ index: Int) -> [Effect] {
@@ -138,7 +144,7 @@ public enum App {
     static func setParams(_ state: inout AppState, _ p: QuantParams) -> [Effect] {
         guard p != state.params else { return [] }
         if let problem = p.validationError() {
-            state.lastError = problem
+            report(&state, problem)
             return []
         }
         state.params = p

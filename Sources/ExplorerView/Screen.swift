@@ -28,6 +28,7 @@ public enum Screen {
         drawMetrics(&grid, ctx)
         drawStatus(&grid, ctx)
         if state.showHelp { drawHelp(&grid, ctx) }
+        if state.showProblems { drawProblems(&grid, ctx) }
         if state.ascii { grid.transliterate(Glyphs.asciiFallback) }
         return grid
     }
@@ -97,6 +98,11 @@ public enum Screen {
         var rightStyle = p.status
         if let search = s.search {
             right = "find: \(search)_"
+        } else if let err = s.lastError {
+            // Before progress: a problem stays readable until dismissed (it used to be overwritten by
+            // "computing" within 0.4 s).
+            right = "error (Esc/!): \(err)"
+            rightStyle = CellStyle(fg: p.error.fg, bg: p.status.bg, attrs: p.error.attrs.union(p.status.attrs))
         } else if let busy = [EffectKind.load, .evaluate, .step, .scan].compactMap({ s.busy[$0] }).first(where: { $0.fraction != nil }) {
             let width = 10
             let f = busy.fraction ?? 0
@@ -104,9 +110,6 @@ public enum Screen {
             let bar = String(repeating: Character(ctx.glyphs.progressFull), count: filled)
                 + String(repeating: Character(ctx.glyphs.progressEmpty), count: width - filled)
             right = "\(busy.what) \(bar) \(Format.percent(f))" + (busy.elapsed.map { " " + Format.seconds($0) } ?? "")
-        } else if let err = s.lastError {
-            right = "error: \(err)"
-            rightStyle = CellStyle(fg: p.error.fg, bg: p.status.bg, attrs: p.error.attrs.union(p.status.attrs))
         } else if let notice = s.notice {
             right = notice
         }
