@@ -35,9 +35,13 @@ test-fuzz:
 	tools/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
 
 ## Under the thread sanitizer: concurrent calibrations with cancellation, the shared evaluation cache,
-## and the explorer's run loop with its background executor (docs/FUZZING.md).
+## the explorer's model, views and run loop with its background executor; then the tmux end-to-end
+## scripts against an instrumented binary (docs/FUZZING.md).
 test-tsan:
-	swift test --scratch-path .build-tsan --sanitize=thread --filter "ConcurrencyTests|ExplorerSessionTests|EvaluationWorkspaceTests"
+	swift test --scratch-path .build-tsan --sanitize=thread \
+	  --filter "ConcurrencyTests|ExplorerSessionTests|EvaluationWorkspaceTests|EvaluationCacheTests|ExplorerModelTests|ExplorerViewTests"
+	swift build --scratch-path .build-tsan --sanitize=thread
+	tests/e2e/tsan-tui.sh
 
 bench: release
 	$(BIN) bench
