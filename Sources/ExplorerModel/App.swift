@@ -143,8 +143,8 @@ public enum App {
     /// Sets new parameters and recomputes what depends on them.
     static func setParams(_ state: inout AppState, _ p: QuantParams) -> [Effect] {
         guard p != state.params else { return [] }
-        if let problem = p.validationError() {
-            report(&state, problem)
+        do { try p.validate() } catch {
+            report(&state, error.message)
             return []
         }
         state.params = p
