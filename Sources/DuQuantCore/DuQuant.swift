@@ -96,9 +96,18 @@ public enum DuQuant {
                 var shared: Matrix? = nil
                 if full > 0 {
                     let rows = cur.blockRows(blocks: 0..<full, width: p.block)
+                    // One search covers every block here: report each greedy step, or the progress bar
+                    // would stand still for the whole stage.
+                    var step = 0
+                    let before = done
+                    let stepped: () -> Bool = {
+                        step += 1
+                        if p.steps > 0 { progress?((before + Swift.min(1, Double(step) / Double(p.steps))) / totalSearches) }
+                        return stop()
+                    }
                     guard let r = GreedyRotation.search(rows: rows, width: p.block, base: stageBases[p.block]!,
                                                         steps: p.steps, select: p.select, block: -1,
-                                                        threads: workers, patience: p.patience, shouldStop: stop) else { return nil }
+                                                        threads: workers, patience: p.patience, shouldStop: stepped) else { return nil }
                     shared = r.rotation
                     stageTraces.append(r.trace)
                     done += 1; progress?(done / totalSearches)

@@ -87,9 +87,15 @@ public final class EvaluationWorkspace: Sendable {
     /// With `sampleTokens` below the layer's token count, the metrics are computed on that many evenly
     /// spread tokens (the transforms are still searched on all of them, and cached) and the result is
     /// marked as an ``EvaluationEstimate``: a fast first answer while the exact one is computed.
+    ///
+    /// `progress` receives the fraction of the whole job done (the DuQuant search, when it is not cached,
+    /// counts for 80%; each method's measurement for an equal share of the rest). `partial` receives the
+    /// evaluation after each method but the last, with the others in ``LayerEvaluation/pending``: figures
+    /// that need no search (RTN, SmoothQuant, Hadamard) can be shown while DuQuant is still searching.
     public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
                          sampleTokens: Int? = nil,
-                         progress: (@Sendable (Double) -> Void)? = nil) -> LayerEvaluation? {
+                         progress: (@Sendable (Double) -> Void)? = nil,
+                         partial: ((LayerEvaluation) -> Void)? = nil) -> LayerEvaluation? {
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
                                   outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
                                   nonFinite: layer.nonFinite)
@@ -99,11 +105,19 @@ public final class EvaluationWorkspace: Sendable {
             out.estimate = EvaluationEstimate(sampledTokens: n, totalTokens: layer.tokens)
         }
         let reference = rows.map { sampledReference($0) } ?? reference()
-        for method in methods.sorted() {
+        let order = methods.sorted()
+        let searching = order.contains(.duquant) && state.withLock { $0.transforms[Self.key(.duquant, p)] } == nil
+        let searchShare = searching ? 0.8 : 0
+        let measureShare = (1 - searchShare) / Double(max(1, order.count))
+        var done = 0.0
+        for (k, method) in order.enumerated() {
             if cancel?.isCancelled == true { return nil }
             let clock = ContinuousClock()
             let start = clock.now
-            guard let t = transformed(method, p, cancel: cancel, progress: progress) else { return nil }
+            let before = done
+            guard let t = transformed(method, p, cancel: cancel,
+                                      progress: { f in progress?(before + searchShare * f) }) else { return nil }
+            if method == .duquant { done += searchShare }
             let qw = t.w.map { quantizedWeight(method, p, $0) }
             var m = Evaluator.measure(x: rows.map { t.x.gatheringRows($0) } ?? t.x, w: t.w, reference: reference, p: p,
                                       quantizedWeight: qw)
@@ -114,6 +128,13 @@ public final class EvaluationWorkspace: Sendable {
             if let c = t.calibration { out.calibration = c.requantized(p) }
             m.seconds = Evaluator.seconds(clock.now - start)
             out.methods[method] = m
+            done += measureShare
+            progress?(min(1, done))
+            if k + 1 < order.count, let partial {
+                var shown = out
+                shown.pending = Set(order[(k + 1)...])
+                partial(shown)
+            }
         }
         return out
     }

@@ -49,6 +49,8 @@ public struct LayerEvaluation: Sendable {
     public var estimate: EvaluationEstimate?
     /// Non-finite values of the layer, replaced by 0 before evaluation (see `NumericAudit`).
     public var nonFinite: [NonFiniteReport] = []
+    /// Methods still being computed: a partial answer has figures for the others, the rest follow.
+    public var pending: Set<Method> = []
 }
 
 /// Runs RTN, SmoothQuant, Hadamard and DuQuant on a layer and measures them the same way.

@@ -38,6 +38,12 @@ extension App {
             // A problem stays in the status bar until dismissed; Esc does that before anything else.
             state.lastError = nil
             return []
+        case .escape where state.busy[.evaluate] != nil && state.step == nil:
+            // Esc stops the computation in progress; the figures already shown stay, marked incomplete.
+            _ = state.nextGeneration(.evaluate)
+            state.busy[.evaluate] = nil
+            state.notice = "computation cancelled — change a parameter or press Enter on a layer to compute again"
+            return [.cancel(.evaluate)]
         case .char("/"):
             state.search = ""
             state.focus = .layers

@@ -47,10 +47,11 @@ public enum App {
             return evaluate(&state)
         case let .evaluated(generation, evaluation, stats):
             guard generation == state.generation(.evaluate) else { return [] }
-            // An estimate keeps the job marked busy: the exact figures are still coming.
-            if evaluation.estimate == nil { state.busy[.evaluate] = nil }
+            // An estimate or a partial answer keeps the job marked busy: more figures are coming.
+            if evaluation.estimate == nil && evaluation.pending.isEmpty { state.busy[.evaluate] = nil }
             state.evaluation = evaluation
-            state.stageStats = stats
+            // A partial answer without DuQuant has no stage matrices yet: keep the Original's statistics.
+            state.stageStats = stats.isEmpty ? state.stageStats.filter { $0.key == .original } : stats
             if let open = state.open, let m = evaluation.methods[state.listMethod] {
                 var summary = state.layers[open.index].summary ?? LayerSummary(maxAbs: 0, ratio: 0)
                 summary.error = m.outputRelError ?? m.actMSE
