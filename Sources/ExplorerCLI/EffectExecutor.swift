@@ -235,7 +235,9 @@ final class ProgressReporter: @unchecked Sendable {
         let now = DispatchTime.now().uptimeNanoseconds
         let shouldPost: Bool = lock.withLock {
             fraction = f
-            guard !done, now - start.uptimeNanoseconds > 100_000_000, now - lastPost > 50_000_000 else { return false }
+            // Reports come from several worker threads: `now` may be older than the `lastPost` another thread
+            // just set, so compare by adding (a UInt64 subtraction trapped here and crashed the explorer).
+            guard !done, now > start.uptimeNanoseconds + 100_000_000, now > lastPost + 50_000_000 else { return false }
             lastPost = now
             return true
         }
