@@ -1,3 +1,4 @@
+import DuQuantIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,7 +37,9 @@ public enum CLI {
         }
         do {
             let output = try dispatch(arguments)
-            writeOut(output)
+            // `render --color` draws with escape sequences on purpose (its grid already shows control
+            // characters from names as `?`); every other command prints plain text.
+            writeOut(arguments.first == "render" ? output : DisplayText.escapedKeepingLines(output))
             return 0
         } catch {
             writeErr("duquant-explorer: \(error.message)\n")
@@ -78,5 +81,7 @@ public enum CLI {
 
     static func writeOut(_ s: String) { write(s, to: 1) }
 
-    static func writeErr(_ s: String) { write(s, to: 2) }
+    /// Writes `s` to stderr with any control character but the line break shown as a visible escape
+    /// (``DisplayText``): errors and progress lines may quote names from a file.
+    static func writeErr(_ s: String) { write(DisplayText.escapedKeepingLines(s), to: 2) }
 }

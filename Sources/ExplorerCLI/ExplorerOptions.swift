@@ -1,4 +1,5 @@
 import DuQuantCore
+import DuQuantIO
 import ExplorerModel
 import ExplorerView
 import Foundation
@@ -51,7 +52,8 @@ struct ExplorerOptions {
         let (themes, _) = ThemeLibrary.load(directories: path)
         guard let theme else { return (themes, 0) }
         guard let i = themes.firstIndex(where: { $0.name == theme }) else {
-            throw CLIError("--theme: no theme named '\(theme)' (have: \(themes.map(\.name).joined(separator: ", ")))")
+            throw CLIError("--theme: no theme named '\(DisplayText.escaped(theme))' (have: "
+                + themes.map { DisplayText.escaped($0.name) }.joined(separator: ", ") + ")")
         }
         return (themes, i)
     }
