@@ -65,9 +65,10 @@ public final class EvaluationWorkspace: Sendable {
         state.withLock { $0.transforms[.duquant(p.calibrationKey)]?.calibration }
     }
 
-    /// The exact output `X Wᵀ`, computed once.
+    /// The exact output `X Wᵀ`, computed once; nil without a weight or when it is too large to hold
+    /// (``MemoryBudget/keepsWholeProduct(tokens:outFeatures:)``: the error is then measured in tiles).
     public func reference() -> Matrix? {
-        guard let w = layer.weight else { return nil }
+        guard let w = layer.weight, MemoryBudget.keepsWholeProduct(tokens: layer.tokens, outFeatures: w.rows) else { return nil }
         if let r = state.withLock({ $0.reference }) { return r }
         let r = layer.input.multipliedTransposed(by: w)
         state.withLock { $0.reference = r }
@@ -99,6 +100,9 @@ public final class EvaluationWorkspace: Sendable {
             out.estimate = EvaluationEstimate(sampledTokens: n, totalTokens: layer.tokens)
         }
         let reference = rows.map { sampledReference($0) } ?? reference()
+        // Too large to hold whole: each method's products are compared tile by tile.
+        let factors: (x: Matrix, w: Matrix)? = reference == nil
+            ? layer.weight.map { (rows.map { layer.input.gatheringRows($0) } ?? layer.input, $0) } : nil
         for method in methods.sorted() {
             if cancel?.isCancelled == true { return nil }
             let clock = ContinuousClock()
@@ -106,7 +110,8 @@ public final class EvaluationWorkspace: Sendable {
             guard let t = transformed(method, p, cancel: cancel, progress: progress) else { return nil }
             let qw = t.w.map { quantizedWeight(method, p, $0) }
             var m = Evaluator.measure(x: rows.map { t.x.gatheringRows($0) } ?? t.x, w: t.w, reference: reference, p: p,
-                                      quantizedWeight: qw)
+                                      quantizedWeight: qw, referenceFactors: factors, cancel: cancel)
+            if cancel?.isCancelled == true { return nil }
             m.note = t.note
             m.keptSteps = t.calibration?.keptSteps
             if let c = t.calibration { out.calibration = c }
@@ -118,7 +123,7 @@ public final class EvaluationWorkspace: Sendable {
 
     /// `X Wᵀ` on the rows `rows` (an estimate's sample), kept for the next estimate on the same sample.
     func sampledReference(_ rows: [Int]) -> Matrix? {
-        guard let w = layer.weight else { return nil }
+        guard let w = layer.weight, MemoryBudget.keepsWholeProduct(tokens: rows.count, outFeatures: w.rows) else { return nil }
         if let hit = state.withLock({ $0.sampledReference }), hit.rows == rows { return hit.y }
         let y = layer.input.gatheringRows(rows).multipliedTransposed(by: w)
         state.withLock { $0.sampledReference = (rows, y) }

@@ -100,6 +100,10 @@ public final class DumpFile: Sendable {
         if let problem = layer.problem {
             throw DumpError(file: path, message: "layer \"\(name)\": \(problem)")
         }
+        let need = MemoryBudget.loadBytes(tokens: layer.tokens, inFeatures: layer.inFeatures, outFeatures: layer.outFeatures)
+        if let problem = MemoryBudget.problem(needing: need, for: "loading layer \"\(name)\" (\(layer.shapeText))") {
+            throw DumpError(file: path, message: problem)
+        }
         let input = try loadTensor(layer.inputTensor)
         let weight = try layer.weightTensor.map { (w) throws(DumpError) -> Matrix in try loadTensor(w) }
         if let weight, weight.cols != input.cols {

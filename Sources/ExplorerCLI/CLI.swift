@@ -1,3 +1,4 @@
+import DuQuantCore
 import DuQuantIO
 #if canImport(Glibc)
 import Glibc
@@ -54,6 +55,16 @@ public enum CLI {
     public static func dispatch(_ arguments: [String]) throws(CLIError) -> String {
         guard let first = arguments.first else { return help + "\n" }
         let rest = Array(arguments.dropFirst())
+        // `--memory-budget` holds for this command only, on this thread (tests run many commands at once
+        // in one process); the command's own option parsing reports a malformed value.
+        var result: Result<String, CLIError> = .success("")
+        MemoryBudget.$scoped.withValue(ParameterOptions.memoryBudget(in: rest)) {
+            result = Result { () throws(CLIError) -> String in try command(first, rest) }
+        }
+        return try result.get()
+    }
+
+    private static func command(_ first: String, _ rest: [String]) throws(CLIError) -> String {
         switch first {
         case "help", "--help", "-h": return help + "\n"
         case "--version", "version": return "duquant-explorer \(version)\n"

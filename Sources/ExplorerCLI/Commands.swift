@@ -39,6 +39,16 @@ enum Commands {
         return out
     }
 
+    /// Throws when evaluating layer `name` of `dump` would exceed the memory budget (checked from the
+    /// shapes, before anything is loaded or allocated).
+    static func checkEvaluationBudget(_ name: String, in dump: DumpFile) throws(CLIError) {
+        guard let info = dump.layer(named: name) else { return }
+        let need = MemoryBudget.evaluationBytes(tokens: info.tokens, inFeatures: info.inFeatures, outFeatures: info.outFeatures)
+        if let problem = MemoryBudget.problem(needing: need, for: "layer \(DisplayText.escaped(name)) (\(info.shapeText))") {
+            throw CLIError("\(DisplayText.escaped(dump.path)): \(problem)")
+        }
+    }
+
     /// One line per tensor of `layer` whose non-finite values were replaced by 0 (empty when all finite).
     static func nonFiniteNotes(_ reports: [NonFiniteReport]) -> [String] {
         reports.map(\.summary)

@@ -24,6 +24,9 @@ struct ExplorerOptions {
         let a = try Arguments.parse(args, options: ExplorerOptions.names, flags: ExplorerOptions.flags, command: command)
         files = a.positionals
         params = try ParameterOptions.params(from: a)
+        // The live explorer's work runs on its executor's threads: its budget is process-wide.
+        // (`render` runs inline, inside the scoped budget `CLI.dispatch` binds.)
+        if command == "explorer", let budget = try ParameterOptions.applyMemoryBudget(a) { MemoryBudget.set(budget) }
         theme = a.value("theme")
         layer = a.value("layer")
         let stageName = a.value("stage") ?? "original"

@@ -21,6 +21,7 @@ enum ExportCommand {
         let dump = try Commands.open(a.positionals[0])
         guard a.values("layer").count == 1 else { throw CLIError("export needs exactly one --layer P") }
         let name = try Commands.layerNames(a.values("layer"), in: dump)[0]
+        try Commands.checkEvaluationBudget(name, in: dump)
         let layer: LayerData
         do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
         guard let cal = DuQuant.calibrate(layer, p) else { throw CLIError("cancelled") }

@@ -7,7 +7,8 @@ enum ListCommand {
     static let usage = "usage: duquant-explorer list FILE"
 
     static func run(_ args: [String]) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: [], flags: [], command: "list")
+        let a = try Arguments.parse(args, options: ["memory-budget"], flags: [], command: "list")
+        try ParameterOptions.applyMemoryBudget(a)
         guard a.positionals.count == 1 else { throw CLIError(usage) }
         let dump = try Commands.open(a.positionals[0])
         var rows: [[String]] = [["layer", "kind", "tokens×in", "out", "dtype", "max|x|", "ratio", "channel", "token"]]

@@ -3,7 +3,7 @@ import DuQuantCore
 /// The quantization options every analysing subcommand shares, and how they map onto ``QuantParams``.
 enum ParameterOptions {
     static let names: Set<String> = ["abits", "wbits", "block", "steps", "perm-times", "alpha", "lac", "swc",
-                                     "seed", "select", "layout", "patience"]
+                                     "seed", "select", "layout", "patience", "memory-budget"]
     static let flags: Set<String> = ["no-smooth", "symmetric"]
 
     static let help = """
@@ -19,10 +19,13 @@ enum ParameterOptions {
           --select paper|reference    greedy channel rule: the paper's, or the official code's
           --layout perblock|shared    a rotation per block (paper), or one shared (official code)
           --symmetric             symmetric instead of asymmetric quantization
+          --memory-budget SIZE    most memory a layer's analysis may take, e.g. 512M, 8G (default: half
+                                  the physical memory); larger layers are refused with a one-line error
         """
 
-    /// Reads the options into parameters, validating ranges.
+    /// Reads the options into parameters, validating ranges; `--memory-budget` sets ``MemoryBudget``.
     static func params(from a: Arguments) throws(CLIError) -> QuantParams {
+        try applyMemoryBudget(a)
         var p = QuantParams()
         if let v = try a.int("abits", in: 2...8) { p.abits = v }
         if let v = try a.int("wbits", in: 2...8) { p.wbits = v }
@@ -42,6 +45,32 @@ enum ParameterOptions {
         if a.flag("no-smooth") { p.smooth = false }
         if a.flag("symmetric") { p.symmetric = true }
         return p
+    }
+
+    /// The `--memory-budget SIZE` given in `a`, validated (nil when absent).
+    @discardableResult
+    static func applyMemoryBudget(_ a: Arguments) throws(CLIError) -> Int? {
+        guard let text = a.value("memory-budget") else { return nil }
+        guard let bytes = MemoryBudget.parse(text) else {
+            throw CLIError("--memory-budget must be a size such as 512M or 8G (got '\(text)')")
+        }
+        return bytes
+    }
+
+    /// The last well-formed `--memory-budget SIZE` (or `=SIZE`) among raw `args`, before any `--`.
+    static func memoryBudget(in args: [String]) -> Int? {
+        var found: Int?
+        var i = 0
+        while i < args.count, args[i] != "--" {
+            if args[i] == "--memory-budget", i + 1 < args.count {
+                found = MemoryBudget.parse(args[i + 1]) ?? found
+                i += 1
+            } else if args[i].hasPrefix("--memory-budget=") {
+                found = MemoryBudget.parse(String(args[i].dropFirst("--memory-budget=".count))) ?? found
+            }
+            i += 1
+        }
+        return found
     }
 
     /// One line naming every parameter, both fidelity switches included.
