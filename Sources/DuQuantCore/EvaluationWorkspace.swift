@@ -50,7 +50,8 @@ public final class EvaluationWorkspace: Sendable {
     private let capacity = 6
 
     /// Non-finite values in `layer` are replaced by 0 and reported (the NaN/inf rule, see `NumericAudit`).
-    public init(_ layer: LayerData) { self.layer = layer.replacingNonFinite() }
+    /// Denormal values read as 0 (``LayerData/flushingSubnormals()``).
+    public init(_ layer: LayerData) { self.layer = layer.replacingNonFinite().flushingSubnormals() }
 
     /// Makes an earlier calibration of this layer available.
     public func adopt(_ calibration: DuQuantCalibration) {
@@ -88,9 +89,15 @@ public final class EvaluationWorkspace: Sendable {
     /// With `sampleTokens` below the layer's token count, the metrics are computed on that many evenly
     /// spread tokens (the transforms are still searched on all of them, and cached) and the result is
     /// marked as an ``EvaluationEstimate``: a fast first answer while the exact one is computed.
+    /// Runs with denormals flushed on the calling thread (``FlushToZero``).
     public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
                          sampleTokens: Int? = nil,
                          progress: (@Sendable (Double) -> Void)? = nil) -> LayerEvaluation? {
+        FlushToZero.run { evaluateFlushed(p, methods: methods, cancel: cancel, sampleTokens: sampleTokens, progress: progress) }
+    }
+
+    private func evaluateFlushed(_ p: QuantParams, methods: [Method], cancel: CancelToken?, sampleTokens: Int?,
+                                 progress: (@Sendable (Double) -> Void)?) -> LayerEvaluation? {
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
                                   outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
                                   nonFinite: layer.nonFinite)

@@ -91,7 +91,8 @@ public final class DumpFile: Sendable {
     /// The layer `name`: its input as tokens × in_features and its weight, if any, as out × in.
     ///
     /// Non-finite values (NaN, ±inf) are replaced by 0 and reported in the result's `nonFinite`
-    /// (the explorer's one rule, see `NumericAudit`); `loadTensor` still gives the values as stored.
+    /// (the explorer's one rule, see `NumericAudit`) and denormals by 0 (see `FlushToZero`); `loadTensor`
+    /// still gives the values as stored.
     /// Throws the layer's `problem` if it has one, or any error from reading its tensors.
     public func loadLayer(_ name: String) throws(DumpError) -> LayerData {
         guard let layer = layer(named: name) else {
@@ -109,6 +110,6 @@ public final class DumpFile: Sendable {
         if let weight, weight.cols != input.cols {
             throw DumpError(file: path, message: "layer \"\(name)\": weight in_features \(weight.cols) ≠ input in_features \(input.cols)")
         }
-        return LayerData(name: name, input: input, weight: weight).replacingNonFinite()
+        return LayerData(name: name, input: input, weight: weight).replacingNonFinite().flushingSubnormals()
     }
 }

@@ -32,6 +32,8 @@ public enum CLI {
 
     /// Runs the command line with `arguments` (without the program name) and returns the exit code.
     public static func run(_ arguments: [String]) -> Int32 {
+        // Numeric work on this thread (the explorer's drawing, the commands) flushes denormals.
+        FlushToZero.enableOnThisThread()
         // A file (not a subcommand) opens the full-screen explorer, which owns the terminal.
         if let first = arguments.first, !first.hasPrefix("-"), !subcommands.contains(first) {
             return ExplorerCommand.run(arguments)
