@@ -34,6 +34,9 @@ public enum CLI {
     public static func run(_ arguments: [String]) -> Int32 {
         // Numeric work on this thread (the explorer's drawing, the commands) flushes denormals.
         FlushToZero.enableOnThisThread()
+        // A write past `ulimit -f` then fails with EFBIG (reported, temporary file removed) instead of
+        // killing the process mid-write.
+        signal(SIGXFSZ, SIG_IGN)
         // A file (not a subcommand) opens the full-screen explorer, which owns the terminal.
         if let first = arguments.first, !first.hasPrefix("-"), !subcommands.contains(first) {
             return ExplorerCommand.run(arguments)
