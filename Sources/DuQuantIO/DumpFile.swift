@@ -79,11 +79,7 @@ public final class DumpFile: Sendable {
         guard info.dtype.isSupported else {
             throw DumpError(file: path, message: "tensor \"\(name)\" has unsupported dtype \(info.dtype.name)")
         }
-        let count = info.elementCount
-        let values = try source.withBytes(info) { FloatConversion.floats(from: $0, dtype: info.dtype, count: count) }
-        guard let values else {
-            throw DumpError(file: path, message: "tensor \"\(name)\": data shorter than its shape")
-        }
+        let values = try source.floats(info)
         let (rows, cols) = info.matrixShape
         return Matrix(rows: rows, cols: cols, storage: values)
     }

@@ -162,6 +162,8 @@ struct HostileCorpusTests {
         // round two: control characters in names (what is printed: ExplorerCLITests.ControlCharacterNameTests)
         "st_control_names.safetensors": .layer(evilLayer, "weight in_features 5 ≠ input in_features 4"),
         "npz_control_names.npz": .layer(evilLayer, "not a .npy array (bad magic)"),
+        // round two: a small file with a large output product (ExplorerCLITests.MemoryBudgetCLITests)
+        "st_long_product.safetensors": .loads,
     ]
 
     /// The corpus's bad layer named with every class of control character.
