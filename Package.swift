@@ -24,11 +24,12 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CNcursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CFloatEnv"),  // per-thread flush-to-zero (MXCSR), header only
         // The one C file: signal state must exist once per process (see Sources/CSignals/signals.c).
         .target(name: "CSignals"),
 
         // MARK: - Numerics and files (no UI)
-        .target(name: "DuQuantCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
+        .target(name: "DuQuantCore", dependencies: ["CBLAS", "CFloatEnv"], swiftSettings: fastMath),
         .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib"], swiftSettings: fastMath),
 
         // MARK: - The app: model → view → terminal backend

@@ -76,4 +76,16 @@ static inline int duq_sigterm(void) { return SIGTERM; }
 static inline int duq_sighup(void) { return SIGHUP; }
 static inline int duq_sigtstp(void) { return SIGTSTP; }
 static inline int duq_sigcont(void) { return SIGCONT; }
+// Last: <term.h> defines many lower-case capability macros (lines, columns, bell, …).
+#include <ncursesw/term.h>
+
+/// Whether terminfo describes `term`: 1 yes, 0 no such entry, -1 no terminfo database. Unlike initscr,
+/// which prints "Error opening terminal" and exits, this only asks (setupterm with an error return) and
+/// frees what it loaded.
+static inline int duq_terminfo_status(const char *term) {
+    int err = 0;
+    if (setupterm(term, 1, &err) != OK) return err == 1 ? 0 : err;
+    del_curterm(cur_term);
+    return 1;
+}
 #endif

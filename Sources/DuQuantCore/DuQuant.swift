@@ -42,6 +42,10 @@ public struct DuQuantCalibration: Sendable {
 
     /// The activation of rotation stage `rotation` after its first `steps` greedy steps in every block.
     public func stepThrough(rotation: Int, steps: Int) -> Matrix {
+        FlushToZero.run { stepThroughFlushed(rotation: rotation, steps: steps) }
+    }
+
+    private func stepThroughFlushed(rotation: Int, steps: Int) -> Matrix {
         let input = rotationInputs[rotation]
         let sizes = BlockRotation.partition(channels: input.cols, block: params.block)
         var blocks: [Matrix] = []
@@ -63,7 +67,7 @@ public enum DuQuant {
                                  progress: (@Sendable (Double) -> Void)? = nil) -> DuQuantCalibration? {
         // The searches multiply small tiles; OpenBLAS's own threads only spin on them. We parallelise
         // over blocks (or row tiles) ourselves.
-        BLAS.singleThreaded { calibrateSingleThreadedBLAS(layer, p, cancel: cancel, progress: progress) }
+        FlushToZero.run { BLAS.singleThreaded { calibrateSingleThreadedBLAS(layer, p, cancel: cancel, progress: progress) } }
     }
 
     static func calibrateSingleThreadedBLAS(_ layer: LayerData, _ p: QuantParams, cancel: CancelToken?,

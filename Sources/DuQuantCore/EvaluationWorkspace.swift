@@ -50,7 +50,8 @@ public final class EvaluationWorkspace: Sendable {
     private let capacity = 6
 
     /// Non-finite values in `layer` are replaced by 0 and reported (the NaN/inf rule, see `NumericAudit`).
-    public init(_ layer: LayerData) { self.layer = layer.replacingNonFinite() }
+    /// Denormal values read as 0 (``LayerData/flushingSubnormals()``).
+    public init(_ layer: LayerData) { self.layer = layer.replacingNonFinite().flushingSubnormals() }
 
     /// Makes an earlier calibration of this layer available.
     public func adopt(_ calibration: DuQuantCalibration) {
@@ -65,9 +66,10 @@ public final class EvaluationWorkspace: Sendable {
         state.withLock { $0.transforms[.duquant(p.calibrationKey)]?.calibration }
     }
 
-    /// The exact output `X Wᵀ`, computed once.
+    /// The exact output `X Wᵀ`, computed once; nil without a weight or when it is too large to hold
+    /// (``MemoryBudget/keepsWholeProduct(tokens:outFeatures:)``: the error is then measured in tiles).
     public func reference() -> Matrix? {
-        guard let w = layer.weight else { return nil }
+        guard let w = layer.weight, MemoryBudget.keepsWholeProduct(tokens: layer.tokens, outFeatures: w.rows) else { return nil }
         if let r = state.withLock({ $0.reference }) { return r }
         let r = layer.input.multipliedTransposed(by: w)
         state.withLock { $0.reference = r }
@@ -87,6 +89,7 @@ public final class EvaluationWorkspace: Sendable {
     /// With `sampleTokens` below the layer's token count, the metrics are computed on that many evenly
     /// spread tokens (the transforms are still searched on all of them, and cached) and the result is
     /// marked as an ``EvaluationEstimate``: a fast first answer while the exact one is computed.
+    /// Runs with denormals flushed on the calling thread (``FlushToZero``).
     ///
     /// `progress` receives the fraction of the whole job done (the DuQuant search, when it is not cached,
     /// counts for 80%; each method's measurement for an equal share of the rest). `partial` receives the
@@ -96,6 +99,15 @@ public final class EvaluationWorkspace: Sendable {
                          sampleTokens: Int? = nil,
                          progress: (@Sendable (Double) -> Void)? = nil,
                          partial: ((LayerEvaluation) -> Void)? = nil) -> LayerEvaluation? {
+        FlushToZero.run {
+            evaluateFlushed(p, methods: methods, cancel: cancel, sampleTokens: sampleTokens, progress: progress,
+                            partial: partial)
+        }
+    }
+
+    private func evaluateFlushed(_ p: QuantParams, methods: [Method], cancel: CancelToken?, sampleTokens: Int?,
+                                 progress: (@Sendable (Double) -> Void)?,
+                                 partial: ((LayerEvaluation) -> Void)?) -> LayerEvaluation? {
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
                                   outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
                                   nonFinite: layer.nonFinite)
@@ -105,6 +117,9 @@ public final class EvaluationWorkspace: Sendable {
             out.estimate = EvaluationEstimate(sampledTokens: n, totalTokens: layer.tokens)
         }
         let reference = rows.map { sampledReference($0) } ?? reference()
+        // Too large to hold whole: each method's products are compared tile by tile.
+        let factors: (x: Matrix, w: Matrix)? = reference == nil
+            ? layer.weight.map { (rows.map { layer.input.gatheringRows($0) } ?? layer.input, $0) } : nil
         let order = methods.sorted()
         let searching = order.contains(.duquant) && state.withLock { $0.transforms[Self.key(.duquant, p)] } == nil
         let searchShare = searching ? 0.8 : 0
@@ -120,7 +135,8 @@ public final class EvaluationWorkspace: Sendable {
             if method == .duquant { done += searchShare }
             let qw = t.w.map { quantizedWeight(method, p, $0) }
             var m = Evaluator.measure(x: rows.map { t.x.gatheringRows($0) } ?? t.x, w: t.w, reference: reference, p: p,
-                                      quantizedWeight: qw)
+                                      quantizedWeight: qw, referenceFactors: factors, cancel: cancel)
+            if cancel?.isCancelled == true { return nil }
             m.note = t.note
             m.keptSteps = t.calibration?.keptSteps
             // The cached calibration was made under the parameters of its first use; its Quantized error
@@ -141,7 +157,7 @@ public final class EvaluationWorkspace: Sendable {
 
     /// `X Wᵀ` on the rows `rows` (an estimate's sample), kept for the next estimate on the same sample.
     func sampledReference(_ rows: [Int]) -> Matrix? {
-        guard let w = layer.weight else { return nil }
+        guard let w = layer.weight, MemoryBudget.keepsWholeProduct(tokens: rows.count, outFeatures: w.rows) else { return nil }
         if let hit = state.withLock({ $0.sampledReference }), hit.rows == rows { return hit.y }
         let y = layer.input.gatheringRows(rows).multipliedTransposed(by: w)
         state.withLock { $0.sampledReference = (rows, y) }

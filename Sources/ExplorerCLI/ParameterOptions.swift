@@ -4,7 +4,8 @@ import Foundation
 /// The quantization options every analysing subcommand shares: read through ``ParameterSpec``, then
 /// validated once.
 enum ParameterOptions {
-    static let names: Set<String> = ParameterSpec.optionNames
+    /// Options that take a value: every spec's, and `--memory-budget` (not a quantization parameter).
+    static let names: Set<String> = ParameterSpec.optionNames.union(["memory-budget"])
     static let flags: Set<String> = ParameterSpec.flagNames
 
     /// The options' part of `--help`, one line per parameter, from the spec.
@@ -13,7 +14,11 @@ enum ParameterOptions {
         let detail = spec.isFlag ? spec.help
             : "\(spec.help) (default \(spec.defaultText)" + (spec.metavar.contains("|") ? ")" : "; \(spec.rangeText))")
         return option.padding(toLength: max(option.count + 2, 28), withPad: " ", startingAt: 0) + detail
-    }.joined(separator: "\n")
+    }.joined(separator: "\n") + """
+
+          --memory-budget SIZE      most memory a layer's analysis may take, e.g. 512M, 8G (default: half
+                                    the physical memory); larger layers are refused with a one-line error
+        """
 
     /// The parameter table of docs/EXPLORER.md (Markdown), from the spec.
     static var markdownTable: String {
@@ -29,8 +34,9 @@ enum ParameterOptions {
     }
 
     /// Reads the options into parameters, then checks every range once (as an argument parser's
-    /// `validate()` runs after parsing).
+    /// `validate()` runs after parsing); `--memory-budget` sets ``MemoryBudget``.
     static func params(from a: Arguments) throws(CLIError) -> QuantParams {
+        try applyMemoryBudget(a)
         var p = QuantParams()
         do {
             for spec in ParameterSpec.all {
@@ -45,6 +51,32 @@ enum ParameterOptions {
             throw CLIError(error.message)
         }
         return p
+    }
+
+    /// The `--memory-budget SIZE` given in `a`, validated (nil when absent).
+    @discardableResult
+    static func applyMemoryBudget(_ a: Arguments) throws(CLIError) -> Int? {
+        guard let text = a.value("memory-budget") else { return nil }
+        guard let bytes = MemoryBudget.parse(text) else {
+            throw CLIError("--memory-budget must be a size such as 512M or 8G (got '\(text)')")
+        }
+        return bytes
+    }
+
+    /// The last well-formed `--memory-budget SIZE` (or `=SIZE`) among raw `args`, before any `--`.
+    static func memoryBudget(in args: [String]) -> Int? {
+        var found: Int?
+        var i = 0
+        while i < args.count, args[i] != "--" {
+            if args[i] == "--memory-budget", i + 1 < args.count {
+                found = MemoryBudget.parse(args[i + 1]) ?? found
+                i += 1
+            } else if args[i].hasPrefix("--memory-budget=") {
+                found = MemoryBudget.parse(String(args[i].dropFirst("--memory-budget=".count))) ?? found
+            }
+            i += 1
+        }
+        return found
     }
 
     /// One line naming every parameter, both fidelity switches included.

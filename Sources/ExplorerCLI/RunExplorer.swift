@@ -50,6 +50,6 @@ public enum ExplorerCommand {
         if isatty(0) == 0 { return "stdin is not a terminal" }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if term.isEmpty || term == "dumb" { return "TERM is \(term.isEmpty ? "not set" : "dumb")" }
-        return nil
+        return Terminfo.problem(term: term)
     }
 }
