@@ -68,10 +68,11 @@ public final class EvaluationWorkspace: Sendable {
 
     /// The exact output `X Wᵀ`, computed once; nil without a weight or when it is too large to hold
     /// (``MemoryBudget/keepsWholeProduct(tokens:outFeatures:)``: the error is then measured in tiles).
-    public func reference() -> Matrix? {
+    public func reference(cancel: CancelToken? = nil) -> Matrix? {
         guard let w = layer.weight, MemoryBudget.keepsWholeProduct(tokens: layer.tokens, outFeatures: w.rows) else { return nil }
         if let r = state.withLock({ $0.reference }) { return r }
-        let r = layer.input.multipliedTransposed(by: w)
+        // In row tiles, so that a cancel does not wait for the whole product (nil then, nothing kept).
+        guard let r = Evaluator.productInRowTiles(layer.input, w, cancel: cancel) else { return nil }
         state.withLock { $0.reference = r }
         return r
     }
@@ -116,7 +117,8 @@ public final class EvaluationWorkspace: Sendable {
             rows = self.sampleTokens(n)
             out.estimate = EvaluationEstimate(sampledTokens: n, totalTokens: layer.tokens)
         }
-        let reference = rows.map { sampledReference($0) } ?? reference()
+        let reference = rows.map { sampledReference($0) } ?? reference(cancel: cancel)
+        if cancel?.isCancelled == true { return nil }
         // Too large to hold whole: each method's products are compared tile by tile.
         let factors: (x: Matrix, w: Matrix)? = reference == nil
             ? layer.weight.map { (rows.map { layer.input.gatheringRows($0) } ?? layer.input, $0) } : nil

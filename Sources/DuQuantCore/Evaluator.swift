@@ -85,8 +85,7 @@ public enum Evaluator {
             weightMSE = quantizedWeight?.mse ?? meanSquaredDifference(w, qw)
             let (num, den): (Double, Double)
             if let reference {
-                let y = qx.multipliedTransposed(by: qw)
-                (num, den) = perRowRelativeError(y, reference, into: &perToken)
+                (num, den) = rowTiledRelativeError(qx, qw, reference: reference, into: &perToken, cancel: cancel)
             } else {
                 let f = referenceFactors!
                 (num, den) = tiledRelativeError(qx, qw, reference: f.x, f.w, into: &perToken, cancel: cancel)

@@ -1,5 +1,5 @@
 import Dispatch
-import DuQuantCore
+@testable import DuQuantCore
 import Synchronization
 import TestSupport
 import Testing
@@ -135,5 +135,55 @@ import Glibc
         #expect(result == nil, "the calibration finished before it was cancelled: make the layer larger")
         let at = try #require(cancelledAt.withLock { $0 })
         #expect(returned - at < .milliseconds(500), "stopped \(returned - at) after the cancel")
+    }
+
+    // Regression (issue 9, item 4): a parameter change waited for the whole output product (185 GFLOP on a
+    // 7B-shaped down_proj, seconds) before the new computation could start. The products (the reference
+    // X Wᵀ and each method's Q(X̃) Q(W̃)ᵀ) now run in row tiles with a cancel check between them.
+    @Test func cancellationStopsTheOutputProducts() throws {
+        // Values do not matter to the time of a product; constant matrices cost nothing to make.
+        let a = Matrix(rows: 4096, cols: 4096, storage: [Float](repeating: 0.5, count: 4096 * 4096))
+        let b = Matrix(rows: 4096, cols: 4096, storage: [Float](repeating: 0.25, count: 4096 * 4096))
+        let reference = Matrix(rows: 4096, cols: 4096)
+        for phase in ["reference", "method"] {
+            let token = CancelToken()
+            let cancelledAt = Mutex<ContinuousClock.Instant?>(nil)
+            DispatchQueue.global().async {
+                usleep(150_000)
+                cancelledAt.withLock { $0 = .now }
+                token.cancel()
+            }
+            let start = ContinuousClock.now
+            if phase == "reference" {
+                let stopped = Evaluator.productInRowTiles(a, b, cancel: token) == nil  // not inside #expect: 16M values
+                #expect(stopped, "the product finished before the cancel: make it larger")
+            } else {
+                var out = [Float](repeating: -1, count: 4096)
+                _ = Evaluator.rowTiledRelativeError(a, b, reference: reference, into: &out, cancel: token)
+                // Rows after the stop were never computed: it stopped between tiles, not at the end.
+                #expect(out.last == 0 && out.contains { $0 > 0 }, "no early stop")
+            }
+            let returned = ContinuousClock.now
+            let at = try #require(cancelledAt.withLock { $0 })
+            #expect(returned > at, "\(phase): finished before the cancel (\(returned - start)); make it larger")
+            // One tile is ~30 ms at full speed; the bound allows for the other tests sharing the cores (and
+            // the BLAS gate) under `swift test --parallel`. The whole product takes seconds.
+            #expect(returned - at < .seconds(2), "\(phase): stopped \(returned - at) after the cancel")
+        }
+    }
+
+    /// Row tiles give the whole product's figures.
+    @Test func rowTilesMatchTheWholeProduct() throws {
+        let a = TestData.activation(tokens: 300, channels: 64, outlierChannels: [9], massive: (0, 3, 500))
+        let b = TestData.weight(out: 48, in: 64)
+        let whole = a.multipliedTransposed(by: b)
+        let tiled = try #require(Evaluator.productInRowTiles(a, b, cancel: nil))
+        #expect(TestData.relativeDifference(tiled, whole) < 1e-6)
+        var e1 = [Float](repeating: 0, count: 300), e2 = e1
+        let q = FakeQuantizer(bits: 4, clip: 0.9, symmetric: false).quantizeRows(a)
+        let x = Evaluator.rowTiledRelativeError(q, b, reference: whole, into: &e1, cancel: nil)
+        let y = Evaluator.perRowRelativeError(q.multipliedTransposed(by: b), whole, into: &e2)
+        #expect(abs(x.0 - y.0) <= 1e-6 * y.0 && abs(x.1 - y.1) <= 1e-6 * y.1)
+        for (u, v) in zip(e1, e2) { #expect(abs(u - v) <= 1e-5 * max(1, v)) }
     }
 }
