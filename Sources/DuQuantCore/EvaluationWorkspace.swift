@@ -77,18 +77,10 @@ public final class EvaluationWorkspace: Sendable {
         return r
     }
 
-    /// The tokens an estimate on `count` of them uses: evenly spread, token 0 (where massive
-    /// activations usually sit) always among them.
-    public func sampleTokens(_ count: Int) -> [Int] {
-        let t = layer.tokens
-        guard count < t else { return Array(0..<t) }
-        return (0..<count).map { $0 * t / count }
-    }
-
     /// Evaluates `methods` with `p`; nil if cancelled.
     ///
-    /// With `sampleTokens` below the layer's token count, the metrics are computed on that many evenly
-    /// spread tokens (the transforms are still searched on all of them, and cached) and the result is
+    /// With `sampleTokens` below the layer's token count, the metrics are computed on that many tokens
+    /// (``estimateSample(_:)``: the heavy ones and an even spread of the rest, weighted) (the transforms are still searched on all of them, and cached) and the result is
     /// marked as an ``EvaluationEstimate``: a fast first answer while the exact one is computed.
     /// Runs with denormals flushed on the calling thread (``FlushToZero``).
     ///
@@ -113,8 +105,9 @@ public final class EvaluationWorkspace: Sendable {
                                   outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
                                   nonFinite: layer.nonFinite)
         var rows: [Int]? = nil
+        var weights: [Double] = []
         if let n = sampleTokens, n > 0, n < layer.tokens {
-            rows = self.sampleTokens(n)
+            (rows, weights) = estimateSample(n)
             out.estimate = EvaluationEstimate(sampledTokens: n, totalTokens: layer.tokens)
         }
         let reference = rows.map { sampledReference($0) } ?? reference(cancel: cancel)
@@ -136,9 +129,11 @@ public final class EvaluationWorkspace: Sendable {
                                       progress: { f in progress?(before + searchShare * f) }) else { return nil }
             if method == .duquant { done += searchShare }
             let qw = t.w.map { quantizedWeight(method, p, $0) }
-            var m = Evaluator.measure(x: rows.map { t.x.gatheringRows($0) } ?? t.x, w: t.w, reference: reference, p: p,
+            let xs = rows.map { t.x.gatheringRows($0) } ?? t.x
+            var m = Evaluator.measure(x: xs, w: t.w, reference: reference, p: p,
                                       quantizedWeight: qw, referenceFactors: factors, cancel: cancel)
             if cancel?.isCancelled == true { return nil }
+            if rows != nil { m = Self.weighted(m, weights: weights, x: xs, y: reference, p: p) }
             m.note = t.note
             m.keptSteps = t.calibration?.keptSteps
             // The cached calibration was made under the parameters of its first use; its Quantized error
