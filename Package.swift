@@ -22,11 +22,13 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // cpuid/xgetbv only: no library to link.
+        .systemLibrary(name: "CCPUID"),
         .systemLibrary(name: "CNcursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
 
         // MARK: - Numerics and files (no UI)
-        .target(name: "DuQuantCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
+        .target(name: "DuQuantCore", dependencies: ["CBLAS", "CCPUID"], swiftSettings: fastMath),
         .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib"], swiftSettings: fastMath),
 
         // MARK: - The app: model → view → terminal backend

@@ -75,9 +75,8 @@ struct BenchPeer {
         try data.write(to: URL(fileURLWithPath: path))
     }
 
-    /// The script, looked up from the working directory and beside the executable.
-    static func findScript() -> String? {
-        let rel = "tools/reference/duquant_reference.py"
+    /// A script of the package, looked up from the working directory and beside the executable.
+    static func findScript(_ rel: String = "tools/reference/duquant_reference.py") -> String? {
         var candidates = [FileManager.default.currentDirectoryPath + "/" + rel]
         var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
         for _ in 0..<4 {

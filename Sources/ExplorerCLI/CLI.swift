@@ -53,7 +53,7 @@ public enum CLI {
         let rest = Array(arguments.dropFirst())
         switch first {
         case "help", "--help", "-h": return help + "\n"
-        case "--version", "version": return "duquant-explorer \(version)\n"
+        case "--version", "version": return "duquant-explorer \(version)\n" + BLASCoreSelection.versionLines
         case "list": return try ListCommand.run(rest)
         case "report": return try ReportCommand.run(rest)
         case "export": return try ExportCommand.run(rest)

@@ -4,4 +4,7 @@ import Glibc
 #endif
 
 signal(SIGPIPE, SIG_IGN)
-exit(CLI.run(Array(CommandLine.arguments.dropFirst())))
+let arguments = Array(CommandLine.arguments.dropFirst())
+// First: may re-execute the process with better BLAS kernels (see BLASCoreSelection).
+BLASCoreSelection.prepare(arguments: arguments)
+exit(CLI.run(arguments))
