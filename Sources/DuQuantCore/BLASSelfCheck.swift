@@ -85,19 +85,23 @@ public enum BLASSelfCheck {
                 }
             }
         }
+        // Bᵀ rows (n × k) make every reference element a contiguous dot product.
+        let bt = p.transB ? b : (0..<(p.n * p.k)).map { b[($0 % p.k) * p.n + $0 / p.k] }
         var worst = 0.0
-        for i in 0..<p.m {
-            for j in 0..<p.n {
-                var exact = 0.0, magnitude = 0.0
-                for l in 0..<p.k {
-                    let x = Double(a[i * p.k + l])
-                    let y = Double(p.transB ? b[j * p.k + l] : b[l * p.n + j])
-                    exact += x * y
-                    magnitude += abs(x * y)
+        a.withUnsafeBufferPointer { pa in
+            bt.withUnsafeBufferPointer { pb in
+                for i in 0..<p.m {
+                    for j in 0..<p.n {
+                        var exact = 0.0, magnitude = 0.0
+                        for l in 0..<p.k {
+                            let xy = Double(pa[i * p.k + l]) * Double(pb[j * p.k + l])
+                            exact += xy
+                            magnitude += abs(xy)
+                        }
+                        let got = Double(c[i * p.n + j])
+                        worst = got.isFinite ? Swift.max(worst, abs(got - exact) / Swift.max(magnitude, .leastNormalMagnitude)) : .infinity
+                    }
                 }
-                let got = Double(c[i * p.n + j])
-                guard got.isFinite else { return .infinity }
-                worst = Swift.max(worst, abs(got - exact) / Swift.max(magnitude, .leastNormalMagnitude))
             }
         }
         return worst
