@@ -24,6 +24,7 @@ run: release
 ## The whole test suite: unit and snapshot tests, then end-to-end tests of the real binary in tmux.
 test: deps
 	swift build
+	@.build/debug/duquant-explorer --version | grep '^BLAS'
 	swift test --parallel 2>&1 | tail -n 40; test $${PIPESTATUS[0]} -eq 0
 	tests/e2e/run-all.sh
 	$(MAKE) --no-print-directory test-fuzz
