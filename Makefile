@@ -25,6 +25,7 @@ run: release
 test: deps
 	swift build
 	swift build -c release
+	@.build/release/duquant-explorer --version | grep '^BLAS'
 	swift test --parallel 2>&1 | tail -n 40; test $${PIPESTATUS[0]} -eq 0
 	tests/e2e/run-all.sh
 	$(MAKE) --no-print-directory test-fuzz

@@ -22,6 +22,8 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // cpuid/xgetbv only: no library to link.
+        .systemLibrary(name: "CCPUID"),
         .systemLibrary(name: "CNcursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CFloatEnv"),  // per-thread flush-to-zero (MXCSR), header only
@@ -29,7 +31,7 @@ let package = Package(
         .target(name: "CSignals"),
 
         // MARK: - Numerics and files (no UI)
-        .target(name: "DuQuantCore", dependencies: ["CBLAS", "CFloatEnv"], swiftSettings: fastMath),
+        .target(name: "DuQuantCore", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath),
         .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib"], swiftSettings: fastMath),
 
         // MARK: - The app: model → view → terminal backend

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 @testable import DuQuantCore
 import Synchronization
 import TestSupport
@@ -30,6 +31,16 @@ import Glibc
         p.select = i % 2 == 0 ? .paper : .reference
         p.layout = i % 3 == 0 ? .shared : .perblock
         return p
+    }
+
+    /// Runs `body` on a thread of its own after a delay. Not on a GCD queue: under `swift test --parallel`
+    /// the other suites can keep every pool thread busy, and the cancel arrived only after the work ended.
+    static func after(microseconds: UInt32, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            usleep(microseconds)
+            body()
+        }
+        thread.start()
     }
 
     /// Runs `body(i)` for i in 0..<count on concurrent threads and waits for all of them.
@@ -125,8 +136,7 @@ import Glibc
                             weight: nil)
         let token = CancelToken()
         let cancelledAt = Mutex<ContinuousClock.Instant?>(nil)
-        DispatchQueue.global().async {
-            usleep(300_000)
+        Self.after(microseconds: 300_000) {
             cancelledAt.withLock { $0 = .now }
             token.cancel()
         }
@@ -148,8 +158,7 @@ import Glibc
         for phase in ["reference", "method"] {
             let token = CancelToken()
             let cancelledAt = Mutex<ContinuousClock.Instant?>(nil)
-            DispatchQueue.global().async {
-                usleep(150_000)
+            Self.after(microseconds: 150_000) {
                 cancelledAt.withLock { $0 = .now }
                 token.cancel()
             }
