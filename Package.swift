@@ -37,22 +37,26 @@ let package = Package(
         // MARK: - The app: model → view → terminal backend
         .target(name: "ExplorerModel", dependencies: ["DuQuantCore", "DuQuantIO"]),
         .target(name: "ExplorerView", dependencies: ["ExplorerModel", "DuQuantCore"]),
-        .target(name: "TerminalNcurses", dependencies: ["ExplorerView", "ExplorerModel", "CNcursesw", "CSignals"]),
+        // The run loop, the effect executor, layer sources and the terminal protocol: between the app and a
+        // terminal (the ncurses one, or a scripted one in tests).
+        .target(name: "ExplorerRuntime", dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView"]),
+        .target(name: "TerminalNcurses", dependencies: ["ExplorerRuntime", "ExplorerView", "ExplorerModel", "CNcursesw", "CSignals"]),
 
         // MARK: - Command line
         .target(name: "ExplorerCLI",
-                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "TerminalNcurses"]),
+                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "TerminalNcurses"]),
         .executableTarget(name: "duquant-explorer", dependencies: ["ExplorerCLI"]),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: ["DuQuantCore", "DuQuantIO"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerRuntime"],
+                path: "Sources/TestSupport"),
         .testTarget(name: "DuQuantCoreTests", dependencies: ["DuQuantCore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "TestSupport"]),
-        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "TestSupport"],
+        .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "ExplorerRuntime", "TestSupport"]),
+        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "ExplorerRuntime", "TestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "TestSupport"]),
+        .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "ExplorerRuntime", "TestSupport"]),
     ]
 )

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Everything one DuQuant calibration produced: each stage's activation, the greedy traces, the transform.
-public struct DuQuantCalibration: Sendable {
+public struct DuQuantCalibration: Sendable, Equatable {
     /// Parameters it was computed with.
     public var params: QuantParams
     /// The activation after each stage (`quantError` is |X̃ − Q(X̃)| of the final activation).

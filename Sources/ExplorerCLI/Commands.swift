@@ -3,6 +3,7 @@ import Glibc
 #endif
 import DuQuantCore
 import DuQuantIO
+import ExplorerRuntime
 
 /// Helpers the subcommands share.
 enum Commands {
@@ -41,12 +42,13 @@ enum Commands {
 
     /// Throws when evaluating layer `name` of `dump` would exceed the memory budget (checked from the
     /// shapes, before anything is loaded or allocated).
+    /// Opens `paths` as the explorer's layer source; its error becomes the command's.
+    static func layerSource(_ paths: [String]) throws(CLIError) -> DumpLayerSource {
+        do { return try DumpLayerSource(paths: paths) } catch { throw CLIError(error.message) }
+    }
+
     static func checkEvaluationBudget(_ name: String, in dump: DumpFile) throws(CLIError) {
-        guard let info = dump.layer(named: name) else { return }
-        let need = MemoryBudget.evaluationBytes(tokens: info.tokens, inFeatures: info.inFeatures, outFeatures: info.outFeatures)
-        if let problem = MemoryBudget.problem(needing: need, for: "layer \(DisplayText.escaped(name)) (\(info.shapeText))") {
-            throw CLIError("\(DisplayText.escaped(dump.path)): \(problem)")
-        }
+        if let problem = dump.evaluationBudgetProblem(layer: name) { throw CLIError(problem) }
     }
 
     /// One line per tensor of `layer` whose non-finite values were replaced by 0 (empty when all finite).

@@ -1,6 +1,7 @@
 import DuQuantCore
 import DuQuantIO
 import ExplorerModel
+import ExplorerRuntime
 import ExplorerView
 import Foundation
 
@@ -50,9 +51,9 @@ struct ExplorerOptions {
 
     /// The themes on offer, and the index of the chosen one.
     func themes() throws(CLIError) -> (themes: [Theme], index: Int) {
-        let path = ThemeLibrary.searchPath(executable: CommandLine.arguments.first ?? "",
+        let path = ThemeFiles.searchPath(executable: CommandLine.arguments.first ?? "",
                                            environment: ProcessInfo.processInfo.environment)
-        let (themes, _) = ThemeLibrary.load(directories: path)
+        let (themes, _) = ThemeFiles.load(directories: path)
         guard let theme else { return (themes, 0) }
         guard let i = themes.firstIndex(where: { $0.name == theme }) else {
             throw CLIError("--theme: no theme named '\(DisplayText.escaped(theme))' (have: "

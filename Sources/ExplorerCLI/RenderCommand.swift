@@ -1,5 +1,6 @@
 import DuQuantCore
 import ExplorerModel
+import ExplorerRuntime
 import ExplorerView
 import Foundation
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ public enum RenderCommand {
     public static func run(_ arguments: [String]) throws(CLIError) -> String {
         let options = try ExplorerOptions(arguments, command: "render")
         guard options.files.count >= 1 else { throw CLIError("render needs a FILE\n" + usage) }
-        let source = try DumpLayerSource(paths: options.files)
+        let source = try Commands.layerSource(options.files)
         let (themes, themeIndex) = try options.themes()
         var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
         let colour: Bool

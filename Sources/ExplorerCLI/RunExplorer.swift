@@ -1,4 +1,5 @@
 import ExplorerModel
+import ExplorerRuntime
 import ExplorerView
 import Foundation
 import TerminalNcurses
@@ -19,7 +20,7 @@ public enum ExplorerCommand {
                     + "or 'duquant-explorer render FILE --layer P --stage S'\n")
                 return 2
             }
-            let source = try DumpLayerSource(paths: options.files)
+            let source = try Commands.layerSource(options.files)
             let (themes, themeIndex) = try options.themes()
             var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
             // The status bar shows the first problem until dismissed; `!` lists them all.

@@ -155,10 +155,10 @@ public enum App {
 
     /// Asks for the step-through heatmap of the current step.
     static func requestStep(_ state: inout AppState) -> [Effect] {
-        guard let step = state.step, state.calibration != nil else { return [] }
+        guard let step = state.step, let calibration = state.calibration else { return [] }
         let g = state.nextGeneration(.step)
         state.busy[.step] = Busy(what: "step \(step.step)")
-        return [.stepThrough(rotation: step.rotation, step: step.step, generation: g)]
+        return [.stepThrough(calibration: calibration, rotation: step.rotation, step: step.step, generation: g)]
     }
 
     /// Keeps the selected layer inside the visible list rows.

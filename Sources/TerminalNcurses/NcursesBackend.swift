@@ -1,5 +1,6 @@
 import CNcursesw
 import ExplorerModel
+import ExplorerRuntime
 import ExplorerView
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import CNcursesw
 import CSignals
+import ExplorerRuntime
 import ExplorerView
 #if canImport(Glibc)
 import Glibc

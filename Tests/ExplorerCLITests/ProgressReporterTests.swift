@@ -2,7 +2,7 @@ import Dispatch
 import DuQuantCore
 import ExplorerModel
 import Testing
-@testable import ExplorerCLI
+@testable import ExplorerRuntime
 
 #if canImport(Glibc)
 import Glibc
