@@ -15,33 +15,9 @@ public enum RotationLayout: String, CaseIterable, Sendable {
     case shared
 }
 
-/// The stages of the DuQuant pipeline a view can show.
+/// The stages of the DuQuant pipeline, in order: each one's activation is kept in a calibration.
 public enum Stage: Int, CaseIterable, Sendable {
     case original, smoothed, rotation1, permutation, rotation2, quantError
-
-    /// Human-readable name.
-    public var title: String {
-        switch self {
-        case .original: "Original"
-        case .smoothed: "Smoothed"
-        case .rotation1: "Rotation 1"
-        case .permutation: "Permutation"
-        case .rotation2: "Rotation 2"
-        case .quantError: "Quantized error"
-        }
-    }
-
-    /// Command-line name (`--stage`).
-    public var key: String {
-        switch self {
-        case .original: "original"
-        case .smoothed: "smoothed"
-        case .rotation1: "rotation1"
-        case .permutation: "permutation"
-        case .rotation2: "rotation2"
-        case .quantError: "error"
-        }
-    }
 }
 
 /// A quantization method compared side by side.

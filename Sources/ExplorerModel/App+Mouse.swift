@@ -37,7 +37,7 @@ extension App {
                 let bin = heatBinSize(state)
                 state.heat.moveCursor(dTokens: (event.kind == .wheelUp ? -3 : 3) * bin.tokens, dChannels: 0, tokens: t, channels: c)
             case .press:
-                let perCell = state.asciiHeat ? 1 : 2
+                let perCell = state.heatRowsPerCell
                 let rows = area.height * perCell
                 let dataRows = min(rows, state.heat.tokenSpan)
                 let cols = min(area.width, state.heat.channelSpan)

@@ -173,7 +173,7 @@ public enum App {
     /// Tokens and channels per heatmap bin at the current size (the cursor's step).
     public static func heatBinSize(_ state: AppState) -> (tokens: Int, channels: Int) {
         let layout = ScreenLayout(size: state.size, compare: state.compare)
-        let rows = max(1, layout.heat.height * (state.asciiHeat ? 1 : 2))
+        let rows = max(1, layout.heat.height * state.heatRowsPerCell)
         let cols = max(1, layout.heat.width)
         return (max(1, state.heat.tokenSpan / rows), max(1, state.heat.channelSpan / cols))
     }

@@ -115,6 +115,9 @@ public struct AppState: Sendable {
     /// True when heatmaps use the one-row ASCII ramp rather than two half-block rows per text row.
     public var asciiHeat: Bool { ascii || colourMode == .mono || !theme.hasRamp }
 
+    /// Data rows per heatmap text row: two half-blocks in colour, one character in ASCII.
+    public var heatRowsPerCell: Int { asciiHeat ? 1 : 2 }
+
     /// The matrix for `stage` of the open layer, if available (the original is available once loaded).
     public func matrix(for stage: Stage) -> Matrix? {
         if let cal = calibration { return cal.stages[stage] }

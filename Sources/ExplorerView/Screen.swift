@@ -10,7 +10,7 @@ import ExplorerModel
 public enum Screen {
     /// Draws `state` at `state.size` with `theme` (mapped to `state.colourMode`).
     public static func render(_ state: AppState, theme: Theme) -> CellGrid {
-        let palette = Palette(theme: theme, mode: state.colourMode, forceASCIIHeat: state.ascii)
+        let palette = Palette(theme: theme, mode: state.colourMode, asciiHeat: state.asciiHeat)
         let glyphs: Glyphs = state.ascii ? .ascii : .unicode
         var ctx = Context(state: state, palette: palette, glyphs: glyphs,
                           layout: ScreenLayout(size: state.size, compare: state.compare))

@@ -14,7 +14,7 @@ import ExplorerRuntime
         .deletingLastPathComponent().appendingPathComponent("tests/e2e/fixtures/tiny.safetensors").path
 
     func session(_ script: [ScriptedBackend.Step]) -> (ExplorerSession, ScriptedBackend) {
-        let source = FakeLayerSource(layers: (0..<2).map { SyntheticLayer.make(name: "model.layers.\($0).mlp.down_proj", tokens: 16, channels: 64, seed: UInt64($0 + 1)) }, file: "fake.safetensors")
+        let source = FakeLayerSource(layers: (0..<2).map { TestLayer.make(name: "model.layers.\($0).mlp.down_proj", tokens: 16, channels: 64, seed: UInt64($0 + 1)) }, file: "fake.safetensors")
         let themes = try! ThemeLibrary.builtin()
         var state = AppState(files: source.files, layers: source.entries,
                              themes: themes.map { ThemeChoice(name: $0.name, hasRamp: $0.heat.count >= 2) })

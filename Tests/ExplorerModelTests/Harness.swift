@@ -10,7 +10,7 @@ extension AppDriver {
 
     init(size: Size = Size(width: 120, height: 40), runEffects: Bool = true) {
         let layers = Self.names.enumerated().map { i, n in
-            SyntheticLayer.make(name: n, tokens: 24, channels: 64, out: 32, seed: UInt64(i + 1))
+            TestLayer.make(name: n, tokens: 24, channels: 64, out: 32, seed: UInt64(i + 1))
         }
         let source = FakeLayerSource(layers: layers)
         var state = AppState(files: source.files, layers: source.entries,

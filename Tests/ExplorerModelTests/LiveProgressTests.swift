@@ -5,7 +5,7 @@ import TestSupport
 
 /// A big layer feels live: figures arrive method by method, progress follows the work, Esc stops it.
 @Suite struct LiveProgressTests {
-    static let layer = SyntheticLayer.make(name: "model.layers.0.mlp.down_proj", tokens: 48, channels: 128, out: 32, seed: 3)
+    static let layer = TestLayer.make(name: "model.layers.0.mlp.down_proj", tokens: 48, channels: 128, out: 32, seed: 3)
 
     // Regression (issue 12, item 4): on a 7B-shaped layer every method showed "…" for the whole
     // calibration, although RTN, SmoothQuant and Hadamard need no search.

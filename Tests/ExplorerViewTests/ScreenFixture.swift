@@ -12,7 +12,7 @@ extension AppDriver {
 
     init(size: Size, mode: ColourMode = .xterm256) {
         let names = ["model.layers.0.self_attn.q_proj", "model.layers.0.self_attn.o_proj", "model.layers.0.mlp.down_proj"]
-        let layers = names.enumerated().map { i, n in SyntheticLayer.make(name: n, tokens: 32, channels: 96, out: 48, seed: UInt64(i + 1)) }
+        let layers = names.enumerated().map { i, n in TestLayer.make(name: n, tokens: 32, channels: 96, out: 48, seed: UInt64(i + 1)) }
         let source = FakeLayerSource(layers: layers, tokens: ["<s>", "The", "▁cat", "▁sat"])
         var state = AppState(files: source.files, layers: source.entries,
                              themes: Self.themes.map { ThemeChoice(name: $0.name, hasRamp: $0.heat.count >= 2) })
