@@ -76,10 +76,12 @@ extension Screen {
         for (label, get) in rowsSpec {
             let values = methods.map { m in s.evaluation?.methods[m].flatMap(get) }
             let finite = values.compactMap { $0 }.filter { $0.isFinite }
-            let best = finite.min()
+            // No best mark while a method is still coming: it might be the best.
+            let best = s.evaluation?.pending.isEmpty == false ? nil : finite.min()
             var row = [TableWidget.Item(label)]
-            for v in values {
-                guard let v else { row.append(TableWidget.Item(s.evaluation == nil ? "…" : "–")); continue }
+            for (m, v) in zip(methods, values) {
+                let coming = s.evaluation == nil || s.evaluation?.pending.contains(m) == true
+                guard let v else { row.append(TableWidget.Item(coming ? "…" : "–")); continue }
                 let isBest = v == best && finite.count > 1 && label != "kurtosis"
                 let text = (estimate != nil && label != "weight MSE" ? String(ctx.glyphs.approx) : "")
                     + Format.num(v) + (isBest ? " " + String(ctx.glyphs.best) : "  ")

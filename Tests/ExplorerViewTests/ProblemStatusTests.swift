@@ -43,3 +43,19 @@ import TestSupport
         #expect(!f.state.showProblems)
     }
 }
+
+/// A partial answer: the methods still coming show "…", and nothing is marked best yet.
+@Suite struct PartialFiguresTests {
+    @Test func pendingMethodsShowAnEllipsisAndNoBestMark() throws {
+        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        var e = try #require(f.state.evaluation)
+        e.methods[.duquant] = nil
+        e.calibration = nil
+        e.pending = [.duquant]
+        f.state.evaluation = e
+        let grid = f.render()
+        let row = try #require((0..<grid.height).map { grid.line($0) }.first { $0.contains("out rel err") })
+        #expect(row.hasSuffix("…") || row.trimmingCharacters(in: .whitespaces).hasSuffix("…"), "\(row)")
+        #expect(!row.contains("★"))
+    }
+}
