@@ -72,6 +72,11 @@ extension App {
             state.themeIndex = (state.themeIndex + 1) % state.themes.count
             state.notice = "theme: \(state.theme.name)"
             return []
+        case .char("o"):
+            state.listSort = state.listSort.next
+            state.notice = "layers sorted by \(state.listSort.title)"
+            keepSelectionVisible(&state)
+            return []
         case .char("m"):
             let all = Method.allCases
             state.listMethod = all[(all.firstIndex(of: state.listMethod)! + 1) % all.count]
@@ -142,13 +147,15 @@ extension App {
         let n = state.layers.count
         guard n > 0 else { return [] }
         let page = max(1, ScreenLayout(size: state.size, compare: state.compare).list.height - 2)
+        // Moves go along the rows as shown (the list may be sorted).
+        let order = state.listOrder, row = state.selectedRow
         switch key {
-        case .char("j"), .down: state.selected = min(n - 1, state.selected + 1)
-        case .char("k"), .up: state.selected = max(0, state.selected - 1)
-        case .pageDown: state.selected = min(n - 1, state.selected + page)
-        case .pageUp: state.selected = max(0, state.selected - page)
-        case .home, .char("g"): state.selected = 0
-        case .end, .char("G"): state.selected = n - 1
+        case .char("j"), .down: state.selected = order[min(n - 1, row + 1)]
+        case .char("k"), .up: state.selected = order[max(0, row - 1)]
+        case .pageDown: state.selected = order[min(n - 1, row + page)]
+        case .pageUp: state.selected = order[max(0, row - page)]
+        case .home, .char("g"): state.selected = order[0]
+        case .end, .char("G"): state.selected = order[n - 1]
         case .enter, .char("l"), .right:
             state.focus = .heatmap
             if state.open?.index != state.selected && state.loading != state.selected {

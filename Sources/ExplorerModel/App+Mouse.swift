@@ -6,10 +6,11 @@ extension App {
         let p = event.at
         if layout.list.contains(p) {
             switch event.kind {
-            case .wheelUp: state.selected = max(0, state.selected - 3)
-            case .wheelDown: state.selected = min(state.layers.count - 1, state.selected + 3)
+            case .wheelUp: state.selected = state.listOrder[max(0, state.selectedRow - 3)]
+            case .wheelDown: state.selected = state.listOrder[min(state.layers.count - 1, state.selectedRow + 3)]
             case .press:
-                guard let i = layout.layerIndex(at: p, offset: state.listOffset, count: state.layers.count) else { return [] }
+                guard let row = layout.layerIndex(at: p, offset: state.listOffset, count: state.layers.count) else { return [] }
+                let i = state.listOrder[row]
                 state.focus = .layers
                 if i == state.selected && state.open?.index == i { state.focus = .heatmap; return [] }
                 state.selected = i

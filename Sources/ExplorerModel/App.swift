@@ -165,8 +165,9 @@ public enum App {
     static func keepSelectionVisible(_ state: inout AppState) {
         let layout = ScreenLayout(size: state.size, compare: state.compare)
         let rows = max(1, layout.list.height - 1)
-        if state.selected < state.listOffset { state.listOffset = state.selected }
-        if state.selected >= state.listOffset + rows { state.listOffset = state.selected - rows + 1 }
+        let row = state.selectedRow
+        if row < state.listOffset { state.listOffset = row }
+        if row >= state.listOffset + rows { state.listOffset = row - rows + 1 }
         state.listOffset = max(0, min(state.listOffset, max(0, state.layers.count - rows)))
     }
 

@@ -56,6 +56,8 @@ public struct AppState: Sendable {
     // MARK: Navigation
     public var selected = 0
     public var listOffset = 0
+    /// The list's order (`o`); `selected` stays a layer index, ``listOrder`` maps rows to layers.
+    public var listSort: ListSort = .file
     public var focus: Focus = .layers
     public var open: OpenLayer?
     /// The layer being loaded, if any.

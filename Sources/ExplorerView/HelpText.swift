@@ -20,7 +20,8 @@ public enum HelpText {
         ("p", "focus the parameters panel (j k row, h l change)"),
         ("[ ]", "change the selected parameter down / up (from any panel)"),
         ("S O", "switch greedy selection paper/reference, rotation layout perblock/shared"),
-        ("m", "method whose error the layer list shows"),
+        ("m", "method whose error the layer list shows (its column is named after it: DuQ out, RTN out, …)"),
+        ("o", "sort the layer list: file order, max|x|, ratio, error (worst first)"),
         ("t", "next colour theme"),
         ("mouse", "click a layer, a heatmap cell, a parameter or a stage tab; wheel scrolls"),
     ]
