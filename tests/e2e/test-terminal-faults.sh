@@ -27,7 +27,15 @@ app_pid() { pgrep -P "$(T display-message -p -t f '#{pane_pid}')" | head -n 1; }
 echo "-- a bad file beside a good one: the error is in the status bar, the good layers work"
 start 110 30 "$BIN $GOOD $BAD"
 wait_for 'Layers \(3\)'
-wait_for 'error.*npy_bad_m'
+wait_for 'error \(Esc/!\): .*hostile'
+# The problem stays through the computation (it used to vanish within 0.4 s), ! shows it in full, Esc
+# dismisses it.
+sleep 1.5
+wait_for 'error \(Esc/!\): .*hostile'
+T send-keys -t f '!'
+wait_for 'npy_bad_magic\.npy'
+T send-keys -t f Escape Escape
+wait_gone 'error \(Esc/!\)'
 T send-keys -t f 5
 wait_for '5 Rotation 2 · tok'
 T send-keys -t f q
