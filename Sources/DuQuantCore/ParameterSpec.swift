@@ -72,8 +72,12 @@ public struct ParameterSpec: Sendable {
         ParameterSpec(name: "layout", title: "layout",
                       help: "a rotation per block (paper), or one shared by all blocks (official code)",
                       metavar: "perblock|shared", domain: .layout),
-        ParameterSpec(name: "symmetric", title: "symmetric", help: "symmetric instead of asymmetric quantization",
-                      metavar: "", domain: .toggle(\.symmetric, flagSets: true), inPanel: false),
+        ParameterSpec(name: "symmetric", title: "symmetric W",
+                      help: "symmetric weight quantization (as the official code's --symmetric, weights only)",
+                      metavar: "", domain: .toggle(\.weightSymmetric, flagSets: true), inPanel: false),
+        ParameterSpec(name: "act-symmetric", title: "symmetric X",
+                      help: "symmetric activation quantization (not in the official code: activations are asymmetric there)",
+                      metavar: "", domain: .toggle(\.actSymmetric, flagSets: true), inPanel: false),
     ]
 
     init(name: String, title: String, help: String, metavar: String, domain: Domain, inPanel: Bool = true) {

@@ -68,15 +68,19 @@ public struct QuantParams: Sendable, Hashable {
     public var select: Selection = .paper
     /// Rotation layout.
     public var layout: RotationLayout = .perblock
-    /// Symmetric quantization instead of asymmetric.
-    public var symmetric = false
+    /// Symmetric weight quantization instead of asymmetric (the official code's `--symmetric`, which
+    /// applies to weights only).
+    public var weightSymmetric = false
+    /// Symmetric activation quantization: not in the official code, which quantizes activations
+    /// asymmetrically always; offered to see what it costs.
+    public var actSymmetric = false
 
     public init() {}
 
     /// The activation quantizer these parameters describe.
-    public var activationQuantizer: FakeQuantizer { FakeQuantizer(bits: abits, clip: lac, symmetric: symmetric) }
+    public var activationQuantizer: FakeQuantizer { FakeQuantizer(bits: abits, clip: lac, symmetric: actSymmetric) }
     /// The weight quantizer these parameters describe.
-    public var weightQuantizer: FakeQuantizer { FakeQuantizer(bits: wbits, clip: swc, symmetric: symmetric) }
+    public var weightQuantizer: FakeQuantizer { FakeQuantizer(bits: wbits, clip: swc, symmetric: weightSymmetric) }
 
     /// The subset that decides the DuQuant transform (a change here needs a new calibration).
     public var calibrationKey: CalibrationKey {

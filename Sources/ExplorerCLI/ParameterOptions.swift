@@ -84,7 +84,7 @@ enum ParameterOptions {
         "W\(p.wbits)A\(p.abits) block \(p.block) steps \(p.steps) perm-times \(p.permTimes) "
             + (p.smooth ? "alpha \(p.alpha)" : "no smoothing")
             + " lac \(p.lac) swc \(p.swc) seed \(p.seed) select \(p.select.rawValue) layout \(p.layout.rawValue)"
-            + (p.symmetric ? " symmetric" : "")
+            + (p.weightSymmetric ? " symmetric-weights" : "") + (p.actSymmetric ? " symmetric-activations" : "")
             + (p.patience > 0 ? " patience \(p.patience) (approximate greedy)" : "")
     }
 }

@@ -21,7 +21,7 @@ import Testing
     /// One change of each parameter, named.
     static let changes: [(String, @Sendable (inout QuantParams) -> Void)] = [
         ("abits", { $0.abits = 3 }), ("wbits", { $0.wbits = 3 }), ("lac", { $0.lac = 0.7 }),
-        ("swc", { $0.swc = 1 }), ("symmetric", { $0.symmetric = true }), ("block", { $0.block = 16 }),
+        ("swc", { $0.swc = 1 }), ("weightSymmetric", { $0.weightSymmetric = true }), ("actSymmetric", { $0.actSymmetric = true }), ("block", { $0.block = 16 }),
         ("steps", { $0.steps = 4 }), ("patience", { $0.patience = 2 }), ("permTimes", { $0.permTimes = 2 }),
         ("alpha", { $0.alpha = 0.4 }), ("smooth", { $0.smooth = false }), ("seed", { $0.seed = 3 }),
         ("select", { $0.select = .reference }), ("layout", { $0.layout = .shared }),
@@ -55,7 +55,7 @@ import Testing
     @Test func theQuantizedErrorStageDependsOnTheActivationQuantizer() throws {
         let ws = EvaluationWorkspace(Self.layer)
         let four = try #require(ws.evaluate(Self.base)?.calibration)
-        for change: (inout QuantParams) -> Void in [{ $0.abits = 3 }, { $0.lac = 0.7 }, { $0.symmetric = true }] {
+        for change: (inout QuantParams) -> Void in [{ $0.abits = 3 }, { $0.lac = 0.7 }, { $0.actSymmetric = true }] {
             var p = Self.base
             change(&p)
             let other = try #require(ws.evaluate(p)?.calibration)

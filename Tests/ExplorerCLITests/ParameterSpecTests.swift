@@ -87,6 +87,21 @@ import Testing
         }
     }
 
+    // Regression (issue 16, item 3): `--symmetric` made activations symmetric too, while the official code
+    // quantizes activations asymmetrically always and offers symmetric quantization for weights only.
+    @Test func symmetricIsForWeightsAndActivationsHaveTheirOwnSwitch() throws {
+        let parse = { (args: [String]) throws -> QuantParams in
+            try ParameterOptions.params(from: Arguments.parse(args, options: ParameterOptions.names,
+                                                              flags: ParameterOptions.flags, command: "t"))
+        }
+        let official = try parse(["--symmetric"])
+        #expect(official.weightQuantizer.symmetric && !official.activationQuantizer.symmetric)
+        let acts = try parse(["--act-symmetric"])
+        #expect(!acts.weightQuantizer.symmetric && acts.activationQuantizer.symmetric)
+        let defaults = try parse([])
+        #expect(!defaults.weightQuantizer.symmetric && !defaults.activationQuantizer.symmetric)
+    }
+
     @Test func parameterTableInTheDocsIsTheSpec() throws {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("docs/EXPLORER.md")
