@@ -26,15 +26,18 @@ let package = Package(
         .systemLibrary(name: "CCPUID"),
         .systemLibrary(name: "CNcursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CFloatEnv"),  // per-thread flush-to-zero (MXCSR), header only
+        // The one C file: signal state must exist once per process (see Sources/CSignals/signals.c).
+        .target(name: "CSignals"),
 
         // MARK: - Numerics and files (no UI)
-        .target(name: "DuQuantCore", dependencies: ["CBLAS", "CCPUID"], swiftSettings: fastMath),
+        .target(name: "DuQuantCore", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath),
         .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib"], swiftSettings: fastMath),
 
         // MARK: - The app: model → view → terminal backend
         .target(name: "ExplorerModel", dependencies: ["DuQuantCore", "DuQuantIO"]),
         .target(name: "ExplorerView", dependencies: ["ExplorerModel", "DuQuantCore"]),
-        .target(name: "TerminalNcurses", dependencies: ["ExplorerView", "ExplorerModel", "CNcursesw"]),
+        .target(name: "TerminalNcurses", dependencies: ["ExplorerView", "ExplorerModel", "CNcursesw", "CSignals"]),
 
         // MARK: - Command line
         .target(name: "ExplorerCLI",

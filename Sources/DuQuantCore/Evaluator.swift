@@ -49,6 +49,8 @@ public struct LayerEvaluation: Sendable {
     public var estimate: EvaluationEstimate?
     /// Non-finite values of the layer, replaced by 0 before evaluation (see `NumericAudit`).
     public var nonFinite: [NonFiniteReport] = []
+    /// Methods still being computed: a partial answer has figures for the others, the rest follow.
+    public var pending: Set<Method> = []
 }
 
 /// Runs RTN, SmoothQuant, Hadamard and DuQuant on a layer and measures them the same way.
@@ -67,18 +69,27 @@ public enum Evaluator {
     /// Measures a transformed pair against the exact output `reference = X Wᵀ`.
     ///
     /// `quantizedWeight` is `(Q(W̃), weight MSE)` when the caller already has them (they depend only on the
-    /// weight quantizer, not on the activation bits or clipping).
+    /// weight quantizer, not on the activation bits or clipping). When the output is too large to hold
+    /// (see ``MemoryBudget``), pass `referenceFactors` `(X, W)` instead of `reference`: both products
+    /// are then computed in tiles (``tiledRelativeError(_:_:reference:_:into:cancel:)``).
     public static func measure(x: Matrix, w: Matrix?, reference: Matrix?, p: QuantParams,
-                               quantizedWeight: (q: Matrix, mse: Float)? = nil) -> MethodMetrics {
+                               quantizedWeight: (q: Matrix, mse: Float)? = nil,
+                               referenceFactors: (x: Matrix, w: Matrix)? = nil,
+                               cancel: CancelToken? = nil) -> MethodMetrics {
         let qx = p.activationQuantizer.quantizeRows(x)
         let actMSE = meanSquaredDifference(x, qx)
         var weightMSE: Float? = nil, outErr: Float? = nil
         var perToken = [Float](repeating: 0, count: x.rows)
-        if let w, let reference {
+        if let w, reference != nil || referenceFactors != nil {
             let qw = quantizedWeight?.q ?? p.weightQuantizer.quantizeRows(w)
             weightMSE = quantizedWeight?.mse ?? meanSquaredDifference(w, qw)
-            let y = qx.multipliedTransposed(by: qw)
-            let (num, den) = perRowRelativeError(y, reference, into: &perToken)
+            let (num, den): (Double, Double)
+            if let reference {
+                (num, den) = rowTiledRelativeError(qx, qw, reference: reference, into: &perToken, cancel: cancel)
+            } else {
+                let f = referenceFactors!
+                (num, den) = tiledRelativeError(qx, qw, reference: f.x, f.w, into: &perToken, cancel: cancel)
+            }
             outErr = den > 0 ? Float((num / den).squareRoot()) : Float(num.squareRoot())
         } else {
             _ = perRowRelativeError(qx, x, into: &perToken)

@@ -9,7 +9,8 @@ import Dispatch
 /// reductions whose result must not depend on the number of threads.
 ///
 /// Small inputs run inline on the caller's thread: below ``minParallelElements`` the cost of waking
-/// threads exceeds the work.
+/// threads exceeds the work. Every task runs with denormals flushed (``FlushToZero``): GCD's worker
+/// threads are not ours to configure once.
 ///
 /// ```swift
 /// ParallelRows.forEach(rows: m.rows, cols: m.cols) { range in
@@ -31,11 +32,11 @@ package enum ParallelRows {
         let work = rows * Swift.max(cols, 1)
         // A few tasks per core balance a machine shared with other work.
         let tasks = Swift.min(rows, Swift.max(1, Swift.min(work / minParallelElements, cores * 4)))
-        if tasks == 1 { body(0..<rows); return }
+        if tasks == 1 { FlushToZero.run { body(0..<rows) }; return }
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let run = body
             DispatchQueue.concurrentPerform(iterations: tasks) { t in
-                run((t * rows / tasks)..<((t + 1) * rows / tasks))
+                FlushToZero.run { run((t * rows / tasks)..<((t + 1) * rows / tasks)) }
             }
         }
     }
@@ -45,14 +46,14 @@ package enum ParallelRows {
     package static func mapChunks<T>(count: Int, chunk: Int = 1 << 16, _ body: (Range<Int>) -> T) -> [T] {
         guard count > 0 else { return [] }
         let n = (count + chunk - 1) / chunk
-        if n == 1 { return [body(0..<count)] }
+        if n == 1 { return [FlushToZero.run { body(0..<count) }] }
         var out = [T?](repeating: nil, count: n)
         out.withUnsafeMutableBufferPointer { buf in
             nonisolated(unsafe) let dst = buf.baseAddress!
             withoutActuallyEscaping(body) { body in
                 nonisolated(unsafe) let run = body
                 DispatchQueue.concurrentPerform(iterations: n) { k in
-                    dst[k] = run((k * chunk)..<Swift.min(count, (k + 1) * chunk))
+                    dst[k] = FlushToZero.run { run((k * chunk)..<Swift.min(count, (k + 1) * chunk)) }
                 }
             }
         }

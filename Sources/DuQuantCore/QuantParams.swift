@@ -107,20 +107,6 @@ public struct QuantParams: Sendable, Hashable {
         CalibrationKey(block: block, steps: steps, patience: patience, permTimes: permTimes, alpha: alpha,
                        smooth: smooth, seed: seed, select: select, layout: layout)
     }
-
-    /// Checks ranges; returns a one-line complaint or nil.
-    public func validationError() -> String? {
-        if !(2...8).contains(abits) { return "abits must be 2…8 (got \(abits))" }
-        if !(2...8).contains(wbits) { return "wbits must be 2…8 (got \(wbits))" }
-        if !(2...4096).contains(block) { return "block must be 2…4096 (got \(block))" }
-        if !(0...100_000).contains(steps) { return "steps must be 0…100000 (got \(steps))" }
-        if !(0...100_000).contains(patience) { return "patience must be 0…100000 (got \(patience))" }
-        if !(1...16).contains(permTimes) { return "perm-times must be 1…16 (got \(permTimes))" }
-        if !(alpha >= 0 && alpha <= 1) { return "alpha must be in [0, 1] (got \(alpha))" }
-        if !(lac > 0 && lac <= 1) { return "lac must be in (0, 1] (got \(lac))" }
-        if !(swc > 0 && swc <= 1) { return "swc must be in (0, 1] (got \(swc))" }
-        return nil
-    }
 }
 
 /// The parameters that decide the DuQuant transform; bits and clipping are not among them.

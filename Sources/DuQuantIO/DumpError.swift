@@ -18,12 +18,9 @@ public struct DumpError: Error, CustomStringConvertible, Sendable, Equatable {
         self.message = message
     }
 
-    /// `<file>: <message>`, with any line breaks flattened to spaces.
+    /// `<file>: <message>`, one line: control characters from the file (a tensor name with ESC or a
+    /// newline, say) are shown as visible escapes (``DisplayText``).
     public var description: String {
-        DumpError.oneLine("\(file): \(message)")
-    }
-
-    static func oneLine(_ s: String) -> String {
-        String(s.map { $0.isNewline ? " " : $0 })
+        DisplayText.escaped("\(file): \(message)")
     }
 }

@@ -79,11 +79,7 @@ public final class DumpFile: Sendable {
         guard info.dtype.isSupported else {
             throw DumpError(file: path, message: "tensor \"\(name)\" has unsupported dtype \(info.dtype.name)")
         }
-        let count = info.elementCount
-        let values = try source.withBytes(info) { FloatConversion.floats(from: $0, dtype: info.dtype, count: count) }
-        guard let values else {
-            throw DumpError(file: path, message: "tensor \"\(name)\": data shorter than its shape")
-        }
+        let values = try source.floats(info)
         let (rows, cols) = info.matrixShape
         return Matrix(rows: rows, cols: cols, storage: values)
     }
@@ -91,7 +87,8 @@ public final class DumpFile: Sendable {
     /// The layer `name`: its input as tokens × in_features and its weight, if any, as out × in.
     ///
     /// Non-finite values (NaN, ±inf) are replaced by 0 and reported in the result's `nonFinite`
-    /// (the explorer's one rule, see `NumericAudit`); `loadTensor` still gives the values as stored.
+    /// (the explorer's one rule, see `NumericAudit`) and denormals by 0 (see `FlushToZero`); `loadTensor`
+    /// still gives the values as stored.
     /// Throws the layer's `problem` if it has one, or any error from reading its tensors.
     public func loadLayer(_ name: String) throws(DumpError) -> LayerData {
         guard let layer = layer(named: name) else {
@@ -100,11 +97,15 @@ public final class DumpFile: Sendable {
         if let problem = layer.problem {
             throw DumpError(file: path, message: "layer \"\(name)\": \(problem)")
         }
+        let need = MemoryBudget.loadBytes(tokens: layer.tokens, inFeatures: layer.inFeatures, outFeatures: layer.outFeatures)
+        if let problem = MemoryBudget.problem(needing: need, for: "loading layer \"\(name)\" (\(layer.shapeText))") {
+            throw DumpError(file: path, message: problem)
+        }
         let input = try loadTensor(layer.inputTensor)
         let weight = try layer.weightTensor.map { (w) throws(DumpError) -> Matrix in try loadTensor(w) }
         if let weight, weight.cols != input.cols {
             throw DumpError(file: path, message: "layer \"\(name)\": weight in_features \(weight.cols) ≠ input in_features \(input.cols)")
         }
-        return LayerData(name: name, input: input, weight: weight).replacingNonFinite()
+        return LayerData(name: name, input: input, weight: weight).replacingNonFinite().flushingSubnormals()
     }
 }

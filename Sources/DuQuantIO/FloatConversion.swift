@@ -33,6 +33,18 @@ enum FloatConversion {
         }
     }
 
+    /// Converts `count` elements of `dtype` at `src` (any alignment) into `dst`; false if unsupported.
+    static func convert(_ src: UnsafeRawPointer, dtype: DType, into dst: UnsafeMutablePointer<Float>, count: Int) -> Bool {
+        switch dtype {
+        case .f32: memcpy(dst, src, 4 * count)
+        case .f16: convertF16(src, dst, count)
+        case .bf16: convertBF16(src, dst, count)
+        case .f64: convertF64(src, dst, count)
+        case .unsupported: return false
+        }
+        return true
+    }
+
     static func convertF16(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
         convert(src, dst, count, as: UInt16.self) { Float(Float16(bitPattern: $0)) }
     }

@@ -10,7 +10,18 @@ final class Inflater {
     private var consumed = 0
     private(set) var ended = false
 
-    /// Starts inflating `input`, a raw deflate stream.
+    /// Whether all the input given so far has been consumed (``supply(_:)`` may then give more).
+    var needsInput: Bool { consumed >= input.count }
+
+    /// Gives the next piece of the compressed stream, once the previous one is consumed. The memory must
+    /// stay valid until it is consumed in turn.
+    func supply(_ next: UnsafeRawBufferPointer) {
+        precondition(needsInput, "the previous input is not consumed yet")
+        input = next
+        consumed = 0
+    }
+
+    /// Starts inflating `input`, a raw deflate stream (or its first piece, see ``supply(_:)``).
     init(_ input: UnsafeRawBufferPointer) throws(FormatError) {
         self.input = input
         stream = .allocate(capacity: 1)
@@ -30,8 +41,9 @@ final class Inflater {
 
     /// Inflates into `out` until it is full or the stream ends; returns the bytes written.
     ///
-    /// Throws on corrupt data and on input that ends before the stream does.
-    func inflate(into out: UnsafeMutableRawBufferPointer) throws(FormatError) -> Int {
+    /// Throws on corrupt data and on input that ends before the stream does. With `moreInput`, running
+    /// out of input is not an end: it returns what it made so far, to be called again after ``supply(_:)``.
+    func inflate(into out: UnsafeMutableRawBufferPointer, moreInput: Bool = false) throws(FormatError) -> Int {
         var produced = 0
         // zlib counts in 32-bit units; feed both sides in chunks below that.
         let chunk = 1 << 30
@@ -55,6 +67,7 @@ final class Inflater {
             case Z_OK, Z_BUF_ERROR:
                 // No progress with room on both sides cannot happen; without input it means truncation.
                 if usedIn == 0 && madeOut == 0 {
+                    if moreInput && consumed >= input.count { return produced }
                     throw FormatError(consumed >= input.count
                         ? "compressed data ends before the deflate stream does"
                         : "inflate made no progress (code \(rc))")

@@ -32,6 +32,11 @@ extension JSONValue {
     }
 
     /// `s` as a JSON string literal, escaping quotes, backslashes and control characters.
+    ///
+    /// Beyond what JSON requires (below U+0020), DEL, the C1 controls U+0080–U+009F (U+009B is a CSI
+    /// for many terminals), the line separators U+2028/U+2029 and the bidirectional overrides are
+    /// written as `\uXXXX` too (``DisplayText/needsEscape(_:)``), so a report piped to a terminal
+    /// cannot carry a control sequence from a tensor name.
     package static func quoted(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
@@ -41,7 +46,7 @@ extension JSONValue {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where u.value < 0x20:
+            case _ where DisplayText.needsEscape(u):
                 let h = String(u.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
             default: out.unicodeScalars.append(u)

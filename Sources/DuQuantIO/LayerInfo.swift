@@ -26,6 +26,9 @@ public struct LayerInfo: Sendable, Hashable {
     /// Why the layer cannot be loaded, or nil when it can.
     public var problem: String?
 
+    /// `tokens×in` and, with a weight, `→ out`: the sizes a budget check names.
+    public var shapeText: String { "\(tokens)×\(inFeatures)" + (outFeatures.map { " → \($0)" } ?? "") }
+
     /// Whether `loadLayer` can succeed (the data may still turn out corrupt, e.g. a bad CRC).
     public var isLoadable: Bool { problem == nil }
 }

@@ -62,12 +62,13 @@ public struct SafetensorsWriter: Sendable {
         return out
     }
 
-    /// Writes the file to `path` atomically (a temporary file renamed into place).
+    /// Writes the file to `path` atomically, only onto a regular file or a new path (see `OutputFile`).
     public func write(to path: String) throws(DumpError) {
-        do {
-            try Data(serialized()).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw DumpError(file: path, message: "cannot write: \(error.localizedDescription)")
-        }
+        try OutputFile.write(serialized(), to: path)
+    }
+
+    /// Throws unless `path` may be written: a regular file or a new path (see `OutputFile`).
+    public static func checkOutput(_ path: String) throws(DumpError) {
+        try OutputFile.checkTarget(path)
     }
 }

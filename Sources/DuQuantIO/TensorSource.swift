@@ -1,8 +1,13 @@
-/// Where one tensor's bytes live and how to get at them.
+import CZlib
+
+/// Where one tensor's bytes live and how to get them out as `Float`.
 ///
-/// Mapped data (safetensors, .npy, stored .npz members) is read in place; deflated .npz members are
-/// inflated into a temporary buffer on each load, bounded by `ZipArchive.maxMemberBytes`, and freed
-/// after conversion (no cache, so memory does not grow with the number of layers visited).
+/// Every load streams: data is read in chunks with `pread` (never through the mapping, see
+/// `MappedFile`) and each chunk is converted straight into the result, so a tensor costs its `Float`
+/// values and two 1 MB buffers, whatever its format. Deflated .npz members are inflated chunk by chunk
+/// the same way: the member is never held inflated (a 1 MB archive inflating to 1 GiB used to be held
+/// about three times over). The CRC-32 is computed on the way, and a stream that inflates to more or
+/// fewer bytes than the central directory declared is an error.
 struct TensorSource: Sendable {
     enum Storage: Sendable {
         /// Raw data at this absolute range of the file.
@@ -16,49 +21,145 @@ struct TensorSource: Sendable {
     let file: MappedFile
     let storage: Storage
 
-    /// Calls `body` with the tensor's raw bytes (exactly `info.byteCount` of them).
+    /// Bytes read or inflated per step.
+    static let chunk = 1 << 20
+
+    /// The tensor's `info.elementCount` values as `Float`.
     ///
-    /// For .npz members the CRC-32 of the whole member is checked first, and for deflated ones the
-    /// stream must produce exactly the declared size.
-    func withBytes<R>(_ info: TensorInfo, _ body: (UnsafeRawBufferPointer) -> R) throws(DumpError) -> R {
-        let r = ByteReader(bytes: file.bytes)
+    /// The file is checked to be unchanged before and after (see `MappedFile.checkUnchanged()`).
+    func floats(_ info: TensorInfo) throws(DumpError) -> [Float] {
+        if case .unreadable = storage {
+            throw DumpError(file: file.path, message: "tensor \"\(info.name)\": \(info.problem ?? "unreadable")")
+        }
+        let count = info.elementCount
+        guard let size = info.dtype.byteSize, size * count == info.byteCount else {
+            throw DumpError(file: file.path, message: "tensor \"\(info.name)\" has unsupported dtype \(info.dtype.name)")
+        }
+        try file.checkUnchanged()
+        guard count > 0 else { return [] }
+        var failure: DumpError?
+        let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var sink = FloatSink(dst: buffer.baseAddress!, dtype: info.dtype, count: count)
+            do throws(DumpError) {
+                try fill(&sink, info)
+                if sink.isComplete { initialized = count } else { failure = file.changed("data shorter than its shape") }
+            } catch {
+                failure = error
+            }
+            if failure != nil {
+                // Whatever was converted is plain floats; hand back a defined array, then throw.
+                buffer.baseAddress!.update(repeating: 0, count: count)
+                initialized = count
+            }
+        }
+        if let failure { throw failure }
+        try file.checkUnchanged()
+        return values
+    }
+
+    private func fill(_ sink: inout FloatSink, _ info: TensorInfo) throws(DumpError) {
         switch storage {
         case .unreadable:
-            throw DumpError(file: file.path, message: "tensor \"\(info.name)\": \(info.problem ?? "unreadable")")
+            return
         case .plain(let range):
-            guard let data = r.slice(range.lowerBound, range.count), data.count == info.byteCount else {
+            guard range.count == info.byteCount else {
                 throw DumpError(file: file.path, message: "tensor \"\(info.name)\": data out of range")
             }
-            return body(data)
+            if info.dtype == .f32 {
+                // Straight into the result.
+                try file.read(range, into: UnsafeMutableRawPointer(sink.dst))
+                sink.consumeDirect(info.elementCount)
+                return
+            }
+            try withScratch { (buf) throws(DumpError) in
+                var at = range.lowerBound
+                while at < range.upperBound {
+                    let n = Swift.min(buf.count, range.upperBound - at)
+                    try file.read(at..<(at + n), into: buf.baseAddress!)
+                    sink.consume(UnsafeRawBufferPointer(rebasing: buf[0..<n]))
+                    at += n
+                }
+            }
         case .zipMember(let member, let dataOffset):
-            func bad(_ what: String) -> DumpError { DumpError(file: file.path, message: "member \(member.name): \(what)") }
-            guard let compressed = r.slice(member.dataRange.lowerBound, member.dataRange.count) else {
-                throw bad("data out of range")
+            let data = dataOffset..<(dataOffset + info.byteCount)
+            try streamMember(member) { (offset, bytes) in
+                // The part of this piece of the member that is tensor data.
+                let lo = Swift.max(offset, data.lowerBound), hi = Swift.min(offset + bytes.count, data.upperBound)
+                if lo < hi { sink.consume(UnsafeRawBufferPointer(rebasing: bytes[(lo - offset)..<(hi - offset)])) }
             }
-            if member.method == 0 {
-                guard crc32Of(compressed) == member.crc32 else { throw bad("CRC-32 mismatch (corrupt archive)") }
-                guard let data = ByteReader(bytes: compressed).slice(dataOffset, info.byteCount) else {
-                    throw bad("data out of range")
-                }
-                return body(data)
-            }
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: member.uncompressedSize, alignment: 64)
-            defer { buffer.deallocate() }
-            do throws(FormatError) {
-                let inflater = try Inflater(compressed)
-                let n = try inflater.inflate(into: buffer)
-                guard n == member.uncompressedSize, try !inflater.hasMoreOutput() else {
-                    throw FormatError("inflated size differs from the declared \(member.uncompressedSize) bytes")
-                }
-            } catch {
-                throw bad(error.message)
-            }
-            let whole = UnsafeRawBufferPointer(buffer)
-            guard crc32Of(whole) == member.crc32 else { throw bad("CRC-32 mismatch (corrupt archive)") }
-            guard let data = ByteReader(bytes: whole).slice(dataOffset, info.byteCount) else {
-                throw bad("data out of range")
-            }
-            return body(data)
         }
     }
+
+    /// Calls `body` with each consecutive piece of the uncompressed member and its offset in the member,
+    /// checking the declared size and the CRC-32 over the whole member.
+    func streamMember(_ member: ZipArchive.Member,
+                      _ body: (Int, UnsafeRawBufferPointer) -> Void) throws(DumpError) {
+        func bad(_ what: String) -> DumpError { DumpError(file: file.path, message: "member \(member.name): \(what)") }
+        var crc = crc32(0, nil, 0)
+        var produced = 0
+        let range = member.dataRange
+        if member.method == 0 {
+            try withScratch { (buf) throws(DumpError) in
+                var at = range.lowerBound
+                while at < range.upperBound {
+                    let n = Swift.min(buf.count, range.upperBound - at)
+                    try file.read(at..<(at + n), into: buf.baseAddress!)
+                    let piece = UnsafeRawBufferPointer(rebasing: buf[0..<n])
+                    crc = crc32Update(crc, piece)
+                    body(produced, piece)
+                    produced += n
+                    at += n
+                }
+            }
+        } else {
+            try withScratch { (input) throws(DumpError) in
+                try withScratch { (output) throws(DumpError) in
+                    do throws(FormatError) {
+                        let inflater = try Inflater(UnsafeRawBufferPointer(start: nil, count: 0))
+                        var at = range.lowerBound
+                        while !inflater.ended {
+                            if inflater.needsInput && at < range.upperBound {
+                                let n = Swift.min(input.count, range.upperBound - at)
+                                do throws(DumpError) { try file.read(at..<(at + n), into: input.baseAddress!) } catch {
+                                    throw FormatError(error.message)
+                                }
+                                inflater.supply(UnsafeRawBufferPointer(rebasing: input[0..<n]))
+                                at += n
+                            }
+                            let made = try inflater.inflate(into: output, moreInput: at < range.upperBound)
+                            guard produced + made <= member.uncompressedSize else {
+                                throw FormatError("inflated size differs from the declared \(member.uncompressedSize) bytes")
+                            }
+                            let piece = UnsafeRawBufferPointer(rebasing: output[0..<made])
+                            crc = crc32Update(crc, piece)
+                            body(produced, piece)
+                            produced += made
+                            if made == 0 && inflater.needsInput && at >= range.upperBound && !inflater.ended {
+                                throw FormatError("compressed data ends before the deflate stream does")
+                            }
+                        }
+                    } catch {
+                        throw bad(error.message)
+                    }
+                }
+            }
+        }
+        guard produced == member.uncompressedSize else {
+            throw bad("inflated size differs from the declared \(member.uncompressedSize) bytes")
+        }
+        guard UInt32(truncatingIfNeeded: crc) == member.crc32 else { throw bad("CRC-32 mismatch (corrupt archive)") }
+    }
+
+    /// Runs `body` with a fresh scratch buffer of ``chunk`` bytes.
+    private func withScratch(_ body: (UnsafeMutableRawBufferPointer) throws(DumpError) -> Void) throws(DumpError) {
+        let buf = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunk, alignment: 64)
+        defer { buf.deallocate() }
+        try body(buf)
+    }
+}
+
+/// `crc` continued over `bytes`.
+func crc32Update(_ crc: uLong, _ bytes: UnsafeRawBufferPointer) -> uLong {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
+    return crc32(crc, base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
 }

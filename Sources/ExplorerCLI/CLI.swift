@@ -1,3 +1,5 @@
+import DuQuantCore
+import DuQuantIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,13 +32,20 @@ public enum CLI {
 
     /// Runs the command line with `arguments` (without the program name) and returns the exit code.
     public static func run(_ arguments: [String]) -> Int32 {
+        // Numeric work on this thread (the explorer's drawing, the commands) flushes denormals.
+        FlushToZero.enableOnThisThread()
+        // A write past `ulimit -f` then fails with EFBIG (reported, temporary file removed) instead of
+        // killing the process mid-write.
+        signal(SIGXFSZ, SIG_IGN)
         // A file (not a subcommand) opens the full-screen explorer, which owns the terminal.
         if let first = arguments.first, !first.hasPrefix("-"), !subcommands.contains(first) {
             return ExplorerCommand.run(arguments)
         }
         do {
             let output = try dispatch(arguments)
-            writeOut(output)
+            // `render --color` draws with escape sequences on purpose (its grid already shows control
+            // characters from names as `?`); every other command prints plain text.
+            writeOut(arguments.first == "render" ? output : DisplayText.escapedKeepingLines(output))
             return 0
         } catch {
             writeErr("duquant-explorer: \(error.message)\n")
@@ -51,6 +60,16 @@ public enum CLI {
     public static func dispatch(_ arguments: [String]) throws(CLIError) -> String {
         guard let first = arguments.first else { return help + "\n" }
         let rest = Array(arguments.dropFirst())
+        // `--memory-budget` holds for this command only, on this thread (tests run many commands at once
+        // in one process); the command's own option parsing reports a malformed value.
+        var result: Result<String, CLIError> = .success("")
+        MemoryBudget.$scoped.withValue(ParameterOptions.memoryBudget(in: rest)) {
+            result = Result { () throws(CLIError) -> String in try command(first, rest) }
+        }
+        return try result.get()
+    }
+
+    private static func command(_ first: String, _ rest: [String]) throws(CLIError) -> String {
         switch first {
         case "help", "--help", "-h": return help + "\n"
         case "--version", "version": return "duquant-explorer \(version)\n" + BLASCoreSelection.versionLines
@@ -78,5 +97,7 @@ public enum CLI {
 
     static func writeOut(_ s: String) { write(s, to: 1) }
 
-    static func writeErr(_ s: String) { write(s, to: 2) }
+    /// Writes `s` to stderr with any control character but the line break shown as a visible escape
+    /// (``DisplayText``): errors and progress lines may quote names from a file.
+    static func writeErr(_ s: String) { write(DisplayText.escapedKeepingLines(s), to: 2) }
 }

@@ -34,8 +34,12 @@ public final class EffectExecutor: @unchecked Sendable {
         }
     }
 
-    /// Starts `effect` (`.quit` is the run loop's business and ignored here).
+    /// Starts `effect` (`.quit` is the run loop's business and ignored here); `.cancel` stops a kind's work.
     public func run(_ effect: Effect) {
+        if case .cancel(let kind) = effect {
+            lock.withLock { tokens[kind]?.cancel() }
+            return
+        }
         guard let kind = effect.kind, !skipped.contains(kind) else { return }
         let token = CancelToken()
         lock.withLock {
@@ -52,7 +56,7 @@ public final class EffectExecutor: @unchecked Sendable {
             case let .evaluate(layer, params, generation): evaluate(layer, params, generation, token)
             case let .stepThrough(rotation, step, generation): stepThrough(rotation, step, generation)
             case let .scanLayers(params, method, generation): scan(params, method, generation, token)
-            case .quit: break
+            case .quit, .cancel: break
             }
         }
         if synchronous { work() } else { queues[kind]!.async(execute: work) }
@@ -98,19 +102,28 @@ public final class EffectExecutor: @unchecked Sendable {
                 workspace = (index, w)
                 return w
             }
-            // A large layer answers twice: at once from a sample of its tokens (marked as an estimate),
-            // then exactly. The transforms are searched once, on all tokens, and cached for both.
-            if Self.wantsEstimate(data) {
+            // Each method's figures are posted as soon as they are measured (RTN, SmoothQuant and Hadamard
+            // need no search, so they show while DuQuant searches). A large layer answers twice: first
+            // from a sample of its tokens (marked as an estimate), then exactly; the transforms are searched
+            // once, on all tokens, and cached for both. Progress: the estimate pass is most of the work.
+            let postPartial: (LayerEvaluation) -> Void = { [post] e in
+                guard !token.isCancelled else { return }
+                post(.evaluated(generation: generation, evaluation: e, stats: e.calibration.map { StageStats.of($0) } ?? [:]))
+            }
+            let estimating = Self.wantsEstimate(data)
+            if estimating {
                 guard let estimate = ws.evaluate(params, methods: Method.allCases, cancel: token,
                                                  sampleTokens: Self.estimateTokens,
-                                                 progress: { progress.report($0) }) else { return }
+                                                 progress: { progress.report(0.85 * $0) },
+                                                 partial: postPartial) else { return }
                 guard !token.isCancelled else { return }
                 if let cal = estimate.calibration { lock.withLock { calibration = (index, cal) } }
                 post(.evaluated(generation: generation, evaluation: estimate,
                                 stats: estimate.calibration.map { StageStats.of($0) } ?? [:]))
             }
             guard let e = ws.evaluate(params, methods: Method.allCases, cancel: token,
-                                      progress: { progress.report($0) }) else { return }
+                                      progress: { progress.report(estimating ? 0.85 + 0.15 * $0 : $0) },
+                                      partial: estimating ? nil : postPartial) else { return }
             guard !token.isCancelled else { return }
             if let cal = e.calibration { lock.withLock { calibration = (index, cal) } }
             let stats = e.calibration.map { StageStats.of($0) } ?? [:]
@@ -222,7 +235,9 @@ final class ProgressReporter: @unchecked Sendable {
         let now = DispatchTime.now().uptimeNanoseconds
         let shouldPost: Bool = lock.withLock {
             fraction = f
-            guard !done, now - start.uptimeNanoseconds > 100_000_000, now - lastPost > 50_000_000 else { return false }
+            // Reports come from several worker threads: `now` may be older than the `lastPost` another thread
+            // just set, so compare by adding (a UInt64 subtraction trapped here and crashed the explorer).
+            guard !done, now > start.uptimeNanoseconds + 100_000_000, now > lastPost + 50_000_000 else { return false }
             lastPost = now
             return true
         }

@@ -1,4 +1,5 @@
 import DuQuantCore
+import DuQuantIO
 import ExplorerModel
 import ExplorerView
 import Foundation
@@ -23,6 +24,9 @@ struct ExplorerOptions {
         let a = try Arguments.parse(args, options: ExplorerOptions.names, flags: ExplorerOptions.flags, command: command)
         files = a.positionals
         params = try ParameterOptions.params(from: a)
+        // The live explorer's work runs on its executor's threads: its budget is process-wide.
+        // (`render` runs inline, inside the scoped budget `CLI.dispatch` binds.)
+        if command == "explorer", let budget = try ParameterOptions.applyMemoryBudget(a) { MemoryBudget.set(budget) }
         theme = a.value("theme")
         layer = a.value("layer")
         let stageName = a.value("stage") ?? "original"
@@ -51,7 +55,8 @@ struct ExplorerOptions {
         let (themes, _) = ThemeLibrary.load(directories: path)
         guard let theme else { return (themes, 0) }
         guard let i = themes.firstIndex(where: { $0.name == theme }) else {
-            throw CLIError("--theme: no theme named '\(theme)' (have: \(themes.map(\.name).joined(separator: ", ")))")
+            throw CLIError("--theme: no theme named '\(DisplayText.escaped(theme))' (have: "
+                + themes.map { DisplayText.escaped($0.name) }.joined(separator: ", ") + ")")
         }
         return (themes, i)
     }

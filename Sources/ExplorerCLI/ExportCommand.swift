@@ -18,9 +18,12 @@ enum ExportCommand {
         if Commands.sameFile(out, a.positionals[0]) {
             throw CLIError("\(out): that is the input dump; exporting there would overwrite it (choose another -o)")
         }
+        // Before any work: a device, FIFO, socket, directory or symbolic link is refused and left untouched.
+        do { try SafetensorsWriter.checkOutput(out) } catch { throw CLIError(error.description) }
         let dump = try Commands.open(a.positionals[0])
         guard a.values("layer").count == 1 else { throw CLIError("export needs exactly one --layer P") }
         let name = try Commands.layerNames(a.values("layer"), in: dump)[0]
+        try Commands.checkEvaluationBudget(name, in: dump)
         let layer: LayerData
         do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
         guard let cal = DuQuant.calibrate(layer, p) else { throw CLIError("cancelled") }

@@ -62,6 +62,7 @@ public final class DumpLayerSource: LayerSource {
     public func load(_ index: Int) throws(CLIError) -> (LayerData, [String]?) {
         let (f, name) = names[index]
         guard let dump = dumps[f] else { throw CLIError("\(files[f]): not open") }
+        try Commands.checkEvaluationBudget(name, in: dump)
         let layer: LayerData
         do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
         return (layer, dump.sidecar?.tokens)

@@ -7,7 +7,8 @@ enum ListCommand {
     static let usage = "usage: duquant-explorer list FILE"
 
     static func run(_ args: [String]) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: [], flags: [], command: "list")
+        let a = try Arguments.parse(args, options: ["memory-budget"], flags: [], command: "list")
+        try ParameterOptions.applyMemoryBudget(a)
         guard a.positionals.count == 1 else { throw CLIError(usage) }
         let dump = try Commands.open(a.positionals[0])
         var rows: [[String]] = [["layer", "kind", "tokens×in", "out", "dtype", "max|x|", "ratio", "channel", "token"]]
@@ -15,7 +16,7 @@ enum ListCommand {
         var notes: [String] = []
         for info in dump.layers {
             guard info.isLoadable else {
-                problems.append("\(info.name): \(info.problem ?? "unusable")")
+                problems.append(DisplayText.escaped("\(info.name): \(info.problem ?? "unusable")"))
                 continue
             }
             let layer: LayerData
@@ -23,18 +24,18 @@ enum ListCommand {
                 problems.append(error.description)
                 continue
             }
-            notes += Commands.nonFiniteNotes(layer.nonFinite).map { "\(info.name): \($0)" }
+            notes += Commands.nonFiniteNotes(layer.nonFinite).map { DisplayText.escaped("\(info.name): \($0)") }
             let s = ActivationStats.of(layer.input)
-            rows.append([info.name, info.moduleKind.rawValue, "\(info.tokens)×\(info.inFeatures)",
+            rows.append([DisplayText.escaped(info.name), info.moduleKind.rawValue, "\(info.tokens)×\(info.inFeatures)",
                          info.outFeatures.map(String.init) ?? "—", info.dtype.name, ReportFormatter.num(s.maxAbs),
                          s.ratio.isFinite ? String(format: "%.0f×", Double(s.ratio)) : "—",
                          "\(s.topChannel)", "\(s.topToken)" + tokenText(dump, s.topToken)])
         }
-        var out = "\(dump.path)  (\(dump.format.rawValue), \(dump.layers.count) layers, \(dump.tensors.count) tensors)\n"
+        var out = "\(DisplayText.escaped(dump.path))  (\(dump.format.rawValue), \(dump.layers.count) layers, \(dump.tensors.count) tensors)\n"
         out += ReportFormatter.align(rows)
         for w in dump.warnings { out += "warning: \(w.description)\n" }
         for n in notes { out += "note: \(n)\n" }
-        for p in problems { out += "skipped: \(p)\n" }
+        for p in problems { out += "skipped: \(DisplayText.escaped(p))\n" }
         return out
     }
 

@@ -32,6 +32,13 @@ public enum RenderCommand {
             colour = isatty(1) != 0 && !noColor
         }
         state.size = options.size ?? Size(width: 120, height: 40)
+        // A printed screen cannot be enlarged: the live explorer's "Enlarge the window" page is no answer
+        // here (it used to be printed with exit status 0).
+        let need = ScreenLayout.minimum
+        if state.size.width < need.width || state.size.height < need.height {
+            throw CLIError("--size \(state.size.width)x\(state.size.height) is too small: the screen needs at least "
+                + "\(need.width)x\(need.height)")
+        }
         // The live explorer fills the list's max |x| and ratio by a background scan; a printed screen
         // gets them up front (cheap: one load and one statistics pass per layer). The error column is
         // filled for the layer shown, as the scan's DuQuant runs would cost seconds per layer.

@@ -25,6 +25,11 @@ enum ReportCommand {
         if explicit { skipped = [] }
         for name in names {
             let layer: LayerData
+            do throws(CLIError) { try Commands.checkEvaluationBudget(name, in: dump) } catch {
+                if explicit { throw error }
+                skipped.append(error.message)
+                continue
+            }
             do { layer = try dump.loadLayer(name) } catch {
                 if explicit { throw CLIError(error.description) }
                 skipped.append(error.description)

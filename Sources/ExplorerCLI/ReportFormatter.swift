@@ -1,4 +1,5 @@
 import DuQuantCore
+import DuQuantIO
 import Foundation
 
 /// Output formats of `report`.
@@ -13,7 +14,7 @@ enum ReportFormatter {
     static func render(_ layers: [LayerEvaluation], file: String, params p: QuantParams, format: ReportFormat,
                        skipped: [String] = []) -> String {
         switch format {
-        case .table: table(layers, file: file, params: p) + skipped.map { "skipped: \($0)\n" }.joined()
+        case .table: table(layers, file: file, params: p) + skipped.map { "skipped: \(DisplayText.escaped($0))\n" }.joined()
         case .json: json(layers, file: file, params: p, skipped: skipped).render(indent: 2) + "\n"
         case .csv: csv(layers, params: p)
         }
@@ -31,10 +32,10 @@ enum ReportFormatter {
     }
 
     static func table(_ layers: [LayerEvaluation], file: String, params p: QuantParams) -> String {
-        var out = "\(file)\n\(ParameterOptions.summary(p))\n"
+        var out = "\(DisplayText.escaped(file))\n\(ParameterOptions.summary(p))\n"
         for e in layers {
             let shape = "\(e.tokens) tokens × \(e.inFeatures)" + (e.outFeatures.map { " → \($0)" } ?? " (no weight)")
-            out += "\n\(e.name)  \(shape)\n"
+            out += "\n\(DisplayText.escaped(e.name))  \(shape)\n"
             let header = ["method", "max|x̃|", "kurtosis", "act MSE", "weight MSE", "out rel err", "blk var", "seconds"]
             var rows: [[String]] = []
             let methods = e.methods.keys.sorted()
@@ -56,7 +57,7 @@ enum ReportFormatter {
                     out += "  \(m.title): overflow: \(overflow.joined(separator: ", ")) exceed the Float range\n"
                 }
             }
-            for n in Commands.nonFiniteNotes(e.nonFinite) { out += "  \(n)\n" }
+            for n in Commands.nonFiniteNotes(e.nonFinite) { out += "  \(DisplayText.escaped(n))\n" }
         }
         if layers.contains(where: { $0.methods.values.contains { $0.outputRelError != nil } }) {
             out += "\n* lowest output relative error ‖XWᵀ − Q(X̃)Q(W̃)ᵀ‖/‖XWᵀ‖\n"
@@ -152,8 +153,16 @@ enum ReportFormatter {
         ])
     }
 
+    /// A text cell of CSV: control characters escaped (``DisplayText``), a leading `=`, `+`, `-` or `@`
+    /// (which a spreadsheet would run as a formula, e.g. `=HYPERLINK(…)`) neutralised by a leading `'`,
+    /// and the cell quoted (quotes doubled) when it holds a comma, a quote or such a prefix.
     static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        var cell = DisplayText.escaped(s)
+        var quote = cell.contains(where: { $0 == "," || $0 == "\"" })
+        if let first = cell.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) {
+            cell = "'" + cell
+            quote = true
+        }
+        return quote ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
     }
 }

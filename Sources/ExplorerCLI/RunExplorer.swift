@@ -22,9 +22,10 @@ public enum ExplorerCommand {
             let source = try DumpLayerSource(paths: options.files)
             let (themes, themeIndex) = try options.themes()
             var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
-            if let first = source.problems.first {
-                // The status bar has one line: the first problem, and how many more `list` would show.
-                state.lastError = first + (source.problems.count > 1 ? " (+\(source.problems.count - 1) more)" : "")
+            // The status bar shows the first problem until dismissed; `!` lists them all.
+            state.problems = source.problems
+            state.lastError = source.problems.first.map { first in
+                first + (source.problems.count > 1 ? " (+\(source.problems.count - 1) more)" : "")
             }
             let env = ProcessInfo.processInfo.environment
             let noColor = (env["NO_COLOR"].map { !$0.isEmpty } ?? false) || options.color == "never"
@@ -49,6 +50,6 @@ public enum ExplorerCommand {
         if isatty(0) == 0 { return "stdin is not a terminal" }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         if term.isEmpty || term == "dumb" { return "TERM is \(term.isEmpty ? "not set" : "dumb")" }
-        return nil
+        return Terminfo.problem(term: term)
     }
 }

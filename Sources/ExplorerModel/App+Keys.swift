@@ -4,6 +4,16 @@ extension App {
     static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.notice = nil
         if state.search != nil { return searchKey(&state, key) }
+        if state.showProblems {
+            switch key {
+            case .char("q"): return quit(&state)
+            case .char("!"), .escape, .enter: state.showProblems = false
+            case .char("j"), .down: state.helpScroll += 1
+            case .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+            default: break
+            }
+            return []
+        }
         if state.showHelp {
             switch key {
             case .char("q"): return quit(&state)
@@ -20,6 +30,20 @@ extension App {
             state.showHelp = true
             state.helpScroll = 0
             return []
+        case .char("!"):
+            state.showProblems = true
+            state.helpScroll = 0
+            return []
+        case .escape where state.lastError != nil:
+            // A problem stays in the status bar until dismissed; Esc does that before anything else.
+            state.lastError = nil
+            return []
+        case .escape where state.busy[.evaluate] != nil && state.step == nil:
+            // Esc stops the computation in progress; the figures already shown stay, marked incomplete.
+            _ = state.nextGeneration(.evaluate)
+            state.busy[.evaluate] = nil
+            state.notice = "computation cancelled — change a parameter or press Enter on a layer to compute again"
+            return [.cancel(.evaluate)]
         case .char("/"):
             state.search = ""
             state.focus = .layers

@@ -91,7 +91,12 @@ public struct AppState: Sendable {
     public var ascii = false
 
     // MARK: Messages
+    /// The problem shown in the status bar until dismissed (Esc); the newest of ``problems``.
     public var lastError: String?
+    /// Every problem of this session, oldest first (files that failed to open, layers skipped, failed
+    /// work): the `!` overlay lists them in full.
+    public var problems: [String] = []
+    public var showProblems = false
     public var notice: String?
     public var quitting = false
 

@@ -13,6 +13,8 @@ public enum Effect: Sendable, Equatable {
     case stepThrough(rotation: Int, step: Int, generation: Int)
     /// Measure every layer in the background (statistics and `method`'s error with `params`).
     case scanLayers(params: QuantParams, method: Method, generation: Int)
+    /// Stop the running work of `kind` (the Esc key); its results, if any arrive, are ignored.
+    case cancel(EffectKind)
     /// Leave the app.
     case quit
 }
@@ -27,7 +29,7 @@ extension Effect {
         case .evaluate: .evaluate
         case .stepThrough: .step
         case .scanLayers: .scan
-        case .quit: nil
+        case .quit, .cancel: nil
         }
     }
 }

@@ -116,6 +116,8 @@ public struct CellGrid: Sendable, Equatable {
     public static func displayable(_ s: Unicode.Scalar) -> Unicode.Scalar? {
         let v = s.value
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return "?" }
+        // Line separators and bidirectional overrides would reorder or break the drawn row.
+        if v == 0x2028 || v == 0x2029 || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) { return "?" }
         if (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) || v == 0xFE0F { return nil }
         if v < 0x1100 { return s }
         let wide: [ClosedRange<UInt32>] = [

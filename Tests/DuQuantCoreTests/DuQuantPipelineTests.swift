@@ -91,13 +91,27 @@ import Testing
         #expect(after < before / 3)
     }
 
+    // Regression (issue 9): this test used to check `Set(kept).count >= 1` (always true) and compared
+    // anything only when every block kept the same number of steps, which real data rarely gives.
     @Test func stepThroughEndsWhereTheKeptRotationEnds() throws {
         let cal = try #require(DuQuant.calibrate(Self.layer, Self.params(block: 32)))
-        let kept = cal.traces[0].map(\.kept)
-        #expect(Set(kept).count >= 1)
-        // With every block at its own kept count, step-through reproduces rotation 1 where all agree.
-        if let k = kept.first, kept.allSatisfy({ $0 == k }) {
-            #expect(TestData.relativeDifference(cal.stepThrough(rotation: 0, steps: k), cal.matrix(.rotation1)) < 1e-5)
+        let traces = cal.traces[0]
+        #expect(traces.count == 3)
+        // The layer has outliers: some block keeps greedy steps, so the comparison below is not X·I = X.
+        #expect(traces.contains { $0.kept > 0 })
+        let rotated = cal.matrix(.rotation1)
+        for trace in traces {
+            // Stepping every block to this block's kept step shows this block exactly as rotation 1 does.
+            let shown = cal.stepThrough(rotation: 0, steps: trace.kept)
+            let a = Matrix(rows: shown.rows, cols: 32, storage: shown.columns(trace.block * 32, 32))
+            let b = Matrix(rows: rotated.rows, cols: 32, storage: rotated.columns(trace.block * 32, 32))
+            #expect(TestData.relativeDifference(a, b) < 1e-5, "block \(trace.block), kept \(trace.kept)")
+            if trace.kept < trace.chosen.count {
+                // One step past the kept prefix differs: the step-through does follow the trace.
+                let past = cal.stepThrough(rotation: 0, steps: trace.kept + 1)
+                let c = Matrix(rows: past.rows, cols: 32, storage: past.columns(trace.block * 32, 32))
+                #expect(TestData.relativeDifference(c, b) > 1e-4, "block \(trace.block)")
+            }
         }
         #expect(cal.stepThrough(rotation: 0, steps: 0) == cal.rotationInputs[0])
     }

@@ -34,7 +34,9 @@ struct MalformedFileTests {
         #expect(try dump.loadTensor("blk.0.fc1.weight").count == 8)
     }
 
-    @Test func descriptionFlattensNewlines() {
-        #expect(DumpError(file: "a\nb", message: "x\ny").description == "a b: x y")
+    /// One line, and line breaks stay visible (they used to become spaces; issue 10 made every control
+    /// character a visible escape, see `DisplayText`).
+    @Test func descriptionIsOneLineWithVisibleEscapes() {
+        #expect(DumpError(file: "a\nb", message: "x\ny").description == "a\\x0ab: x\\x0ay")
     }
 }

@@ -62,7 +62,7 @@ struct Harness {
         case let .stepThrough(rotation, step, generation):
             let m = state.calibration!.stepThrough(rotation: rotation, steps: step)
             send(.stepped(generation: generation, rotation: rotation, step: step, matrix: m, stats: StageStats.of(m)))
-        case .scanLayers, .quit:
+        case .scanLayers, .quit, .cancel:
             break
         }
     }

@@ -48,7 +48,7 @@ struct ScreenFixture {
             case let .stepThrough(rotation, step, generation):
                 let m = state.calibration!.stepThrough(rotation: rotation, steps: step)
                 send(.stepped(generation: generation, rotation: rotation, step: step, matrix: m, stats: StageStats.of(m)))
-            case .scanLayers, .quit:
+            case .scanLayers, .quit, .cancel:
                 break
             }
         }
