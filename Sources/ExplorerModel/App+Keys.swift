@@ -72,6 +72,18 @@ extension App {
             state.themeIndex = (state.themeIndex + 1) % state.themes.count
             state.notice = "theme: \(state.theme.name)"
             return []
+        case .char("B"):
+            // Pin the current complete figures as the baseline; on the baseline's own setting, unpin.
+            if let base = state.baseline, base.params == state.params {
+                state.baseline = nil
+                state.notice = "baseline unpinned"
+            } else if let figures = state.lastFigures, state.busy[.evaluate] == nil {
+                state.baseline = figures
+                state.notice = "baseline pinned: \(figures.params.summary)"
+            } else {
+                state.notice = "nothing to pin yet: wait for the figures"
+            }
+            return []
         case .char("o"):
             state.listSort = state.listSort.next
             state.notice = "layers sorted by \(state.listSort.title)"

@@ -38,6 +38,13 @@ public enum App {
             state.busy[.load] = nil
             state.loading = nil
             state.open = OpenLayer(index: index, data: layer, tokens: tokens)
+            // Figures of another layer are not comparable.
+            state.lastFigures = nil
+            state.previousFigures = nil
+            if state.baseline != nil && state.baseline?.layer != index {
+                state.baseline = nil
+                state.notice = "baseline cleared: it was pinned on another layer"
+            }
             // The NaN/inf rule (NumericAudit): the loader replaced them by 0; say so.
             if !layer.nonFinite.isEmpty { state.notice = layer.nonFinite.map(\.summary).joined(separator: "; ") }
             state.evaluation = nil
@@ -50,6 +57,13 @@ public enum App {
             // An estimate or a partial answer keeps the job marked busy: more figures are coming.
             if evaluation.estimate == nil && evaluation.pending.isEmpty { state.busy[.evaluate] = nil }
             state.evaluation = evaluation
+            if evaluation.estimate == nil && evaluation.pending.isEmpty, let open = state.open {
+                let now = Figures(layer: open.index, params: evaluation.params, methods: evaluation.methods)
+                if let last = state.lastFigures, last.layer == now.layer, last.params != now.params {
+                    state.previousFigures = last
+                }
+                state.lastFigures = now
+            }
             // A partial answer without DuQuant has no stage matrices yet: keep the Original's statistics.
             state.stageStats = stats.isEmpty ? state.stageStats.filter { $0.key == .original } : stats
             if let open = state.open, let m = evaluation.methods[state.listMethod] {

@@ -80,6 +80,11 @@ public struct AppState: Sendable {
     /// The method whose error the layer list shows.
     public var listMethod: Method = .duquant
     public var evaluation: LayerEvaluation?
+    /// The latest complete figures of the open layer, and those of the setting before them (Δ).
+    public var lastFigures: Figures?
+    public var previousFigures: Figures?
+    /// Figures pinned with `B`: every later figure is shown as a ratio to them.
+    public var baseline: Figures?
     /// Statistics of each stage matrix (the original's from loading, the rest with the evaluation).
     public var stageStats: [Stage: StageStats] = [:]
     public var busy: [EffectKind: Busy] = [:]

@@ -19,20 +19,27 @@ public struct Glyphs: Sendable {
     public let progressEmpty: Unicode.Scalar
     public let valueLeft: Unicode.Scalar
     public let valueRight: Unicode.Scalar
+    /// A figure went down / up since the last setting.
+    public let down: Unicode.Scalar
+    public let up: Unicode.Scalar
+    /// A parameter differs from the pinned baseline.
+    public let changed: Unicode.Scalar
 
     /// The Unicode set (half blocks, eighth bars, box rules).
     public static let unicode = Glyphs(
         upperHalf: "▀", ramp: Array(" .:-=+*#%@".unicodeScalars),
         bars: Array(" ▁▂▃▄▅▆▇█".unicodeScalars),
         horizontal: "─", vertical: "│", cursor: "+", pointer: "▶", best: "★", approx: "≈", ellipsis: "…",
-        keptMark: "┃", progressFull: "█", progressEmpty: "░", valueLeft: "◂", valueRight: "▸")
+        keptMark: "┃", progressFull: "█", progressEmpty: "░", valueLeft: "◂", valueRight: "▸",
+        down: "▼", up: "▲", changed: "•")
 
     /// Plain ASCII for terminals and documents without Unicode.
     public static let ascii = Glyphs(
         upperHalf: "#", ramp: Array(" .:-=+*#%@".unicodeScalars),
         bars: Array(" .:-=+*#%@".unicodeScalars),
         horizontal: "-", vertical: "|", cursor: "+", pointer: ">", best: "*", approx: "~", ellipsis: "~",
-        keptMark: "|", progressFull: "#", progressEmpty: ".", valueLeft: "<", valueRight: ">")
+        keptMark: "|", progressFull: "#", progressEmpty: ".", valueLeft: "<", valueRight: ">",
+        down: "v", up: "^", changed: "*")
 
     /// The ramp glyph for an intensity in 0...1.
     public func rampGlyph(_ t: Double) -> Unicode.Scalar {

@@ -46,7 +46,10 @@ extension Screen {
             var style = ctx.palette.text
             if selected { style = s.focus == .params ? ctx.palette.selected : ctx.palette.selected.with(.dim) }
             grid.fill(row, with: Cell(" ", style))
-            grid.put(" " + field.title, at: Point(x: row.x, y: row.y), style: style, maxWidth: row.width)
+            // Rows that differ from the pinned baseline are marked.
+            let differs = s.baseline.map { $0.differing(from: s.params).contains(field.spec.name) } ?? false
+            grid.put((differs ? String(ctx.glyphs.changed) : " ") + field.title, at: Point(x: row.x, y: row.y),
+                     style: differs && !selected ? ctx.palette.accent : style, maxWidth: row.width)
             let g = ctx.glyphs
             let shown = selected ? "\(g.valueLeft) \(field.value(in: s.params)) \(g.valueRight)" : field.value(in: s.params)
             let w = CellGrid.columns(shown)
@@ -71,12 +74,13 @@ extension Screen {
         let rowsSpec: [(String, (MethodMetrics) -> Float?)] = [
             ("max |x|", { $0.actMaxAbs }),
             ("act MSE", { $0.actMSE }),
-            ("weight MSE", { $0.weightMSE }),
             ("out rel err", { $0.outputRelError }),
+            ("weight MSE", { $0.weightMSE }),
             ("kurtosis", { $0.kurtosis }),
         ]
         var rows: [[TableWidget.Item]] = []
         for (label, get) in rowsSpec {
+            if label == "weight MSE", let delta = deltaRow(ctx, methods) { rows.append(delta) }
             let values = methods.map { m in s.evaluation?.methods[m].flatMap(get) }
             let finite = values.compactMap { $0 }.filter { $0.isFinite }
             // No best mark while a method is still coming: it might be the best.
@@ -93,5 +97,30 @@ extension Screen {
             rows.append(row)
         }
         TableWidget(columns: columns, rows: rows).draw(into: &grid, area: area, palette: ctx.palette)
+    }
+
+    /// The row under the output error that says what the last change did: against a pinned baseline the
+    /// ratio of each method's figure to the baseline's (`×0.52`), else the change since the previous setting
+    /// (`▼12%` lower, `▲3%` higher, `=` within 0.5%); better in the theme's best colour, worse in its error
+    /// colour. Nil until there is something to compare with.
+    static func deltaRow(_ ctx: Context, _ methods: [Method]) -> [TableWidget.Item]? {
+        let s = ctx.state
+        guard let now = s.evaluation, now.estimate == nil, now.pending.isEmpty,
+              let ref = s.baseline ?? s.previousFigures, ref.params != now.params || s.baseline != nil else { return nil }
+        var row = [TableWidget.Item(s.baseline != nil ? "vs baseline" : "Δ since last")]
+        for m in methods {
+            guard let c = ref.change(of: m, to: now.methods) else { row.append(TableWidget.Item("–")); continue }
+            let text: String
+            if s.baseline != nil {
+                text = "×" + Format.num(Float(1 + c))
+            } else if abs(c) < 0.005 {
+                text = "="
+            } else {
+                text = String(c < 0 ? ctx.glyphs.down : ctx.glyphs.up) + "\(Int((abs(c) * 100).rounded()))%"
+            }
+            let style = abs(c) < 0.005 ? nil : (c < 0 ? ctx.palette.best : ctx.palette.error)
+            row.append(TableWidget.Item(text, style: style))
+        }
+        return row
     }
 }

@@ -1,0 +1,32 @@
+import DuQuantCore
+
+/// The complete figures of one evaluation, kept to compare later ones with: the previous setting's, and a
+/// pinned baseline's. Metrics only (no calibration matrices), so keeping them costs next to nothing.
+public struct Figures: Sendable, Equatable {
+    /// The layer (list index) they were measured on.
+    public var layer: Int
+    public var params: QuantParams
+    public var methods: [Method: MethodMetrics]
+
+    public init(layer: Int, params: QuantParams, methods: [Method: MethodMetrics]) {
+        self.layer = layer
+        self.params = params
+        self.methods = methods
+    }
+
+    /// The change of `method`'s output error (or activation MSE without a weight) from `self` to `now`,
+    /// as a fraction (−0.12 = 12% lower); nil when either is missing.
+    public func change(of method: Method, to now: [Method: MethodMetrics]) -> Double? {
+        guard let a = methods[method].flatMap(Figures.headline), let b = now[method].flatMap(Figures.headline),
+              a > 0, a.isFinite, b.isFinite else { return nil }
+        return Double(b) / Double(a) - 1
+    }
+
+    /// The figure compared: the output error when there is a weight, else the activation MSE.
+    static func headline(_ m: MethodMetrics) -> Float? { m.outputRelError ?? m.actMSE }
+
+    /// The parameter specs whose values differ between `self` and `p`.
+    public func differing(from p: QuantParams) -> Set<String> {
+        Set(ParameterSpec.all.filter { $0.value(in: params) != $0.value(in: p) }.map(\.name))
+    }
+}

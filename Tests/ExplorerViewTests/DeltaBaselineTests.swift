@@ -1,0 +1,63 @@
+import DuQuantCore
+import ExplorerModel
+import Testing
+import TestSupport
+@testable import ExplorerView
+
+/// "What did my change do?": the Δ row against the previous setting, and ratios to a pinned baseline.
+@Suite struct DeltaBaselineTests {
+    static func lines(_ f: ScreenFixture) -> [String] {
+        let g = f.render()
+        return (0..<g.height).map { g.line($0) }
+    }
+
+    static func row(_ f: ScreenFixture, _ label: String) -> String? { lines(f).first { $0.contains(label) } }
+
+    // Issue 13, item 1: the old figure was gone the moment the new one landed.
+    @Test func aParameterChangeShowsTheChangeOfEachMethodsError() throws {
+        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        #expect(Self.row(f, "Δ since last") == nil)  // nothing to compare with yet
+        let before = try #require(f.state.evaluation)
+        f.press("]")  // act bits 4 → 5: errors fall
+        let after = try #require(f.state.evaluation)
+        #expect(after.params.abits == 5)
+        let row = try #require(Self.row(f, "Δ since last"))
+        for m in Method.allCases {
+            let a = try #require(before.methods[m]?.outputRelError), b = try #require(after.methods[m]?.outputRelError)
+            let pct = Int((abs(Double(b) / Double(a) - 1) * 100).rounded())
+            let expected = abs(Double(b) / Double(a) - 1) < 0.005 ? "=" : (b < a ? "▼" : "▲") + "\(pct)%"
+            #expect(row.contains(expected), "\(m): \(expected) not in \(row)")
+        }
+    }
+
+    @Test func aPinnedBaselineGivesRatiosAndMarksTheChangedParameters() throws {
+        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        let base = try #require(f.state.evaluation?.methods[.duquant]?.outputRelError)
+        f.press("B")
+        #expect(f.state.baseline?.params == f.state.params)
+        #expect(Self.row(f, "vs baseline")?.contains("×1.00") == true)
+        f.press("]")  // act bits 4 → 5
+        let now = try #require(f.state.evaluation?.methods[.duquant]?.outputRelError)
+        let row = try #require(Self.row(f, "vs baseline"))
+        #expect(row.contains("×" + Format.num(Float(Double(now) / Double(base)))), "\(row)")
+        // The act bits row is marked as different from the baseline; weight bits is not.
+        let lines = Self.lines(f)
+        #expect(lines.contains { $0.hasPrefix("•act bits") })
+        #expect(lines.contains { $0.hasPrefix(" weight bits") })
+        f.press("[")  // back to the baseline's setting
+        f.press("B")  // pressing B on the baseline's own figures unpins
+        #expect(f.state.baseline == nil)
+    }
+
+    @Test func anotherLayerClearsTheComparison() throws {
+        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        f.press("B")
+        f.press("]")
+        f.press(.escape)  // focus the list
+        f.press("j")
+        f.press(.enter)
+        #expect(f.state.open?.index == 1)
+        #expect(f.state.baseline == nil && f.state.previousFigures == nil)
+        #expect(Self.row(f, "vs baseline") == nil && Self.row(f, "Δ since last") == nil)
+    }
+}
