@@ -91,16 +91,16 @@ public final class EvaluationWorkspace: Sendable {
     public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
                          sampleTokens: Int? = nil,
                          progress: (@Sendable (Double) -> Void)? = nil,
-                         partial: ((LayerEvaluation) -> Void)? = nil) -> LayerEvaluation? {
+                         partial: ((LayerEvaluation) -> Void)? = nil, anatomy: Bool = false) -> LayerEvaluation? {
         FlushToZero.run {
             evaluateFlushed(p, methods: methods, cancel: cancel, sampleTokens: sampleTokens, progress: progress,
-                            partial: partial)
+                            partial: partial, anatomy: anatomy)
         }
     }
 
     private func evaluateFlushed(_ p: QuantParams, methods: [Method], cancel: CancelToken?, sampleTokens: Int?,
                                  progress: (@Sendable (Double) -> Void)?,
-                                 partial: ((LayerEvaluation) -> Void)?) -> LayerEvaluation? {
+                                 partial: ((LayerEvaluation) -> Void)?, anatomy: Bool) -> LayerEvaluation? {
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
                                   outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
                                   nonFinite: layer.nonFinite)
@@ -134,6 +134,24 @@ public final class EvaluationWorkspace: Sendable {
                                       quantizedWeight: qw, referenceFactors: factors, cancel: cancel)
             if cancel?.isCancelled == true { return nil }
             if rows != nil { m = Self.weighted(m, weights: weights, x: xs, y: reference, p: p) }
+            if anatomy, rows == nil, let w = t.w, let qw, let both = m.outputRelError {
+                // Two more products (only activations, only weights quantized), tiled like the others.
+                let qx = p.activationQuantizer.quantizeRows(xs)
+                func relativeError(_ a: Matrix, _ b: Matrix) -> Float {
+                    var perRow = [Float](repeating: 0, count: a.rows)
+                    let (num, den) = reference.map {
+                        Evaluator.rowTiledRelativeError(a, b, reference: $0, into: &perRow, cancel: cancel)
+                    } ?? factors.map {
+                        Evaluator.tiledRelativeError(a, b, reference: $0.x, $0.w, into: &perRow, cancel: cancel)
+                    } ?? (0, 0)
+                    return den > 0 ? Float((num / den).squareRoot()) : Float(num.squareRoot())
+                }
+                m.anatomy = ErrorAnatomy(
+                    activationsOnly: relativeError(qx, w), weightsOnly: relativeError(xs, qw.q), both: both,
+                    activationClipShare: p.activationQuantizer.clipShare(of: xs, quantized: qx),
+                    weightClipShare: p.weightQuantizer.clipShare(of: w, quantized: qw.q))
+                if cancel?.isCancelled == true { return nil }
+            }
             m.note = t.note
             m.keptSteps = t.calibration?.keptSteps
             // The cached calibration was made under the parameters of its first use; its Quantized error

@@ -20,6 +20,8 @@ public struct MethodMetrics: Sendable, Equatable {
     public var keptSteps: [Int]?
     /// A note such as the Hadamard block used or why smoothing was skipped.
     public var note: String?
+    /// Where the error comes from (asked for with `anatomy`; nil otherwise or without a weight).
+    public var anatomy: ErrorAnatomy? = nil
 }
 
 /// Marks an evaluation made on a sample of the tokens, for a fast first answer on a large layer.
@@ -60,10 +62,10 @@ public enum Evaluator {
     /// A `calibration` computed earlier with the same ``CalibrationKey`` is reused.
     public static func evaluate(_ layer: LayerData, _ p: QuantParams, methods: [Method] = Method.allCases,
                                 calibration given: DuQuantCalibration? = nil, cancel: CancelToken? = nil,
-                                progress: (@Sendable (Double) -> Void)? = nil) -> LayerEvaluation? {
+                                progress: (@Sendable (Double) -> Void)? = nil, anatomy: Bool = false) -> LayerEvaluation? {
         let workspace = EvaluationWorkspace(layer)
         if let given { workspace.adopt(given) }
-        return workspace.evaluate(p, methods: methods, cancel: cancel, progress: progress)
+        return workspace.evaluate(p, methods: methods, cancel: cancel, progress: progress, anatomy: anatomy)
     }
 
     /// Measures a transformed pair against the exact output `reference = X Wᵀ`.

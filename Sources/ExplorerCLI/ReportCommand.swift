@@ -5,12 +5,14 @@ import DuQuantIO
 enum ReportCommand {
     static let usage = """
         usage: duquant-explorer report FILE [--layer P]… [--methods rtn,smoothquant,hadamard,duquant]
-               [--format table|json|csv] [parameters]
+               [--format table|json|csv] [--anatomy] [parameters]
+          --anatomy   also the error's anatomy: output error with only activations / only weights quantized,
+                      and each quantizer's share of error from clipping (the rest is rounding)
         """
 
     static func run(_ args: [String]) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format"]),
-                                    flags: ParameterOptions.flags, command: "report")
+                                    flags: ParameterOptions.flags.union(["anatomy"]), command: "report")
         guard a.positionals.count == 1 else { throw CLIError("report needs exactly one FILE") }
         let p = try ParameterOptions.params(from: a)
         let methods = try parseMethods(a.value("methods"))
@@ -35,7 +37,9 @@ enum ReportCommand {
                 skipped.append(error.description)
                 continue
             }
-            guard let e = Evaluator.evaluate(layer, p, methods: methods) else { throw CLIError("cancelled") }
+            guard let e = Evaluator.evaluate(layer, p, methods: methods, anatomy: a.flag("anatomy")) else {
+                throw CLIError("cancelled")
+            }
             results.append(e)
         }
         guard !results.isEmpty else {

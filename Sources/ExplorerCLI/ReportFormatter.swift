@@ -31,6 +31,14 @@ enum ReportFormatter {
         return String(format: "%.4g", Double(f))
     }
 
+    static func percent(_ f: Float) -> String { String(format: "%.1f%%", Double(f) * 100) }
+
+    static func anatomyJSON(_ a: ErrorAnatomy) -> JSONText {
+        .object([("out_act_only", .float(a.activationsOnly)), ("out_weight_only", .float(a.weightsOnly)),
+                 ("out_both", .float(a.both)), ("act_clip_share", .float(a.activationClipShare)),
+                 ("weight_clip_share", .float(a.weightClipShare))])
+    }
+
     static func table(_ layers: [LayerEvaluation], file: String, params p: QuantParams) -> String {
         var out = "\(DisplayText.escaped(file))\n\(ParameterOptions.summary(p))\n"
         for e in layers {
@@ -52,6 +60,11 @@ enum ReportFormatter {
                 guard let r = e.methods[m] else { continue }
                 if let kept = r.keptSteps { out += "  \(m.title): kept steps \(kept)\n" }
                 if let note = r.note { out += "  \(m.title): \(note)\n" }
+                if let a = r.anatomy {
+                    out += "  \(m.title): anatomy: out err with only activations quantized \(num(a.activationsOnly)), "
+                        + "only weights \(num(a.weightsOnly)), both \(num(a.both)); clipping's share of the error: "
+                        + "activations \(percent(a.activationClipShare)), weights \(percent(a.weightClipShare))\n"
+                }
                 let overflow = NumericAudit.overflowedMetrics(r)
                 if !overflow.isEmpty {
                     out += "  \(m.title): overflow: \(overflow.joined(separator: ", ")) exceed the Float range\n"
@@ -107,6 +120,7 @@ enum ReportFormatter {
                             fields.append(("kept_steps_per_block", .array(cal.traces.map { .array($0.map { .int($0.kept) }) })))
                         }
                         if let note = r.note { fields.append(("note", .string(note))) }
+                        if let a = r.anatomy { fields.append(("anatomy", anatomyJSON(a))) }
                         fields.append(("overflow", .array(NumericAudit.overflowedMetrics(r).map { .string($0) })))
                         fields.append(("per_token_error", .array(r.perTokenError.map { .float($0) })))
                         return (m.rawValue, .object(fields))
@@ -117,8 +131,11 @@ enum ReportFormatter {
     }
 
     static func csv(_ layers: [LayerEvaluation], params p: QuantParams) -> String {
+        // Anatomy columns only when it was asked for (the header stays as before otherwise).
+        let anatomy = layers.contains { $0.methods.values.contains { $0.anatomy != nil } }
         var out = "layer,tokens,in_features,out_features,method,act_max_abs,kurtosis,act_mse,weight_mse,"
-            + "output_rel_error,block_mean_variance,seconds,kept_steps,select,layout,non_finite,overflow\n"
+            + "output_rel_error,block_mean_variance,seconds,kept_steps,select,layout,non_finite,overflow"
+            + (anatomy ? ",out_act_only,out_weight_only,act_clip_share,weight_clip_share\n" : "\n")
         func f(_ v: Float?) -> String { v.map { $0.isFinite ? "\($0)" : "" } ?? "" }
         for e in layers {
             for m in e.methods.keys.sorted() {
@@ -128,7 +145,10 @@ enum ReportFormatter {
                         m.rawValue, f(r.actMaxAbs), f(r.kurtosis), f(r.actMSE), f(r.weightMSE), f(r.outputRelError),
                         f(r.blockMeanVariance), String(format: "%.6f", r.seconds), kept, p.select.rawValue,
                         p.layout.rawValue, "\(e.nonFinite.reduce(0) { $0 + $1.count })",
-                        NumericAudit.overflowedMetrics(r).joined(separator: " ")].joined(separator: ",") + "\n"
+                        NumericAudit.overflowedMetrics(r).joined(separator: " ")].joined(separator: ",")
+                    + (anatomy ? "," + [f(r.anatomy?.activationsOnly), f(r.anatomy?.weightsOnly),
+                                        f(r.anatomy?.activationClipShare), f(r.anatomy?.weightClipShare)].joined(separator: ",") : "")
+                    + "\n"
             }
         }
         return out

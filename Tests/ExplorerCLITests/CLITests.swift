@@ -101,6 +101,29 @@ import TestSupport
         }
     }
 
+    /// Issue 13, item 2: `report --anatomy` carries the error's anatomy in every format; without the flag the
+    /// outputs are as before.
+    @Test func reportAnatomyInTableJSONAndCSV() throws {
+        let path = try Self.writeDump()
+        defer { unlink(path) }
+        let base = ["report", path, "--layer", "down_proj", "--block", "16", "--steps", "2"]
+        let json = try CLI.dispatch(base + ["--anatomy", "--format", "json"])
+        for key in ["\"anatomy\"", "\"out_act_only\"", "\"out_weight_only\"", "\"out_both\"", "\"act_clip_share\"",
+                    "\"weight_clip_share\""] {
+            #expect(json.contains(key), "\(key) missing")
+        }
+        let csv = try CLI.dispatch(base + ["--anatomy", "--format", "csv"])
+        #expect(csv.hasPrefix("layer,") && csv.split(separator: "\n")[0].hasSuffix(",out_act_only,out_weight_only,act_clip_share,weight_clip_share"))
+        #expect(csv.split(separator: "\n").dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 21 })
+        let table = try CLI.dispatch(base + ["--anatomy"])
+        #expect(table.contains("DuQuant: anatomy: out err with only activations quantized"))
+        let plain = try CLI.dispatch(base + ["--format", "json"])
+        #expect(!plain.contains("\"anatomy\""))
+        // Clip ratios 1: nothing is clipped.
+        let unclipped = try CLI.dispatch(base + ["--anatomy", "--lac", "1", "--swc", "1"])
+        #expect(unclipped.contains("clipping's share of the error: activations 0.0%, weights 0.0%"))
+    }
+
     /// Regression (issue 9, item 7): `render --size 60x15` printed the live explorer's "Enlarge the window,
     /// or press q to quit" page and exited 0; a printed screen that cannot fit is an error (exit 2).
     @Test func renderRefusesASizeBelowTheMinimum() throws {
