@@ -72,6 +72,11 @@ extension App {
             state.themeIndex = (state.themeIndex + 1) % state.themes.count
             state.notice = "theme: \(state.theme.name)"
             return []
+        case .char("A"):
+            state.showAnatomy.toggle()
+            // The anatomy costs two more products per method: computed only once the panel is asked for.
+            let missing = state.evaluation.map { e in e.methods.values.contains { $0.anatomy == nil && $0.outputRelError != nil } } ?? false
+            return state.showAnatomy && missing ? evaluate(&state) : []
         case .char("B"):
             // Pin the current complete figures as the baseline; on the baseline's own setting, unpin.
             if let base = state.baseline, base.params == state.params {

@@ -144,7 +144,7 @@ public enum App {
         guard let open = state.open else { return [] }
         let g = state.nextGeneration(.evaluate)
         state.busy[.evaluate] = Busy(what: "computing")
-        return [.evaluate(layer: open.index, params: state.params, generation: g)]
+        return [.evaluate(layer: open.index, params: state.params, generation: g, anatomy: state.showAnatomy)]
     }
 
     /// Restarts the background scan of all layers.

@@ -85,6 +85,8 @@ public struct AppState: Sendable {
     public var previousFigures: Figures?
     /// Figures pinned with `B`: every later figure is shown as a ratio to them.
     public var baseline: Figures?
+    /// The lower panel shows the error's anatomy (`A`) instead of the channel profile.
+    public var showAnatomy = false
     /// Statistics of each stage matrix (the original's from loading, the rest with the evaluation).
     public var stageStats: [Stage: StageStats] = [:]
     public var busy: [EffectKind: Busy] = [:]

@@ -8,7 +8,8 @@ public enum Effect: Sendable, Equatable {
     /// Load layer `index` of the list.
     case loadLayer(index: Int, generation: Int)
     /// Calibrate DuQuant and evaluate every method on `layer` with `params`.
-    case evaluate(layer: Int, params: QuantParams, generation: Int)
+    /// With `anatomy`, each method's error anatomy too (two more output products per method).
+    case evaluate(layer: Int, params: QuantParams, generation: Int, anatomy: Bool = false)
     /// Compute the heatmap after `step` greedy steps of rotation stage `rotation` of `calibration` (the one
     /// the state shows).
     case stepThrough(calibration: DuQuantCalibration, rotation: Int, step: Int, generation: Int)

@@ -52,7 +52,7 @@ public final class EffectExecutor: @unchecked Sendable {
             defer { if counts { lock.withLock { interactive -= 1 } } }
             switch effect {
             case let .loadLayer(index, generation): load(index, generation, token)
-            case let .evaluate(layer, params, generation): evaluate(layer, params, generation, token)
+            case let .evaluate(layer, params, generation, anatomy): evaluate(layer, params, generation, anatomy, token)
             case let .stepThrough(calibration, rotation, step, generation): stepThrough(calibration, rotation, step, generation)
             case let .scanLayers(params, method, generation): scan(params, method, generation, token)
             case .quit, .cancel: break
@@ -90,7 +90,7 @@ public final class EffectExecutor: @unchecked Sendable {
         }
     }
 
-    private func evaluate(_ index: Int, _ params: QuantParams, _ generation: Int, _ token: CancelToken) {
+    private func evaluate(_ index: Int, _ params: QuantParams, _ generation: Int, _ anatomy: Bool, _ token: CancelToken) {
         let progress = ProgressReporter(kind: .evaluate, generation: generation, post: post, synchronous: synchronous)
         defer { progress.finish() }
         do {
@@ -121,7 +121,7 @@ public final class EffectExecutor: @unchecked Sendable {
             }
             guard let e = ws.evaluate(params, methods: Method.allCases, cancel: token,
                                       progress: { progress.report(estimating ? 0.85 + 0.15 * $0 : $0) },
-                                      partial: estimating ? nil : postPartial) else { return }
+                                      partial: estimating ? nil : postPartial, anatomy: anatomy) else { return }
             guard !token.isCancelled else { return }
             let stats = e.calibration.map { StageStats.of($0) } ?? [:]
             guard !token.isCancelled else { return }

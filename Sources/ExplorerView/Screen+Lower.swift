@@ -5,6 +5,8 @@ extension Screen {
     static func drawLower(_ grid: inout CellGrid, _ ctx: Context) {
         if ctx.state.step != nil {
             drawStepPanel(&grid, ctx)
+        } else if ctx.state.showAnatomy {
+            drawAnatomy(&grid, ctx)
         } else {
             drawProfile(&grid, ctx)
         }
@@ -98,5 +100,36 @@ extension Screen {
             grid.putLine("kept prefix bright, dropped steps dim · . , step · > < ten · r rotation · b block · Esc leaves",
                          in: area.row(2), style: p.dim)
         }
+    }
+
+    /// Where each method's error comes from (`A`): the output error with only activations, only weights
+    /// and both quantized, and the share of each quantizer's error due to clipping (the rest is rounding).
+    static func drawAnatomy(_ grid: inout CellGrid, _ ctx: Context) {
+        let s = ctx.state
+        let area = ctx.layout.lower
+        panelTitle(&grid, ctx.layout.lowerTitle, "Error anatomy (A closes) · out err by quantizer, clipping share",
+                   focused: false, ctx)
+        grid.fill(area, with: Cell(" ", ctx.palette.text))
+        let methods = Method.allCases
+        let labelWidth = 12
+        let colWidth = max(7, min(13, (area.width - labelWidth) / methods.count - 1))
+        var columns = [TableWidget.Column("", width: labelWidth, align: .left, priority: 10)]
+        columns += methods.map { TableWidget.Column($0.title, width: colWidth, priority: 5) }
+        let specs: [(String, (ErrorAnatomy) -> String)] = [
+            ("X only", { Format.num($0.activationsOnly) }),
+            ("W only", { Format.num($0.weightsOnly) }),
+            ("X and W", { Format.num($0.both) }),
+            ("clip % X W", { "\(Int(($0.activationClipShare * 100).rounded())) \(Int(($0.weightClipShare * 100).rounded()))" }),
+        ]
+        let rows: [[TableWidget.Item]] = specs.map { label, text in
+            [TableWidget.Item(label)] + methods.map { m in
+                guard let a = s.evaluation?.methods[m]?.anatomy else {
+                    let computing = s.busy[.evaluate] != nil || s.evaluation?.pending.contains(m) == true
+                    return TableWidget.Item(computing ? "…" : "–")
+                }
+                return TableWidget.Item(text(a))
+            }
+        }
+        TableWidget(columns: columns, rows: rows).draw(into: &grid, area: area, palette: ctx.palette)
     }
 }

@@ -9,7 +9,7 @@ import Testing
         h.start()
         h.send(.layerLoaded(generation: 1, index: 0, layer: h.layers[0], tokens: nil, summary: nil,
                             stats: StageStats.of(h.layers[0].input)))
-        guard case let .evaluate(_, params, g) = h.effects.last else { Issue.record("no evaluate"); return }
+        guard case let .evaluate(_, params, g, _) = h.effects.last else { Issue.record("no evaluate"); return }
         let ws = EvaluationWorkspace(h.layers[0])
         let estimate = try #require(ws.evaluate(params, sampleTokens: 8))
         #expect(estimate.estimate == EvaluationEstimate(sampledTokens: 8, totalTokens: 24))

@@ -72,7 +72,7 @@ import TestSupport
         var h = Harness(runEffects: false)
         h.start()
         h.run(h.effects[0])
-        guard case let .evaluate(_, params, generation) = h.effects.last! else { return }
+        guard case let .evaluate(_, params, generation, _) = h.effects.last! else { return }
         var partial = try #require(EvaluationWorkspace(h.layers[0]).evaluate(params, methods: [.rtn]))
         partial.pending = [.smoothquant, .hadamard, .duquant]
         h.send(.evaluated(generation: generation, evaluation: partial, stats: [:]))

@@ -50,7 +50,7 @@ import Testing
         h.send(.layerLoaded(generation: 2, index: 1, layer: h.layers[1], tokens: nil, summary: nil,
                             stats: StageStats.of(h.layers[0].input)))
         #expect(h.state.open?.index == 1)
-        guard case let .evaluate(_, params, g) = h.effects.last else { Issue.record("no evaluate"); return }
+        guard case let .evaluate(_, params, g, _) = h.effects.last else { Issue.record("no evaluate"); return }
         h.press("]")  // abits 4 → 5: a newer evaluation
         let stale = Evaluator.evaluate(h.layers[1], params)!
         h.send(.evaluated(generation: g, evaluation: stale, stats: [:]))
@@ -168,7 +168,7 @@ import Testing
         x[0, 40] = 500
         let layer = LayerData(name: h.layers[0].name, input: x, weight: h.layers[0].weight)
         h.send(.layerLoaded(generation: 1, index: 0, layer: layer, tokens: nil, summary: nil, stats: StageStats.of(x)))
-        guard case let .evaluate(_, params, g) = h.effects.last else { Issue.record("no evaluate"); return }
+        guard case let .evaluate(_, params, g, _) = h.effects.last else { Issue.record("no evaluate"); return }
         let e = try #require(Evaluator.evaluate(layer, params))
         h.send(.evaluated(generation: g, evaluation: e, stats: StageStats.of(e.calibration!)))
         h.press("s")

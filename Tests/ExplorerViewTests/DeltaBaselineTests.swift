@@ -61,3 +61,20 @@ import TestSupport
         #expect(Self.row(f, "vs baseline") == nil && Self.row(f, "Δ since last") == nil)
     }
 }
+
+/// `A`: the lower panel shows where each method's error comes from, computed on demand.
+@Suite struct AnatomyPanelTests {
+    @Test func aAsksForTheAnatomyAndShowsIt() throws {
+        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        #expect(f.state.evaluation?.methods[.duquant]?.anatomy == nil)  // not computed unless asked
+        f.press("A")
+        #expect(f.effects.last.map { if case .evaluate(_, _, _, true) = $0 { true } else { false } } == true)
+        let a = try #require(f.state.evaluation?.methods[.duquant]?.anatomy)
+        let lines = DeltaBaselineTests.lines(f)
+        #expect(lines.contains { $0.contains("Error anatomy (A closes)") })
+        let row = try #require(lines.first { $0.contains("X only") })
+        #expect(row.contains(Format.num(a.activationsOnly)))
+        f.press("A")
+        #expect(!DeltaBaselineTests.lines(f).contains { $0.contains("Error anatomy") })
+    }
+}
