@@ -51,6 +51,8 @@ public struct LayerEvaluation: Sendable {
     public var estimate: EvaluationEstimate?
     /// Non-finite values of the layer, replaced by 0 before evaluation (see `NumericAudit`).
     public var nonFinite: [NonFiniteReport] = []
+    /// DuQuant's figures over several seeds (`report --seeds N`), when asked for.
+    public var seedSpread: SeedSpread? = nil
     /// Methods still being computed: a partial answer has figures for the others, the rest follow.
     public var pending: Set<Method> = []
 }

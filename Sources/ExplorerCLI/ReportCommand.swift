@@ -5,18 +5,20 @@ import DuQuantIO
 enum ReportCommand {
     static let usage = """
         usage: duquant-explorer report FILE [--layer P]… [--methods rtn,smoothquant,hadamard,duquant]
-               [--format table|json|csv] [--anatomy] [parameters]
+               [--format table|json|csv] [--anatomy] [--seeds N] [parameters]
+          --seeds N   also DuQuant's figures over seeds 0…N−1: mean, min, max, std (is a change real or luck?)
           --anatomy   also the error's anatomy: output error with only activations / only weights quantized,
                       and each quantizer's share of error from clipping (the rest is rounding)
         """
 
     static func run(_ args: [String]) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format"]),
+        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format", "seeds"]),
                                     flags: ParameterOptions.flags.union(["anatomy"]), command: "report")
         guard a.positionals.count == 1 else { throw CLIError("report needs exactly one FILE") }
         let p = try ParameterOptions.params(from: a)
         let methods = try parseMethods(a.value("methods"))
         let format = try a.choice("format", ReportFormat.self) ?? .table
+        let seeds = try a.int("seeds", in: 1...1000)
         let dump = try Commands.open(a.positionals[0])
         let names = try Commands.layerNames(a.values("layer"), in: dump)
         var results: [LayerEvaluation] = []
@@ -37,9 +39,10 @@ enum ReportCommand {
                 skipped.append(error.description)
                 continue
             }
-            guard let e = Evaluator.evaluate(layer, p, methods: methods, anatomy: a.flag("anatomy")) else {
+            guard var e = Evaluator.evaluate(layer, p, methods: methods, anatomy: a.flag("anatomy")) else {
                 throw CLIError("cancelled")
             }
+            if let seeds, methods.contains(.duquant) { e.seedSpread = SeedSpread.measure(layer, p, seeds: seeds) }
             results.append(e)
         }
         guard !results.isEmpty else {

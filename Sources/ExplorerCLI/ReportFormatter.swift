@@ -39,6 +39,20 @@ enum ReportFormatter {
                  ("weight_clip_share", .float(a.weightClipShare))])
     }
 
+    /// The seed-spread cells of a CSV row (empty but for DuQuant's rows).
+    static func seedCells(_ sp: SeedSpread?) -> String {
+        guard let sp, let s = sp.outputRelError else { return sp.map { "\($0.seeds),,,," } ?? ",,,," }
+        return ["\(sp.seeds)", "\(s.mean)", "\(s.min)", "\(s.max)", "\(s.std)"].joined(separator: ",")
+    }
+
+    static func spreadJSON(_ sp: SeedSpread) -> JSONText {
+        func one(_ s: SeedSpread.Summary) -> JSONText {
+            .object([("mean", .number(s.mean)), ("min", .number(s.min)), ("max", .number(s.max)), ("std", .number(s.std))])
+        }
+        return .object([("seeds", .int(sp.seeds)), ("output_rel_error", sp.outputRelError.map(one) ?? .null),
+                        ("act_mse", one(sp.actMSE)), ("act_max_abs", one(sp.actMaxAbs))])
+    }
+
     static func table(_ layers: [LayerEvaluation], file: String, params p: QuantParams) -> String {
         var out = "\(DisplayText.escaped(file))\n\(ParameterOptions.summary(p))\n"
         for e in layers {
@@ -71,6 +85,14 @@ enum ReportFormatter {
                 }
             }
             for n in Commands.nonFiniteNotes(e.nonFinite) { out += "  \(DisplayText.escaped(n))\n" }
+            if let sp = e.seedSpread {
+                func line(_ name: String, _ s: SeedSpread.Summary) -> String {
+                    "\(name) mean \(num(Float(s.mean))) (min \(num(Float(s.min))), max \(num(Float(s.max))), std \(num(Float(s.std))))"
+                }
+                out += "  DuQuant over seeds 0…\(sp.seeds - 1): "
+                    + ([sp.outputRelError.map { line("out rel err", $0) }, line("act MSE", sp.actMSE), line("max|x̃|", sp.actMaxAbs)]
+                        .compactMap { $0 }.joined(separator: "; ")) + "\n"
+            }
         }
         if layers.contains(where: { $0.methods.values.contains { $0.outputRelError != nil } }) {
             out += "\n* lowest output relative error ‖XWᵀ − Q(X̃)Q(W̃)ᵀ‖/‖XWᵀ‖\n"
@@ -107,6 +129,7 @@ enum ReportFormatter {
                     ("name", .string(e.name)), ("tokens", .int(e.tokens)), ("in_features", .int(e.inFeatures)),
                     ("out_features", e.outFeatures.map { .int($0) } ?? .null),
                     ("non_finite", nonFiniteJSON(e.nonFinite)),
+                    ("seed_spread", e.seedSpread.map(spreadJSON) ?? .null),
                     ("methods", .object(e.methods.keys.sorted().map { m in
                         let r = e.methods[m]!
                         var fields: [(String, JSONText)] = [
@@ -133,9 +156,11 @@ enum ReportFormatter {
     static func csv(_ layers: [LayerEvaluation], params p: QuantParams) -> String {
         // Anatomy columns only when it was asked for (the header stays as before otherwise).
         let anatomy = layers.contains { $0.methods.values.contains { $0.anatomy != nil } }
+        let seeds = layers.contains { $0.seedSpread != nil }
         var out = "layer,tokens,in_features,out_features,method,act_max_abs,kurtosis,act_mse,weight_mse,"
             + "output_rel_error,block_mean_variance,seconds,kept_steps,select,layout,non_finite,overflow"
-            + (anatomy ? ",out_act_only,out_weight_only,act_clip_share,weight_clip_share\n" : "\n")
+            + (anatomy ? ",out_act_only,out_weight_only,act_clip_share,weight_clip_share" : "")
+            + (seeds ? ",seeds,seed_out_mean,seed_out_min,seed_out_max,seed_out_std\n" : "\n")
         func f(_ v: Float?) -> String { v.map { $0.isFinite ? "\($0)" : "" } ?? "" }
         for e in layers {
             for m in e.methods.keys.sorted() {
@@ -148,6 +173,7 @@ enum ReportFormatter {
                         NumericAudit.overflowedMetrics(r).joined(separator: " ")].joined(separator: ",")
                     + (anatomy ? "," + [f(r.anatomy?.activationsOnly), f(r.anatomy?.weightsOnly),
                                         f(r.anatomy?.activationClipShare), f(r.anatomy?.weightClipShare)].joined(separator: ",") : "")
+                    + (seeds ? "," + seedCells(m == .duquant ? e.seedSpread : nil) : "")
                     + "\n"
             }
         }

@@ -124,6 +124,35 @@ import TestSupport
         #expect(unclipped.contains("clipping's share of the error: activations 0.0%, weights 0.0%"))
     }
 
+    /// Issue 13, item 3: `report --seeds N` gives DuQuant's spread over seeds 0…N−1, and it equals what
+    /// N single-seed reports give.
+    @Test func reportSeedSpreadMatchesSingleSeedRuns() throws {
+        let path = try Self.writeDump()
+        defer { unlink(path) }
+        let base = ["report", path, "--layer", "down_proj", "--block", "16", "--steps", "4", "--methods", "duquant"]
+        var errors: [Double] = []
+        for seed in 0..<3 {
+            let single = try CLI.dispatch(base + ["--seed", "\(seed)", "--format", "csv"])
+            let cells = single.split(separator: "\n")[1].split(separator: ",", omittingEmptySubsequences: false)
+            errors.append(try #require(Double(cells[9])))
+        }
+        let csv = try CLI.dispatch(base + ["--seeds", "3", "--format", "csv"])
+        let header = csv.split(separator: "\n")[0]
+        #expect(header.hasSuffix(",seeds,seed_out_mean,seed_out_min,seed_out_max,seed_out_std"))
+        let row = csv.split(separator: "\n")[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let n = row.count
+        #expect(row[n - 5] == "3")
+        let mean = errors.reduce(0, +) / 3
+        #expect(abs(try #require(Double(row[n - 4])) - mean) <= 1e-6 * mean)
+        #expect(abs(try #require(Double(row[n - 3])) - errors.min()!) <= 1e-6 * mean)
+        #expect(abs(try #require(Double(row[n - 2])) - errors.max()!) <= 1e-6 * mean)
+        let json = try CLI.dispatch(base + ["--seeds", "3", "--format", "json"])
+        #expect(json.contains("\"seed_spread\"") && json.contains("\"seeds\": 3"))
+        let table = try CLI.dispatch(base + ["--seeds", "3"])
+        #expect(table.contains("DuQuant over seeds 0…2: out rel err mean"))
+        #expect(throws: CLIError.self) { try CLI.dispatch(base + ["--seeds", "0"]) }
+    }
+
     /// Regression (issue 9, item 7): `render --size 60x15` printed the live explorer's "Enlarge the window,
     /// or press q to quit" page and exited 0; a printed screen that cannot fit is an error (exit 2).
     @Test func renderRefusesASizeBelowTheMinimum() throws {
