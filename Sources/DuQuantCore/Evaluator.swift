@@ -53,6 +53,8 @@ public struct LayerEvaluation: Sendable {
     public var nonFinite: [NonFiniteReport] = []
     /// DuQuant's figures over several seeds (`report --seeds N`), when asked for.
     public var seedSpread: SeedSpread? = nil
+    /// With a token split (`--calib-tokens`): these figures are on the fit tokens, and these are on the others.
+    public var heldOut: HeldOutFigures? = nil
     /// Methods still being computed: a partial answer has figures for the others, the rest follow.
     public var pending: Set<Method> = []
 }

@@ -5,14 +5,16 @@ import DuQuantIO
 enum ReportCommand {
     static let usage = """
         usage: duquant-explorer report FILE [--layer P]… [--methods rtn,smoothquant,hadamard,duquant]
-               [--format table|json|csv] [--anatomy] [--seeds N] [parameters]
+               [--format table|json|csv] [--anatomy] [--seeds N] [--calib-tokens A:B|even|odd] [parameters]
+          --calib-tokens SPEC   fit every transform on some tokens and score on the others: A:B (fit on
+                      tokens A..<B), even or odd; the figures of both are printed
           --seeds N   also DuQuant's figures over seeds 0…N−1: mean, min, max, std (is a change real or luck?)
           --anatomy   also the error's anatomy: output error with only activations / only weights quantized,
                       and each quantizer's share of error from clipping (the rest is rounding)
         """
 
     static func run(_ args: [String]) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format", "seeds"]),
+        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format", "seeds", "calib-tokens"]),
                                     flags: ParameterOptions.flags.union(["anatomy"]), command: "report")
         guard a.positionals.count == 1 else { throw CLIError("report needs exactly one FILE") }
         let p = try ParameterOptions.params(from: a)
@@ -39,8 +41,18 @@ enum ReportCommand {
                 skipped.append(error.description)
                 continue
             }
-            guard var e = Evaluator.evaluate(layer, p, methods: methods, anatomy: a.flag("anatomy")) else {
+            var split: TokenSplit? = nil
+            if let spec = a.value("calib-tokens") {
+                do { split = try TokenSplit(spec, tokens: layer.tokens) } catch { throw CLIError(error.message) }
+            }
+            // With a split, the main figures are on the fit tokens (fitted there), the held-out ones beside.
+            let fitted = split.map { LayerData(name: layer.name, input: layer.input.gatheringRows($0.fit), weight: layer.weight) } ?? layer
+            guard var e = Evaluator.evaluate(fitted, p, methods: methods, anatomy: a.flag("anatomy")) else {
                 throw CLIError("cancelled")
+            }
+            if let split {
+                guard let h = Evaluator.evaluateHeldOut(layer, p, split: split, methods: methods) else { throw CLIError("cancelled") }
+                e.heldOut = HeldOutFigures(split: split, methods: h.methods)
             }
             if let seeds, methods.contains(.duquant) { e.seedSpread = SeedSpread.measure(layer, p, seeds: seeds) }
             results.append(e)

@@ -85,6 +85,14 @@ enum ReportFormatter {
                 }
             }
             for n in Commands.nonFiniteNotes(e.nonFinite) { out += "  \(DisplayText.escaped(n))\n" }
+            if let h = e.heldOut {
+                out += "  token split \(h.split.description); the table above is on the fit tokens\n"
+                for m in h.methods.keys.sorted() {
+                    let r = h.methods[m]!, fit = e.methods[m]
+                    out += "  \(m.title) held out: out rel err \(num(r.outputRelError)) (fit \(num(fit?.outputRelError))), "
+                        + "act MSE \(num(r.actMSE)) (fit \(num(fit?.actMSE))), max|x̃| \(num(r.actMaxAbs))\n"
+                }
+            }
             if let sp = e.seedSpread {
                 func line(_ name: String, _ s: SeedSpread.Summary) -> String {
                     "\(name) mean \(num(Float(s.mean))) (min \(num(Float(s.min))), max \(num(Float(s.max))), std \(num(Float(s.std))))"
@@ -130,6 +138,14 @@ enum ReportFormatter {
                     ("out_features", e.outFeatures.map { .int($0) } ?? .null),
                     ("non_finite", nonFiniteJSON(e.nonFinite)),
                     ("seed_spread", e.seedSpread.map(spreadJSON) ?? .null),
+                    ("split", e.heldOut.map { h in .object([("spec", .string(h.split.spec)), ("fit_tokens", .int(h.split.fit.count)),
+                                                             ("eval_tokens", .int(h.split.eval.count))]) } ?? .null),
+                    ("held_out", e.heldOut.map { h in .object(h.methods.keys.sorted().map { m in
+                        let r = h.methods[m]!
+                        return (m.rawValue, .object([("act_max_abs", .float(r.actMaxAbs)), ("act_mse", .float(r.actMSE)),
+                                                     ("weight_mse", .float(r.weightMSE)),
+                                                     ("output_rel_error", .float(r.outputRelError))]))
+                    }) } ?? .null),
                     ("methods", .object(e.methods.keys.sorted().map { m in
                         let r = e.methods[m]!
                         var fields: [(String, JSONText)] = [
@@ -157,10 +173,12 @@ enum ReportFormatter {
         // Anatomy columns only when it was asked for (the header stays as before otherwise).
         let anatomy = layers.contains { $0.methods.values.contains { $0.anatomy != nil } }
         let seeds = layers.contains { $0.seedSpread != nil }
+        let split = layers.contains { $0.heldOut != nil }
         var out = "layer,tokens,in_features,out_features,method,act_max_abs,kurtosis,act_mse,weight_mse,"
             + "output_rel_error,block_mean_variance,seconds,kept_steps,select,layout,non_finite,overflow"
             + (anatomy ? ",out_act_only,out_weight_only,act_clip_share,weight_clip_share" : "")
-            + (seeds ? ",seeds,seed_out_mean,seed_out_min,seed_out_max,seed_out_std\n" : "\n")
+            + (seeds ? ",seeds,seed_out_mean,seed_out_min,seed_out_max,seed_out_std" : "")
+            + (split ? ",calib_tokens,held_out_output_rel_error,held_out_act_mse\n" : "\n")
         func f(_ v: Float?) -> String { v.map { $0.isFinite ? "\($0)" : "" } ?? "" }
         for e in layers {
             for m in e.methods.keys.sorted() {
@@ -174,6 +192,8 @@ enum ReportFormatter {
                     + (anatomy ? "," + [f(r.anatomy?.activationsOnly), f(r.anatomy?.weightsOnly),
                                         f(r.anatomy?.activationClipShare), f(r.anatomy?.weightClipShare)].joined(separator: ",") : "")
                     + (seeds ? "," + seedCells(m == .duquant ? e.seedSpread : nil) : "")
+                    + (split ? "," + [csvField(e.heldOut?.split.spec ?? ""), f(e.heldOut?.methods[m]?.outputRelError),
+                                      f(e.heldOut?.methods[m]?.actMSE)].joined(separator: ",") : "")
                     + "\n"
             }
         }

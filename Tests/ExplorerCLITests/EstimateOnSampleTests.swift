@@ -2,6 +2,7 @@ import DuQuantCore
 import DuQuantIO
 import Foundation
 import Testing
+@testable import ExplorerCLI
 
 /// Estimates on the bundled real SmolLM2 layers: a quarter of the tokens, heavy ones kept, within 15%.
 @Suite struct EstimateOnSampleTests {
@@ -23,5 +24,21 @@ import Testing
             let e = try #require(estimate.methods[m]?.outputRelError), x = try #require(exact.methods[m]?.outputRelError)
             #expect(abs(e - x) <= 0.15 * x, "\(name) \(m): ≈\(e) vs \(x)")
         }
+    }
+
+    // Issue 13, item 4: on the bundled layer 11, fit on the first half of the tokens and score on the
+    // second: both figures are reported and differ.
+    @Test func heldOutFiguresOnTheBundledLayer() throws {
+        let json = try CLI.dispatch(["report", Self.sample, "--layer", "model.layers.11.mlp.down_proj", "--steps", "32",
+                                     "--calib-tokens", "0:128", "--format", "json"])
+        #expect(json.contains("\"split\"") && json.contains("\"fit_tokens\": 128") && json.contains("\"eval_tokens\": 128"))
+        let table = try CLI.dispatch(["report", Self.sample, "--layer", "model.layers.11.mlp.down_proj", "--steps", "32",
+                                      "--calib-tokens", "0:128"])
+        let line = try #require(table.split(separator: "\n").first { $0.contains("DuQuant held out:") })
+        // "out rel err X (fit Y)": the two differ.
+        let parts = line.split(separator: " ")
+        let i = try #require(parts.firstIndex(of: "err"))
+        let heldOut = String(parts[i + 1]), fit = String(parts[i + 3]).trimmingCharacters(in: CharacterSet(charactersIn: "),"))
+        #expect(heldOut != fit, "\(line)")
     }
 }

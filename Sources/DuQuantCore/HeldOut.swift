@@ -1,0 +1,88 @@
+/// A split of a layer's tokens: transforms are fitted on some and scored on the others.
+///
+/// The official method calibrates on one set of samples and is evaluated on others; fitting and scoring on
+/// the same tokens flatters the methods that fit (SmoothQuant's scales, DuQuant's rotations).
+public struct TokenSplit: Sendable, Equatable {
+    /// Tokens the transforms are fitted on.
+    public var fit: [Int]
+    /// Tokens the figures are measured on.
+    public var eval: [Int]
+    /// How the split was asked for (`0:128`, `even`, `odd`).
+    public var spec: String
+
+    /// Parses `spec` for a layer of `tokens` tokens: `A:B` fits on tokens A ..< B and scores on the rest;
+    /// `even` fits on even tokens and scores on odd ones; `odd` the other way round.
+    public init(_ spec: String, tokens: Int) throws(ParameterError) {
+        self.spec = spec
+        let all = Array(0..<tokens)
+        switch spec {
+        case "even": fit = all.filter { $0 % 2 == 0 }
+        case "odd": fit = all.filter { $0 % 2 == 1 }
+        default:
+            let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), 0 <= a, a < b, b <= tokens else {
+                throw ParameterError("--calib-tokens must be A:B with 0 ≤ A < B ≤ \(tokens), even or odd (got '\(spec)')")
+            }
+            fit = Array(a..<b)
+        }
+        let fitted = Set(fit)
+        eval = all.filter { !fitted.contains($0) }
+        guard !fit.isEmpty, !eval.isEmpty else {
+            throw ParameterError("--calib-tokens \(spec) leaves no tokens to \(fit.isEmpty ? "fit on" : "score on") (\(tokens) tokens)")
+        }
+    }
+
+    /// `0:128 → 128 fit, 128 held out`, for outputs.
+    public var description: String { "\(spec): fit on \(fit.count) tokens, scored on the other \(eval.count)" }
+}
+
+/// Figures measured on held-out tokens with transforms fitted on the others.
+public struct HeldOutFigures: Sendable {
+    public var split: TokenSplit
+    public var methods: [Method: MethodMetrics]
+
+    public init(split: TokenSplit, methods: [Method: MethodMetrics]) {
+        self.split = split
+        self.methods = methods
+    }
+}
+
+extension Evaluator {
+    /// Every method fitted on `split.fit`'s tokens and measured on `split.eval`'s: nothing is refitted on
+    /// the tokens that are scored. Nil if cancelled.
+    public static func evaluateHeldOut(_ layer: LayerData, _ p: QuantParams, split: TokenSplit,
+                                       methods: [Method] = Method.allCases, cancel: CancelToken? = nil) -> LayerEvaluation? {
+        let clean = layer.replacingNonFinite()
+        let fitX = clean.input.gatheringRows(split.fit), evalX = clean.input.gatheringRows(split.eval)
+        let w = clean.weight
+        let fitLayer = LayerData(name: clean.name, input: fitX, weight: w)
+        let reference = w.map { evalX.multipliedTransposed(by: $0) }
+        var out = LayerEvaluation(name: clean.name, tokens: split.eval.count, inFeatures: clean.inFeatures,
+                                  outFeatures: clean.outFeatures, params: p, methods: [:], calibration: nil,
+                                  nonFinite: clean.nonFinite)
+        for method in methods.sorted() {
+            if cancel?.isCancelled == true { return nil }
+            let x: Matrix, tw: Matrix?
+            switch method {
+            case .rtn:
+                (x, tw) = (evalX, w)
+            case .smoothquant:
+                if let w {
+                    let s = Smoothing.scales(x: fitX, w: w, alpha: p.alpha)  // fitted on the fit tokens only
+                    (x, tw) = (evalX.dividingColumns(by: s), w.multiplyingColumns(by: s))
+                } else {
+                    (x, tw) = (evalX, nil)
+                }
+            case .hadamard:
+                let h = Hadamard.blockSize(channels: evalX.cols, requested: p.block)
+                (x, tw) = (Hadamard.apply(evalX, block: h), w.map { Hadamard.apply($0, block: h) })
+            case .duquant:
+                guard let cal = DuQuant.calibrate(fitLayer, p, cancel: cancel) else { return nil }
+                (x, tw) = (cal.transform.apply(toInput: evalX), w.map { cal.transform.apply(toWeight: $0) })
+                out.calibration = cal
+            }
+            out.methods[method] = measure(x: x, w: tw, reference: reference, p: p, cancel: cancel)
+        }
+        return out
+    }
+}
