@@ -38,12 +38,15 @@ extension App {
             // A problem stays in the status bar until dismissed; Esc does that before anything else.
             state.lastError = nil
             return []
-        case .escape where state.busy[.evaluate] != nil && state.step == nil:
-            // Esc stops the computation in progress; the figures already shown stay, marked incomplete.
+        case .escape where (state.busy[.evaluate] != nil || state.busy[.scan] != nil) && state.step == nil:
+            // Esc stops the computation in progress, and the background scan of the other layers with it (it
+            // would otherwise take the cores for the same kind of work); the figures already shown stay.
             _ = state.nextGeneration(.evaluate)
+            _ = state.nextGeneration(.scan)
             state.busy[.evaluate] = nil
-            state.notice = "computation cancelled — change a parameter or press Enter on a layer to compute again"
-            return [.cancel(.evaluate)]
+            state.busy[.scan] = nil
+            state.notice = "computation stopped — change a parameter or press Enter on a layer to compute again"
+            return [.cancel(.evaluate), .cancel(.scan)]
         case .char("/"):
             state.search = ""
             state.focus = .layers
