@@ -55,6 +55,8 @@ public struct LayerEvaluation: Sendable {
     public var seedSpread: SeedSpread? = nil
     /// With a token split (`--calib-tokens`): these figures are on the fit tokens, and these are on the others.
     public var heldOut: HeldOutFigures? = nil
+    /// The same layer under baseline parameters (`report --baseline`), to compare with.
+    public var baseline: (params: QuantParams, methods: [Method: MethodMetrics])? = nil
     /// Methods still being computed: a partial answer has figures for the others, the rest follow.
     public var pending: Set<Method> = []
 }

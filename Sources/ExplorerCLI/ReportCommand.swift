@@ -5,7 +5,10 @@ import DuQuantIO
 enum ReportCommand {
     static let usage = """
         usage: duquant-explorer report FILE [--layer P]… [--methods rtn,smoothquant,hadamard,duquant]
-               [--format table|json|csv] [--anatomy] [--seeds N] [--calib-tokens A:B|even|odd] [parameters]
+               [--format table|json|csv] [--anatomy] [--seeds N] [--calib-tokens A:B|even|odd]
+               [--baseline "PARAMS"] [parameters]
+          --baseline "PARAMS"   also every method under these parameters (from the defaults, e.g.
+                      "--lac 1 --swc 1") and the ratio of each figure to it
           --calib-tokens SPEC   fit every transform on some tokens and score on the others: A:B (fit on
                       tokens A..<B), even or odd; the figures of both are printed
           --seeds N   also DuQuant's figures over seeds 0…N−1: mean, min, max, std (is a change real or luck?)
@@ -14,13 +17,21 @@ enum ReportCommand {
         """
 
     static func run(_ args: [String]) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format", "seeds", "calib-tokens"]),
+        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format", "seeds", "calib-tokens", "baseline"]),
                                     flags: ParameterOptions.flags.union(["anatomy"]), command: "report")
         guard a.positionals.count == 1 else { throw CLIError("report needs exactly one FILE") }
         let p = try ParameterOptions.params(from: a)
         let methods = try parseMethods(a.value("methods"))
         let format = try a.choice("format", ReportFormat.self) ?? .table
         let seeds = try a.int("seeds", in: 1...1000)
+        // `--baseline "--lac 1 --swc 1"`: parameters (from the defaults) to compare every figure with.
+        let baseline = try a.value("baseline").map { text throws(CLIError) -> QuantParams in
+            let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            let b = try Arguments.parse(words, options: ParameterOptions.names, flags: ParameterOptions.flags,
+                                        command: "report --baseline")
+            guard b.positionals.isEmpty else { throw CLIError("--baseline takes parameters only (got '\(b.positionals[0])')") }
+            return try ParameterOptions.params(from: b)
+        }
         let dump = try Commands.open(a.positionals[0])
         let names = try Commands.layerNames(a.values("layer"), in: dump)
         var results: [LayerEvaluation] = []
@@ -53,6 +64,10 @@ enum ReportCommand {
             if let split {
                 guard let h = Evaluator.evaluateHeldOut(layer, p, split: split, methods: methods) else { throw CLIError("cancelled") }
                 e.heldOut = HeldOutFigures(split: split, methods: h.methods)
+            }
+            if let baseline {
+                guard let b = Evaluator.evaluate(fitted, baseline, methods: methods) else { throw CLIError("cancelled") }
+                e.baseline = (baseline, b.methods)
             }
             if let seeds, methods.contains(.duquant) { e.seedSpread = SeedSpread.measure(layer, p, seeds: seeds) }
             results.append(e)

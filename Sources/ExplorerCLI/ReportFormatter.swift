@@ -31,6 +31,12 @@ enum ReportFormatter {
         return String(format: "%.4g", Double(f))
     }
 
+    /// `×0.62`: a figure over its baseline's.
+    static func ratio(_ a: Float?, _ b: Float?) -> String {
+        guard let a, let b, b != 0, a.isFinite, b.isFinite else { return "×—" }
+        return "×" + num(a / b)
+    }
+
     static func percent(_ f: Float) -> String { String(format: "%.1f%%", Double(f) * 100) }
 
     static func anatomyJSON(_ a: ErrorAnatomy) -> JSONText {
@@ -85,6 +91,15 @@ enum ReportFormatter {
                 }
             }
             for n in Commands.nonFiniteNotes(e.nonFinite) { out += "  \(DisplayText.escaped(n))\n" }
+            if let b = e.baseline {
+                out += "  baseline: \(ParameterOptions.summary(b.params))\n"
+                for m in methods {
+                    guard let r = e.methods[m], let base = b.methods[m] else { continue }
+                    out += "  \(m.title) vs baseline: out rel err \(num(r.outputRelError)) vs \(num(base.outputRelError))"
+                        + " (\(ratio(r.outputRelError, base.outputRelError))), act MSE \(num(r.actMSE)) vs \(num(base.actMSE))"
+                        + " (\(ratio(r.actMSE, base.actMSE)))\n"
+                }
+            }
             if let h = e.heldOut {
                 out += "  token split \(h.split.description); the table above is on the fit tokens\n"
                 for m in h.methods.keys.sorted() {
@@ -138,6 +153,17 @@ enum ReportFormatter {
                     ("out_features", e.outFeatures.map { .int($0) } ?? .null),
                     ("non_finite", nonFiniteJSON(e.nonFinite)),
                     ("seed_spread", e.seedSpread.map(spreadJSON) ?? .null),
+                    ("baseline", e.baseline.map { b in .object([("params", paramsJSON(b.params)),
+                        ("methods", .object(b.methods.keys.sorted().map { m in
+                            let r = b.methods[m]!, now = e.methods[m]
+                            func rel(_ x: Float?, _ y: Float?) -> JSONText {
+                                guard let x, let y, y != 0 else { return .null }
+                                return .float(x / y)
+                            }
+                            return (m.rawValue, .object([("output_rel_error", .float(r.outputRelError)), ("act_mse", .float(r.actMSE)),
+                                                         ("output_rel_error_ratio", rel(now?.outputRelError, r.outputRelError)),
+                                                         ("act_mse_ratio", rel(now?.actMSE, r.actMSE))]))
+                        }))]) } ?? .null),
                     ("split", e.heldOut.map { h in .object([("spec", .string(h.split.spec)), ("fit_tokens", .int(h.split.fit.count)),
                                                              ("eval_tokens", .int(h.split.eval.count))]) } ?? .null),
                     ("held_out", e.heldOut.map { h in .object(h.methods.keys.sorted().map { m in
@@ -174,11 +200,13 @@ enum ReportFormatter {
         let anatomy = layers.contains { $0.methods.values.contains { $0.anatomy != nil } }
         let seeds = layers.contains { $0.seedSpread != nil }
         let split = layers.contains { $0.heldOut != nil }
+        let base = layers.contains { $0.baseline != nil }
         var out = "layer,tokens,in_features,out_features,method,act_max_abs,kurtosis,act_mse,weight_mse,"
             + "output_rel_error,block_mean_variance,seconds,kept_steps,select,layout,non_finite,overflow"
             + (anatomy ? ",out_act_only,out_weight_only,act_clip_share,weight_clip_share" : "")
             + (seeds ? ",seeds,seed_out_mean,seed_out_min,seed_out_max,seed_out_std" : "")
-            + (split ? ",calib_tokens,held_out_output_rel_error,held_out_act_mse\n" : "\n")
+            + (split ? ",calib_tokens,held_out_output_rel_error,held_out_act_mse" : "")
+            + (base ? ",baseline_output_rel_error,baseline_ratio\n" : "\n")
         func f(_ v: Float?) -> String { v.map { $0.isFinite ? "\($0)" : "" } ?? "" }
         for e in layers {
             for m in e.methods.keys.sorted() {
@@ -194,6 +222,9 @@ enum ReportFormatter {
                     + (seeds ? "," + seedCells(m == .duquant ? e.seedSpread : nil) : "")
                     + (split ? "," + [csvField(e.heldOut?.split.spec ?? ""), f(e.heldOut?.methods[m]?.outputRelError),
                                       f(e.heldOut?.methods[m]?.actMSE)].joined(separator: ",") : "")
+                    + (base ? "," + [f(e.baseline?.methods[m]?.outputRelError),
+                                     f(e.baseline?.methods[m]?.outputRelError.flatMap { b in r.outputRelError.map { $0 / b } })]
+                        .joined(separator: ",") : "")
                     + "\n"
             }
         }

@@ -124,6 +124,32 @@ import TestSupport
         #expect(unclipped.contains("clipping's share of the error: activations 0.0%, weights 0.0%"))
     }
 
+    /// Issue 13, item 1: `report --baseline "PARAMS"` compares every figure with the same layer under the
+    /// baseline's parameters; the baseline's figures are those of a report run with them.
+    @Test func reportBaselineMatchesARunWithItsParameters() throws {
+        let path = try Self.writeDump()
+        defer { unlink(path) }
+        let base = ["report", path, "--layer", "down_proj", "--block", "16", "--steps", "4", "--format", "csv"]
+        let reference = try CLI.dispatch(["report", path, "--layer", "down_proj", "--lac", "1", "--swc", "1", "--format", "csv"])
+        let csv = try CLI.dispatch(base + ["--baseline", "--lac 1 --swc 1"])
+        let header = csv.split(separator: "\n")[0]
+        #expect(header.hasSuffix(",baseline_output_rel_error,baseline_ratio"))
+        let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let refRows = reference.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.count == 4 && refRows.count == 4)
+        for (row, ref) in zip(rows, refRows) {
+            #expect(row[4] == ref[4])
+            let baseErr = try #require(Double(row[row.count - 2])), refErr = try #require(Double(ref[9]))
+            #expect(abs(baseErr - refErr) <= 1e-6 * refErr, "\(row[4])")
+            let ratio = try #require(Double(row[row.count - 1])), now = try #require(Double(row[9]))
+            #expect(abs(ratio - now / refErr) <= 1e-5 * ratio, "\(row[4])")
+        }
+        let table = try CLI.dispatch(Array(base.dropLast(2)) + ["--baseline", "--lac 1 --swc 1"])
+        #expect(table.contains("DuQuant vs baseline: out rel err"))
+        #expect(throws: CLIError.self) { try CLI.dispatch(base + ["--baseline", "--lac 7"]) }
+        #expect(throws: CLIError.self) { try CLI.dispatch(base + ["--baseline", "file.npy"]) }
+    }
+
     /// Issue 13, item 3: `report --seeds N` gives DuQuant's spread over seeds 0…N−1, and it equals what
     /// N single-seed reports give.
     @Test func reportSeedSpreadMatchesSingleSeedRuns() throws {
