@@ -38,7 +38,7 @@ extension App {
             // A problem stays in the status bar until dismissed; Esc does that before anything else.
             state.lastError = nil
             return []
-        case .escape where (state.busy[.evaluate] != nil || state.busy[.scan] != nil) && state.step == nil:
+        case .escape where state.busy[.evaluate] != nil && state.step == nil:
             // Esc stops the computation in progress, and the background scan of the other layers with it (it
             // would otherwise take the cores for the same kind of work); the figures already shown stay.
             _ = state.nextGeneration(.evaluate)
