@@ -56,7 +56,7 @@ extension EvaluationWorkspace {
                     den += weights[r] * norm
                 }
             }
-            out.outputRelError = den > 0 ? Float((num / den).squareRoot()) : Float(num.squareRoot())
+            out.outputRelError = Evaluator.relative(num, den)
         }
         return out
     }

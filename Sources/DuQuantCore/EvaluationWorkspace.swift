@@ -144,7 +144,7 @@ public final class EvaluationWorkspace: Sendable {
                     } ?? factors.map {
                         Evaluator.tiledRelativeError(a, b, reference: $0.x, $0.w, into: &perRow, cancel: cancel)
                     } ?? (0, 0)
-                    return den > 0 ? Float((num / den).squareRoot()) : Float(num.squareRoot())
+                    return Evaluator.relative(num, den)
                 }
                 m.anatomy = ErrorAnatomy(
                     activationsOnly: relativeError(qx, w), weightsOnly: relativeError(xs, qw.q), both: both,

@@ -76,12 +76,6 @@ extension Evaluator {
                 r0 += rows
             }
         }}}}}
-        var num = 0.0, den = 0.0
-        for (i, v) in sums.enumerated() {
-            out[i] = v.y > 0 ? Float((v.x / v.y).squareRoot()) : Float(v.x.squareRoot())
-            num += v.x
-            den += v.y
-        }
-        return (num, den)
+        return totals(sums, into: &out)
     }
 }

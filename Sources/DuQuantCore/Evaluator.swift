@@ -98,7 +98,7 @@ public enum Evaluator {
                 let f = referenceFactors!
                 (num, den) = tiledRelativeError(qx, qw, reference: f.x, f.w, into: &perToken, cancel: cancel)
             }
-            outErr = den > 0 ? Float((num / den).squareRoot()) : Float(num.squareRoot())
+            outErr = relative(num, den)
         } else {
             _ = perRowRelativeError(qx, x, into: &perToken)
         }
@@ -142,13 +142,24 @@ public enum Evaluator {
                 }
             }
         }
+        return totals(sums, into: &out)
+    }
+
+    /// From per-row `(Σ error², Σ reference²)`: each row's relative error into `out`, and the totals added
+    /// in row order (the same order whatever produced the sums: whole products or tiles).
+    static func totals(_ sums: [SIMD2<Double>], into out: inout [Float]) -> (Double, Double) {
         var num = 0.0, den = 0.0
         for (t, v) in sums.enumerated() {
-            out[t] = v.y > 0 ? Float((v.x / v.y).squareRoot()) : Float(v.x.squareRoot())
+            out[t] = relative(v.x, v.y)
             num += v.x
             den += v.y
         }
         return (num, den)
+    }
+
+    /// `√(error / reference)`, or `√error` when the reference is zero.
+    static func relative(_ error: Double, _ reference: Double) -> Float {
+        reference > 0 ? Float((error / reference).squareRoot()) : Float(error.squareRoot())
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -4,26 +4,8 @@ extension App {
     static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.notice = nil
         if state.search != nil { return searchKey(&state, key) }
-        if state.showProblems {
-            switch key {
-            case .char("q"): return quit(&state)
-            case .char("!"), .escape, .enter: state.showProblems = false
-            case .char("j"), .down: state.helpScroll += 1
-            case .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
-            default: break
-            }
-            return []
-        }
-        if state.showHelp {
-            switch key {
-            case .char("q"): return quit(&state)
-            case .char("?"), .escape, .enter: state.showHelp = false
-            case .char("j"), .down: state.helpScroll += 1
-            case .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
-            default: break
-            }
-            return []
-        }
+        if state.showProblems { return overlayKey(&state, key, opener: "!", open: \.showProblems) }
+        if state.showHelp { return overlayKey(&state, key, opener: "?", open: \.showHelp) }
         switch key {
         case .char("q"): return quit(&state)
         case .char("?"):
@@ -141,6 +123,19 @@ extension App {
         case .heatmap: return heatKey(&state, key)
         case .params: return paramKey(&state, key)
         }
+    }
+
+    /// Keys while an overlay (help, problems) is open: its own key, Esc or Enter close it, j/k scroll, q quits.
+    static func overlayKey(_ state: inout AppState, _ key: Key, opener: Character,
+                           open: WritableKeyPath<AppState, Bool>) -> [Effect] {
+        switch key {
+        case .char("q"): return quit(&state)
+        case .char(opener), .escape, .enter: state[keyPath: open] = false
+        case .char("j"), .down: state.helpScroll += 1
+        case .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+        default: break
+        }
+        return []
     }
 
     static func quit(_ state: inout AppState) -> [Effect] {
