@@ -84,6 +84,19 @@ public final class DumpFile: Sendable {
         return Matrix(rows: rows, cols: cols, storage: values)
     }
 
+    /// Calls `body` with consecutive runs of tensor `name`'s values as `Float` (as stored: non-finite and
+    /// denormal values included) and the flat index of each run's first element. Holds about 1 MB of the
+    /// tensor at a time, whatever its size: statistics of a tensor without loading it.
+    public func streamTensor(_ name: String, _ body: (Int, UnsafeBufferPointer<Float>) -> Void) throws(DumpError) {
+        guard let (info, source) = sources[name] else {
+            throw DumpError(file: path, message: "no tensor named \"\(name)\"")
+        }
+        if let problem = info.problem {
+            throw DumpError(file: path, message: "tensor \"\(name)\": \(problem)")
+        }
+        try source.streamFloats(info, body)
+    }
+
     /// The layer `name`: its input as tokens × in_features and its weight, if any, as out × in.
     ///
     /// Non-finite values (NaN, ±inf) are replaced by 0 and reported in the result's `nonFinite`
