@@ -40,7 +40,8 @@ public final class DumpFile: Sendable {
         var sources: [String: (info: TensorInfo, source: TensorSource)] = [:]
         for (info, source) in entries { sources[info.name] = (info, source) }
         self.sources = sources
-        self.tensors = sources.values.map(\.info).sorted { NaturalOrder.less($0.name, $1.name) }
+        // From file order (usually sorted already), not the dictionary's hash order.
+        self.tensors = NaturalOrder.sorted(entries.map(\.0).filter { sources[$0.name]?.info == $0 }, by: \.name)
 
         var warnings = warnings
         var shared = sidecar?.sharedInputs ?? [:]

@@ -26,17 +26,32 @@ enum LayerDiscovery {
         for p in prefixes {
             result.append(layer(p, tensors: tensors, sharedInputs: sharedInputs))
         }
-        result.sort(by: executionOrder)
-        return (result, warnings)
+        // Each layer's sort key is made once (the block prefix split out, names prepared).
+        let keys = result.map(OrderKey.init)
+        let order = result.indices.sorted { executionOrder(keys[$0], keys[$1]) }
+        return (order.map { result[$0] }, warnings)
+    }
+
+    /// What ``executionOrder(_:_:)`` compares, computed once per layer.
+    struct OrderKey {
+        let block: String
+        let blockKey: NaturalOrder.Key
+        let module: Int
+        let name: NaturalOrder.Key
+
+        init(_ l: LayerInfo) {
+            block = LayerDiscovery.blockPrefix(l.name)
+            blockKey = NaturalOrder.Key(block)
+            module = ModuleKind.allCases.firstIndex(of: l.moduleKind)!
+            name = NaturalOrder.Key(l.name)
+        }
     }
 
     /// Model order: by block (`model.layers.2` before `model.layers.10`), and inside a block in the order
     /// a forward pass runs its modules (q, k, v, o, gate, up, down), then by name.
-    static func executionOrder(_ a: LayerInfo, _ b: LayerInfo) -> Bool {
-        let (pa, pb) = (blockPrefix(a.name), blockPrefix(b.name))
-        if pa != pb { return NaturalOrder.less(pa, pb) }
-        let (ra, rb) = (ModuleKind.allCases.firstIndex(of: a.moduleKind)!, ModuleKind.allCases.firstIndex(of: b.moduleKind)!)
-        if ra != rb { return ra < rb }
+    static func executionOrder(_ a: OrderKey, _ b: OrderKey) -> Bool {
+        if a.block != b.block { return NaturalOrder.less(a.blockKey, b.blockKey) }
+        if a.module != b.module { return a.module < b.module }
         return NaturalOrder.less(a.name, b.name)
     }
 
