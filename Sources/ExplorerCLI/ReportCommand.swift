@@ -1,5 +1,6 @@
 import DuQuantCore
 import DuQuantIO
+import Foundation
 
 /// `duquant-explorer report FILE …`: every method on every chosen layer, as a table, JSON or CSV.
 enum ReportCommand {
@@ -9,6 +10,11 @@ enum ReportCommand {
         """
 
     static func run(_ args: [String]) throws(CLIError) -> String {
+        try run(args, progress: isatty(2) != 0 ? { CLI.write($0, to: 2) } : nil)
+    }
+
+    /// `report`, with long calibrations reported through `progress` (a self-overwriting line).
+    static func run(_ args: [String], progress: ((String) -> Void)?) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format"]),
                                     flags: ParameterOptions.flags, command: "report")
         guard a.positionals.count == 1 else { throw CLIError("report needs exactly one FILE") }
@@ -35,7 +41,12 @@ enum ReportCommand {
                 skipped.append(error.description)
                 continue
             }
-            guard let e = Evaluator.evaluate(layer, p, methods: methods) else { throw CLIError("cancelled") }
+            let line = progress.map { ReportProgress(layer: DisplayText.escaped(name), write: $0) }
+            var report: (@Sendable (Double) -> Void)? = nil
+            if let line { report = { line.update($0) } }
+            let e = Evaluator.evaluate(layer, p, methods: methods, progress: report)
+            line?.finish()
+            guard let e else { throw CLIError("cancelled") }
             results.append(e)
         }
         guard !results.isEmpty else {
