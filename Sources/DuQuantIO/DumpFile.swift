@@ -80,6 +80,10 @@ public final class DumpFile: Sendable {
         guard info.dtype.isSupported else {
             throw DumpError(file: path, message: "tensor \"\(name)\" has unsupported dtype \(info.dtype.name)")
         }
+        let need = info.elementCount.multipliedReportingOverflow(by: 4)
+        if let problem = MemoryBudget.problem(needing: need.overflow ? nil : need.partialValue, for: "tensor \"\(name)\" \(info.shape)") {
+            throw DumpError(file: path, message: problem)
+        }
         let values = try source.floats(info)
         let (rows, cols) = info.matrixShape
         return Matrix(rows: rows, cols: cols, storage: values)
