@@ -38,6 +38,7 @@ public final class DumpFile: Sendable {
         self.metadata = metadata
         self.sidecar = sidecar
         var sources: [String: (info: TensorInfo, source: TensorSource)] = [:]
+        sources.reserveCapacity(entries.count)
         for (info, source) in entries { sources[info.name] = (info, source) }
         self.sources = sources
         // From file order (usually sorted already), not the dictionary's hash order.
@@ -51,7 +52,8 @@ public final class DumpFile: Sendable {
             case .failure(let e): warnings.append(e.in(path))
             }
         }
-        let found = LayerDiscovery.layers(tensors: sources.mapValues(\.info), sharedInputs: shared)
+        let found = LayerDiscovery.layers(tensors: sources.mapValues(\.info), sharedInputs: shared,
+                                          order: tensors.map(\.name))
         self.layers = found.layers
         let unreadable = tensors.compactMap { t in t.problem.map { DumpError(file: path, message: "tensor \"\(t.name)\" unreadable: \($0)") } }
         self.warnings = warnings + unreadable + found.warnings.map { DumpError(file: path, message: $0) }
