@@ -21,9 +21,11 @@ release: deps
 run: release
 	$(BIN) $(SAMPLE) --layer $(LAYER)
 
-## The whole test suite: unit and snapshot tests, then end-to-end tests of the real binary in tmux.
+## The whole test suite: unit and snapshot tests, then end-to-end tests of the real release binary in tmux.
 test: deps
 	swift build
+	swift build -c release
+	@.build/release/duquant-explorer --version | grep '^BLAS'
 	swift test --parallel 2>&1 | tail -n 40; test $${PIPESTATUS[0]} -eq 0
 	tests/e2e/run-all.sh
 	$(MAKE) --no-print-directory test-fuzz
@@ -34,9 +36,13 @@ test-fuzz:
 	tools/fuzz/run-fuzz.sh $(FUZZ_SECONDS)
 
 ## Under the thread sanitizer: concurrent calibrations with cancellation, the shared evaluation cache,
-## and the explorer's run loop with its background executor (docs/FUZZING.md).
+## the explorer's model, views and run loop with its background executor; then the tmux end-to-end
+## scripts against an instrumented binary (docs/FUZZING.md).
 test-tsan:
-	swift test --scratch-path .build-tsan --sanitize=thread --filter "ConcurrencyTests|ExplorerSessionTests|EvaluationWorkspaceTests"
+	swift test --scratch-path .build-tsan --sanitize=thread \
+	  --filter "ConcurrencyTests|ExplorerSessionTests|EvaluationWorkspaceTests|EvaluationCacheTests|ExplorerModelTests|ExplorerViewTests"
+	swift build --scratch-path .build-tsan --sanitize=thread
+	tests/e2e/tsan-tui.sh
 
 bench: release
 	$(BIN) bench

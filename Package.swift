@@ -22,33 +22,41 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // cpuid/xgetbv only: no library to link.
+        .systemLibrary(name: "CCPUID"),
         .systemLibrary(name: "CNcursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CFloatEnv"),  // per-thread flush-to-zero (MXCSR), header only
+        // The one C file: signal state must exist once per process (see Sources/CSignals/signals.c).
+        .target(name: "CSignals"),
 
         // MARK: - Numerics and files (no UI)
-        .target(name: "DuQuantCore", dependencies: ["CBLAS", "CFloatEnv"], swiftSettings: fastMath),
+        .target(name: "DuQuantCore", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath),
         .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib"], swiftSettings: fastMath),
 
         // MARK: - The app: model → view → terminal backend
         .target(name: "ExplorerModel", dependencies: ["DuQuantCore", "DuQuantIO"]),
         .target(name: "ExplorerView", dependencies: ["ExplorerModel", "DuQuantCore"]),
-        .target(name: "TerminalNcurses", dependencies: ["ExplorerView", "ExplorerModel", "CNcursesw"]),
+        // The run loop, the effect executor, layer sources and the terminal protocol: between the app and a
+        // terminal (the ncurses one, or a scripted one in tests).
+        .target(name: "ExplorerRuntime", dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView"]),
+        .target(name: "TerminalNcurses", dependencies: ["ExplorerRuntime", "ExplorerView", "ExplorerModel", "CNcursesw", "CSignals"]),
 
         // MARK: - Command line
         .target(name: "ExplorerCLI",
-                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "TerminalNcurses"]),
+                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "TerminalNcurses"]),
         .executableTarget(name: "duquant-explorer", dependencies: ["ExplorerCLI"]),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: ["DuQuantCore", "DuQuantIO"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerRuntime"],
+                path: "Sources/TestSupport"),
         .testTarget(name: "DuQuantCoreTests", dependencies: ["DuQuantCore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "TestSupport"]),
-        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "TestSupport"],
+        .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "ExplorerRuntime", "TestSupport"]),
+        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "ExplorerRuntime", "TestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "TestSupport"]),
+        .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "ExplorerRuntime", "TestSupport"]),
     ]
 )

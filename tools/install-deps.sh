@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages DuQuant Explorer builds and tests against, only those missing.
 set -euo pipefail
-packages=(libncursesw5-dev libopenblas-dev zlib1g-dev pkg-config tmux)
+# libblis-pthread-dev: only `bench` uses it, as an independent BLAS to compare our sgemm peak with.
+packages=(libncursesw5-dev libopenblas-dev zlib1g-dev pkg-config tmux libblis-pthread-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

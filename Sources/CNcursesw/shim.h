@@ -33,6 +33,7 @@ static inline int duq_set_locale_all(void) { return setlocale(LC_ALL, "") != NUL
 // MARK: - Cells, input and mouse (used by TerminalNcurses)
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -64,52 +65,12 @@ static inline int duq_get_mouse(int *x, int *y, unsigned long *state) {
     return OK;
 }
 
-// MARK: - Signals through a self-pipe
-// The handler only records the signal number in a pipe; the run loop reads it and restores the terminal
-// outside signal context. These statics live in every file that includes this header, so TerminalNcurses
-// calls the duq_signal_* functions from one Swift file only (SignalPipe.swift).
-static int duq_signal_fds[2] = { -1, -1 };
-
-static void duq_signal_handler(int sig) {
-    int saved = errno;
-    unsigned char c = (unsigned char)sig;
-    if (duq_signal_fds[1] >= 0) { ssize_t n = write(duq_signal_fds[1], &c, 1); (void)n; }
-    errno = saved;
+/// The terminfo string `cap` (e.g. "rmcup"), or NULL when the terminal lacks it.
+static inline const char *duq_tigetstr(const char *cap) {
+    char *s = tigetstr(cap);
+    return (s == NULL || s == (char *)-1) ? NULL : s;
 }
-
-/// Creates the pipe and routes `sig` to it; returns the read end, or -1.
-static inline int duq_signal_route(int sig) {
-    if (duq_signal_fds[0] < 0) {
-        if (pipe(duq_signal_fds) != 0) return -1;
-        for (int i = 0; i < 2; i++) {
-            fcntl(duq_signal_fds[i], F_SETFL, fcntl(duq_signal_fds[i], F_GETFL) | O_NONBLOCK);
-            fcntl(duq_signal_fds[i], F_SETFD, FD_CLOEXEC);
-        }
-    }
-    struct sigaction sa;
-    sa.sa_handler = duq_signal_handler;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    if (sigaction(sig, &sa, NULL) != 0) return -1;
-    return duq_signal_fds[0];
-}
-
-/// Puts `sig` back to its default action.
-static inline void duq_signal_default(int sig) {
-    struct sigaction sa;
-    sa.sa_handler = SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    sigaction(sig, &sa, NULL);
-}
-
-/// The next recorded signal number, or 0 when none is pending.
-static inline int duq_signal_take(void) {
-    unsigned char c = 0;
-    if (duq_signal_fds[0] < 0) return 0;
-    return read(duq_signal_fds[0], &c, 1) == 1 ? (int)c : 0;
-}
-
+static inline short duq_pollhup(void) { return POLLHUP | POLLERR | POLLNVAL; }
 static inline int duq_sigint(void) { return SIGINT; }
 static inline int duq_sigterm(void) { return SIGTERM; }
 static inline int duq_sighup(void) { return SIGHUP; }

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Everything one DuQuant calibration produced: each stage's activation, the greedy traces, the transform.
-public struct DuQuantCalibration: Sendable {
+public struct DuQuantCalibration: Sendable, Equatable {
     /// Parameters it was computed with.
     public var params: QuantParams
     /// The activation after each stage (`quantError` is |X̃ − Q(X̃)| of the final activation).
@@ -23,6 +23,19 @@ public struct DuQuantCalibration: Sendable {
 
     /// The activation at `stage`.
     public func matrix(_ stage: Stage) -> Matrix { stages[stage]! }
+
+    /// This calibration under `p`, which must share its transform (same ``QuantParams/calibrationKey``):
+    /// the same stages, with `params` set to `p` and the Quantized error stage recomputed for `p`'s
+    /// activation quantizer (bits, clip ratio, symmetry), which the transform does not depend on.
+    public func requantized(_ p: QuantParams) -> DuQuantCalibration {
+        precondition(p.calibrationKey == params.calibrationKey, "requantized with another transform's parameters")
+        var c = self
+        if p.activationQuantizer != params.activationQuantizer {
+            c.stages[.quantError] = DuQuant.quantizationError(matrix(.rotation2), p.activationQuantizer)
+        }
+        c.params = p
+        return c
+    }
 
     /// Kept steps per rotation stage, summed over blocks (the `kept_steps` of reports).
     public var keptSteps: [Int] { traces.map { $0.reduce(0) { $0 + $1.kept } } }
@@ -87,9 +100,18 @@ public enum DuQuant {
                 var shared: Matrix? = nil
                 if full > 0 {
                     let rows = cur.blockRows(blocks: 0..<full, width: p.block)
+                    // One search covers every block here: report each greedy step, or the progress bar
+                    // would stand still for the whole stage.
+                    var step = 0
+                    let before = done
+                    let stepped: () -> Bool = {
+                        step += 1
+                        if p.steps > 0 { progress?((before + Swift.min(1, Double(step) / Double(p.steps))) / totalSearches) }
+                        return stop()
+                    }
                     guard let r = GreedyRotation.search(rows: rows, width: p.block, base: stageBases[p.block]!,
                                                         steps: p.steps, select: p.select, block: -1,
-                                                        threads: workers, patience: p.patience, shouldStop: stop) else { return nil }
+                                                        threads: workers, patience: p.patience, shouldStop: stepped) else { return nil }
                     shared = r.rotation
                     stageTraces.append(r.trace)
                     done += 1; progress?(done / totalSearches)
@@ -128,10 +150,7 @@ public enum DuQuant {
             }
         }
         stages[.rotation2] = cur
-        let q = p.activationQuantizer.quantizeRows(cur)
-        var err = cur
-        for i in err.storage.indices { err.storage[i] = Swift.abs(cur.storage[i] - q.storage[i]) }
-        stages[.quantError] = err
+        stages[.quantError] = quantizationError(cur, p.activationQuantizer)
         return DuQuantCalibration(
             params: p, stages: stages, traces: traces, bases: bases, rotationInputs: inputs,
             transform: DuQuantTransform(smoothScales: scales, rotations: rotations, permutations: permutations),
@@ -140,6 +159,14 @@ public enum DuQuant {
 }
 
 extension DuQuant {
+    /// `|x − Q(x)|` element-wise: the Quantized error stage.
+    static func quantizationError(_ x: Matrix, _ quantizer: FakeQuantizer) -> Matrix {
+        let q = quantizer.quantizeRows(x)
+        var err = x
+        for i in err.storage.indices { err.storage[i] = Swift.abs(x.storage[i] - q.storage[i]) }
+        return err
+    }
+
     /// Worker threads for the searches: the machine's cores, at most 8.
     static var workers: Int { Swift.max(1, Swift.min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) }
 

@@ -68,62 +68,86 @@ public final class EvaluationWorkspace: Sendable {
 
     /// The exact output `X Wᵀ`, computed once; nil without a weight or when it is too large to hold
     /// (``MemoryBudget/keepsWholeProduct(tokens:outFeatures:)``: the error is then measured in tiles).
-    public func reference() -> Matrix? {
+    public func reference(cancel: CancelToken? = nil) -> Matrix? {
         guard let w = layer.weight, MemoryBudget.keepsWholeProduct(tokens: layer.tokens, outFeatures: w.rows) else { return nil }
         if let r = state.withLock({ $0.reference }) { return r }
-        let r = layer.input.multipliedTransposed(by: w)
+        // In row tiles, so that a cancel does not wait for the whole product (nil then, nothing kept).
+        guard let r = Evaluator.productInRowTiles(layer.input, w, cancel: cancel) else { return nil }
         state.withLock { $0.reference = r }
         return r
     }
 
-    /// The tokens an estimate on `count` of them uses: evenly spread, token 0 (where massive
-    /// activations usually sit) always among them.
-    public func sampleTokens(_ count: Int) -> [Int] {
-        let t = layer.tokens
-        guard count < t else { return Array(0..<t) }
-        return (0..<count).map { $0 * t / count }
-    }
-
     /// Evaluates `methods` with `p`; nil if cancelled.
     ///
-    /// With `sampleTokens` below the layer's token count, the metrics are computed on that many evenly
-    /// spread tokens (the transforms are still searched on all of them, and cached) and the result is
+    /// With `sampleTokens` below the layer's token count, the metrics are computed on that many tokens
+    /// (``estimateSample(_:)``: the heavy ones and an even spread of the rest, weighted) (the transforms are still searched on all of them, and cached) and the result is
     /// marked as an ``EvaluationEstimate``: a fast first answer while the exact one is computed.
     /// Runs with denormals flushed on the calling thread (``FlushToZero``).
+    ///
+    /// `progress` receives the fraction of the whole job done (the DuQuant search, when it is not cached,
+    /// counts for 80%; each method's measurement for an equal share of the rest). `partial` receives the
+    /// evaluation after each method but the last, with the others in ``LayerEvaluation/pending``: figures
+    /// that need no search (RTN, SmoothQuant, Hadamard) can be shown while DuQuant is still searching.
     public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
                          sampleTokens: Int? = nil,
-                         progress: (@Sendable (Double) -> Void)? = nil) -> LayerEvaluation? {
-        FlushToZero.run { evaluateFlushed(p, methods: methods, cancel: cancel, sampleTokens: sampleTokens, progress: progress) }
+                         progress: (@Sendable (Double) -> Void)? = nil,
+                         partial: ((LayerEvaluation) -> Void)? = nil) -> LayerEvaluation? {
+        FlushToZero.run {
+            evaluateFlushed(p, methods: methods, cancel: cancel, sampleTokens: sampleTokens, progress: progress,
+                            partial: partial)
+        }
     }
 
     private func evaluateFlushed(_ p: QuantParams, methods: [Method], cancel: CancelToken?, sampleTokens: Int?,
-                                 progress: (@Sendable (Double) -> Void)?) -> LayerEvaluation? {
+                                 progress: (@Sendable (Double) -> Void)?,
+                                 partial: ((LayerEvaluation) -> Void)?) -> LayerEvaluation? {
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
                                   outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
                                   nonFinite: layer.nonFinite)
         var rows: [Int]? = nil
+        var weights: [Double] = []
         if let n = sampleTokens, n > 0, n < layer.tokens {
-            rows = self.sampleTokens(n)
+            (rows, weights) = estimateSample(n)
             out.estimate = EvaluationEstimate(sampledTokens: n, totalTokens: layer.tokens)
         }
-        let reference = rows.map { sampledReference($0) } ?? reference()
+        let reference = rows.map { sampledReference($0) } ?? reference(cancel: cancel)
+        if cancel?.isCancelled == true { return nil }
         // Too large to hold whole: each method's products are compared tile by tile.
         let factors: (x: Matrix, w: Matrix)? = reference == nil
             ? layer.weight.map { (rows.map { layer.input.gatheringRows($0) } ?? layer.input, $0) } : nil
-        for method in methods.sorted() {
+        let order = methods.sorted()
+        let searching = order.contains(.duquant) && state.withLock { $0.transforms[Self.key(.duquant, p)] } == nil
+        let searchShare = searching ? 0.8 : 0
+        let measureShare = (1 - searchShare) / Double(max(1, order.count))
+        var done = 0.0
+        for (k, method) in order.enumerated() {
             if cancel?.isCancelled == true { return nil }
             let clock = ContinuousClock()
             let start = clock.now
-            guard let t = transformed(method, p, cancel: cancel, progress: progress) else { return nil }
+            let before = done
+            guard let t = transformed(method, p, cancel: cancel,
+                                      progress: { f in progress?(before + searchShare * f) }) else { return nil }
+            if method == .duquant { done += searchShare }
             let qw = t.w.map { quantizedWeight(method, p, $0) }
-            var m = Evaluator.measure(x: rows.map { t.x.gatheringRows($0) } ?? t.x, w: t.w, reference: reference, p: p,
+            let xs = rows.map { t.x.gatheringRows($0) } ?? t.x
+            var m = Evaluator.measure(x: xs, w: t.w, reference: reference, p: p,
                                       quantizedWeight: qw, referenceFactors: factors, cancel: cancel)
             if cancel?.isCancelled == true { return nil }
+            if rows != nil { m = Self.weighted(m, weights: weights, x: xs, y: reference, p: p) }
             m.note = t.note
             m.keptSteps = t.calibration?.keptSteps
-            if let c = t.calibration { out.calibration = c }
+            // The cached calibration was made under the parameters of its first use; its Quantized error
+            // stage depends on the activation quantizer, which is not part of the cache key (issue 9).
+            if let c = t.calibration { out.calibration = c.requantized(p) }
             m.seconds = Evaluator.seconds(clock.now - start)
             out.methods[method] = m
+            done += measureShare
+            progress?(min(1, done))
+            if k + 1 < order.count, let partial {
+                var shown = out
+                shown.pending = Set(order[(k + 1)...])
+                partial(shown)
+            }
         }
         return out
     }

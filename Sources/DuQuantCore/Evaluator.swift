@@ -49,6 +49,8 @@ public struct LayerEvaluation: Sendable {
     public var estimate: EvaluationEstimate?
     /// Non-finite values of the layer, replaced by 0 before evaluation (see `NumericAudit`).
     public var nonFinite: [NonFiniteReport] = []
+    /// Methods still being computed: a partial answer has figures for the others, the rest follow.
+    public var pending: Set<Method> = []
 }
 
 /// Runs RTN, SmoothQuant, Hadamard and DuQuant on a layer and measures them the same way.
@@ -83,8 +85,7 @@ public enum Evaluator {
             weightMSE = quantizedWeight?.mse ?? meanSquaredDifference(w, qw)
             let (num, den): (Double, Double)
             if let reference {
-                let y = qx.multipliedTransposed(by: qw)
-                (num, den) = perRowRelativeError(y, reference, into: &perToken)
+                (num, den) = rowTiledRelativeError(qx, qw, reference: reference, into: &perToken, cancel: cancel)
             } else {
                 let f = referenceFactors!
                 (num, den) = tiledRelativeError(qx, qw, reference: f.x, f.w, into: &perToken, cancel: cancel)

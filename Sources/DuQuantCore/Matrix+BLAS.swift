@@ -44,21 +44,27 @@ extension Matrix {
 /// Thin, typed wrappers over the CBLAS calls the core uses.
 public enum BLAS {
     /// `C = A · op(B)` with row-major operands; `op(B)` is `Bᵀ` when `transB`.
-    @inlinable
+    ///
+    /// Every call goes through ``gate``: the only way this process enters OpenBLAS.
     public static func gemm(m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int, transB: Bool,
                             c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),
-                    beta, c, blasint(ldc))
+        gate.call {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),
+                        beta, c, blasint(ldc))
+        }
     }
 
+    /// Serialises entries into OpenBLAS and thread-count changes (see ``BLASGate``).
+    static let gate = BLASGate()
+
     /// Sets the number of threads OpenBLAS uses inside one call.
-    public static func setThreads(_ n: Int) { duq_blas_set_threads(Int32(n)) }
+    public static func setThreads(_ n: Int) { gate.setThreads(n) }
 
     /// Threads OpenBLAS uses inside one call.
-    public static var threads: Int { Int(duq_blas_get_threads()) }
+    public static var threads: Int { gate.threads }
 
     /// Runs `body` with OpenBLAS on one thread per call, for code that splits work over the cores
     /// itself (OpenBLAS's own threads only spin on small tiles). Nested and concurrent uses are counted:

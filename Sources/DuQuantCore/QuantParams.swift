@@ -15,33 +15,9 @@ public enum RotationLayout: String, CaseIterable, Sendable {
     case shared
 }
 
-/// The stages of the DuQuant pipeline a view can show.
+/// The stages of the DuQuant pipeline, in order: each one's activation is kept in a calibration.
 public enum Stage: Int, CaseIterable, Sendable {
     case original, smoothed, rotation1, permutation, rotation2, quantError
-
-    /// Human-readable name.
-    public var title: String {
-        switch self {
-        case .original: "Original"
-        case .smoothed: "Smoothed"
-        case .rotation1: "Rotation 1"
-        case .permutation: "Permutation"
-        case .rotation2: "Rotation 2"
-        case .quantError: "Quantized error"
-        }
-    }
-
-    /// Command-line name (`--stage`).
-    public var key: String {
-        switch self {
-        case .original: "original"
-        case .smoothed: "smoothed"
-        case .rotation1: "rotation1"
-        case .permutation: "permutation"
-        case .rotation2: "rotation2"
-        case .quantError: "error"
-        }
-    }
 }
 
 /// A quantization method compared side by side.
@@ -92,34 +68,24 @@ public struct QuantParams: Sendable, Hashable {
     public var select: Selection = .paper
     /// Rotation layout.
     public var layout: RotationLayout = .perblock
-    /// Symmetric quantization instead of asymmetric.
-    public var symmetric = false
+    /// Symmetric weight quantization instead of asymmetric (the official code's `--symmetric`, which
+    /// applies to weights only).
+    public var weightSymmetric = false
+    /// Symmetric activation quantization: not in the official code, which quantizes activations
+    /// asymmetrically always; offered to see what it costs.
+    public var actSymmetric = false
 
     public init() {}
 
     /// The activation quantizer these parameters describe.
-    public var activationQuantizer: FakeQuantizer { FakeQuantizer(bits: abits, clip: lac, symmetric: symmetric) }
+    public var activationQuantizer: FakeQuantizer { FakeQuantizer(bits: abits, clip: lac, symmetric: actSymmetric) }
     /// The weight quantizer these parameters describe.
-    public var weightQuantizer: FakeQuantizer { FakeQuantizer(bits: wbits, clip: swc, symmetric: symmetric) }
+    public var weightQuantizer: FakeQuantizer { FakeQuantizer(bits: wbits, clip: swc, symmetric: weightSymmetric) }
 
     /// The subset that decides the DuQuant transform (a change here needs a new calibration).
     public var calibrationKey: CalibrationKey {
         CalibrationKey(block: block, steps: steps, patience: patience, permTimes: permTimes, alpha: alpha,
                        smooth: smooth, seed: seed, select: select, layout: layout)
-    }
-
-    /// Checks ranges; returns a one-line complaint or nil.
-    public func validationError() -> String? {
-        if !(2...8).contains(abits) { return "abits must be 2…8 (got \(abits))" }
-        if !(2...8).contains(wbits) { return "wbits must be 2…8 (got \(wbits))" }
-        if !(2...4096).contains(block) { return "block must be 2…4096 (got \(block))" }
-        if !(0...100_000).contains(steps) { return "steps must be 0…100000 (got \(steps))" }
-        if !(0...100_000).contains(patience) { return "patience must be 0…100000 (got \(patience))" }
-        if !(1...16).contains(permTimes) { return "perm-times must be 1…16 (got \(permTimes))" }
-        if !(alpha >= 0 && alpha <= 1) { return "alpha must be in [0, 1] (got \(alpha))" }
-        if !(lac > 0 && lac <= 1) { return "lac must be in (0, 1] (got \(lac))" }
-        if !(swc > 0 && swc <= 1) { return "swc must be in (0, 1] (got \(swc))" }
-        return nil
     }
 }
 

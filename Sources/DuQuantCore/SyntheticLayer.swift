@@ -5,7 +5,8 @@ import Darwin
 #endif
 import Dispatch
 
-/// Deterministic synthetic layers shaped like real LLaMA activations, for benchmarks at full size.
+/// Deterministic synthetic layers with LLaMA's shapes and outliers on a flat Gaussian, for tests and kernel
+/// timings at full size. `bench` uses `RealisticLayer` (SwiGLU products), which is closer to real data.
 ///
 /// The activation is a unit Gaussian with a few outlier channels (scaled ×10–50) and a few tokens
 /// carrying massive values (±1000–2000) on 1–3 channels, token 0 always among them, the way LLaMA

@@ -2,12 +2,14 @@ import DuQuantCore
 import DuQuantIO
 import Foundation
 
-/// `duquant-explorer bench`: times every stage on LLaMA-2-7B-sized synthetic layers (and the real
-/// sample layers when present) against the machine's sgemm peak and the official algorithm.
+/// `duquant-explorer bench`: times every stage on LLaMA-2-7B-sized realistic synthetic layers (and the
+/// real sample layers when present) against the machine's sgemm peak and the official algorithm.
 ///
-/// Prints Markdown tables: the machine, first frame of a large dump, each synthetic layer (our
-/// calibration, transforms, quantization, metrics and output error, then the peer), and the sample
-/// layers. Progress goes to stderr. Meant for the release build.
+/// Prints Markdown tables: the machine (BLAS library, version and core; our sgemm peak beside
+/// independent BLAS libraries), the headline (the official setting on the realistic layers: ours
+/// against its bound and the NumPy peer), first frame of a large dump, each layer (our calibration,
+/// transforms, quantization, metrics and output error, then the peer), and the sample layers. Progress
+/// goes to stderr. Meant for the release build.
 enum BenchCommand {
     static let usage = """
         usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
@@ -57,18 +59,22 @@ enum BenchCommand {
         out += "runs per figure: \(o.runs) (median)\(o.quick ? ", quick shapes (512 tokens)" : ""); BLAS threads: \(BLAS.threads)\n\n"
 
         // The large-file probe runs first: peak RSS only grows, so it must precede the big layers.
-        if o.largeFile { out += largeFileSection(o).render() }
+        let largeFile = o.largeFile ? largeFileSection(o).render() : ""
 
         progress("measuring the sgemm peak")
         let peak = BenchPeak.measure(runs: max(5, o.runs))
         out += peak.table.render()
+        var headline = BenchTable(title: "Headline: the official setting (\(BenchLayer.officialSetting), \(o.steps) steps) on realistic LLaMA-2-7B layers")
+        var layers = ""
 
         let located: (peer: BenchPeer?, why: String) = o.peer ? BenchPeer.locate() : (nil, "--no-peer")
         var shapes: [SyntheticLayer.Shape] = [.llama2DownProj, .llama2QProj]
         if o.quick { shapes = shapes.map(\.quick) }
         for shape in shapes {
-            out += BenchLayer.synthetic(shape, options: o, peak: peak, peer: located.peer, peerWhy: located.why)
+            layers += BenchLayer.synthetic(shape, options: o, peak: peak, peer: located.peer, peerWhy: located.why,
+                                           headline: &headline)
         }
+        out += headline.render() + largeFile + layers
         out += BenchSamples.section(dir: o.samples, runs: o.runs)
 
         var frame = BenchTable(title: "Terminal UI: composing a 200×60 frame (Screen.render, computed state)")

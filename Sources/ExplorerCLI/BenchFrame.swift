@@ -1,4 +1,5 @@
 import ExplorerModel
+import ExplorerRuntime
 import ExplorerView
 
 /// The frame-composition part of `bench`: `Screen.render` of a computed 200×60 explorer state.
@@ -12,7 +13,7 @@ enum BenchFrame {
         var out: [(String, Double)] = []
         for stage in ["original", "rotation2", "error"] {
             let options = try ExplorerOptions([file, "--stage", stage], command: "bench")
-            let source = try DumpLayerSource(paths: options.files)
+            let source = try Commands.layerSource(options.files)
             let (themes, themeIndex) = try options.themes()
             var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
             state.size = size

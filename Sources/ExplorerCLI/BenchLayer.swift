@@ -1,25 +1,31 @@
 import DuQuantCore
 import Foundation
 
-/// The per-layer part of `bench`: every stage of DuQuant on one synthetic layer, then the peer.
+/// The per-layer part of `bench`: every stage of DuQuant on one realistic synthetic layer
+/// (`RealisticLayer`: SwiGLU products with outlier channels and massive values), then the peer in the
+/// official setting, whose comparison also goes to the headline table.
 enum BenchLayer {
+    /// The official run script's setting: smoothing α 0.6, lac 0.9, swc 0.8, block 128, 256 steps.
+    static let officialSetting = "smooth α 0.6, lac 0.9, swc 0.8, block 128"
+
     static func synthetic(_ shape: SyntheticLayer.Shape, options o: BenchCommand.Options, peak: BenchPeak,
-                          peer: BenchPeer?, peerWhy: String) -> String {
+                          peer: BenchPeer?, peerWhy: String, headline: inout BenchTable) -> String {
         let steps = o.steps
         let (tokens, c, outF) = (Double(shape.tokens), Double(shape.inFeatures), Double(shape.outFeatures))
         BenchCommand.progress("generating \(shape.name) \(shape.tokens)×\(shape.inFeatures)")
         var layer: LayerData? = nil
-        let gen = BenchClock.time { layer = SyntheticLayer.make(shape) }
+        var layout: RealisticLayer.Layout? = nil
+        let gen = BenchClock.time { (layer, layout) = RealisticLayer.generate(shape) }
         let x = layer!.input, w = layer!.weight!
-        var t = BenchTable(title: "\(shape.name): X \(shape.tokens)×\(shape.inFeatures), W \(shape.outFeatures)×\(shape.inFeatures)")
-        t.add("generate synthetic X and W (not a target)", gen, bytes: Double(shape.elementCount) * 4)
+        var t = BenchTable(title: "\(shape.name), realistic SwiGLU input: X \(shape.tokens)×\(shape.inFeatures), W \(shape.outFeatures)×\(shape.inFeatures)")
+        t.add("generate realistic X and W (RealisticLayer, seed 0; not a target)", gen, bytes: Double(shape.elementCount) * 4)
+        t.note("layer", "\(layout!.outlierChannels.count) outlier channels (×10–30), massive values on channels \(layout!.massiveChannels) of tokens \(layout!.massiveTokens), max |X| \(BenchTable.fixed(Double(x.storage.reduce(0) { max($0, abs($1)) }), 0)); W ~ N(0, 0.02²)")
 
         var p = QuantParams()
         p.steps = steps
         var pRef = p
         pRef.select = .reference
-        pRef.layout = .shared
-        pRef.smooth = false
+        pRef.layout = .shared  // smoothing stays on (α 0.6): the official setting
         let block = Double(p.block)
         // The official computation multiplies the whole reshaped X by a block×block matrix every step.
         let fullPassFlops = Double(p.permTimes + 1) * Double(steps) * 2 * tokens * c * block
@@ -34,7 +40,7 @@ enum BenchLayer {
         let fullNote = "full-pass equivalent \(BenchTable.fixed(fullPassFlops / 1e9, 0)) GFLOP → \(BenchTable.fixed(fullPassFlops / calT / 1e9, 0)) GFLOP/s effective"
         t.add("calibration, exact \(steps)-step greedy (paper, perblock, smoothing)", calT,
               note: "\(fullNote); kept \(cal!.keptSteps)")
-        t.add("calibration, exact \(steps)-step greedy (reference, shared, no smoothing)", calRefT,
+        t.add("calibration, exact \(steps)-step greedy (reference, shared, smoothing: the official setting)", calRefT,
               note: "full-pass equivalent → \(BenchTable.fixed(fullPassFlops / calRefT / 1e9, 0)) GFLOP/s effective; kept \(calRef!.keptSteps)")
         t.add("full-pass bound at the 2-thread sgemm peak", bound, flops: fullPassFlops,
               note: "\(p.permTimes + 1) stages × \(steps) steps × 2·T·C·\(p.block); ours/bound = \(BenchTable.fixed(calT / bound, 3))×")
@@ -101,48 +107,63 @@ enum BenchLayer {
         t.add("bits change, all four methods (EvaluationWorkspace, transforms and X·Wᵀ cached)", tBits,
               flops: 4 * productFlops, note: "not a target at this size (the 50 ms target is for SmolLM2 layers)")
         var out = t.render()
-        out += peerTable(shape, x: x, ours: calRefT, oursCal: calRef!, default: calT, options: o, peer: peer, why: peerWhy).render()
+        let peerRows = peerTable(shape, x: x, w: w, ours: calRefT, oursCal: calRef!, default: calT, options: o,
+                                 peer: peer, why: peerWhy)
+        out += peerRows.table.render()
+        headline.add("\(shape.name) (realistic): ours, reference + shared, official setting", calRefT,
+                     note: "full-pass bound \(BenchTable.duration(bound)) → ours/bound = \(BenchTable.fixed(calRefT / bound, 2))× (target ≤ 1.3×)")
+        if let peerSeconds = peerRows.peerSeconds {
+            headline.add("\(shape.name) (realistic): official algorithm, NumPy peer, same setting", peerSeconds,
+                         note: "peer/ours = \(BenchTable.fixed(peerSeconds / calRefT, 1))× (target ≥ 8×)\(peerRows.extrapolated ? ", peer extrapolated" : "")")
+        } else {
+            headline.note("\(shape.name) (realistic): peer", "not run: \(peerRows.why)")
+        }
+        headline.add("\(shape.name) (realistic): ours, default (paper, per-block, smoothing)", calT,
+                     note: "ours/bound = \(BenchTable.fixed(calT / bound, 2))× (target ≤ 1.3×)")
         return out
     }
 
-    static func peerTable(_ shape: SyntheticLayer.Shape, x: Matrix, ours: Double, oursCal: DuQuantCalibration,
-                          default oursDefault: Double, options o: BenchCommand.Options, peer: BenchPeer?, why: String) -> BenchTable {
+    /// The comparison with the peer, and the peer's time (nil, with the reason, when it did not run).
+    static func peerTable(_ shape: SyntheticLayer.Shape, x: Matrix, w: Matrix, ours: Double, oursCal: DuQuantCalibration,
+                          default oursDefault: Double, options o: BenchCommand.Options, peer: BenchPeer?, why: String)
+        -> (table: BenchTable, peerSeconds: Double?, extrapolated: Bool, why: String) {
         let steps = o.steps
-        var t = BenchTable(title: "\(shape.name): against the official algorithm (NumPy peer, same X, \(steps) steps, block 128)")
-        t.add("ours, reference selection + shared layout, no smoothing (same setting as the peer)", ours,
+        var t = BenchTable(title: "\(shape.name): against the official algorithm (NumPy peer, same X and W, official setting: \(officialSetting), \(steps) steps)")
+        t.add("ours, reference selection + shared layout, smoothing α 0.6 (the official setting, as the peer)", ours,
               note: "stage peaks first → min (kept): " + oursCal.traces.map { tr in
                   tr.map { "\(BenchTable.fixed(Double($0.peaks[0]), 0)) → \(BenchTable.fixed(Double($0.peaks[$0.kept]), 0)) (\($0.kept))" }.joined(separator: ", ")
               }.joined(separator: "; "))
         t.add("ours, default (paper selection, per-block, smoothing)", oursDefault)
-        guard let peer else { t.note("peer", "skipped: \(why)"); return t }
+        guard let peer else { t.note("peer", "skipped: \(why)"); return (t, nil, false, why) }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("duquant-bench-peer-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let npy = dir.appendingPathComponent("x.npy").path
+        let npy = dir.appendingPathComponent("x.npy").path, wNpy = dir.appendingPathComponent("w.npy").path
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try BenchPeer.writeNpy(x, to: npy)
+            try BenchPeer.writeNpy(w, to: wNpy)
         } catch {
             t.note("peer", "skipped: cannot write the .npy: \(error)")
-            return t
+            return (t, nil, false, "cannot write the .npy")
         }
         BenchCommand.progress("\(shape.name): peer probe, \(o.peerSteps) steps per stage")
-        let (probe, err) = peer.calibrate(input: npy, block: 128, steps: steps, maxSteps: min(o.peerSteps, steps))
-        guard var report = probe else { t.note("peer", "failed: \(err)"); return t }
+        let (probe, err) = peer.calibrate(input: npy, block: 128, steps: steps, maxSteps: min(o.peerSteps, steps), smoothWeight: wNpy)
+        guard var report = probe else { t.note("peer", "failed: \(err)"); return (t, nil, false, "failed: \(err)") }
         if report.extrapolated && report.fullRunSeconds <= o.peerBudget {
             BenchCommand.progress("\(shape.name): peer full run (estimated \(BenchTable.duration(report.fullRunSeconds)))")
-            let (full, err) = peer.calibrate(input: npy, block: 128, steps: steps, maxSteps: nil)
-            guard let full else { t.note("peer", "failed: \(err)"); return t }
+            let (full, err) = peer.calibrate(input: npy, block: 128, steps: steps, maxSteps: nil, smoothWeight: wNpy)
+            guard let full else { t.note("peer", "failed: \(err)"); return (t, nil, false, "failed: \(err)") }
             report = full
         }
         let peerSeconds = report.extrapolated ? report.fullRunSeconds : report.calibrationSeconds
         let how = report.extrapolated
             ? "EXTRAPOLATED from \(report.stepsDone) steps (\(BenchTable.duration(report.perStepSeconds))/step; a full run would exceed the --peer-budget of \(Int(o.peerBudget)) s)"
             : "measured, full \(steps) steps per stage"
-        t.add("peer: official algorithm in NumPy (\(report.blas), numpy \(report.numpy), 2 threads)", peerSeconds,
+        t.add("peer: official algorithm in NumPy, \(report.smooth ? "smoothing α 0.6" : "NO smoothing") (\(report.blas), numpy \(report.numpy), 2 threads)", peerSeconds,
               note: how + (report.extrapolated ? "" : "; stage peaks first → min (kept): " + zip(zip(report.peakFirst, report.peakMin), report.kept)
                 .map { "\(BenchTable.fixed($0.0, 0)) → \(BenchTable.fixed($0.1, 0)) (\($1))" }.joined(separator: "; ")))
         t.note("peer time / ours (same setting)", BenchTable.fixed(peerSeconds / ours, 1) + "×" + (report.extrapolated ? " (extrapolated)" : ""))
         t.note("peer time / ours (default)", BenchTable.fixed(peerSeconds / oursDefault, 1) + "×" + (report.extrapolated ? " (extrapolated)" : ""))
-        return t
+        return (t, peerSeconds, report.extrapolated, "")
     }
 }

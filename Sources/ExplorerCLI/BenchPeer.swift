@@ -2,7 +2,8 @@ import DuQuantCore
 import Foundation
 
 /// The benchmark's peer: the official DuQuant calibration ported op for op to NumPy
-/// (`tools/reference/duquant_reference.py`), run as a child process on the same activation.
+/// (`tools/reference/duquant_reference.py`), run as a child process on the same activation, with the
+/// official smoothing first when given the weight.
 struct BenchPeer {
     /// What one peer run reported (its JSON, the fields the bench uses).
     struct Report {
@@ -16,6 +17,8 @@ struct BenchPeer {
         var peakMin: [Double]
         var blas: String
         var numpy: String
+        /// Whether the peer smoothed X first.
+        var smooth: Bool
     }
 
     /// The Python interpreter.
@@ -36,10 +39,13 @@ struct BenchPeer {
         return (BenchPeer(python: python, script: script), "")
     }
 
-    /// Runs the peer on the .npy at `input`; nil and the error text on failure.
-    func calibrate(input: String, block: Int, steps: Int, maxSteps: Int?) -> (Report?, String) {
+    /// Runs the peer on the .npy at `input`, smoothed first with the weight at `smoothWeight` (the
+    /// official `--smooth --alpha`) when given; nil and the error text on failure.
+    func calibrate(input: String, block: Int, steps: Int, maxSteps: Int?,
+                   smoothWeight: String? = nil, alpha: Float = 0.6) -> (Report?, String) {
         var args = [script, "--input", input, "--block", "\(block)", "--steps", "\(steps)", "--threads", "\(threads)", "--json"]
         if let maxSteps { args += ["--max-steps", "\(maxSteps)"] }
+        if let smoothWeight { args += ["--weight", smoothWeight, "--smooth", "--alpha", "\(alpha)"] }
         let env = ["OMP_NUM_THREADS": "\(threads)", "OPENBLAS_NUM_THREADS": "\(threads)", "MKL_NUM_THREADS": "\(threads)"]
         guard let r = Self.run(python, args, environment: env) else { return (nil, "could not start \(python)") }
         guard r.status == 0 else { return (nil, "peer failed (\(r.status)): \(r.stderr.suffix(300))") }
@@ -56,7 +62,8 @@ struct BenchPeer {
             perStepSeconds: num(obj["per_step_seconds"]),
             kept: stages.map { ($0["kept"] as? NSNumber)?.intValue ?? -1 },
             peakFirst: stages.map { num($0["peak_first"]) }, peakMin: stages.map { num($0["peak_min"]) },
-            blas: obj["blas"] as? String ?? "?", numpy: obj["numpy"] as? String ?? "?")
+            blas: obj["blas"] as? String ?? "?", numpy: obj["numpy"] as? String ?? "?",
+            smooth: (obj["smooth"] as? Bool) ?? false)
         return (report, "")
     }
 
@@ -75,9 +82,8 @@ struct BenchPeer {
         try data.write(to: URL(fileURLWithPath: path))
     }
 
-    /// The script, looked up from the working directory and beside the executable.
-    static func findScript() -> String? {
-        let rel = "tools/reference/duquant_reference.py"
+    /// A script of the package, looked up from the working directory and beside the executable.
+    static func findScript(_ rel: String = "tools/reference/duquant_reference.py") -> String? {
         var candidates = [FileManager.default.currentDirectoryPath + "/" + rel]
         var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()
         for _ in 0..<4 {

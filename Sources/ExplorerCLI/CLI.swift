@@ -72,7 +72,7 @@ public enum CLI {
     private static func command(_ first: String, _ rest: [String]) throws(CLIError) -> String {
         switch first {
         case "help", "--help", "-h": return help + "\n"
-        case "--version", "version": return "duquant-explorer \(version)\n"
+        case "--version", "version": return "duquant-explorer \(version)\n" + BLASCoreSelection.versionLines
         case "list": return try ListCommand.run(rest)
         case "report": return try ReportCommand.run(rest)
         case "export": return try ExportCommand.run(rest)

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import DuQuantCore
 import DuQuantIO
+import ExplorerRuntime
 
 /// Helpers the subcommands share.
 enum Commands {
@@ -21,32 +22,33 @@ enum Commands {
             return usable
         }
         var out: [String] = []
+        let names = dump.layers.map(\.name)
         for name in asked {
-            if let exact = dump.layer(named: name) {
+            switch LayerMatch(name, in: names) {
+            case .found(let i) where names[i] == name:
+                let exact = dump.layers[i]
                 guard exact.isLoadable else { throw CLIError("\(path): layer \(shown(name)): \(shown(exact.problem ?? "unusable"))") }
                 out.append(name)
-                continue
-            }
-            let matches = dump.layers.filter { $0.name.contains(name) }
-            switch matches.count {
-            case 1: out.append(matches[0].name)
-            case 0: throw CLIError("\(path): no layer named '\(shown(name))' (see: duquant-explorer list \(path))")
-            default:
-                throw CLIError("\(path): '\(shown(name))' matches \(matches.count) layers: "
-                    + matches.prefix(4).map { shown($0.name) }.joined(separator: ", ") + (matches.count > 4 ? ", …" : ""))
+            case .found(let i): out.append(names[i])
+            case .none: throw CLIError("\(path): no layer named '\(shown(name))' (see: duquant-explorer list \(path))")
+            case .ambiguous(let hits):
+                throw CLIError("\(path): '\(shown(name))' matches \(hits.count) layers: "
+                    + hits.prefix(4).map { shown(names[$0]) }.joined(separator: ", ") + (hits.count > 4 ? ", …" : ""))
             }
         }
         return out
     }
 
+    /// Opens `paths` as the explorer's layer source; its error becomes the command's.
+    static func layerSource(_ paths: [String]) throws(CLIError) -> DumpLayerSource {
+        do { return try DumpLayerSource(paths: paths) } catch { throw CLIError(error.message) }
+    }
+
     /// Throws when evaluating layer `name` of `dump` would exceed the memory budget (checked from the
     /// shapes, before anything is loaded or allocated).
+
     static func checkEvaluationBudget(_ name: String, in dump: DumpFile) throws(CLIError) {
-        guard let info = dump.layer(named: name) else { return }
-        let need = MemoryBudget.evaluationBytes(tokens: info.tokens, inFeatures: info.inFeatures, outFeatures: info.outFeatures)
-        if let problem = MemoryBudget.problem(needing: need, for: "layer \(DisplayText.escaped(name)) (\(info.shapeText))") {
-            throw CLIError("\(DisplayText.escaped(dump.path)): \(problem)")
-        }
+        if let problem = dump.evaluationBudgetProblem(layer: name) { throw CLIError(problem) }
     }
 
     /// One line per tensor of `layer` whose non-finite values were replaced by 0 (empty when all finite).

@@ -1,6 +1,7 @@
 import DuQuantCore
 import DuQuantIO
 import ExplorerModel
+import ExplorerRuntime
 import ExplorerView
 import Foundation
 
@@ -50,9 +51,9 @@ struct ExplorerOptions {
 
     /// The themes on offer, and the index of the chosen one.
     func themes() throws(CLIError) -> (themes: [Theme], index: Int) {
-        let path = ThemeLibrary.searchPath(executable: CommandLine.arguments.first ?? "",
+        let path = ThemeFiles.searchPath(executable: CommandLine.arguments.first ?? "",
                                            environment: ProcessInfo.processInfo.environment)
-        let (themes, _) = ThemeLibrary.load(directories: path)
+        let (themes, _) = ThemeFiles.load(directories: path)
         guard let theme else { return (themes, 0) }
         guard let i = themes.firstIndex(where: { $0.name == theme }) else {
             throw CLIError("--theme: no theme named '\(DisplayText.escaped(theme))' (have: "
@@ -73,16 +74,10 @@ struct ExplorerOptions {
         state.compare = compare
         if compare && stage == .original { state.stage = .rotation2 }
         if let layer {
-            let names = source.entries.map(\.name)
-            if let i = names.firstIndex(of: layer) {
-                state.selected = i
-            } else {
-                let matches = names.indices.filter { names[$0].contains(layer) }
-                guard matches.count == 1 else {
-                    throw CLIError(matches.isEmpty ? "no layer named '\(layer)' (see: duquant-explorer list FILE)"
-                                                   : "'\(layer)' matches \(matches.count) layers; be more specific")
-                }
-                state.selected = matches[0]
+            switch LayerMatch(layer, in: source.entries.map(\.name)) {
+            case .found(let i): state.selected = i
+            case .none: throw CLIError("no layer named '\(layer)' (see: duquant-explorer list FILE)")
+            case .ambiguous(let hits): throw CLIError("'\(layer)' matches \(hits.count) layers; be more specific")
             }
         }
         return state

@@ -1,49 +1,55 @@
 import DuQuantCore
+import Foundation
 
-/// The quantization options every analysing subcommand shares, and how they map onto ``QuantParams``.
+/// The quantization options every analysing subcommand shares: read through ``ParameterSpec``, then
+/// validated once.
 enum ParameterOptions {
-    static let names: Set<String> = ["abits", "wbits", "block", "steps", "perm-times", "alpha", "lac", "swc",
-                                     "seed", "select", "layout", "patience", "memory-budget"]
-    static let flags: Set<String> = ["no-smooth", "symmetric"]
+    /// Options that take a value: every spec's, and `--memory-budget` (not a quantization parameter).
+    static let names: Set<String> = ParameterSpec.optionNames.union(["memory-budget"])
+    static let flags: Set<String> = ParameterSpec.flagNames
 
-    static let help = """
-          --abits N --wbits N     activation / weight bits, 2…8 (default 4 / 4)
-          --block N               rotation block size (default 128)
-          --steps N               greedy steps per rotation, upper bound (default 256)
-          --patience K            APPROXIMATION, off by default: stop a greedy search after K steps
-                                  without a lower peak (faster; every output then says so)
-          --perm-times N          rotation+permutation rounds before the last rotation (default 1)
-          --alpha A               smoothing strength (default 0.6); --no-smooth turns smoothing off
-          --lac R --swc R         activation / weight clip ratios (default 0.9 / 0.8)
-          --seed N                seed of the random orthogonal completions (default 0)
-          --select paper|reference    greedy channel rule: the paper's, or the official code's
-          --layout perblock|shared    a rotation per block (paper), or one shared (official code)
-          --symmetric             symmetric instead of asymmetric quantization
-          --memory-budget SIZE    most memory a layer's analysis may take, e.g. 512M, 8G (default: half
-                                  the physical memory); larger layers are refused with a one-line error
+    /// The options' part of `--help`, one line per parameter, from the spec.
+    static let help: String = ParameterSpec.all.map { spec in
+        let option = "  --\(spec.name)" + (spec.metavar.isEmpty ? "" : " \(spec.metavar)")
+        let detail = spec.isFlag ? spec.help
+            : "\(spec.help) (default \(spec.defaultText)" + (spec.metavar.contains("|") ? ")" : "; \(spec.rangeText))")
+        return option.padding(toLength: max(option.count + 2, 28), withPad: " ", startingAt: 0) + detail
+    }.joined(separator: "\n") + """
+
+          --memory-budget SIZE      most memory a layer's analysis may take, e.g. 512M, 8G (default: half
+                                    the physical memory); larger layers are refused with a one-line error
         """
 
-    /// Reads the options into parameters, validating ranges; `--memory-budget` sets ``MemoryBudget``.
+    /// The parameter table of docs/EXPLORER.md (Markdown), from the spec.
+    static var markdownTable: String {
+        var rows = ["| panel row | option | range | default | `[` `]` step | meaning |", "| --- | --- | --- | --- | --- | --- |"]
+        for spec in ParameterSpec.all {
+            let option = "`--\(spec.name)" + (spec.metavar.isEmpty ? "`" : " \(spec.metavar)`")
+            let cells = [spec.inPanel ? spec.title : "—", option, spec.rangeText, spec.defaultText,
+                         spec.inPanel ? spec.stepText : "—", spec.help]
+            // A bare `|` would end the cell, even inside a code span.
+            rows.append("| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
+        }
+        return rows.joined(separator: "\n") + "\n"
+    }
+
+    /// Reads the options into parameters, then checks every range once (as an argument parser's
+    /// `validate()` runs after parsing); `--memory-budget` sets ``MemoryBudget``.
     static func params(from a: Arguments) throws(CLIError) -> QuantParams {
         try applyMemoryBudget(a)
         var p = QuantParams()
-        if let v = try a.int("abits", in: 2...8) { p.abits = v }
-        if let v = try a.int("wbits", in: 2...8) { p.wbits = v }
-        if let v = try a.int("block", in: 2...4096) { p.block = v }
-        if let v = try a.int("steps", in: 0...100_000) { p.steps = v }
-        if let v = try a.int("perm-times", in: 1...16) { p.permTimes = v }
-        if let v = try a.int("patience", in: 0...100_000) { p.patience = v }
-        if let v = try a.float("alpha", in: 0...1) { p.alpha = v }
-        if let v = try a.float("lac", in: 0.01...1) { p.lac = v }
-        if let v = try a.float("swc", in: 0.01...1) { p.swc = v }
-        if let v = a.value("seed") {
-            guard let s = UInt64(v) else { throw CLIError("--seed must be a non-negative integer (got '\(v)')") }
-            p.seed = s
+        do {
+            for spec in ParameterSpec.all {
+                if spec.isFlag {
+                    if a.flag(spec.name) { try spec.parse("", into: &p) }
+                } else if let v = a.value(spec.name) {
+                    try spec.parse(v, into: &p)
+                }
+            }
+            try p.validate()
+        } catch {
+            throw CLIError(error.message)
         }
-        if let v = try a.choice("select", Selection.self) { p.select = v }
-        if let v = try a.choice("layout", RotationLayout.self) { p.layout = v }
-        if a.flag("no-smooth") { p.smooth = false }
-        if a.flag("symmetric") { p.symmetric = true }
         return p
     }
 
@@ -78,7 +84,7 @@ enum ParameterOptions {
         "W\(p.wbits)A\(p.abits) block \(p.block) steps \(p.steps) perm-times \(p.permTimes) "
             + (p.smooth ? "alpha \(p.alpha)" : "no smoothing")
             + " lac \(p.lac) swc \(p.swc) seed \(p.seed) select \(p.select.rawValue) layout \(p.layout.rawValue)"
-            + (p.symmetric ? " symmetric" : "")
+            + (p.weightSymmetric ? " symmetric-weights" : "") + (p.actSymmetric ? " symmetric-activations" : "")
             + (p.patience > 0 ? " patience \(p.patience) (approximate greedy)" : "")
     }
 }

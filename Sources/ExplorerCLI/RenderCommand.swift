@@ -1,5 +1,6 @@
 import DuQuantCore
 import ExplorerModel
+import ExplorerRuntime
 import ExplorerView
 import Foundation
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ public enum RenderCommand {
     public static func run(_ arguments: [String]) throws(CLIError) -> String {
         let options = try ExplorerOptions(arguments, command: "render")
         guard options.files.count >= 1 else { throw CLIError("render needs a FILE\n" + usage) }
-        let source = try DumpLayerSource(paths: options.files)
+        let source = try Commands.layerSource(options.files)
         let (themes, themeIndex) = try options.themes()
         var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
         let colour: Bool
@@ -32,6 +33,13 @@ public enum RenderCommand {
             colour = isatty(1) != 0 && !noColor
         }
         state.size = options.size ?? Size(width: 120, height: 40)
+        // A printed screen cannot be enlarged: the live explorer's "Enlarge the window" page is no answer
+        // here (it used to be printed with exit status 0).
+        let need = ScreenLayout.minimum
+        if state.size.width < need.width || state.size.height < need.height {
+            throw CLIError("--size \(state.size.width)x\(state.size.height) is too small: the screen needs at least "
+                + "\(need.width)x\(need.height)")
+        }
         // The live explorer fills the list's max |x| and ratio by a background scan; a printed screen
         // gets them up front (cheap: one load and one statistics pass per layer). The error column is
         // filled for the layer shown, as the scan's DuQuant runs would cost seconds per layer.

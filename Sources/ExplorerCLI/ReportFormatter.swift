@@ -81,7 +81,7 @@ enum ReportFormatter {
                  ("exact_greedy", .bool(p.patience == 0)), ("perm_times", .int(p.permTimes)), ("alpha", .float(p.alpha)),
                  ("smooth", .bool(p.smooth)), ("lac", .float(p.lac)), ("swc", .float(p.swc)),
                  ("seed", .string(String(p.seed))), ("select", .string(p.select.rawValue)),
-                 ("layout", .string(p.layout.rawValue)), ("symmetric", .bool(p.symmetric))])
+                 ("layout", .string(p.layout.rawValue)), ("symmetric", .bool(p.weightSymmetric)), ("act_symmetric", .bool(p.actSymmetric))])
     }
 
     static func json(_ layers: [LayerEvaluation], file: String, params p: QuantParams, skipped: [String] = []) -> JSONText {

@@ -1,4 +1,5 @@
 import ExplorerModel
+import ExplorerRuntime
 import ExplorerView
 import Foundation
 import TerminalNcurses
@@ -19,12 +20,13 @@ public enum ExplorerCommand {
                     + "or 'duquant-explorer render FILE --layer P --stage S'\n")
                 return 2
             }
-            let source = try DumpLayerSource(paths: options.files)
+            let source = try Commands.layerSource(options.files)
             let (themes, themeIndex) = try options.themes()
             var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
-            if let first = source.problems.first {
-                // The status bar has one line: the first problem, and how many more `list` would show.
-                state.lastError = first + (source.problems.count > 1 ? " (+\(source.problems.count - 1) more)" : "")
+            // The status bar shows the first problem until dismissed; `!` lists them all.
+            state.problems = source.problems
+            state.lastError = source.problems.first.map { first in
+                first + (source.problems.count > 1 ? " (+\(source.problems.count - 1) more)" : "")
             }
             let env = ProcessInfo.processInfo.environment
             let noColor = (env["NO_COLOR"].map { !$0.isEmpty } ?? false) || options.color == "never"

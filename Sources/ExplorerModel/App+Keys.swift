@@ -4,6 +4,16 @@ extension App {
     static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.notice = nil
         if state.search != nil { return searchKey(&state, key) }
+        if state.showProblems {
+            switch key {
+            case .char("q"): return quit(&state)
+            case .char("!"), .escape, .enter: state.showProblems = false
+            case .char("j"), .down: state.helpScroll += 1
+            case .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+            default: break
+            }
+            return []
+        }
         if state.showHelp {
             switch key {
             case .char("q"): return quit(&state)
@@ -20,6 +30,20 @@ extension App {
             state.showHelp = true
             state.helpScroll = 0
             return []
+        case .char("!"):
+            state.showProblems = true
+            state.helpScroll = 0
+            return []
+        case .escape where state.lastError != nil:
+            // A problem stays in the status bar until dismissed; Esc does that before anything else.
+            state.lastError = nil
+            return []
+        case .escape where state.busy[.evaluate] != nil && state.step == nil:
+            // Esc stops the computation in progress; the figures already shown stay, marked incomplete.
+            _ = state.nextGeneration(.evaluate)
+            state.busy[.evaluate] = nil
+            state.notice = "computation cancelled — change a parameter or press Enter on a layer to compute again"
+            return [.cancel(.evaluate)]
         case .char("/"):
             state.search = ""
             state.focus = .layers
@@ -47,6 +71,11 @@ extension App {
         case .char("t"):
             state.themeIndex = (state.themeIndex + 1) % state.themes.count
             state.notice = "theme: \(state.theme.name)"
+            return []
+        case .char("o"):
+            state.listSort = state.listSort.next
+            state.notice = "layers sorted by \(state.listSort.title)"
+            keepSelectionVisible(&state)
             return []
         case .char("m"):
             let all = Method.allCases
@@ -118,13 +147,15 @@ extension App {
         let n = state.layers.count
         guard n > 0 else { return [] }
         let page = max(1, ScreenLayout(size: state.size, compare: state.compare).list.height - 2)
+        // Moves go along the rows as shown (the list may be sorted).
+        let order = state.listOrder, row = state.selectedRow
         switch key {
-        case .char("j"), .down: state.selected = min(n - 1, state.selected + 1)
-        case .char("k"), .up: state.selected = max(0, state.selected - 1)
-        case .pageDown: state.selected = min(n - 1, state.selected + page)
-        case .pageUp: state.selected = max(0, state.selected - page)
-        case .home, .char("g"): state.selected = 0
-        case .end, .char("G"): state.selected = n - 1
+        case .char("j"), .down: state.selected = order[min(n - 1, row + 1)]
+        case .char("k"), .up: state.selected = order[max(0, row - 1)]
+        case .pageDown: state.selected = order[min(n - 1, row + page)]
+        case .pageUp: state.selected = order[max(0, row - page)]
+        case .home, .char("g"): state.selected = order[0]
+        case .end, .char("G"): state.selected = order[n - 1]
         case .enter, .char("l"), .right:
             state.focus = .heatmap
             if state.open?.index != state.selected && state.loading != state.selected {

@@ -6,10 +6,11 @@ extension App {
         let p = event.at
         if layout.list.contains(p) {
             switch event.kind {
-            case .wheelUp: state.selected = max(0, state.selected - 3)
-            case .wheelDown: state.selected = min(state.layers.count - 1, state.selected + 3)
+            case .wheelUp: state.selected = state.listOrder[max(0, state.selectedRow - 3)]
+            case .wheelDown: state.selected = state.listOrder[min(state.layers.count - 1, state.selectedRow + 3)]
             case .press:
-                guard let i = layout.layerIndex(at: p, offset: state.listOffset, count: state.layers.count) else { return [] }
+                guard let row = layout.layerIndex(at: p, offset: state.listOffset, count: state.layers.count) else { return [] }
+                let i = state.listOrder[row]
                 state.focus = .layers
                 if i == state.selected && state.open?.index == i { state.focus = .heatmap; return [] }
                 state.selected = i
@@ -37,7 +38,7 @@ extension App {
                 let bin = heatBinSize(state)
                 state.heat.moveCursor(dTokens: (event.kind == .wheelUp ? -3 : 3) * bin.tokens, dChannels: 0, tokens: t, channels: c)
             case .press:
-                let perCell = state.asciiHeat ? 1 : 2
+                let perCell = state.heatRowsPerCell
                 let rows = area.height * perCell
                 let dataRows = min(rows, state.heat.tokenSpan)
                 let cols = min(area.width, state.heat.channelSpan)

@@ -11,7 +11,7 @@ public enum App {
     /// Effects to run at startup: open the first layer and scan all layers in the background.
     public static func start(_ state: inout AppState) -> [Effect] {
         guard !state.layers.isEmpty else {
-            state.lastError = "no layers found in \(state.files.joined(separator: ", "))"
+            report(&state, "no layers found in \(state.files.joined(separator: ", "))")
             return []
         }
         return openLayer(&state, state.selected) + rescan(&state)
@@ -47,10 +47,11 @@ public enum App {
             return evaluate(&state)
         case let .evaluated(generation, evaluation, stats):
             guard generation == state.generation(.evaluate) else { return [] }
-            // An estimate keeps the job marked busy: the exact figures are still coming.
-            if evaluation.estimate == nil { state.busy[.evaluate] = nil }
+            // An estimate or a partial answer keeps the job marked busy: more figures are coming.
+            if evaluation.estimate == nil && evaluation.pending.isEmpty { state.busy[.evaluate] = nil }
             state.evaluation = evaluation
-            state.stageStats = stats
+            // A partial answer without DuQuant has no stage matrices yet: keep the Original's statistics.
+            state.stageStats = stats.isEmpty ? state.stageStats.filter { $0.key == .original } : stats
             if let open = state.open, let m = evaluation.methods[state.listMethod] {
                 var summary = state.layers[open.index].summary ?? LayerSummary(maxAbs: 0, ratio: 0)
                 summary.error = m.outputRelError ?? m.actMSE
@@ -96,7 +97,7 @@ public enum App {
             return []
         case let .failed(kind, generation, message):
             guard generation == state.generation(kind) else { return [] }
-            state.lastError = message
+            report(&state, message)
             state.busy[kind] = nil
             if kind == .load { state.loading = nil }
             return []
@@ -104,6 +105,12 @@ public enum App {
     }
 
     // MARK: - Shared steps
+
+    /// Shows `problem` in the status bar until dismissed and adds it to the session's list.
+    public static func report(_ state: inout AppState, _ problem: String) {
+        state.lastError = problem
+        if state.problems.last != problem { state.problems.append(problem) }
+    }
 
     /// Opens layer `index`: clears results and asks for its data.
     static func openLayer(_ state: inout AppState, _ index: Int) -> [Effect] {
@@ -137,8 +144,8 @@ public enum App {
     /// Sets new parameters and recomputes what depends on them.
     static func setParams(_ state: inout AppState, _ p: QuantParams) -> [Effect] {
         guard p != state.params else { return [] }
-        if let problem = p.validationError() {
-            state.lastError = problem
+        do { try p.validate() } catch {
+            report(&state, error.message)
             return []
         }
         state.params = p
@@ -148,25 +155,26 @@ public enum App {
 
     /// Asks for the step-through heatmap of the current step.
     static func requestStep(_ state: inout AppState) -> [Effect] {
-        guard let step = state.step, state.calibration != nil else { return [] }
+        guard let step = state.step, let calibration = state.calibration else { return [] }
         let g = state.nextGeneration(.step)
         state.busy[.step] = Busy(what: "step \(step.step)")
-        return [.stepThrough(rotation: step.rotation, step: step.step, generation: g)]
+        return [.stepThrough(calibration: calibration, rotation: step.rotation, step: step.step, generation: g)]
     }
 
     /// Keeps the selected layer inside the visible list rows.
     static func keepSelectionVisible(_ state: inout AppState) {
         let layout = ScreenLayout(size: state.size, compare: state.compare)
         let rows = max(1, layout.list.height - 1)
-        if state.selected < state.listOffset { state.listOffset = state.selected }
-        if state.selected >= state.listOffset + rows { state.listOffset = state.selected - rows + 1 }
+        let row = state.selectedRow
+        if row < state.listOffset { state.listOffset = row }
+        if row >= state.listOffset + rows { state.listOffset = row - rows + 1 }
         state.listOffset = max(0, min(state.listOffset, max(0, state.layers.count - rows)))
     }
 
     /// Tokens and channels per heatmap bin at the current size (the cursor's step).
     public static func heatBinSize(_ state: AppState) -> (tokens: Int, channels: Int) {
         let layout = ScreenLayout(size: state.size, compare: state.compare)
-        let rows = max(1, layout.heat.height * (state.asciiHeat ? 1 : 2))
+        let rows = max(1, layout.heat.height * state.heatRowsPerCell)
         let cols = max(1, layout.heat.width)
         return (max(1, state.heat.tokenSpan / rows), max(1, state.heat.channelSpan / cols))
     }

@@ -56,6 +56,8 @@ public struct AppState: Sendable {
     // MARK: Navigation
     public var selected = 0
     public var listOffset = 0
+    /// The list's order (`o`); `selected` stays a layer index, ``listOrder`` maps rows to layers.
+    public var listSort: ListSort = .file
     public var focus: Focus = .layers
     public var open: OpenLayer?
     /// The layer being loaded, if any.
@@ -91,7 +93,12 @@ public struct AppState: Sendable {
     public var ascii = false
 
     // MARK: Messages
+    /// The problem shown in the status bar until dismissed (Esc); the newest of ``problems``.
     public var lastError: String?
+    /// Every problem of this session, oldest first (files that failed to open, layers skipped, failed
+    /// work): the `!` overlay lists them in full.
+    public var problems: [String] = []
+    public var showProblems = false
     public var notice: String?
     public var quitting = false
 
@@ -109,6 +116,9 @@ public struct AppState: Sendable {
 
     /// True when heatmaps use the one-row ASCII ramp rather than two half-block rows per text row.
     public var asciiHeat: Bool { ascii || colourMode == .mono || !theme.hasRamp }
+
+    /// Data rows per heatmap text row: two half-blocks in colour, one character in ASCII.
+    public var heatRowsPerCell: Int { asciiHeat ? 1 : 2 }
 
     /// The matrix for `stage` of the open layer, if available (the original is available once loaded).
     public func matrix(for stage: Stage) -> Matrix? {

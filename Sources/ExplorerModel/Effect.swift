@@ -9,10 +9,13 @@ public enum Effect: Sendable, Equatable {
     case loadLayer(index: Int, generation: Int)
     /// Calibrate DuQuant and evaluate every method on `layer` with `params`.
     case evaluate(layer: Int, params: QuantParams, generation: Int)
-    /// Compute the heatmap after `step` greedy steps of rotation stage `rotation` for the current calibration.
-    case stepThrough(rotation: Int, step: Int, generation: Int)
+    /// Compute the heatmap after `step` greedy steps of rotation stage `rotation` of `calibration` (the one
+    /// the state shows).
+    case stepThrough(calibration: DuQuantCalibration, rotation: Int, step: Int, generation: Int)
     /// Measure every layer in the background (statistics and `method`'s error with `params`).
     case scanLayers(params: QuantParams, method: Method, generation: Int)
+    /// Stop the running work of `kind` (the Esc key); its results, if any arrive, are ignored.
+    case cancel(EffectKind)
     /// Leave the app.
     case quit
 }
@@ -27,7 +30,7 @@ extension Effect {
         case .evaluate: .evaluate
         case .stepThrough: .step
         case .scanLayers: .scan
-        case .quit: nil
+        case .quit, .cancel: nil
         }
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// One row of the layer list: what the dump's index says, plus figures filled in by a background scan.
 public struct LayerEntry: Sendable, Equatable {
     /// Which of the opened files the layer comes from.
@@ -32,7 +30,7 @@ public struct LayerEntry: Sendable, Equatable {
         for prefix in ["model.", "decoder.", "transformer.", "layers.", "h."] where s.hasPrefix(prefix) {
             s = s.dropFirst(prefix.count)
         }
-        var out = String(s).replacingOccurrences(of: "self_attn.", with: "attn.")
+        var out = String(s).replacing("self_attn.", with: "attn.")
         if out.hasSuffix("_proj") { out.removeLast(5) }
         return out
     }

@@ -33,7 +33,7 @@ public struct Palette: Sendable {
     /// Number of distinct heat levels computed from the theme's stops.
     public static let heatLevels = 48
 
-    public init(theme: Theme, mode: ColourMode, forceASCIIHeat: Bool = false) {
+    public init(theme: Theme, mode: ColourMode, asciiHeat: Bool = false) {
         themeName = theme.name
         self.mode = mode
         func c(_ key: String) -> Colour {
@@ -57,7 +57,9 @@ public struct Palette: Sendable {
         spark = CellStyle(fg: c("spark_fg"), bg: bg)
         kept = CellStyle(fg: c("kept_fg"), bg: bg, attrs: mono ? [.bold] : [])
         dropped = CellStyle(fg: c("dropped_fg"), bg: bg, attrs: mono ? [.dim] : [])
-        if mono || forceASCIIHeat || theme.heat.count < 2 {
+        // Whether the heatmap is ASCII is the state's rule (`AppState.asciiHeat`), passed in; a theme without
+        // a two-stop ramp (or mono) cannot draw colour bins whatever the caller says.
+        if asciiHeat || mono || theme.heat.count < 2 {
             heatRamp = []
         } else {
             var ramp: [Colour] = []

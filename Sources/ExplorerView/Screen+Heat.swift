@@ -12,7 +12,7 @@ extension Screen {
             placeholder(&grid, layout.heat, what, ctx)
             return
         }
-        let perCell = p.asciiHeat ? 1 : 2
+        let perCell = HeatmapWidget.rowsPerCell(p)
         var panes: [(Rect, Stage?, Matrix?)] = []
         if s.compare, let right = layout.heatRight {
             panes = [(layout.heat, s.compareLeft, s.matrix(for: s.compareLeft)), (right, s.stage, s.matrix(for: s.stage))]

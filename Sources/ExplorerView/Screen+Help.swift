@@ -4,9 +4,7 @@ extension Screen {
     /// The help overlay: keys, then what the current stage does.
     static func drawHelp(_ grid: inout CellGrid, _ ctx: Context) {
         let p = ctx.palette
-        let box = Rect(x: 2, y: 1, width: grid.width - 4, height: grid.height - 2)
-        grid.fill(box, with: Cell(" ", p.text))
-        let inner = box.inset(by: 1)
+        let inner = overlayBox(grid).inset(by: 1)
         var lines: [(String, CellStyle)] = [("Keys", p.header)]
         let keyWidth = (HelpText.keys.map { CellGrid.columns($0.0) }.max() ?? 8) + 2
         for (keys, meaning) in HelpText.keys {
@@ -19,12 +17,40 @@ extension Screen {
         lines.append(("", p.text))
         lines.append(("Stage \(stage.rawValue + 1): \(stage.title)", p.header))
         for w in HelpText.wrap(HelpText.explanation(stage), width: inner.width) { lines.append((w, p.text)) }
+        drawOverlay(&grid, ctx, title: " Help — ? or Esc closes, j k scroll ", lines: lines)
+    }
+
+    /// The problems overlay (`!`): every problem of the session in full, oldest first.
+    static func drawProblems(_ grid: inout CellGrid, _ ctx: Context) {
+        let p = ctx.palette
+        let inner = overlayBox(grid).inset(by: 1)
+        let problems = ctx.state.problems
+        var lines: [(String, CellStyle)] = [("\(problems.count) problem\(problems.count == 1 ? "" : "s") this session", p.header)]
+        if problems.isEmpty { lines.append(("None.", p.text)) }
+        for problem in problems {
+            for (i, w) in HelpText.wrap(problem, width: max(10, inner.width - 2)).enumerated() {
+                lines.append(((i == 0 ? "• " : "  ") + w, p.text))
+            }
+        }
+        drawOverlay(&grid, ctx, title: " Problems — ! or Esc closes, j k scroll ", lines: lines)
+    }
+
+    /// The rectangle overlays cover.
+    static func overlayBox(_ grid: CellGrid) -> Rect {
+        Rect(x: 2, y: 1, width: grid.width - 4, height: grid.height - 2)
+    }
+
+    /// A framed box over the screen with `lines` scrolled by the state's `helpScroll`.
+    static func drawOverlay(_ grid: inout CellGrid, _ ctx: Context, title: String, lines: [(String, CellStyle)]) {
+        let p = ctx.palette
+        let box = overlayBox(grid)
+        grid.fill(box, with: Cell(" ", p.text))
+        let inner = box.inset(by: 1)
         let maxScroll = max(0, lines.count - inner.height)
         let offset = min(ctx.state.helpScroll, maxScroll)
         for (i, (text, style)) in lines.dropFirst(offset).prefix(inner.height).enumerated() {
             grid.putLine(text, in: inner.row(i), style: style)
         }
-        // Frame.
         let g = ctx.glyphs
         for x in box.x..<box.maxX {
             grid[x, box.y] = Cell(g.horizontal, p.border)
@@ -34,6 +60,6 @@ extension Screen {
             grid[box.x, y] = Cell(g.vertical, p.border)
             grid[box.maxX - 1, y] = Cell(g.vertical, p.border)
         }
-        grid.put(" Help — ? or Esc closes, j k scroll ", at: Point(x: box.x + 2, y: box.y), style: p.accent)
+        grid.put(title, at: Point(x: box.x + 2, y: box.y), style: p.accent)
     }
 }

@@ -4,9 +4,11 @@ import ExplorerModel
 extension Screen {
     static func drawList(_ grid: inout CellGrid, _ ctx: Context) {
         let s = ctx.state
-        let title = s.search != nil ? "Layers — find: \(s.search!)" : "Layers (\(s.layers.count))"
+        let title = s.search != nil ? "Layers — find: \(s.search!)"
+            : "Layers (\(s.layers.count))" + (s.listSort == .file ? "" : " · \(s.listSort.title)")
         panelTitle(&grid, ctx.layout.listTitle, title, focused: s.focus == .layers, ctx)
-        let errTitle = s.layers.contains { $0.summary?.errorIsOutput == false } ? "err" : "out err"
+        // The error column names its method (`m` changes it): output error, or act MSE without weights.
+        let errTitle = s.listMethod.shortTitle + (s.layers.contains { $0.summary?.errorIsOutput == false } ? " err" : " out")
         let columns = [
             TableWidget.Column("layer", width: 18, align: .left, priority: 10),
             TableWidget.Column("kind", width: 4, align: .left, priority: 3),
@@ -15,7 +17,8 @@ extension Screen {
             TableWidget.Column("ratio", width: 6, priority: 2),
             TableWidget.Column(errTitle, width: 7, priority: 4),
         ]
-        let rows: [[TableWidget.Item]] = s.layers.enumerated().map { i, layer in
+        let rows: [[TableWidget.Item]] = s.listOrder.map { i in
+            let layer = s.layers[i]
             var mark = s.open?.index == i ? String(ctx.glyphs.pointer) : " "
             if s.files.count > 1 { mark += "\(layer.file + 1):" }
             let sum = layer.summary
@@ -28,7 +31,7 @@ extension Screen {
                 TableWidget.Item(sum?.error.map { Format.num($0) } ?? "…"),
             ]
         }
-        TableWidget(columns: columns, rows: rows, selected: s.selected, offset: s.listOffset)
+        TableWidget(columns: columns, rows: rows, selected: s.selectedRow, offset: s.listOffset)
             .draw(into: &grid, area: ctx.layout.list, palette: ctx.palette, focused: s.focus == .layers)
     }
 
@@ -76,10 +79,12 @@ extension Screen {
         for (label, get) in rowsSpec {
             let values = methods.map { m in s.evaluation?.methods[m].flatMap(get) }
             let finite = values.compactMap { $0 }.filter { $0.isFinite }
-            let best = finite.min()
+            // No best mark while a method is still coming: it might be the best.
+            let best = s.evaluation?.pending.isEmpty == false ? nil : finite.min()
             var row = [TableWidget.Item(label)]
-            for v in values {
-                guard let v else { row.append(TableWidget.Item(s.evaluation == nil ? "…" : "–")); continue }
+            for (m, v) in zip(methods, values) {
+                let coming = s.evaluation == nil || s.evaluation?.pending.contains(m) == true
+                guard let v else { row.append(TableWidget.Item(coming ? "…" : "–")); continue }
                 let isBest = v == best && finite.count > 1 && label != "kurtosis"
                 let text = (estimate != nil && label != "weight MSE" ? String(ctx.glyphs.approx) : "")
                     + Format.num(v) + (isBest ? " " + String(ctx.glyphs.best) : "  ")

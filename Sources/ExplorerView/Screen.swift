@@ -10,7 +10,7 @@ import ExplorerModel
 public enum Screen {
     /// Draws `state` at `state.size` with `theme` (mapped to `state.colourMode`).
     public static func render(_ state: AppState, theme: Theme) -> CellGrid {
-        let palette = Palette(theme: theme, mode: state.colourMode, forceASCIIHeat: state.ascii)
+        let palette = Palette(theme: theme, mode: state.colourMode, asciiHeat: state.asciiHeat)
         let glyphs: Glyphs = state.ascii ? .ascii : .unicode
         var ctx = Context(state: state, palette: palette, glyphs: glyphs,
                           layout: ScreenLayout(size: state.size, compare: state.compare))
@@ -28,6 +28,7 @@ public enum Screen {
         drawMetrics(&grid, ctx)
         drawStatus(&grid, ctx)
         if state.showHelp { drawHelp(&grid, ctx) }
+        if state.showProblems { drawProblems(&grid, ctx) }
         if state.ascii { grid.transliterate(Glyphs.asciiFallback) }
         return grid
     }
@@ -97,16 +98,24 @@ public enum Screen {
         var rightStyle = p.status
         if let search = s.search {
             right = "find: \(search)_"
-        } else if let busy = [EffectKind.load, .evaluate, .step, .scan].compactMap({ s.busy[$0] }).first(where: { $0.fraction != nil }) {
+        } else if let err = s.lastError {
+            // Before progress: a problem stays readable until dismissed (it used to be overwritten by
+            // "computing" within 0.4 s).
+            right = "error (Esc/!): \(err)"
+            rightStyle = CellStyle(fg: p.error.fg, bg: p.status.bg, attrs: p.error.attrs.union(p.status.attrs))
+        } else if let kind = [EffectKind.load, .evaluate, .step, .scan].first(where: { s.busy[$0]?.fraction != nil }),
+                  let busy = s.busy[kind] {
             let width = 10
             let f = busy.fraction ?? 0
             let filled = Int((f * Double(width)).rounded())
             let bar = String(repeating: Character(ctx.glyphs.progressFull), count: filled)
                 + String(repeating: Character(ctx.glyphs.progressEmpty), count: width - filled)
             right = "\(busy.what) \(bar) \(Format.percent(f))" + (busy.elapsed.map { " " + Format.seconds($0) } ?? "")
-        } else if let err = s.lastError {
-            right = "error: \(err)"
-            rightStyle = CellStyle(fg: p.error.fg, bg: p.status.bg, attrs: p.error.attrs.union(p.status.attrs))
+            // A remaining-time guess once there is enough to go on.
+            if let elapsed = busy.elapsed, elapsed >= 1, f >= 0.05, f < 1 {
+                right += ", ~\(Format.seconds(elapsed * (1 - f) / f)) left"
+            }
+            if kind == .evaluate && s.step == nil { right += " · Esc stops" }
         } else if let notice = s.notice {
             right = notice
         }

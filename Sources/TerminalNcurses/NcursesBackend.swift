@@ -1,5 +1,6 @@
 import CNcursesw
 import ExplorerModel
+import ExplorerRuntime
 import ExplorerView
 #if canImport(Glibc)
 import Glibc
@@ -40,7 +41,7 @@ public final class NcursesBackend: TerminalBackend {
 
     private init(noColor: Bool) throws {
         _ = duq_set_locale_all()
-        signalFD = SignalPipe.install()
+        signalFD = SignalPipe.install(terminal: 1)
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw StartError(description: "cannot create a pipe") }
         wakeRead = fds[0]
@@ -54,6 +55,7 @@ public final class NcursesBackend: TerminalBackend {
         keypad(duq_stdscr(), true)
         nodelay(duq_stdscr(), true)
         curs_set(0)
+        SignalPipe.rememberRestoreText()
         var old: mmask_t = 0
         _ = mousemask(duq_all_mouse_events(), &old)
         mouseinterval(0)
@@ -74,6 +76,8 @@ public final class NcursesBackend: TerminalBackend {
     public func shutdown() {
         guard active else { return }
         active = false
+        // A further SIGINT/SIGTERM/SIGHUP from here on restores the terminal and ends the process at once.
+        SignalPipe.leaving()
         endwin()
         SignalPipe.restoreDefaults()
     }
@@ -143,6 +147,9 @@ public final class NcursesBackend: TerminalBackend {
                        pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
             _ = poll(&fds, nfds_t(fds.count), Int32(timeoutMilliseconds))
+            // The terminal went away (window closed, ssh lost): poll reports a hang-up on every call from
+            // now on, so leave as SIGHUP would rather than spin.
+            if fds[0].revents & duq_pollhup() != 0 { return [.signal(.hangup)] }
             out = readInput()
         }
         var drained = false

@@ -1,48 +1,57 @@
 import CNcursesw
+import CSignals
+import ExplorerRuntime
 import ExplorerView
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Routes SIGINT, SIGTERM, SIGHUP, SIGTSTP and SIGCONT into a pipe the run loop polls, so the terminal is
-/// restored outside signal context.
-///
-/// All `duq_signal_*` calls live in this file: the shim's pipe is a header `static`, one copy per file.
+/// restored outside signal context; a second SIGINT/SIGTERM/SIGHUP, or one after shutdown began, restores
+/// the terminal inside the handler and ends the process at once (see `Sources/CSignals/signals.c`).
 enum SignalPipe {
-    /// Installs the handlers (before `initscr`, so ncurses leaves these signals to us) and returns the
-    /// pipe's read end.
-    static func install() -> Int32 {
-        var fd: Int32 = -1
-        for sig in [duq_sigint(), duq_sigterm(), duq_sighup(), duq_sigtstp(), duq_sigcont()] {
-            fd = duq_signal_route(sig)
+    /// Installs the handlers (before `initscr`, so ncurses leaves these signals to us), remembers the
+    /// terminal modes of `fd`, and returns the pipe's read end (-1 if it could not be made).
+    static func install(terminal fd: Int32) -> Int32 {
+        duq_signals_save_modes(fd)
+        return duq_signals_install()
+    }
+
+    /// Remembers the bytes that take the terminal out of the UI's modes, for the handler's emergency exit.
+    static func rememberRestoreText() {
+        var text: [CChar] = []
+        for cap in ["rmcup", "cnorm", "rmkx", "sgr0"] {
+            if let s = duq_tigetstr(cap) {
+                var p = s
+                while p.pointee != 0 { text.append(p.pointee); p += 1 }
+            }
         }
-        return fd
+        // Mouse reporting (ncurses turns on 1000/1002/1006 where the terminal has kmous).
+        if duq_tigetstr("kmous") != nil {
+            text += Array("\u{1b}[?1006l\u{1b}[?1002l\u{1b}[?1000l".utf8CString.dropLast())
+        }
+        duq_signals_set_restore_text(text, Int32(text.count))
     }
 
     /// Signals recorded since the last call, oldest first.
     static func take() -> [Int32] {
         var out: [Int32] = []
         while true {
-            let s = duq_signal_take()
+            let s = duq_signals_take()
             if s == 0 { break }
             out.append(s)
         }
         return out
     }
 
-    /// Stops the process the way the default SIGTSTP action would, then re-arms the handler on resume.
-    static func stopSelf() {
-        let tstp = duq_sigtstp()
-        duq_signal_default(tstp)
-        kill(getpid(), tstp)
-        // Execution continues here after SIGCONT.
-        _ = duq_signal_route(tstp)
-    }
+    /// Stops the process the way the default SIGTSTP action would; returns after `fg` (SIGCONT).
+    static func stopSelf() { duq_signals_stop_self() }
+
+    /// From now on a terminating signal ends the process at once (the terminal restored first).
+    static func leaving() { duq_signals_leaving() }
 
     /// Puts every routed signal back to its default action.
-    static func restoreDefaults() {
-        for sig in [duq_sigint(), duq_sigterm(), duq_sighup(), duq_sigtstp(), duq_sigcont()] { duq_signal_default(sig) }
-    }
+    static func restoreDefaults() { duq_signals_restore_defaults() }
 
     static func event(for sig: Int32) -> TerminalEvent? {
         switch sig {

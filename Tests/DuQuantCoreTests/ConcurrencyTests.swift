@@ -1,5 +1,6 @@
 import Dispatch
-import DuQuantCore
+import Foundation
+@testable import DuQuantCore
 import Synchronization
 import TestSupport
 import Testing
@@ -32,6 +33,16 @@ import Glibc
         return p
     }
 
+    /// Runs `body` on a thread of its own after a delay. Not on a GCD queue: under `swift test --parallel`
+    /// the other suites can keep every pool thread busy, and the cancel arrived only after the work ended.
+    static func after(microseconds: UInt32, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            usleep(microseconds)
+            body()
+        }
+        thread.start()
+    }
+
     /// Runs `body(i)` for i in 0..<count on concurrent threads and waits for all of them.
     static func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         let group = DispatchGroup()
@@ -41,7 +52,12 @@ import Glibc
         group.wait()
     }
 
+    // Regression (issue 9): this test used to assert `completed + cancelled == 24` (every round counts
+    // one of them) and `e.params != p` (evaluate sets it): neither could fail. Now every result that
+    // survives the shared cache and the cancellations must equal a quiet, serial evaluation of the same
+    // parameters, and a nil result must come from a cancelled token.
     @Test func rapidParameterChangesWithCancellationFromAnotherThread() {
+        let expected = (0..<24).map { Evaluator.evaluate(Self.layer, Self.params($0))! }
         let workspace = EvaluationWorkspace(Self.layer)
         let completed = Atomic<Int>(0), cancelled = Atomic<Int>(0)
         let problems = Mutex<[String]>([])
@@ -50,7 +66,9 @@ import Glibc
                 let i = worker * 6 + round
                 let token = CancelToken()
                 let p = Self.params(i)
-                // Another thread cancels after a varying delay: sometimes before, during or after the work.
+                // Cancelled before the start (every fifth round), or by another thread after a varying delay:
+                // before, during or after the work.
+                if i % 5 == 0 { token.cancel() }
                 let delay = [0, 200, 2_000, 20_000, 200_000][i % 5]
                 DispatchQueue.global().async {
                     usleep(UInt32(delay))
@@ -61,12 +79,17 @@ import Glibc
                     lastProgress.withLock { $0 = Swift.max($0, f) }
                 }
                 guard let e else {
+                    if !token.isCancelled { problems.withLock { $0.append("round \(i): nil without a cancel") } }
                     cancelled.add(1, ordering: .relaxed)
                     continue
                 }
                 completed.add(1, ordering: .relaxed)
-                if e.methods.count != Method.allCases.count || e.params != p {
-                    problems.withLock { $0.append("round \(i): incomplete or wrong parameters") }
+                for m in Method.allCases {
+                    let got = e.methods[m], want = expected[i].methods[m]
+                    if got?.outputRelError != want?.outputRelError || got?.actMSE != want?.actMSE
+                        || got?.actMaxAbs != want?.actMaxAbs || got?.keptSteps != want?.keptSteps {
+                        problems.withLock { $0.append("round \(i): \(m) differs from the serial evaluation") }
+                    }
                 }
                 for (m, r) in e.methods where !NumericAudit.overflowedMetrics(r).isEmpty {
                     problems.withLock { $0.append("round \(i): \(m) not finite") }
@@ -75,7 +98,9 @@ import Glibc
             }
         }
         #expect(problems.withLock { $0 } == [])
-        #expect(completed.load(ordering: .relaxed) + cancelled.load(ordering: .relaxed) == 24)
+        // The delays span "before" to "long after": both outcomes must occur, or the test exercised one.
+        #expect(completed.load(ordering: .relaxed) > 0)
+        #expect(cancelled.load(ordering: .relaxed) > 0)
     }
 
     @Test func concurrentCalibrationsAreDeterministic() throws {
@@ -98,21 +123,76 @@ import Glibc
         #expect(Evaluator.evaluate(Self.layer, Self.params(0), cancel: token) == nil)
     }
 
-    /// Cancelling a long calibration from another thread stops it well before it would finish.
-    @Test func cancellationStopsALongCalibration() {
+    /// Cancelling a long calibration from another thread stops it within a bound, on a layer where the
+    /// search would otherwise run for minutes.
+    // Regression (issue 9): this test passed when the result was nil OR took under 30 s, and a 7B-shaped
+    // calibration ignored Ctrl-C for 200 s. The explorer's promise is 100 ms; the bound here is 0.5 s so that
+    // a busy machine or the thread sanitizer does not make it flaky.
+    @Test func cancellationStopsALongCalibration() throws {
         var p = QuantParams()
         p.block = 128
         p.steps = 100_000
-        let big = LayerData(name: "big", input: TestData.activation(tokens: 256, channels: 512, outlierChannels: [9]),
+        let big = LayerData(name: "big", input: TestData.activation(tokens: 2048, channels: 2048, outlierChannels: [9, 700]),
                             weight: nil)
         let token = CancelToken()
-        DispatchQueue.global().async {
-            usleep(50_000)
+        let cancelledAt = Mutex<ContinuousClock.Instant?>(nil)
+        Self.after(microseconds: 300_000) {
+            cancelledAt.withLock { $0 = .now }
             token.cancel()
         }
-        let clock = ContinuousClock()
-        let start = clock.now
         let result = DuQuant.calibrate(big, p, cancel: token)
-        #expect(result == nil || clock.now - start < .seconds(30))
+        let returned = ContinuousClock.now
+        #expect(result == nil, "the calibration finished before it was cancelled: make the layer larger")
+        let at = try #require(cancelledAt.withLock { $0 })
+        #expect(returned - at < .milliseconds(500), "stopped \(returned - at) after the cancel")
+    }
+
+    // Regression (issue 9, item 4): a parameter change waited for the whole output product (185 GFLOP on a
+    // 7B-shaped down_proj, seconds) before the new computation could start. The products (the reference
+    // X Wᵀ and each method's Q(X̃) Q(W̃)ᵀ) now run in row tiles with a cancel check between them.
+    @Test func cancellationStopsTheOutputProducts() throws {
+        // Values do not matter to the time of a product; constant matrices cost nothing to make.
+        let a = Matrix(rows: 4096, cols: 4096, storage: [Float](repeating: 0.5, count: 4096 * 4096))
+        let b = Matrix(rows: 4096, cols: 4096, storage: [Float](repeating: 0.25, count: 4096 * 4096))
+        let reference = Matrix(rows: 4096, cols: 4096)
+        for phase in ["reference", "method"] {
+            let token = CancelToken()
+            let cancelledAt = Mutex<ContinuousClock.Instant?>(nil)
+            Self.after(microseconds: 150_000) {
+                cancelledAt.withLock { $0 = .now }
+                token.cancel()
+            }
+            let start = ContinuousClock.now
+            if phase == "reference" {
+                let stopped = Evaluator.productInRowTiles(a, b, cancel: token) == nil  // not inside #expect: 16M values
+                #expect(stopped, "the product finished before the cancel: make it larger")
+            } else {
+                var out = [Float](repeating: -1, count: 4096)
+                _ = Evaluator.rowTiledRelativeError(a, b, reference: reference, into: &out, cancel: token)
+                // Rows after the stop were never computed: it stopped between tiles, not at the end.
+                #expect(out.last == 0 && out.contains { $0 > 0 }, "no early stop")
+            }
+            let returned = ContinuousClock.now
+            let at = try #require(cancelledAt.withLock { $0 })
+            #expect(returned > at, "\(phase): finished before the cancel (\(returned - start)); make it larger")
+            // One tile is ~30 ms at full speed; the bound allows for the other tests sharing the cores (and
+            // the BLAS gate) under `swift test --parallel`. The whole product takes seconds.
+            #expect(returned - at < .seconds(2), "\(phase): stopped \(returned - at) after the cancel")
+        }
+    }
+
+    /// Row tiles give the whole product's figures.
+    @Test func rowTilesMatchTheWholeProduct() throws {
+        let a = TestData.activation(tokens: 300, channels: 64, outlierChannels: [9], massive: (0, 3, 500))
+        let b = TestData.weight(out: 48, in: 64)
+        let whole = a.multipliedTransposed(by: b)
+        let tiled = try #require(Evaluator.productInRowTiles(a, b, cancel: nil))
+        #expect(TestData.relativeDifference(tiled, whole) < 1e-6)
+        var e1 = [Float](repeating: 0, count: 300), e2 = e1
+        let q = FakeQuantizer(bits: 4, clip: 0.9, symmetric: false).quantizeRows(a)
+        let x = Evaluator.rowTiledRelativeError(q, b, reference: whole, into: &e1, cancel: nil)
+        let y = Evaluator.perRowRelativeError(q.multipliedTransposed(by: b), whole, into: &e2)
+        #expect(abs(x.0 - y.0) <= 1e-6 * y.0 && abs(x.1 - y.1) <= 1e-6 * y.1)
+        for (u, v) in zip(e1, e2) { #expect(abs(u - v) <= 1e-5 * max(1, v)) }
     }
 }

@@ -91,13 +91,27 @@ import Testing
         #expect(after < before / 3)
     }
 
+    // Regression (issue 9): this test used to check `Set(kept).count >= 1` (always true) and compared
+    // anything only when every block kept the same number of steps, which real data rarely gives.
     @Test func stepThroughEndsWhereTheKeptRotationEnds() throws {
         let cal = try #require(DuQuant.calibrate(Self.layer, Self.params(block: 32)))
-        let kept = cal.traces[0].map(\.kept)
-        #expect(Set(kept).count >= 1)
-        // With every block at its own kept count, step-through reproduces rotation 1 where all agree.
-        if let k = kept.first, kept.allSatisfy({ $0 == k }) {
-            #expect(TestData.relativeDifference(cal.stepThrough(rotation: 0, steps: k), cal.matrix(.rotation1)) < 1e-5)
+        let traces = cal.traces[0]
+        #expect(traces.count == 3)
+        // The layer has outliers: some block keeps greedy steps, so the comparison below is not X·I = X.
+        #expect(traces.contains { $0.kept > 0 })
+        let rotated = cal.matrix(.rotation1)
+        for trace in traces {
+            // Stepping every block to this block's kept step shows this block exactly as rotation 1 does.
+            let shown = cal.stepThrough(rotation: 0, steps: trace.kept)
+            let a = Matrix(rows: shown.rows, cols: 32, storage: shown.columns(trace.block * 32, 32))
+            let b = Matrix(rows: rotated.rows, cols: 32, storage: rotated.columns(trace.block * 32, 32))
+            #expect(TestData.relativeDifference(a, b) < 1e-5, "block \(trace.block), kept \(trace.kept)")
+            if trace.kept < trace.chosen.count {
+                // One step past the kept prefix differs: the step-through does follow the trace.
+                let past = cal.stepThrough(rotation: 0, steps: trace.kept + 1)
+                let c = Matrix(rows: past.rows, cols: 32, storage: past.columns(trace.block * 32, 32))
+                #expect(TestData.relativeDifference(c, b) > 1e-4, "block \(trace.block)")
+            }
         }
         #expect(cal.stepThrough(rotation: 0, steps: 0) == cal.rotationInputs[0])
     }
@@ -228,24 +242,46 @@ import Testing
 }
 
 @Suite struct EstimateEvaluationTests {
-    @Test func sampleIsSpreadAndStartsAtTokenZero() {
-        let ws = EvaluationWorkspace(DuQuantPipelineTests.layer)
-        #expect(ws.sampleTokens(4) == [0, 12, 24, 36])
-        #expect(ws.sampleTokens(100) == Array(0..<48))
+    /// 1024 tokens with massive activations on three of them (token 0 and two others), as real down_proj
+    /// inputs have, and normal outlier channels on every token.
+    static let layer: LayerData = {
+        var x = TestData.activation(tokens: 1024, channels: 256, outlierChannels: [5, 77, 130], massive: (0, 13, 900))
+        x.storage[417 * 256 + 13] = -650
+        x.storage[801 * 256 + 200] = 1200
+        return LayerData(name: "estimate.down_proj", input: x, weight: TestData.weight(out: 96, in: 256))
+    }()
+
+    @Test func sampleKeepsTheHeavyTokensAndWeightsTheRest() {
+        let ws = EvaluationWorkspace(Self.layer)
+        let (rows, weights) = ws.estimateSample(64)
+        #expect(rows.count == 64 && Set(rows).count == 64 && rows == rows.sorted())
+        for heavy in [0, 417, 801] {
+            let i = rows.firstIndex(of: heavy)
+            #expect(i != nil, "token \(heavy) missing")
+            if let i { #expect(weights[i] == 1) }
+        }
+        #expect(abs(weights.reduce(0, +) - 1024) < 1e-9)
+        let all = ws.estimateSample(5000)
+        #expect(all.rows == Array(0..<1024) && all.weights.allSatisfy { $0 == 1 })
     }
 
-    @Test func estimateIsMarkedAndCloseToTheExactFigure() throws {
-        let ws = EvaluationWorkspace(DuQuantPipelineTests.layer)
-        let p = DuQuantPipelineTests.params()
-        let estimate = try #require(ws.evaluate(p, sampleTokens: 16))
-        #expect(estimate.estimate == EvaluationEstimate(sampledTokens: 16, totalTokens: 48))
-        #expect(estimate.methods[.duquant]?.perTokenError.count == 16)
+    // Regression (issue 9 / issue 12): this test accepted an estimate anywhere within ×3 of the exact figure,
+    // and on a 7B-shaped layer the estimate was ~2× off (DuQuant ≈0.0430 → 0.0803) because the even sample
+    // missed tokens with massive activations. The promise is 15%.
+    @Test func estimateIsWithin15PercentOfTheExactFigure() throws {
+        let ws = EvaluationWorkspace(Self.layer)
+        var p = DuQuantPipelineTests.params()
+        p.block = 64
+        let estimate = try #require(ws.evaluate(p, sampleTokens: 128))
+        #expect(estimate.estimate == EvaluationEstimate(sampledTokens: 128, totalTokens: 1024))
+        #expect(estimate.methods[.duquant]?.perTokenError.count == 128)
         let exact = try #require(ws.evaluate(p))
         #expect(exact.estimate == nil)
-        // The same transforms, measured on a third of the tokens: the same order of magnitude.
         for m in Method.allCases {
             let e = try #require(estimate.methods[m]?.outputRelError), x = try #require(exact.methods[m]?.outputRelError)
-            #expect(e > x / 3 && e < x * 3, "\(m): \(e) vs \(x)")
+            #expect(abs(e - x) <= 0.15 * x, "\(m) output error: ≈\(e) vs \(x)")
+            let ea = try #require(estimate.methods[m]?.actMSE), xa = try #require(exact.methods[m]?.actMSE)
+            #expect(abs(ea - xa) <= 0.15 * xa, "\(m) act MSE: ≈\(ea) vs \(xa)")
             #expect(estimate.methods[m]?.weightMSE == exact.methods[m]?.weightMSE)  // the weight is always whole
         }
     }

@@ -37,6 +37,14 @@ import Testing
         #expect(t.render().contains("| gemm | 500.0 ms | 1.0 GFLOP | 2.0 GFLOP/s |  |"))
     }
 
+    // Issue 12: the bench measured its "peak" with the same Prescott kernels it ran everything else on,
+    // so every "% of peak" looked fine while NumPy's BLAS was 4.6× faster on the same machine.
+    @Test func testIssue12_PeakGapToAnIndependentBLASIsFlagged() {
+        #expect(BenchPeerPeak.verdict(ours: 62, best: 284).hasPrefix("⚠"))
+        #expect(!BenchPeerPeak.verdict(ours: 160, best: 163.5).contains("⚠"))
+        #expect(!BenchPeerPeak.verdict(ours: 100, best: 150).contains("⚠"))  // 1.5× exactly is not over
+    }
+
     @Test func medianOfEvenAndOddCounts() {
         #expect(BenchClock.median([3, 1, 2]) == 2)
         #expect(BenchClock.median([4, 1, 2, 3]) == 2.5)

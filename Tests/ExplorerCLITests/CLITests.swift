@@ -101,6 +101,25 @@ import TestSupport
         }
     }
 
+    /// Regression (issue 9, item 7): `render --size 60x15` printed the live explorer's "Enlarge the window,
+    /// or press q to quit" page and exited 0; a printed screen that cannot fit is an error (exit 2).
+    @Test func renderRefusesASizeBelowTheMinimum() throws {
+        let path = try Self.writeDump()
+        defer { unlink(path) }
+        for size in ["60x15", "63x40", "120x19"] {
+            do {
+                _ = try CLI.dispatch(["render", path, "--layer", "down_proj", "--size", size, "--color", "never"])
+                Issue.record("render --size \(size) succeeded")
+            } catch {
+                #expect(error.message.contains("too small") && error.message.contains("64x20"), "\(error.message)")
+                #expect(!error.message.contains("\n"))
+            }
+        }
+        let fits = try CLI.dispatch(["render", path, "--layer", "down_proj", "--size", "64x20", "--color", "never",
+                                     "--block", "16", "--steps", "2"])
+        #expect(!fits.contains("Enlarge"))
+    }
+
     /// Regression: `export FILE -o FILE` replaced the user's dump with the transform.
     @Test func exportRefusesToOverwriteItsInput() throws {
         let path = try Self.writeDump()

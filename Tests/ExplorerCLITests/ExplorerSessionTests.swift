@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import ExplorerCLI
+import ExplorerRuntime
 
 /// The run loop with a scripted terminal and inline work: the real wiring of keys, update, effects and
 /// frames, without a terminal or threads.
@@ -12,18 +13,8 @@ import TestSupport
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("tests/e2e/fixtures/tiny.safetensors").path
 
-    /// Synthetic layers served like a dump.
-    struct FakeSource: LayerSource {
-        let layers = (0..<2).map { SyntheticLayer.make(name: "model.layers.\($0).mlp.down_proj", tokens: 16, channels: 64, seed: UInt64($0 + 1)) }
-        var files: [String] { ["fake.safetensors"] }
-        var entries: [LayerEntry] {
-            layers.map { LayerEntry(name: $0.name, kind: "down", tokens: $0.tokens, inFeatures: $0.inFeatures, outFeatures: $0.outFeatures) }
-        }
-        func load(_ index: Int) throws(CLIError) -> (LayerData, [String]?) { (layers[index], nil) }
-    }
-
     func session(_ script: [ScriptedBackend.Step]) -> (ExplorerSession, ScriptedBackend) {
-        let source = FakeSource()
+        let source = FakeLayerSource(layers: (0..<2).map { TestLayer.make(name: "model.layers.\($0).mlp.down_proj", tokens: 16, channels: 64, seed: UInt64($0 + 1)) }, file: "fake.safetensors")
         let themes = try! ThemeLibrary.builtin()
         var state = AppState(files: source.files, layers: source.entries,
                              themes: themes.map { ThemeChoice(name: $0.name, hasRamp: $0.heat.count >= 2) })

@@ -4,7 +4,7 @@
 # with numpy and safetensors; skips (and says so) without them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN=.build/debug/duquant-explorer
+BIN=${BIN:-.build/release/duquant-explorer}
 [ -x "$BIN" ] || { echo "missing $BIN (run swift build)"; exit 1; }
 if ! python3 -c "import numpy, safetensors" 2>/dev/null; then
   echo "SKIP test-export-numpy: python3 lacks numpy or safetensors (pip install numpy safetensors)"

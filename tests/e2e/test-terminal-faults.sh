@@ -5,7 +5,7 @@
 # must end with the terminal given back (alternate screen left) and the documented exit status.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN=.build/debug/duquant-explorer
+BIN=${BIN:-.build/release/duquant-explorer}
 GOOD=tests/e2e/fixtures/tiny.safetensors
 BAD=Tests/DuQuantIOTests/Fixtures/hostile/npy_bad_magic.npy
 [ -x "$BIN" ] || { echo "missing $BIN (run swift build)"; exit 1; }
@@ -18,7 +18,7 @@ trap cleanup EXIT
 # start W H COMMAND: a fresh shell in a W×H pane running COMMAND; echo EXIT=status.
 start() {
   cleanup; sleep 0.3
-  T new-session -d -s f -x "$1" -y "$2" "env PS1='f\$ ' TERM=tmux-256color bash --norc --noprofile"
+  T new-session -d -s f -x "$1" -y "$2" "env PS1='f\$ ' TERM=tmux-256color bash --norc --noprofile -i"
   sleep 0.3
   T send-keys -t f "$3; echo EXIT=\$?" Enter
 }
@@ -27,7 +27,15 @@ app_pid() { pgrep -P "$(T display-message -p -t f '#{pane_pid}')" | head -n 1; }
 echo "-- a bad file beside a good one: the error is in the status bar, the good layers work"
 start 110 30 "$BIN $GOOD $BAD"
 wait_for 'Layers \(3\)'
-wait_for 'error: .*npy_bad_m'
+wait_for 'error \(Esc/!\): .*hostile'
+# The problem stays through the computation (it used to vanish within 0.4 s), ! shows it in full, Esc
+# dismisses it.
+sleep 1.5
+wait_for 'error \(Esc/!\): .*hostile'
+T send-keys -t f '!'
+wait_for 'npy_bad_magic\.npy'
+T send-keys -t f Escape Escape
+wait_gone 'error \(Esc/!\)'
 T send-keys -t f 5
 wait_for '5 Rotation 2 · tok'
 T send-keys -t f q

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# End-to-end test of the live explorer: drives the real debug binary in tmux on the tiny synthetic dump.
+# End-to-end test of the live explorer: drives the real binary (release unless BIN says otherwise) in tmux on the tiny synthetic dump.
 # Opens it, moves through layers, switches stages, changes a parameter and sees a metric change, opens the
 # help, resizes (down to "too small" and back), quits, and checks the terminal was given back (alternate
 # screen left, shell prompt visible, exit status 0); then the same after Ctrl-C (status 130), the refusal
 # without a terminal (status 2) and the headless `render` twin.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN=.build/debug/duquant-explorer
+BIN=${BIN:-.build/release/duquant-explorer}
 FIXTURE=tests/e2e/fixtures/tiny.safetensors
 [ -x "$BIN" ] || { echo "missing $BIN (run swift build)"; exit 1; }
 command -v tmux >/dev/null || { echo "tmux is not installed"; exit 1; }
@@ -21,7 +21,7 @@ row() { local text; text="$(screen)"; grep -E -- "$1" <<<"$text" | head -n 1; }
 start() {
   cleanup
   sleep 0.3
-  T new-session -d -s e2e -x 120 -y 40 "env PS1='e2e\$ ' TERM=tmux-256color bash --norc --noprofile"
+  T new-session -d -s e2e -x 120 -y 40 "env PS1='e2e\$ ' TERM=tmux-256color bash --norc --noprofile -i"
   sleep 0.3
   T send-keys -t e2e "$BIN $FIXTURE; echo EXIT=\$?" Enter
 }

@@ -41,13 +41,13 @@ CORE=(Sources/DuQuantCore/*.swift)
 IO=(Sources/DuQuantIO/*.swift)
 if stale "$B/libDuQuantCore.a" "${CORE[@]}" "$0"; then
     echo "test-fuzz: building DuQuantCore with -sanitize=fuzzer,address"
-    swiftc "${FLAGS[@]}" -module-name DuQuantCore -I Sources/CBLAS -I Sources/CFloatEnv "${CORE[@]}" \
+    swiftc "${FLAGS[@]}" -module-name DuQuantCore -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv "${CORE[@]}" \
         -emit-module -emit-module-path "$B/DuQuantCore.swiftmodule" -emit-library -static \
         -o "$B/libDuQuantCore.a" >>"$LOG" 2>&1 || { grep -v "Cannot export local symbol" "$LOG"; exit 1; }
 fi
 if stale "$B/libDuQuantIO.a" "${IO[@]}" "$B/libDuQuantCore.a"; then
     echo "test-fuzz: building DuQuantIO with -sanitize=fuzzer,address"
-    swiftc "${FLAGS[@]}" -module-name DuQuantIO -I Sources/CBLAS -I Sources/CFloatEnv -I Sources/CZlib -I "$B" "${IO[@]}" \
+    swiftc "${FLAGS[@]}" -module-name DuQuantIO -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv -I Sources/CZlib -I "$B" "${IO[@]}" \
         -emit-module -emit-module-path "$B/DuQuantIO.swiftmodule" -emit-library -static \
         -o "$B/libDuQuantIO.a" >>"$LOG" 2>&1 || { grep -v "Cannot export local symbol" "$LOG"; exit 1; }
 fi
@@ -57,7 +57,7 @@ status=0
 for p in "${PARSERS[@]}"; do
     bin="$B/fuzz-$p"
     if stale "$bin" "$B/libDuQuantIO.a" tools/fuzz/FuzzExercise.swift "tools/fuzz/Fuzz_$p.swift"; then
-        swiftc "${FLAGS[@]}" -module-name Fuzz_$p -I Sources/CBLAS -I Sources/CFloatEnv -I Sources/CZlib -I "$B" \
+        swiftc "${FLAGS[@]}" -module-name Fuzz_$p -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv -I Sources/CZlib -I "$B" \
             tools/fuzz/FuzzExercise.swift "tools/fuzz/Fuzz_$p.swift" \
             -L "$B" -lDuQuantIO -lDuQuantCore -lopenblas -lz -o "$bin" >>"$LOG" 2>&1 || { grep -v "Cannot export local symbol" "$LOG"; exit 1; }
     fi

@@ -11,7 +11,12 @@ equivalents (argmax/argmin of the flattened matrix, matmul, abs().max(axis=0)).
 
 Usage:
     python3 duquant_reference.py --input X.npy [--block 128] [--steps 256] [--max-steps N]
-                                 [--threads 2] [--seed 0] [--json]
+                                 [--weight W.npy --smooth --alpha 0.6] [--threads 2] [--seed 0] [--json]
+
+`--smooth` first applies the official SmoothQuant-style smoothing the official run script enables
+(`--smooth --alpha 0.6`): per input channel j, `s_j = max_t|X_tj|^alpha / max_o|W_oj|^(1-alpha)`, each
+maximum and `s` clamped to at least 1e-5, and the calibration runs on `X / s` (the weight would be
+multiplied by `s`). It needs the weight (`--weight`, out x in). The smoothing is inside the clock.
 
 `--max-steps N` stops each rotation stage after N greedy steps (the peak prefix is still chosen
 among those steps) and reports the per-step time, so a caller can extrapolate a full run; the JSON
@@ -34,6 +39,9 @@ def parse_args(argv):
     p.add_argument("--permutation-times", type=int, default=1)
     p.add_argument("--threads", type=int, default=None, help="BLAS threads (set before NumPy loads)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--weight", default=None, help="weight, out x in, float32 .npy (for --smooth)")
+    p.add_argument("--smooth", action="store_true", help="smooth X with the weight first (official --smooth)")
+    p.add_argument("--alpha", type=float, default=0.6, help="smoothing strength (official --alpha)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     return p.parse_args(argv)
 
@@ -168,6 +176,13 @@ def online_duquant_cali(x, block, steps, permutation_times, rng, stop_after):
     return x, stages
 
 
+def smoothing_scales(x, w, alpha):
+    """Per-channel smoothing scales: max|X|^alpha / max|W|^(1-alpha), clamped at 1e-5 throughout."""
+    act = np.maximum(np.abs(x).max(axis=0), 1e-5)
+    wmax = np.maximum(np.abs(w).max(axis=0), 1e-5)
+    return np.maximum(act ** alpha / wmax ** (1 - alpha), 1e-5).astype(np.float32)
+
+
 def blas_name():
     """The BLAS NumPy links, from numpy.show_config."""
     try:
@@ -189,7 +204,19 @@ def main():
 
     # The official code loads E_n from Rot.pkl (made offline by get_rot.py): build it before the clock.
     _BASE[ARGS.block] = givens_base(ARGS.block)
+    w = None
+    if ARGS.smooth:
+        if ARGS.weight is None:
+            sys.exit("--smooth needs --weight (the smoothing scales use the weight's column maxima)")
+        w = np.load(ARGS.weight, mmap_mode="r")
+        if w.ndim != 2 or w.shape[1] != x.shape[1]:
+            sys.exit(f"weight shape {w.shape} does not match the activation's {x.shape[1]} channels")
     t0 = time.perf_counter()
+    smooth_seconds = 0.0
+    if w is not None:
+        s = smoothing_scales(x, np.asarray(w, dtype=np.float32), ARGS.alpha)
+        x = x / s
+        smooth_seconds = time.perf_counter() - t0
     out, stages = online_duquant_cali(x, ARGS.block, ARGS.steps, ARGS.permutation_times, rng, ARGS.max_steps)
     seconds = time.perf_counter() - t0
 
@@ -210,6 +237,9 @@ def main():
         "full_run_seconds": full,
         "full_run_extrapolated": truncated,
         "load_seconds": load_seconds,
+        "smooth": w is not None,
+        "alpha": ARGS.alpha if w is not None else None,
+        "smooth_seconds": smooth_seconds,
         "stages": stages,
         "final_max_abs": float(np.abs(out).max()),
         "numpy": np.__version__,

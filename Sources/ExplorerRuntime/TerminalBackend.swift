@@ -1,4 +1,5 @@
 import ExplorerModel
+import ExplorerView
 
 /// What the terminal reports to the run loop.
 public enum TerminalEvent: Sendable, Equatable {

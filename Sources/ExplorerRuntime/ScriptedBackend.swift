@@ -1,4 +1,5 @@
 import ExplorerModel
+import ExplorerView
 import Foundation
 
 /// A backend for tests: replays a script of events at a fixed size and records every frame drawn.

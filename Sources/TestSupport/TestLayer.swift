@@ -1,7 +1,7 @@
 import DuQuantCore
 
 /// Small deterministic layers with the outlier structure DuQuant targets, for tests.
-package enum SyntheticLayer {
+package enum TestLayer {
     /// `tokens` × `channels` activations (Gaussian-ish, a few outlier channels, one massive token value)
     /// and an `out` × `channels` weight, all from `seed`.
     package static func make(name: String = "model.layers.0.mlp.down_proj", tokens: Int = 24, channels: Int = 64,

@@ -1,5 +1,6 @@
 import DuQuantCore
 import ExplorerModel
+import ExplorerView
 import Foundation
 
 /// Runs ``Effect``s off the input thread and posts their results as ``Msg``s.
@@ -16,8 +17,6 @@ public final class EffectExecutor: @unchecked Sendable {
     private var cached: (index: Int, layer: LayerData, tokens: [String]?)?
     /// The open layer's evaluation cache: bits and clipping changes reuse its transforms.
     private var workspace: (index: Int, ws: EvaluationWorkspace)?
-    /// The calibration of the latest evaluation (what step-through steps through).
-    private var calibration: (index: Int, cal: DuQuantCalibration)?
     private var queues: [EffectKind: DispatchQueue] = [:]
     /// Interactive jobs (load, evaluate, step) running now; the background scan waits for them.
     private var interactive = 0
@@ -34,8 +33,12 @@ public final class EffectExecutor: @unchecked Sendable {
         }
     }
 
-    /// Starts `effect` (`.quit` is the run loop's business and ignored here).
+    /// Starts `effect` (`.quit` is the run loop's business and ignored here); `.cancel` stops a kind's work.
     public func run(_ effect: Effect) {
+        if case .cancel(let kind) = effect {
+            lock.withLock { tokens[kind]?.cancel() }
+            return
+        }
         guard let kind = effect.kind, !skipped.contains(kind) else { return }
         let token = CancelToken()
         lock.withLock {
@@ -50,9 +53,9 @@ public final class EffectExecutor: @unchecked Sendable {
             switch effect {
             case let .loadLayer(index, generation): load(index, generation, token)
             case let .evaluate(layer, params, generation): evaluate(layer, params, generation, token)
-            case let .stepThrough(rotation, step, generation): stepThrough(rotation, step, generation)
+            case let .stepThrough(calibration, rotation, step, generation): stepThrough(calibration, rotation, step, generation)
             case let .scanLayers(params, method, generation): scan(params, method, generation, token)
-            case .quit: break
+            case .quit, .cancel: break
             }
         }
         if synchronous { work() } else { queues[kind]!.async(execute: work) }
@@ -65,7 +68,7 @@ public final class EffectExecutor: @unchecked Sendable {
 
     // MARK: Jobs
 
-    private func layer(_ index: Int) throws(CLIError) -> (LayerData, [String]?) {
+    private func layer(_ index: Int) throws(LayerSourceError) -> (LayerData, [String]?) {
         if let c = lock.withLock({ cached }), c.index == index { return (c.layer, c.tokens) }
         let (layer, tokens) = try source.load(index)
         lock.withLock { cached = (index, layer, tokens) }
@@ -98,21 +101,28 @@ public final class EffectExecutor: @unchecked Sendable {
                 workspace = (index, w)
                 return w
             }
-            // A large layer answers twice: at once from a sample of its tokens (marked as an estimate),
-            // then exactly. The transforms are searched once, on all tokens, and cached for both.
-            if Self.wantsEstimate(data) {
+            // Each method's figures are posted as soon as they are measured (RTN, SmoothQuant and Hadamard
+            // need no search, so they show while DuQuant searches). A large layer answers twice: first
+            // from a sample of its tokens (marked as an estimate), then exactly; the transforms are searched
+            // once, on all tokens, and cached for both. Progress: the estimate pass is most of the work.
+            let postPartial: (LayerEvaluation) -> Void = { [post] e in
+                guard !token.isCancelled else { return }
+                post(.evaluated(generation: generation, evaluation: e, stats: e.calibration.map { StageStats.of($0) } ?? [:]))
+            }
+            let estimating = Self.wantsEstimate(data)
+            if estimating {
                 guard let estimate = ws.evaluate(params, methods: Method.allCases, cancel: token,
                                                  sampleTokens: Self.estimateTokens,
-                                                 progress: { progress.report($0) }) else { return }
+                                                 progress: { progress.report(0.85 * $0) },
+                                                 partial: postPartial) else { return }
                 guard !token.isCancelled else { return }
-                if let cal = estimate.calibration { lock.withLock { calibration = (index, cal) } }
                 post(.evaluated(generation: generation, evaluation: estimate,
                                 stats: estimate.calibration.map { StageStats.of($0) } ?? [:]))
             }
             guard let e = ws.evaluate(params, methods: Method.allCases, cancel: token,
-                                      progress: { progress.report($0) }) else { return }
+                                      progress: { progress.report(estimating ? 0.85 + 0.15 * $0 : $0) },
+                                      partial: estimating ? nil : postPartial) else { return }
             guard !token.isCancelled else { return }
-            if let cal = e.calibration { lock.withLock { calibration = (index, cal) } }
             let stats = e.calibration.map { StageStats.of($0) } ?? [:]
             guard !token.isCancelled else { return }
             post(.evaluated(generation: generation, evaluation: e, stats: stats))
@@ -131,8 +141,8 @@ public final class EffectExecutor: @unchecked Sendable {
         return 2 * Double(layer.tokens) * Double(out) * Double(layer.inFeatures) > 2e9
     }
 
-    private func stepThrough(_ rotation: Int, _ step: Int, _ generation: Int) {
-        guard let cal = lock.withLock({ calibration?.cal }), cal.traces.indices.contains(rotation) else {
+    private func stepThrough(_ cal: DuQuantCalibration, _ rotation: Int, _ step: Int, _ generation: Int) {
+        guard cal.traces.indices.contains(rotation) else {
             post(.failed(kind: .step, generation: generation, message: "no calibration to step through"))
             return
         }
@@ -183,51 +193,4 @@ public final class EffectExecutor: @unchecked Sendable {
         }
         return !token.isCancelled
     }
-}
-
-/// Posts progress for a job, but only once it has run ~100 ms; then as it advances (at most every 50 ms)
-/// and every half second regardless, so a long step still shows the clock moving.
-final class ProgressReporter: @unchecked Sendable {
-    private let kind: EffectKind
-    private let generation: Int
-    private let post: @Sendable (Msg) -> Void
-    private let start = DispatchTime.now()
-    private let lock = NSLock()
-    private var fraction = 0.0
-    private var lastPost: UInt64 = 0
-    private var done = false
-    private let synchronous: Bool
-
-    init(kind: EffectKind, generation: Int, post: @escaping @Sendable (Msg) -> Void, synchronous: Bool) {
-        self.kind = kind
-        self.generation = generation
-        self.post = post
-        self.synchronous = synchronous
-        if !synchronous { heartbeat(after: 110) }
-    }
-
-    private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
-
-    private func heartbeat(after milliseconds: Int) {
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [self] in
-            let f: Double? = lock.withLock { done ? nil : fraction }
-            guard let f else { return }
-            post(.progress(kind: kind, generation: generation, fraction: f, elapsed: elapsed))
-            heartbeat(after: 500)
-        }
-    }
-
-    func report(_ f: Double) {
-        guard !synchronous else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
-        let shouldPost: Bool = lock.withLock {
-            fraction = f
-            guard !done, now - start.uptimeNanoseconds > 100_000_000, now - lastPost > 50_000_000 else { return false }
-            lastPost = now
-            return true
-        }
-        if shouldPost { post(.progress(kind: kind, generation: generation, fraction: f, elapsed: elapsed)) }
-    }
-
-    func finish() { lock.withLock { done = true } }
 }

@@ -11,7 +11,7 @@ public protocol LayerSource: Sendable {
     /// One line per file that could not be opened or layer that cannot be used (shown, not fatal).
     var problems: [String] { get }
     /// Loads layer `index` and, when the dump has a sidecar, its token texts.
-    func load(_ index: Int) throws(CLIError) -> (LayerData, [String]?)
+    func load(_ index: Int) throws(LayerSourceError) -> (LayerData, [String]?)
 }
 
 /// Layers of one or more dump files opened with DuQuantIO.
@@ -24,15 +24,15 @@ public final class DumpLayerSource: LayerSource {
 
     /// Opens every path. A file that cannot be opened, or a layer that cannot be used, becomes a problem
     /// line and the rest stay usable; only when nothing is usable does it fail, with the first problem.
-    public init(paths: [String]) throws(CLIError) {
+    public init(paths: [String]) throws(LayerSourceError) {
         var dumps: [DumpFile?] = []
         var entries: [LayerEntry] = []
         var names: [(Int, String)] = []
         var problems: [String] = []
         for (f, path) in paths.enumerated() {
             let dump: DumpFile
-            do { dump = try Commands.open(path) } catch {
-                problems.append(error.message)
+            do { dump = try DumpFile.open(path) } catch {
+                problems.append(error.description)
                 dumps.append(nil)
                 continue
             }
@@ -49,7 +49,7 @@ public final class DumpLayerSource: LayerSource {
             }
         }
         guard !entries.isEmpty else {
-            throw CLIError(problems.first.map { $0 + (problems.count > 1 ? " (and \(problems.count - 1) more problems)" : "") }
+            throw LayerSourceError(problems.first.map { $0 + (problems.count > 1 ? " (and \(problems.count - 1) more problems)" : "") }
                 ?? "\(paths.joined(separator: ", ")): no usable layers (a layer is P.input with optional P.weight)")
         }
         self.files = paths
@@ -59,12 +59,12 @@ public final class DumpLayerSource: LayerSource {
         self.names = names
     }
 
-    public func load(_ index: Int) throws(CLIError) -> (LayerData, [String]?) {
+    public func load(_ index: Int) throws(LayerSourceError) -> (LayerData, [String]?) {
         let (f, name) = names[index]
-        guard let dump = dumps[f] else { throw CLIError("\(files[f]): not open") }
-        try Commands.checkEvaluationBudget(name, in: dump)
+        guard let dump = dumps[f] else { throw LayerSourceError("\(files[f]): not open") }
+        if let problem = dump.evaluationBudgetProblem(layer: name) { throw LayerSourceError(problem) }
         let layer: LayerData
-        do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
+        do { layer = try dump.loadLayer(name) } catch { throw LayerSourceError(error.description) }
         return (layer, dump.sidecar?.tokens)
     }
 }
@@ -72,4 +72,11 @@ public final class DumpLayerSource: LayerSource {
 extension LayerSource {
     /// No problems unless a source reports some.
     public var problems: [String] { [] }
+}
+
+/// Why a layer source could not open its files or load a layer: one line, shown in the status bar.
+public struct LayerSourceError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+    public init(_ message: String) { self.message = message }
 }

@@ -1,0 +1,56 @@
+import DuQuantCore
+
+/// The order of the layer list (`o` cycles): as in the files, or worst first by a figure.
+public enum ListSort: String, CaseIterable, Sendable {
+    case file, maxAbs, ratio, error
+
+    /// How the list title names it.
+    public var title: String {
+        switch self {
+        case .file: "file order"
+        case .maxAbs: "max|x| ▼"
+        case .ratio: "ratio ▼"
+        case .error: "error ▼"
+        }
+    }
+
+    /// The next order.
+    public var next: ListSort { ListSort.allCases[(ListSort.allCases.firstIndex(of: self)! + 1) % ListSort.allCases.count] }
+}
+
+extension AppState {
+    /// Layer indices in the order the list shows them: by the sort's figure, largest first (layers without
+    /// the figure yet last, in file order); ties keep file order.
+    public var listOrder: [Int] {
+        let figure: (LayerEntry) -> Float?
+        switch listSort {
+        case .file: return Array(layers.indices)
+        case .maxAbs: figure = { $0.summary?.maxAbs }
+        case .ratio: figure = { $0.summary?.ratio }
+        case .error: figure = { $0.summary?.error }
+        }
+        return layers.indices.sorted { a, b in
+            switch (figure(layers[a]).flatMap { $0.isNaN ? nil : $0 }, figure(layers[b]).flatMap { $0.isNaN ? nil : $0 }) {
+            case let (x?, y?): return x != y ? x > y : a < b
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return a < b
+            }
+        }
+    }
+
+    /// Where the selected layer sits in ``listOrder``.
+    public var selectedRow: Int { listOrder.firstIndex(of: selected) ?? 0 }
+}
+
+extension Method {
+    /// Three-letter name for narrow columns (the layer list's error column).
+    public var shortTitle: String {
+        switch self {
+        case .rtn: "RTN"
+        case .smoothquant: "SQ"
+        case .hadamard: "Had"
+        case .duquant: "DuQ"
+        }
+    }
+}
