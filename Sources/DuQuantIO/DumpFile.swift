@@ -38,9 +38,11 @@ public final class DumpFile: Sendable {
         self.metadata = metadata
         self.sidecar = sidecar
         var sources: [String: (info: TensorInfo, source: TensorSource)] = [:]
+        sources.reserveCapacity(entries.count)
         for (info, source) in entries { sources[info.name] = (info, source) }
         self.sources = sources
-        self.tensors = sources.values.map(\.info).sorted { NaturalOrder.less($0.name, $1.name) }
+        // From file order (usually sorted already), not the dictionary's hash order.
+        self.tensors = NaturalOrder.sorted(entries.map(\.0).filter { sources[$0.name]?.info == $0 }, by: \.name)
 
         var warnings = warnings
         var shared = sidecar?.sharedInputs ?? [:]
@@ -50,7 +52,8 @@ public final class DumpFile: Sendable {
             case .failure(let e): warnings.append(e.in(path))
             }
         }
-        let found = LayerDiscovery.layers(tensors: sources.mapValues(\.info), sharedInputs: shared)
+        let found = LayerDiscovery.layers(tensors: sources.mapValues(\.info), sharedInputs: shared,
+                                          order: tensors.map(\.name))
         self.layers = found.layers
         let unreadable = tensors.compactMap { t in t.problem.map { DumpError(file: path, message: "tensor \"\(t.name)\" unreadable: \($0)") } }
         self.warnings = warnings + unreadable + found.warnings.map { DumpError(file: path, message: $0) }
@@ -79,9 +82,26 @@ public final class DumpFile: Sendable {
         guard info.dtype.isSupported else {
             throw DumpError(file: path, message: "tensor \"\(name)\" has unsupported dtype \(info.dtype.name)")
         }
+        let need = info.elementCount.multipliedReportingOverflow(by: 4)
+        if let problem = MemoryBudget.problem(needing: need.overflow ? nil : need.partialValue, for: "tensor \"\(name)\" \(info.shape)") {
+            throw DumpError(file: path, message: problem)
+        }
         let values = try source.floats(info)
         let (rows, cols) = info.matrixShape
         return Matrix(rows: rows, cols: cols, storage: values)
+    }
+
+    /// Calls `body` with consecutive runs of tensor `name`'s values as `Float` (as stored: non-finite and
+    /// denormal values included) and the flat index of each run's first element. Holds about 1 MB of the
+    /// tensor at a time, whatever its size: statistics of a tensor without loading it.
+    public func streamTensor(_ name: String, _ body: (Int, UnsafeBufferPointer<Float>) -> Void) throws(DumpError) {
+        guard let (info, source) = sources[name] else {
+            throw DumpError(file: path, message: "no tensor named \"\(name)\"")
+        }
+        if let problem = info.problem {
+            throw DumpError(file: path, message: "tensor \"\(name)\": \(problem)")
+        }
+        try source.streamFloats(info, body)
     }
 
     /// The layer `name`: its input as tokens × in_features and its weight, if any, as out × in.

@@ -88,15 +88,3 @@ final class Inflater {
         return n > 0
     }
 }
-
-/// CRC-32 (the zip checksum) of `bytes`, via zlib.
-func crc32Of(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-    var crc = crc32(0, nil, 0)
-    var offset = 0
-    while offset < bytes.count {
-        let n = min(1 << 30, bytes.count - offset)
-        crc = crc32(crc, bytes.baseAddress.map { ($0 + offset).assumingMemoryBound(to: Bytef.self) }, uInt(n))
-        offset += n
-    }
-    return UInt32(truncatingIfNeeded: crc)
-}

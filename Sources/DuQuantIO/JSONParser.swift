@@ -67,14 +67,18 @@ struct JSONParser {
     private mutating func object(depth: Int) throws(FormatError) -> JSONValue {
         i += 1
         var members: [(key: String, value: JSONValue)] = []
-        var seen = Set<String>()
+        // Small objects (most of a safetensors header: a million of three keys each) check duplicates
+        // by a scan; a set is built only past eight members.
+        var seen: Set<String>? = nil
         skipSpace()
         if peek == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
             skipSpace()
             guard peek == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let key = try string()
-            guard seen.insert(key).inserted else { throw fail("duplicate key \"\(key)\"") }
+            if seen == nil && members.count >= 8 { seen = Set(members.map(\.key)) }
+            let duplicate = seen != nil ? !seen!.insert(key).inserted : members.contains { $0.key == key }
+            guard !duplicate else { throw fail("duplicate key \"\(key)\"") }
             skipSpace()
             guard peek == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1

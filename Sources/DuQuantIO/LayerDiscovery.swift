@@ -10,33 +10,59 @@ enum LayerDiscovery {
     static let weightSuffix = ".weight"
     static let maxShareHops = 8
 
-    static func layers(tensors: [String: TensorInfo], sharedInputs: [String: String])
+    /// - Parameter order: the tensor names in natural order, if known: layers are then found in nearly
+    ///   their final order and the sort is close to one pass (a header of a million layers).
+    static func layers(tensors: [String: TensorInfo], sharedInputs: [String: String], order: [String]? = nil)
         -> (layers: [LayerInfo], warnings: [String]) {
-        var prefixes = Set<String>()
+        var prefixes: [String] = []
+        var seen = Set<String>()
         var warnings: [String] = []
-        for name in tensors.keys where name.hasSuffix(inputSuffix) && name.count > inputSuffix.count {
-            prefixes.insert(String(name.dropLast(inputSuffix.count)))
+        for name in order ?? Array(tensors.keys)
+        where hasByteSuffix(name, inputSuffix) && name.utf8.count > inputSuffix.utf8.count {
+            let p = String(decoding: name.utf8.dropLast(inputSuffix.utf8.count), as: UTF8.self)
+            if seen.insert(p).inserted { prefixes.append(p) }
         }
         for p in sharedInputs.keys.sorted() where tensors[p + inputSuffix] != nil {
             warnings.append("shared input for \"\(p)\" ignored: it has its own \(p + inputSuffix)")
         }
-        prefixes.formUnion(sharedInputs.keys)
+        for p in sharedInputs.keys.sorted() where seen.insert(p).inserted { prefixes.append(p) }
 
         var result: [LayerInfo] = []
+        result.reserveCapacity(prefixes.count)
         for p in prefixes {
             result.append(layer(p, tensors: tensors, sharedInputs: sharedInputs))
         }
-        result.sort(by: executionOrder)
-        return (result, warnings)
+        // Each layer's sort key is made once (the block prefix split out, names prepared).
+        let keys = result.map(OrderKey.init)
+        let order = result.indices.sorted { executionOrder(keys[$0], keys[$1]) }
+        return (order.map { result[$0] }, warnings)
+    }
+
+    /// What ``executionOrder(_:_:)`` compares, computed once per layer.
+    struct OrderKey {
+        let block: String
+        let blockKey: NaturalOrder.Key
+        let module: Int
+        let name: NaturalOrder.Key
+
+        init(_ l: LayerInfo) {
+            block = LayerDiscovery.blockPrefix(l.name)
+            blockKey = NaturalOrder.Key(block)
+            module = ModuleKind.allCases.firstIndex(of: l.moduleKind)!
+            name = NaturalOrder.Key(l.name)
+        }
+    }
+
+    /// Whether `name` ends with the bytes of `suffix` (`hasSuffix` compares Unicode-aware, and slowly).
+    static func hasByteSuffix(_ name: String, _ suffix: String) -> Bool {
+        name.utf8.count >= suffix.utf8.count && name.utf8.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
     }
 
     /// Model order: by block (`model.layers.2` before `model.layers.10`), and inside a block in the order
     /// a forward pass runs its modules (q, k, v, o, gate, up, down), then by name.
-    static func executionOrder(_ a: LayerInfo, _ b: LayerInfo) -> Bool {
-        let (pa, pb) = (blockPrefix(a.name), blockPrefix(b.name))
-        if pa != pb { return NaturalOrder.less(pa, pb) }
-        let (ra, rb) = (ModuleKind.allCases.firstIndex(of: a.moduleKind)!, ModuleKind.allCases.firstIndex(of: b.moduleKind)!)
-        if ra != rb { return ra < rb }
+    static func executionOrder(_ a: OrderKey, _ b: OrderKey) -> Bool {
+        if a.block != b.block { return NaturalOrder.less(a.blockKey, b.blockKey) }
+        if a.module != b.module { return a.module < b.module }
         return NaturalOrder.less(a.name, b.name)
     }
 
@@ -112,3 +138,4 @@ enum LayerDiscovery {
         return info
     }
 }
+

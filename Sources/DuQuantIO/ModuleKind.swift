@@ -11,9 +11,13 @@ public enum ModuleKind: String, Sendable, CaseIterable {
 
     /// The kind of the layer named `name` (a dotted prefix such as `model.layers.0.mlp.up_proj`).
     public init(layerName name: String) {
-        let parts = name.split(separator: ".").map { $0.lowercased() }
-        let last = parts.last ?? ""
-        let inAttention = parts.dropLast().contains { $0.contains("attn") || $0.contains("attention") }
+        // Only the last component is lowercased up front; the others only for the two names that need
+        // them (a million layers used to spend a quarter of opening here).
+        let parts = name.split(separator: ".")
+        let last = parts.last?.lowercased() ?? ""
+        var inAttention: Bool {
+            parts.dropLast().contains { let p = $0.lowercased(); return p.contains("attn") || p.contains("attention") }
+        }
         switch last {
         case "q_proj", "query", "q", "wq": self = .q
         case "k_proj", "key", "k", "wk": self = .k

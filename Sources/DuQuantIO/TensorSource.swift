@@ -58,25 +58,30 @@ struct TensorSource: Sendable {
     }
 
     private func fill(_ sink: inout FloatSink, _ info: TensorInfo) throws(DumpError) {
+        if case .plain(let range) = storage, info.dtype == .f32, range.count == info.byteCount {
+            // Straight into the result.
+            try file.read(range, into: UnsafeMutableRawPointer(sink.dst))
+            sink.consumeDirect(info.elementCount)
+            return
+        }
+        try storedBytes(info) { sink.consume($0) }
+    }
+
+    /// Calls `body` with consecutive pieces of the tensor's stored bytes (`info.byteCount` in all).
+    func storedBytes(_ info: TensorInfo, _ body: (UnsafeRawBufferPointer) -> Void) throws(DumpError) {
         switch storage {
         case .unreadable:
-            return
+            throw DumpError(file: file.path, message: "tensor \"\(info.name)\": \(info.problem ?? "unreadable")")
         case .plain(let range):
             guard range.count == info.byteCount else {
                 throw DumpError(file: file.path, message: "tensor \"\(info.name)\": data out of range")
-            }
-            if info.dtype == .f32 {
-                // Straight into the result.
-                try file.read(range, into: UnsafeMutableRawPointer(sink.dst))
-                sink.consumeDirect(info.elementCount)
-                return
             }
             try withScratch { (buf) throws(DumpError) in
                 var at = range.lowerBound
                 while at < range.upperBound {
                     let n = Swift.min(buf.count, range.upperBound - at)
                     try file.read(at..<(at + n), into: buf.baseAddress!)
-                    sink.consume(UnsafeRawBufferPointer(rebasing: buf[0..<n]))
+                    body(UnsafeRawBufferPointer(rebasing: buf[0..<n]))
                     at += n
                 }
             }
@@ -85,9 +90,42 @@ struct TensorSource: Sendable {
             try streamMember(member) { (offset, bytes) in
                 // The part of this piece of the member that is tensor data.
                 let lo = Swift.max(offset, data.lowerBound), hi = Swift.min(offset + bytes.count, data.upperBound)
-                if lo < hi { sink.consume(UnsafeRawBufferPointer(rebasing: bytes[(lo - offset)..<(hi - offset)])) }
+                if lo < hi { body(UnsafeRawBufferPointer(rebasing: bytes[(lo - offset)..<(hi - offset)])) }
             }
         }
+    }
+
+    /// Calls `body` with consecutive runs of the tensor's values as `Float` and the index of each run's
+    /// first element, holding at most ``chunk`` bytes of them at a time (statistics without a copy).
+    func streamFloats(_ info: TensorInfo, _ body: (Int, UnsafeBufferPointer<Float>) -> Void) throws(DumpError) {
+        guard let size = info.dtype.byteSize, size * info.elementCount == info.byteCount else {
+            throw DumpError(file: file.path, message: "tensor \"\(info.name)\" has unsupported dtype \(info.dtype.name)")
+        }
+        try file.checkUnchanged()
+        let perRun = Self.chunk / 4
+        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: perRun * size, alignment: 64)
+        let floats = UnsafeMutableBufferPointer<Float>.allocate(capacity: perRun)
+        defer { raw.deallocate(); floats.deallocate() }
+        var fill = 0, element = 0
+        func flush() {
+            let n = fill / size
+            _ = FloatConversion.convert(raw.baseAddress!, dtype: info.dtype, into: floats.baseAddress!, count: n)
+            body(element, UnsafeBufferPointer(rebasing: floats[0..<n]))
+            element += n
+            fill = 0
+        }
+        try storedBytes(info) { piece in
+            var rest = piece
+            while !rest.isEmpty {
+                let take = Swift.min(raw.count - fill, rest.count)
+                (raw.baseAddress! + fill).copyMemory(from: rest.baseAddress!, byteCount: take)
+                fill += take
+                rest = UnsafeRawBufferPointer(rebasing: rest[take...])
+                if fill == raw.count { flush() }
+            }
+        }
+        if fill > 0 { flush() }
+        try file.checkUnchanged()
     }
 
     /// Calls `body` with each consecutive piece of the uncompressed member and its offset in the member,

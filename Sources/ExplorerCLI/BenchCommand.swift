@@ -39,6 +39,7 @@ enum BenchCommand {
         o.largeFile = !a.flag("no-large-file")
         o.runs = try a.int("runs", in: 1...100) ?? (o.quick ? 1 : 3)
         o.samples = a.value("samples") ?? o.samples
+        if a.value("samples") != nil { try Commands.requireDirectory(o.samples, option: "--samples") }
         o.peerBudget = Double(try a.int("peer-budget", in: 1...86_400) ?? 120)
         o.peerSteps = try a.int("peer-steps", in: 1...100_000) ?? 32
         o.steps = try a.int("steps", in: 1...100_000) ?? 256

@@ -56,6 +56,18 @@ enum Commands {
         reports.map(\.summary)
     }
 
+    /// Throws unless `path` is an existing directory: options naming one are checked before any work
+    /// (`bench --samples /dev/zero` used to run for minutes before failing on it).
+    static func requireDirectory(_ path: String, option: String) throws(CLIError) {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw CLIError("\(option) \(DisplayText.escaped(path)): \(String(cString: strerror(errno)))")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw CLIError("\(option) \(DisplayText.escaped(path)): not a directory (it should hold the sample dumps)")
+        }
+    }
+
     /// Whether two paths name the same existing file (same device and inode, through links).
     static func sameFile(_ a: String, _ b: String) -> Bool {
         var sa = stat(), sb = stat()

@@ -1,5 +1,6 @@
 import DuQuantCore
 import DuQuantIO
+import Foundation
 
 /// `duquant-explorer report FILE …`: every method on every chosen layer, as a table, JSON or CSV.
 enum ReportCommand {
@@ -17,6 +18,11 @@ enum ReportCommand {
         """
 
     static func run(_ args: [String]) throws(CLIError) -> String {
+        try run(args, progress: isatty(2) != 0 ? { CLI.write($0, to: 2) } : nil)
+    }
+
+    /// `report`, with long calibrations reported through `progress` (a self-overwriting line).
+    static func run(_ args: [String], progress: ((String) -> Void)?) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format", "seeds", "calib-tokens", "baseline"]),
                                     flags: ParameterOptions.flags.union(["anatomy"]), command: "report")
         guard a.positionals.count == 1 else { throw CLIError("report needs exactly one FILE") }
@@ -58,9 +64,12 @@ enum ReportCommand {
             }
             // With a split, the main figures are on the fit tokens (fitted there), the held-out ones beside.
             let fitted = split.map { LayerData(name: layer.name, input: layer.input.gatheringRows($0.fit), weight: layer.weight) } ?? layer
-            guard var e = Evaluator.evaluate(fitted, p, methods: methods, anatomy: a.flag("anatomy")) else {
-                throw CLIError("cancelled")
-            }
+            let line = progress.map { ReportProgress(layer: DisplayText.escaped(name), write: $0) }
+            var report: (@Sendable (Double) -> Void)? = nil
+            if let line { report = { line.update($0) } }
+            let evaluated = Evaluator.evaluate(fitted, p, methods: methods, progress: report, anatomy: a.flag("anatomy"))
+            line?.finish()
+            guard var e = evaluated else { throw CLIError("cancelled") }
             if let split {
                 guard let h = Evaluator.evaluateHeldOut(layer, p, split: split, methods: methods) else { throw CLIError("cancelled") }
                 e.heldOut = HeldOutFigures(split: split, methods: h.methods)

@@ -164,6 +164,8 @@ struct HostileCorpusTests {
         "npz_control_names.npz": .layer(evilLayer, "not a .npy array (bad magic)"),
         // round two: a small file with a large output product (ExplorerCLITests.MemoryBudgetCLITests)
         "st_long_product.safetensors": .loads,
+        // round two: a 64 KB .npz inflating to 64 MB (DuQuantIOTests.StreamingReadTests)
+        "npz_bomb_64m.npz": .loads,
     ]
 
     /// The corpus's bad layer named with every class of control character.

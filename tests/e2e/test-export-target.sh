@@ -4,8 +4,8 @@
 # command prints one line and exits 2, the old output is kept and no temporary file is left.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN=.build/debug/duquant-explorer
-[ -x "$BIN" ] || { echo "missing $BIN (run swift build)"; exit 1; }
+BIN=${BIN:-.build/release/duquant-explorer}
+[ -x "$BIN" ] || { echo "missing $BIN (run swift build -c release, or set BIN)"; exit 1; }
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 echo old >"$out/kept.safetensors"

@@ -4,8 +4,8 @@
 # and theme file names — must reach the terminal only as visible escapes such as \x1b.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN=.build/debug/duquant-explorer
-[ -x "$BIN" ] || { echo "missing $BIN (run swift build)"; exit 1; }
+BIN=${BIN:-.build/release/duquant-explorer}
+[ -x "$BIN" ] || { echo "missing $BIN (run swift build -c release, or set BIN)"; exit 1; }
 H=Tests/DuQuantIOTests/Fixtures/hostile
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -4,9 +4,9 @@
 # hint, exit 2, and leave the terminal as it was.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN=.build/debug/duquant-explorer
+BIN=${BIN:-.build/release/duquant-explorer}
 GOOD=tests/e2e/fixtures/tiny.safetensors
-[ -x "$BIN" ] || { echo "missing $BIN (run swift build)"; exit 1; }
+[ -x "$BIN" ] || { echo "missing $BIN (run swift build -c release, or set BIN)"; exit 1; }
 SOCK="duquant-term-$$"
 PANE=u
 . tests/e2e/lib.sh
