@@ -148,29 +148,19 @@ public enum BLASCoreSelection {
     /// Runs this executable as a probe with `OPENBLAS_CORETYPE=core`; a crash, a timeout or a failed
     /// check is a failure.
     static func probe(_ core: String, environment env: [String: String]) -> ProbeResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        p.arguments = ["--blas-probe"]
         var childEnv = env
         childEnv[coreVariable] = core
         childEnv[probeVariable] = "1"
-        p.environment = childEnv
-        let out = Pipe()
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return .failed("could not start a probe: \(error)") }
-        let deadline = Date().addingTimeInterval(probeTimeout)
-        while p.isRunning && Date() < deadline { usleep(2000) }
-        if p.isRunning {
-            p.terminate()
-            p.waitUntilExit()
-            return .failed("the probe did not finish in \(Int(probeTimeout)) s")
+        let (outcome, output) = ChildProcess.run("/proc/self/exe", arguments: ["--blas-probe"], environment: childEnv,
+                                                 timeout: probeTimeout)
+        let text = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch outcome {
+        case .exited(0): return .passed(text)
+        case .exited(let status): return .failed(text.isEmpty ? "probe exit status \(status)" : text)
+        case .signalled(let sig): return .failed("the probe died of signal \(sig)")
+        case .timedOut: return .failed("the probe did not finish in \(Int(probeTimeout)) s")
+        case .failed(let why): return .failed("could not run a probe: \(why)")
         }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if p.terminationReason == .uncaughtSignal { return .failed("the probe died of signal \(p.terminationStatus)") }
-        return p.terminationStatus == 0 ? .passed(text) : .failed(text.isEmpty ? "probe exit status \(p.terminationStatus)" : text)
     }
 
     /// The probe's side: checks the loaded kernels are `expected` and compute correctly, prints one
