@@ -62,6 +62,12 @@ extension App {
             // The anatomy costs two more products per method: computed only once the panel is asked for.
             let missing = state.evaluation.map { e in e.methods.values.contains { $0.anatomy == nil && $0.outputRelError != nil } } ?? false
             return state.showAnatomy && missing ? evaluate(&state) : []
+        case .char("N"):
+            // How much the seed alone moves DuQuant here: 4 more calibrations, in the background.
+            guard let open = state.open else { return [] }
+            let g = state.nextGeneration(.spread)
+            state.busy[.spread] = Busy(what: "seeds 0–3")
+            return [.seedSpread(layer: open.index, params: state.params, seeds: ExplorerDefaults.spreadSeeds, generation: g)]
         case .char("B"):
             // Pin the current complete figures as the baseline; on the baseline's own setting, unpin.
             if let base = state.baseline, base.params == state.params {

@@ -40,6 +40,7 @@ public enum App {
             state.open = OpenLayer(index: index, data: layer, tokens: tokens)
             // Figures of another layer are not comparable.
             state.lastFigures = nil
+            state.seedSpread = nil
             state.previousFigures = nil
             if state.baseline != nil && state.baseline?.layer != index {
                 state.baseline = nil
@@ -108,6 +109,11 @@ public enum App {
             return []
         case let .scanFinished(generation):
             if generation == state.generation(.scan) { state.busy[.scan] = nil }
+            return []
+        case let .seedSpreadMeasured(generation, params, spread):
+            guard generation == state.generation(.spread) else { return [] }
+            state.busy[.spread] = nil
+            state.seedSpread = (params, spread)
             return []
         case let .failed(kind, generation, message):
             guard generation == state.generation(kind) else { return [] }

@@ -85,6 +85,8 @@ public struct AppState: Sendable {
     public var previousFigures: Figures?
     /// Figures pinned with `B`: every later figure is shown as a ratio to them.
     public var baseline: Figures?
+    /// DuQuant's spread over seeds (`N`), for the parameters it was measured with (seed aside).
+    public var seedSpread: (params: QuantParams, spread: SeedSpread)?
     /// The lower panel shows the error's anatomy (`A`) instead of the channel profile.
     public var showAnatomy = false
     /// Statistics of each stage matrix (the original's from loading, the rest with the evaluation).
@@ -149,6 +151,15 @@ public struct AppState: Sendable {
     /// Token count and channel count of the open layer.
     public var openShape: (tokens: Int, channels: Int) {
         (open?.data.tokens ?? 0, open?.data.inFeatures ?? 0)
+    }
+
+    /// The seed spread, when it was measured with the current parameters (seed aside) on the open layer.
+    public var currentSeedSpread: SeedSpread? {
+        guard let s = seedSpread else { return nil }
+        var a = s.params, b = params
+        a.seed = 0
+        b.seed = 0
+        return a == b ? s.spread : nil
     }
 
     /// The current generation of `kind`.

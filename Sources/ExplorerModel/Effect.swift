@@ -15,6 +15,8 @@ public enum Effect: Sendable, Equatable {
     case stepThrough(calibration: DuQuantCalibration, rotation: Int, step: Int, generation: Int)
     /// Measure every layer in the background (statistics and `method`'s error with `params`).
     case scanLayers(params: QuantParams, method: Method, generation: Int)
+    /// DuQuant on `layer` with `params` for seeds 0 ..< `seeds`: how much the seed alone moves its figures.
+    case seedSpread(layer: Int, params: QuantParams, seeds: Int, generation: Int)
     /// Stop the running work of `kind` (the Esc key); its results, if any arrive, are ignored.
     case cancel(EffectKind)
     /// Leave the app.
@@ -22,7 +24,7 @@ public enum Effect: Sendable, Equatable {
 }
 
 /// The families of effects that cancel each other.
-public enum EffectKind: Sendable, Hashable { case load, evaluate, step, scan }
+public enum EffectKind: Sendable, Hashable { case load, evaluate, step, scan, spread }
 
 extension Effect {
     public var kind: EffectKind? {
@@ -31,6 +33,7 @@ extension Effect {
         case .evaluate: .evaluate
         case .stepThrough: .step
         case .scanLayers: .scan
+        case .seedSpread: .spread
         case .quit, .cancel: nil
         }
     }

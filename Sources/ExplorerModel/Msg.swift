@@ -19,6 +19,8 @@ public enum Msg: Sendable {
     case layerSummary(generation: Int, index: Int, summary: LayerSummary)
     /// The background scan went through every layer.
     case scanFinished(generation: Int)
+    /// DuQuant's figures over seeds, for `params` (whatever their seed).
+    case seedSpreadMeasured(generation: Int, params: QuantParams, spread: SeedSpread)
     /// An effect failed; the message is one line.
     case failed(kind: EffectKind, generation: Int, message: String)
 }

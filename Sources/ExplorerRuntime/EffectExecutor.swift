@@ -28,7 +28,7 @@ public final class EffectExecutor: @unchecked Sendable {
         self.synchronous = synchronous
         self.post = post
         for (kind, qos) in [(EffectKind.load, DispatchQoS.userInitiated), (.evaluate, .userInitiated),
-                            (.step, .userInitiated), (.scan, .utility)] {
+                            (.step, .userInitiated), (.scan, .utility), (.spread, .utility)] {
             queues[kind] = DispatchQueue(label: "duquant.\(kind)", qos: qos)
         }
     }
@@ -55,6 +55,7 @@ public final class EffectExecutor: @unchecked Sendable {
             case let .evaluate(layer, params, generation, anatomy): evaluate(layer, params, generation, anatomy, token)
             case let .stepThrough(calibration, rotation, step, generation): stepThrough(calibration, rotation, step, generation)
             case let .scanLayers(params, method, generation): scan(params, method, generation, token)
+            case let .seedSpread(layer, params, seeds, generation): spread(layer, params, seeds, generation, token)
             case .quit, .cancel: break
             }
         }
@@ -128,6 +129,19 @@ public final class EffectExecutor: @unchecked Sendable {
             post(.evaluated(generation: generation, evaluation: e, stats: stats))
         } catch {
             post(.failed(kind: .evaluate, generation: generation, message: error.message))
+        }
+    }
+
+    private func spread(_ index: Int, _ params: QuantParams, _ seeds: Int, _ generation: Int, _ token: CancelToken) {
+        let progress = ProgressReporter(kind: .spread, generation: generation, post: post, synchronous: synchronous)
+        defer { progress.finish() }
+        do {
+            let (data, _) = try layer(index)
+            guard let s = SeedSpread.measure(data, params, seeds: seeds, cancel: token, progress: { progress.report($0) }),
+                  !token.isCancelled else { return }
+            post(.seedSpreadMeasured(generation: generation, params: params, spread: s))
+        } catch {
+            post(.failed(kind: .spread, generation: generation, message: error.message))
         }
     }
 

@@ -22,6 +22,7 @@ public enum HelpText {
         ("S O", "switch greedy selection paper/reference, rotation layout perblock/shared"),
         ("m", "method whose error the layer list shows (its column is named after it: DuQ out, RTN out, …)"),
         ("A", "error anatomy: output error with only activations / only weights quantized, clipping's share"),
+        ("N", "DuQuant over seeds 0–3 in the background: the spread in the Methods title; a Δ within it is marked ≈"),
         ("B", "pin these figures as the baseline (ratios to it under the output error; • marks changed parameters)"),
         ("o", "sort the layer list: file order, max|x|, ratio, error (worst first)"),
         ("t", "next colour theme"),

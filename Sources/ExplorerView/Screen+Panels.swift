@@ -64,7 +64,13 @@ extension Screen {
         if let estimate {
             stale = " \(ctx.glyphs.approx) on \(estimate.sampledTokens) of \(estimate.totalTokens) tokens, exact follows"
         }
-        panelTitle(&grid, ctx.layout.metricsTitle, "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)", focused: false, ctx)
+        // Once measured (`N`), how far the seed alone moves DuQuant's figure.
+        var spread = ""
+        if let sp = s.currentSeedSpread, let e = sp.outputRelError {
+            spread = " · DuQuant over seeds 0–\(sp.seeds - 1): \(Format.num(Float(e.min)))–\(Format.num(Float(e.max)))"
+        }
+        panelTitle(&grid, ctx.layout.metricsTitle, "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)\(spread)",
+                   focused: false, ctx)
         let methods = Method.allCases
         let area = ctx.layout.metrics
         let labelWidth = 12
@@ -118,8 +124,14 @@ extension Screen {
             } else {
                 text = String(c < 0 ? ctx.glyphs.down : ctx.glyphs.up) + "\(Int((abs(c) * 100).rounded()))%"
             }
-            let style = abs(c) < 0.005 ? nil : (c < 0 ? ctx.palette.best : ctx.palette.error)
-            row.append(TableWidget.Item(text, style: style))
+            // DuQuant's change within what the seed alone does (`N`): marked, and not coloured as a verdict.
+            var noise = false
+            if m == .duquant, let sp = s.currentSeedSpread?.outputRelError, let a = ref.methods[m]?.outputRelError,
+               let b = now.methods[m]?.outputRelError {
+                noise = sp.contains(change: Double(b) - Double(a))
+            }
+            let style = abs(c) < 0.005 || noise ? nil : (c < 0 ? ctx.palette.best : ctx.palette.error)
+            row.append(TableWidget.Item((noise ? String(ctx.glyphs.approx) : "") + text, style: style))
         }
         return row
     }

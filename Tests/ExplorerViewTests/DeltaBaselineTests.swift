@@ -78,3 +78,28 @@ import TestSupport
         #expect(!DeltaBaselineTests.lines(f).contains { $0.contains("Error anatomy") })
     }
 }
+
+/// `N`: the seed spread in the Methods title, and a DuQuant change within it marked as noise.
+@Suite struct SeedSpreadPanelTests {
+    @Test func nMeasuresTheSpreadAndMarksAChangeWithinIt() throws {
+        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        f.press("N")
+        let sp = try #require(f.state.currentSeedSpread?.outputRelError)
+        #expect(f.state.currentSeedSpread?.seeds == 4)
+        let title = try #require(DeltaBaselineTests.lines(f).first { $0.contains("DuQuant over seeds 0–3:") })
+        #expect(title.contains(Format.num(Float(sp.min))) && title.contains(Format.num(Float(sp.max))))
+        // The seed is part of the spread: changing it keeps the spread shown, and DuQuant's Δ is within it.
+        f.press("p")
+        for _ in 0..<10 { f.press("j") }  // the seed row
+        #expect(f.state.paramRow == ParamField.seed.rawValue)
+        f.press("l")
+        #expect(f.state.params.seed == 1)
+        #expect(f.state.currentSeedSpread != nil)
+        let row = try #require(DeltaBaselineTests.lines(f).first { $0.contains("Δ since last") })
+        #expect(row.contains("≈"), "\(row)")
+        // Another parameter: the spread no longer applies.
+        f.press("k")
+        f.press("l")
+        #expect(f.state.currentSeedSpread == nil)
+    }
+}
