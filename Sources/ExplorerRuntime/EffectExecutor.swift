@@ -76,26 +76,32 @@ public final class EffectExecutor: @unchecked Sendable {
         return (layer, tokens)
     }
 
-    private func load(_ index: Int, _ generation: Int, _ token: CancelToken) {
-        let progress = ProgressReporter(kind: .load, generation: generation, post: post, synchronous: synchronous)
+    /// The frame every job on the open layer shares: a progress reporter for `kind`, the layer loaded (or
+    /// taken from the cache), and a failure to load posted as the job's one-line problem.
+    private func withLayer(_ index: Int, _ kind: EffectKind, _ generation: Int,
+                           _ body: (LayerData, [String]?, ProgressReporter) -> Void) {
+        let progress = ProgressReporter(kind: kind, generation: generation, post: post, synchronous: synchronous)
         defer { progress.finish() }
-        do {
-            let (data, tokens) = try layer(index)
+        let loaded: (LayerData, [String]?)
+        do { loaded = try layer(index) } catch {
+            post(.failed(kind: kind, generation: generation, message: error.message))
+            return
+        }
+        body(loaded.0, loaded.1, progress)
+    }
+
+    private func load(_ index: Int, _ generation: Int, _ token: CancelToken) {
+        withLayer(index, .load, generation) { data, tokens, _ in
             guard !token.isCancelled else { return }
             let stats = ActivationStats.of(data.input)
             post(.layerLoaded(generation: generation, index: index, layer: data, tokens: tokens,
                               summary: LayerSummary(maxAbs: stats.maxAbs, ratio: stats.ratio),
                               stats: StageStats.of(data.input)))
-        } catch {
-            post(.failed(kind: .load, generation: generation, message: error.message))
         }
     }
 
     private func evaluate(_ index: Int, _ params: QuantParams, _ generation: Int, _ anatomy: Bool, _ token: CancelToken) {
-        let progress = ProgressReporter(kind: .evaluate, generation: generation, post: post, synchronous: synchronous)
-        defer { progress.finish() }
-        do {
-            let (data, _) = try layer(index)
+        withLayer(index, .evaluate, generation) { data, _, progress in
             let ws: EvaluationWorkspace = lock.withLock {
                 if let w = workspace, w.index == index { return w.ws }
                 let w = EvaluationWorkspace(data)
@@ -127,21 +133,14 @@ public final class EffectExecutor: @unchecked Sendable {
             let stats = e.calibration.map { StageStats.of($0) } ?? [:]
             guard !token.isCancelled else { return }
             post(.evaluated(generation: generation, evaluation: e, stats: stats))
-        } catch {
-            post(.failed(kind: .evaluate, generation: generation, message: error.message))
         }
     }
 
     private func spread(_ index: Int, _ params: QuantParams, _ seeds: Int, _ generation: Int, _ token: CancelToken) {
-        let progress = ProgressReporter(kind: .spread, generation: generation, post: post, synchronous: synchronous)
-        defer { progress.finish() }
-        do {
-            let (data, _) = try layer(index)
+        withLayer(index, .spread, generation) { data, _, progress in
             guard let s = SeedSpread.measure(data, params, seeds: seeds, cancel: token, progress: { progress.report($0) }),
                   !token.isCancelled else { return }
             post(.seedSpreadMeasured(generation: generation, params: params, spread: s))
-        } catch {
-            post(.failed(kind: .spread, generation: generation, message: error.message))
         }
     }
 
