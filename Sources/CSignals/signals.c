@@ -100,10 +100,6 @@ static void set_default(int sig) {
     sigaction(sig, &sa, NULL);
 }
 
-void duq_signals_restore_defaults(void) {
-    for (unsigned i = 0; i < sizeof routed / sizeof routed[0]; i++) set_default(routed[i]);
-}
-
 void duq_signals_stop_self(void) {
     set_default(SIGTSTP);
     // Stop the whole process (every thread) as the terminal driver would; execution resumes on SIGCONT.

@@ -50,8 +50,6 @@ enum SignalPipe {
     /// From now on a terminating signal ends the process at once (the terminal restored first).
     static func leaving() { duq_signals_leaving() }
 
-    /// Puts every routed signal back to its default action.
-    static func restoreDefaults() { duq_signals_restore_defaults() }
 
     static func event(for sig: Int32) -> TerminalEvent? {
         switch sig {

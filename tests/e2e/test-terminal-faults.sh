@@ -57,7 +57,7 @@ done
 T resize-window -t f -x 100 -y 30
 wait_for 'Layers \(3\)'
 T send-keys -t f '?'
-wait_for 'Stage 1: Original'
+wait_for 'Help — \? or Esc closes'
 T send-keys -t f Escape q
 wait_for '^EXIT=0$'
 [ "$(alternate)" = 0 ] || fail "still on the alternate screen after the storm"

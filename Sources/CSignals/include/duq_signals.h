@@ -12,8 +12,6 @@ int duq_signals_install(void);
 /// The next recorded signal number, or 0 when none is pending.
 int duq_signals_take(void);
 
-/// Puts every routed signal back to its default action.
-void duq_signals_restore_defaults(void);
 
 /// Stops the process as the default SIGTSTP action would; returns after SIGCONT with the handler re-armed.
 void duq_signals_stop_self(void);
