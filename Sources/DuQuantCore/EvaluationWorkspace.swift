@@ -80,7 +80,8 @@ public final class EvaluationWorkspace: Sendable {
     /// Evaluates `methods` with `p`; nil if cancelled.
     ///
     /// With `sampleTokens` below the layer's token count, the metrics are computed on that many tokens
-    /// (``estimateSample(_:)``: the heavy ones and an even spread of the rest, weighted) (the transforms are still searched on all of them, and cached) and the result is
+    /// (``estimateSample(_:)``: the heavy ones and an even spread of the rest, weighted); the transforms
+    /// are still searched on all of them, and cached, and the result is
     /// marked as an ``EvaluationEstimate``: a fast first answer while the exact one is computed.
     /// Runs with denormals flushed on the calling thread (``FlushToZero``).
     ///
@@ -139,12 +140,7 @@ public final class EvaluationWorkspace: Sendable {
                 let qx = p.activationQuantizer.quantizeRows(xs)
                 func relativeError(_ a: Matrix, _ b: Matrix) -> Float {
                     var perRow = [Float](repeating: 0, count: a.rows)
-                    let (num, den) = reference.map {
-                        Evaluator.rowTiledRelativeError(a, b, reference: $0, into: &perRow, cancel: cancel)
-                    } ?? factors.map {
-                        Evaluator.tiledRelativeError(a, b, reference: $0.x, $0.w, into: &perRow, cancel: cancel)
-                    } ?? (0, 0)
-                    return Evaluator.relative(num, den)
+                    return Evaluator.outputError(a, b, reference: reference, factors: factors, into: &perRow, cancel: cancel) ?? 0
                 }
                 m.anatomy = ErrorAnatomy(
                     activationsOnly: relativeError(qx, w), weightsOnly: relativeError(xs, qw.q), both: both,

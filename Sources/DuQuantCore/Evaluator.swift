@@ -91,14 +91,7 @@ public enum Evaluator {
         if let w, reference != nil || referenceFactors != nil {
             let qw = quantizedWeight?.q ?? p.weightQuantizer.quantizeRows(w)
             weightMSE = quantizedWeight?.mse ?? meanSquaredDifference(w, qw)
-            let (num, den): (Double, Double)
-            if let reference {
-                (num, den) = rowTiledRelativeError(qx, qw, reference: reference, into: &perToken, cancel: cancel)
-            } else {
-                let f = referenceFactors!
-                (num, den) = tiledRelativeError(qx, qw, reference: f.x, f.w, into: &perToken, cancel: cancel)
-            }
-            outErr = relative(num, den)
+            outErr = outputError(qx, qw, reference: reference, factors: referenceFactors, into: &perToken, cancel: cancel)
         } else {
             _ = perRowRelativeError(qx, x, into: &perToken)
         }
@@ -108,6 +101,21 @@ public enum Evaluator {
             weightMSE: weightMSE, outputRelError: outErr, perTokenError: perToken,
             blockMeanVariance: ChannelStats.blockMeanVariance(channelMax, block: p.block),
             seconds: 0, keptSteps: nil, note: nil)
+    }
+
+    /// `‖a bᵀ − X Wᵀ‖ / ‖X Wᵀ‖` (per row into `out`), against the held `reference` when there is one,
+    /// else against its `factors` `(X, W)` tile by tile; nil when there is neither.
+    static func outputError(_ a: Matrix, _ b: Matrix, reference: Matrix?, factors: (x: Matrix, w: Matrix)?,
+                            into out: inout [Float], cancel: CancelToken?) -> Float? {
+        let (num, den): (Double, Double)
+        if let reference {
+            (num, den) = rowTiledRelativeError(a, b, reference: reference, into: &out, cancel: cancel)
+        } else if let f = factors {
+            (num, den) = tiledRelativeError(a, b, reference: f.x, f.w, into: &out, cancel: cancel)
+        } else {
+            return nil
+        }
+        return relative(num, den)
     }
 
     /// mean((a − b)²), accumulated in Double (fixed chunks on the cores, added in order).
