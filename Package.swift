@@ -27,12 +27,14 @@ let package = Package(
         .systemLibrary(name: "CNcursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CFloatEnv"),  // per-thread flush-to-zero (MXCSR), header only
-        // The one C file: signal state must exist once per process (see Sources/CSignals/signals.c).
+        // C files where state must exist once per process: signal state (Sources/CSignals/signals.c).
         .target(name: "CSignals"),
+        // A SIGBUS guard for header mappings of files that shrink while parsed (Sources/CMapGuard/mapguard.c).
+        .target(name: "CMapGuard"),
 
         // MARK: - Numerics and files (no UI)
         .target(name: "DuQuantCore", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath),
-        .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib"], swiftSettings: fastMath),
+        .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib", "CMapGuard"], swiftSettings: fastMath),
 
         // MARK: - The app: model → view → terminal backend
         .target(name: "ExplorerModel", dependencies: ["DuQuantCore", "DuQuantIO"]),

@@ -24,12 +24,25 @@ extension DumpFile {
         return try open(file: try MappedFile(path: path), sidecar: sidecar, warnings: warnings)
     }
 
+    /// Runs `parse` on a freshly mapped file, then ends its header phase (``MappedFile/finishHeaders()``):
+    /// a file that changed meanwhile is reported as changed, whatever the parse made of it.
+    static func parsingHeaders<T>(of file: MappedFile, _ parse: () throws(DumpError) -> T) throws(DumpError) -> T {
+        let result: Result<T, DumpError>
+        do throws(DumpError) { result = .success(try parse()) } catch { result = .failure(error) }
+        try file.finishHeaders()
+        return try result.get()
+    }
+
     /// Opens an in-memory file as if it were at `path` (no sidecar): the entry point for fuzzing.
     package static func open(contents: [UInt8], path: String) throws(DumpError) -> DumpFile {
         try open(file: MappedFile(copying: contents, path: path), sidecar: nil, warnings: [])
     }
 
     static func open(file: MappedFile, sidecar: Sidecar?, warnings: [DumpError]) throws(DumpError) -> DumpFile {
+        try parsingHeaders(of: file) { () throws(DumpError) in try parse(file: file, sidecar: sidecar, warnings: warnings) }
+    }
+
+    private static func parse(file: MappedFile, sidecar: Sidecar?, warnings: [DumpError]) throws(DumpError) -> DumpFile {
         let path = file.path
         let r = ByteReader(bytes: file.bytes)
         let lower = path.lowercased()
@@ -73,7 +86,8 @@ extension DumpFile {
             // One unreadable file is listed with its problem; the others stay usable.
             let name = tensorName(fromFile: n)
             do throws(DumpError) {
-                entries.append(try openNpy(try MappedFile(path: base + n), name: name))
+                let file = try MappedFile(path: base + n)
+                entries.append(try parsingHeaders(of: file) { () throws(DumpError) in try openNpy(file, name: name) })
             } catch {
                 entries.append((.unreadable(name, problem: error.message),
                                 TensorSource(file: MappedFile(copying: [], path: base + n), storage: .unreadable)))
@@ -137,7 +151,7 @@ extension DumpFile {
             guard stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
             do throws(DumpError) {
                 let file = try MappedFile(path: candidate)
-                return try Sidecar.parse(file.bytes, path: candidate)
+                return try parsingHeaders(of: file) { () throws(DumpError) in try Sidecar.parse(file.bytes, path: candidate) }
             } catch {
                 warnings.append(error)
                 return nil

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CMapGuard
 
 /// A whole file mapped read-only into memory for its headers, and read with `pread` for its data.
 ///
@@ -11,16 +12,19 @@ import Darwin
 ///
 /// If another process truncates the file while it is mapped, touching the lost pages raises SIGBUS
 /// (a dump truncated while `list` ran ended in "Bus error", exit 135). So the mapping serves only the
-/// headers, parsed once at open; tensor data is copied out with `pread` (``read(_:into:)``), which
-/// returns short instead of faulting, after ``checkUnchanged()`` has compared the file's identity, size
-/// and modification time with what they were at open. A changed file is one line, "FILE changed while
-/// reading", never a signal.
+/// headers, parsed once at open, under a guard (`CMapGuard`) that answers a SIGBUS inside it with a page
+/// of zeros; ``finishHeaders()`` then unmaps it and reports a file that changed meanwhile. Tensor data is
+/// copied out with `pread` (``read(_:into:)``), which returns short instead of faulting, after
+/// ``checkUnchanged()`` has compared the file's identity, size and modification time with what they were
+/// at open. A changed file is one line, "FILE changed while reading", never a signal.
 final class MappedFile: @unchecked Sendable {
     /// The path as given.
     let path: String
-    /// The mapped bytes (empty for an empty file).
-    let bytes: UnsafeRawBufferPointer
-    private let base: UnsafeMutableRawPointer?
+    /// The mapped bytes (empty for an empty file, and after ``finishHeaders()``).
+    private(set) var bytes: UnsafeRawBufferPointer
+    private var base: UnsafeMutableRawPointer?
+    /// The SIGBUS guard's slot while the mapping is parsed (-1: none).
+    private var guardSlot: Int32 = -1
     private let owned: Bool
     /// The open descriptor data is read through (-1 for in-memory contents).
     private let fd: Int32
@@ -83,6 +87,7 @@ final class MappedFile: @unchecked Sendable {
         }
         base = p
         bytes = UnsafeRawBufferPointer(start: p, count: size)
+        guardSlot = duq_mapguard_register(p, size)
     }
 
     /// Holds a private copy of `contents` as if it were the file `path` (for tests and fuzzing).
@@ -101,8 +106,29 @@ final class MappedFile: @unchecked Sendable {
 
     deinit {
         if fd >= 0 { _ = Glibc.close(fd) }
-        guard let base else { return }
-        if owned { base.deallocate() } else { _ = munmap(base, bytes.count) }
+        if owned { base?.deallocate() } else { releaseMapping() }
+    }
+
+    /// Unmaps the headers (a file's data is read with `pread`) and ends their guard; returns how many lost
+    /// pages the guard replaced with zeros meanwhile. In-memory contents are kept: they are the data.
+    @discardableResult
+    private func releaseMapping() -> UInt {
+        guard !owned, let base else { return 0 }
+        let faults = guardSlot >= 0 ? duq_mapguard_unregister(guardSlot) : 0
+        guardSlot = -1
+        _ = munmap(base, bytes.count)
+        self.base = nil
+        bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        return faults
+    }
+
+    /// Ends the header phase, before the file is shared with other threads: unmaps the headers and throws
+    /// "changed while reading" if the file shrank or changed while they were parsed (a parse of such a file
+    /// read zeros where pages were lost, so its result, success or error, is not to be trusted).
+    func finishHeaders() throws(DumpError) {
+        let faults = releaseMapping()
+        try checkUnchanged()
+        if faults > 0 { throw changed("it was cut short while its headers were read") }
     }
 
     /// The error for a file that is no longer what was opened.
@@ -127,7 +153,7 @@ final class MappedFile: @unchecked Sendable {
     /// Copies `range` of the file into `dst` (`range.count` bytes): with `pread`, so a file truncated
     /// meanwhile gives an error instead of SIGBUS. In-memory contents are copied from memory.
     func read(_ range: Range<Int>, into dst: UnsafeMutableRawPointer) throws(DumpError) {
-        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { throw changed("data out of range") }
+        guard range.lowerBound >= 0, range.upperBound <= count else { throw changed("data out of range") }
         guard fd >= 0 else {
             if !range.isEmpty { dst.copyMemory(from: bytes.baseAddress! + range.lowerBound, byteCount: range.count) }
             return
@@ -144,6 +170,6 @@ final class MappedFile: @unchecked Sendable {
         }
     }
 
-    /// Size in bytes.
-    var count: Int { bytes.count }
+    /// Size in bytes (as opened).
+    var count: Int { fd >= 0 ? identity.size : bytes.count }
 }

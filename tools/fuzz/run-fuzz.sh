@@ -45,9 +45,13 @@ if stale "$B/libDuQuantCore.a" "${CORE[@]}" "$0"; then
         -emit-module -emit-module-path "$B/DuQuantCore.swiftmodule" -emit-library -static \
         -o "$B/libDuQuantCore.a" >>"$LOG" 2>&1 || { grep -v "Cannot export local symbol" "$LOG"; exit 1; }
 fi
-if stale "$B/libDuQuantIO.a" "${IO[@]}" "$B/libDuQuantCore.a"; then
+GUARD=Sources/CMapGuard
+if stale "$B/mapguard.o" "$GUARD/mapguard.c" "$GUARD/include/duq_mapguard.h"; then
+    clang -c -O1 -g -fsanitize=address -I "$GUARD/include" "$GUARD/mapguard.c" -o "$B/mapguard.o" >>"$LOG" 2>&1 || { cat "$LOG"; exit 1; }
+fi
+if stale "$B/libDuQuantIO.a" "${IO[@]}" "$B/libDuQuantCore.a" "$B/mapguard.o"; then
     echo "test-fuzz: building DuQuantIO with -sanitize=fuzzer,address"
-    swiftc "${FLAGS[@]}" -module-name DuQuantIO -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv -I Sources/CZlib -I "$B" "${IO[@]}" \
+    swiftc "${FLAGS[@]}" -module-name DuQuantIO -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv -I Sources/CZlib -I "$GUARD/include" -I "$B" "${IO[@]}" \
         -emit-module -emit-module-path "$B/DuQuantIO.swiftmodule" -emit-library -static \
         -o "$B/libDuQuantIO.a" >>"$LOG" 2>&1 || { grep -v "Cannot export local symbol" "$LOG"; exit 1; }
 fi
@@ -57,8 +61,8 @@ status=0
 for p in "${PARSERS[@]}"; do
     bin="$B/fuzz-$p"
     if stale "$bin" "$B/libDuQuantIO.a" tools/fuzz/FuzzExercise.swift "tools/fuzz/Fuzz_$p.swift"; then
-        swiftc "${FLAGS[@]}" -module-name Fuzz_$p -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv -I Sources/CZlib -I "$B" \
-            tools/fuzz/FuzzExercise.swift "tools/fuzz/Fuzz_$p.swift" \
+        swiftc "${FLAGS[@]}" -module-name Fuzz_$p -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv -I Sources/CZlib -I "$GUARD/include" -I "$B" \
+            tools/fuzz/FuzzExercise.swift "tools/fuzz/Fuzz_$p.swift" "$B/mapguard.o" \
             -L "$B" -lDuQuantIO -lDuQuantCore -lopenblas -lz -o "$bin" >>"$LOG" 2>&1 || { grep -v "Cannot export local symbol" "$LOG"; exit 1; }
     fi
     seeds="$B/seeds-$p"
