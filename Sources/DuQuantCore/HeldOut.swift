@@ -36,13 +36,59 @@ public struct TokenSplit: Sendable, Equatable {
     public var description: String { "\(spec): fit on \(fit.count) tokens, scored on the other \(eval.count)" }
 }
 
-/// Figures measured on held-out tokens with transforms fitted on the others.
+/// Where held-out figures come from: other tokens of the same layer, or the same-named layer of another file.
+public enum HeldOutSource: Sendable, Equatable {
+    /// Fitted on `split.fit`, scored on `split.eval` (`--calib-tokens`).
+    case tokens(TokenSplit)
+    /// Fitted on all `fitTokens` tokens of the layer, scored on the `evalTokens` tokens of the layer of the
+    /// same name in `file` (`--eval-file`).
+    case file(String, fitTokens: Int, evalTokens: Int)
+
+    /// How it was asked for: `0:128`, `even`, or `file:PATH`.
+    public var spec: String {
+        switch self {
+        case .tokens(let s): s.spec
+        case .file(let path, _, _): "file:" + path
+        }
+    }
+
+    /// The file the held-out tokens come from, if another one.
+    public var evalFile: String? {
+        if case .file(let path, _, _) = self { return path }
+        return nil
+    }
+
+    public var fitTokens: Int {
+        switch self {
+        case .tokens(let s): s.fit.count
+        case .file(_, let n, _): n
+        }
+    }
+
+    public var evalTokens: Int {
+        switch self {
+        case .tokens(let s): s.eval.count
+        case .file(_, _, let n): n
+        }
+    }
+
+    /// For outputs: which tokens fitted the transforms and which were scored (`file` as the caller shows it).
+    public func description(file shown: String? = nil) -> String {
+        switch self {
+        case .tokens(let s): "token split " + s.description
+        case .file(let path, let fit, let eval):
+            "fit on all \(fit) tokens of this file, scored on the \(eval) tokens of the same layer in \(shown ?? path)"
+        }
+    }
+}
+
+/// Figures measured on held-out tokens with transforms fitted on others.
 public struct HeldOutFigures: Sendable {
-    public var split: TokenSplit
+    public var source: HeldOutSource
     public var methods: [Method: MethodMetrics]
 
-    public init(split: TokenSplit, methods: [Method: MethodMetrics]) {
-        self.split = split
+    public init(source: HeldOutSource, methods: [Method: MethodMetrics]) {
+        self.source = source
         self.methods = methods
     }
 }
@@ -53,11 +99,21 @@ extension Evaluator {
     public static func evaluateHeldOut(_ layer: LayerData, _ p: QuantParams, split: TokenSplit,
                                        methods: [Method] = Method.allCases, cancel: CancelToken? = nil) -> LayerEvaluation? {
         let clean = layer.replacingNonFinite()
-        let fitX = clean.input.gatheringRows(split.fit), evalX = clean.input.gatheringRows(split.eval)
+        return evaluateHeldOut(fit: LayerData(name: clean.name, input: clean.input.gatheringRows(split.fit), weight: clean.weight),
+                               scoring: clean.input.gatheringRows(split.eval), p, methods: methods, cancel: cancel)
+    }
+
+    /// Every method fitted on `fit` (its input and weight) and measured on the input `scoring` (other tokens
+    /// of the same layer, or of the same layer run on another text) with `fit`'s weight. Nil if cancelled.
+    public static func evaluateHeldOut(fit fitLayer: LayerData, scoring evalInput: Matrix, _ p: QuantParams,
+                                       methods: [Method] = Method.allCases, cancel: CancelToken? = nil) -> LayerEvaluation? {
+        precondition(evalInput.cols == fitLayer.inFeatures, "held-out input has other in_features")
+        let clean = fitLayer.replacingNonFinite()
+        let fitX = clean.input, evalX = LayerData(name: clean.name, input: evalInput, weight: nil).replacingNonFinite().input
         let w = clean.weight
-        let fitLayer = LayerData(name: clean.name, input: fitX, weight: w)
+        let fitLayer = clean
         let reference = w.map { evalX.multipliedTransposed(by: $0) }
-        var out = LayerEvaluation(name: clean.name, tokens: split.eval.count, inFeatures: clean.inFeatures,
+        var out = LayerEvaluation(name: clean.name, tokens: evalX.rows, inFeatures: clean.inFeatures,
                                   outFeatures: clean.outFeatures, params: p, methods: [:], calibration: nil,
                                   nonFinite: clean.nonFinite)
         for method in methods.sorted() {

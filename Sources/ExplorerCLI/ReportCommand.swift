@@ -7,11 +7,13 @@ enum ReportCommand {
     static let usage = """
         usage: duquant-explorer report FILE [--layer P]… [--methods rtn,smoothquant,hadamard,duquant]
                [--format table|json|csv] [--anatomy] [--seeds N] [--calib-tokens A:B|even|odd]
-               [--baseline "PARAMS"] [parameters]
+               [--eval-file FILE2] [--baseline "PARAMS"] [parameters]
           --baseline "PARAMS"   also every method under these parameters (from the defaults, e.g.
                       "--lac 1 --swc 1") and the ratio of each figure to it
           --calib-tokens SPEC   fit every transform on some tokens and score on the others: A:B (fit on
                       tokens A..<B), even or odd; the figures of both are printed
+          --eval-file FILE2   fit every transform on FILE's layer and score it also on the layer of the
+                      same name in FILE2 (the same model run on another text); both are printed
           --seeds N   also DuQuant's figures over seeds 0…N−1: mean, min, max, std (is a change real or luck?)
           --anatomy   also the error's anatomy: output error with only activations / only weights quantized,
                       and each quantizer's share of error from clipping (the rest is rounding)
@@ -23,7 +25,7 @@ enum ReportCommand {
 
     /// `report`, with long calibrations reported through `progress` (a self-overwriting line).
     static func run(_ args: [String], progress: ((String) -> Void)?) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format", "seeds", "calib-tokens", "baseline"]),
+        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format", "seeds", "calib-tokens", "eval-file", "baseline"]),
                                     flags: ParameterOptions.flags.union(["anatomy"]), command: "report")
         guard a.positionals.count == 1 else { throw CLIError("report needs exactly one FILE") }
         let p = try ParameterOptions.params(from: a)
@@ -39,6 +41,10 @@ enum ReportCommand {
             return try ParameterOptions.params(from: b)
         }
         let dump = try Commands.open(a.positionals[0])
+        if a.value("calib-tokens") != nil && a.value("eval-file") != nil {
+            throw CLIError("--calib-tokens and --eval-file are two ways to hold tokens out: choose one")
+        }
+        let evalDump = try a.value("eval-file").map { path throws(CLIError) in try Commands.open(path) }
         let names = try Commands.layerNames(a.values("layer"), in: dump)
         var results: [LayerEvaluation] = []
         // A layer named with --layer must load; without --layer, one that fails to load (a corrupt
@@ -72,7 +78,12 @@ enum ReportCommand {
             guard var e = evaluated else { throw CLIError("cancelled") }
             if let split {
                 guard let h = Evaluator.evaluateHeldOut(layer, p, split: split, methods: methods) else { throw CLIError("cancelled") }
-                e.heldOut = HeldOutFigures(split: split, methods: h.methods)
+                e.heldOut = HeldOutFigures(source: .tokens(split), methods: h.methods)
+            }
+            if let evalDump {
+                let scoring = try heldOutInput(name, of: layer, in: evalDump)
+                guard let h = Evaluator.evaluateHeldOut(fit: layer, scoring: scoring, p, methods: methods) else { throw CLIError("cancelled") }
+                e.heldOut = HeldOutFigures(source: .file(evalDump.path, fitTokens: layer.tokens, evalTokens: scoring.rows), methods: h.methods)
             }
             if let baseline {
                 guard let b = Evaluator.evaluate(fitted, baseline, methods: methods) else { throw CLIError("cancelled") }
@@ -85,6 +96,20 @@ enum ReportCommand {
             throw CLIError("\(dump.path): no layer could be loaded (\(skipped.first ?? "no usable layers"))")
         }
         return ReportFormatter.render(results, file: dump.path, params: p, format: format, skipped: skipped)
+    }
+
+    /// The input of the layer `name` in `other` (the same model run on another text), to score `layer`'s
+    /// transforms on: it must exist, load and have the same in_features.
+    static func heldOutInput(_ name: String, of layer: LayerData, in other: DumpFile) throws(CLIError) -> Matrix {
+        let shown = DisplayText.escaped(name), file = DisplayText.escaped(other.path)
+        guard other.layer(named: name) != nil else { throw CLIError("--eval-file \(file) has no layer \(shown)") }
+        try Commands.checkEvaluationBudget(name, in: other)
+        let input: Matrix
+        do { input = try other.loadLayer(name).input } catch { throw CLIError(error.description) }
+        guard input.cols == layer.inFeatures else {
+            throw CLIError("--eval-file \(file): layer \(shown) has \(input.cols) input channels, not \(layer.inFeatures)")
+        }
+        return input
     }
 
     static func parseMethods(_ text: String?) throws(CLIError) -> [Method] {

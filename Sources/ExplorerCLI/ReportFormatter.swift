@@ -101,7 +101,7 @@ enum ReportFormatter {
                 }
             }
             if let h = e.heldOut {
-                out += "  token split \(h.split.description); the table above is on the fit tokens\n"
+                out += "  \(h.source.description(file: h.source.evalFile.map(DisplayText.escaped))); the table above is on the fit tokens\n"
                 for m in h.methods.keys.sorted() {
                     let r = h.methods[m]!, fit = e.methods[m]
                     out += "  \(m.title) held out: out rel err \(num(r.outputRelError)) (fit \(num(fit?.outputRelError))), "
@@ -164,8 +164,9 @@ enum ReportFormatter {
                                                          ("output_rel_error_ratio", rel(now?.outputRelError, r.outputRelError)),
                                                          ("act_mse_ratio", rel(now?.actMSE, r.actMSE))]))
                         }))]) } ?? .null),
-                    ("split", e.heldOut.map { h in .object([("spec", .string(h.split.spec)), ("fit_tokens", .int(h.split.fit.count)),
-                                                             ("eval_tokens", .int(h.split.eval.count))]) } ?? .null),
+                    ("split", e.heldOut.map { h in .object([("spec", .string(h.source.spec)), ("fit_tokens", .int(h.source.fitTokens)),
+                                                             ("eval_tokens", .int(h.source.evalTokens)),
+                                                             ("eval_file", h.source.evalFile.map { .string($0) } ?? .null)]) } ?? .null),
                     ("held_out", e.heldOut.map { h in .object(h.methods.keys.sorted().map { m in
                         let r = h.methods[m]!
                         return (m.rawValue, .object([("act_max_abs", .float(r.actMaxAbs)), ("act_mse", .float(r.actMSE)),
@@ -220,7 +221,7 @@ enum ReportFormatter {
                     + (anatomy ? "," + [f(r.anatomy?.activationsOnly), f(r.anatomy?.weightsOnly),
                                         f(r.anatomy?.activationClipShare), f(r.anatomy?.weightClipShare)].joined(separator: ",") : "")
                     + (seeds ? "," + seedCells(m == .duquant ? e.seedSpread : nil) : "")
-                    + (split ? "," + [csvField(e.heldOut?.split.spec ?? ""), f(e.heldOut?.methods[m]?.outputRelError),
+                    + (split ? "," + [csvField(e.heldOut?.source.spec ?? ""), f(e.heldOut?.methods[m]?.outputRelError),
                                       f(e.heldOut?.methods[m]?.actMSE)].joined(separator: ",") : "")
                     + (base ? "," + [f(e.baseline?.methods[m]?.outputRelError),
                                      f(e.baseline?.methods[m]?.outputRelError.flatMap { b in r.outputRelError.map { $0 / b } })]

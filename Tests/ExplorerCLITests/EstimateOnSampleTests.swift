@@ -41,4 +41,46 @@ import Testing
         let heldOut = String(parts[i + 1]), fit = String(parts[i + 3]).trimmingCharacters(in: CharacterSet(charactersIn: "),"))
         #expect(heldOut != fit, "\(line)")
     }
+
+    // Issue 13, item 4: calibrate on one file's layer and score on another file's layer of the same name.
+    // Cutting layer 11 into its first 128 tokens and the rest gives two files on which `--eval-file` must
+    // reproduce `--calib-tokens 0:128` on the whole layer exactly: same fit tokens, same scored tokens,
+    // nothing refitted on the scored ones.
+    @Test func evalFileIsTheTokenSplitAcrossTwoFiles() throws {
+        let name = "model.layers.11.mlp.down_proj"
+        let layer = try DumpFile.open(Self.sample).loadLayer(name)
+        let weight = try #require(layer.weight)
+        let dir = NSTemporaryDirectory() + "duquant-evalfile-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func write(_ rows: [Int], _ file: String) throws {
+            var w = SafetensorsWriter()
+            try w.add(name + ".input", layer.input.gatheringRows(rows))
+            try w.add(name + ".weight", weight)
+            try w.write(to: dir + "/" + file)
+        }
+        try write(Array(0..<128), "fit.safetensors")
+        try write(Array(128..<layer.tokens), "eval.safetensors")
+        let common = ["--layer", name, "--steps", "32", "--format", "json"]
+        let split = try CLI.dispatch(["report", Self.sample, "--calib-tokens", "0:128"] + common)
+        let files = try CLI.dispatch(["report", dir + "/fit.safetensors", "--eval-file", dir + "/eval.safetensors"] + common)
+        func section(_ json: String, _ key: String) throws -> Substring {
+            let start = try #require(json.range(of: "\"\(key)\": {"))
+            let end = try #require(json[start.upperBound...].range(of: "}\n"))
+            return json[start.lowerBound..<end.upperBound]
+        }
+        #expect(try section(split, "held_out") == section(files, "held_out"))
+        // The main figures (fit tokens) agree too, but for the time taken.
+        func timeless(_ s: Substring) -> [Substring] { s.split(separator: "\n").filter { !$0.contains("seconds") } }
+        #expect(try timeless(section(split, "methods")) == timeless(section(files, "methods")))
+        #expect(files.contains("\"eval_file\": \"\(dir)/eval.safetensors\"") && files.contains("\"eval_tokens\": \(layer.tokens - 128)"))
+        let table = try CLI.dispatch(["report", dir + "/fit.safetensors", "--eval-file", dir + "/eval.safetensors", "--layer", name, "--steps", "32"])
+        #expect(table.contains("fit on all 128 tokens of this file, scored on the \(layer.tokens - 128) tokens of the same layer in \(dir)/eval.safetensors"))
+        #expect(table.contains("DuQuant held out:"))
+        // A file without the layer, or with other widths, is one line.
+        let other = #expect(throws: CLIError.self) {
+            try CLI.dispatch(["report", dir + "/fit.safetensors", "--eval-file", Self.sample, "--layer", name, "--calib-tokens", "even"])
+        }
+        #expect(other?.message.contains("choose one") == true)
+    }
 }
