@@ -32,6 +32,15 @@ public struct TokenSplit: Sendable, Equatable {
         }
     }
 
+    /// Checks the form of `spec` (`A:B` with 0 ≤ A < B, `even`, `odd`) before any layer's token count is known.
+    public static func checkForm(_ spec: String) throws(ParameterError) {
+        if spec == "even" || spec == "odd" { return }
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), 0 <= a, a < b else {
+            throw ParameterError("--calib-tokens must be A:B with 0 ≤ A < B, even or odd (got '\(spec)')")
+        }
+    }
+
     /// `0:128 → 128 fit, 128 held out`, for outputs.
     public var description: String { "\(spec): fit on \(fit.count) tokens, scored on the other \(eval.count)" }
 }
@@ -104,9 +113,11 @@ extension Evaluator {
     }
 
     /// Every method fitted on `fit` (its input and weight) and measured on the input `scoring` (other tokens
-    /// of the same layer, or of the same layer run on another text) with `fit`'s weight. Nil if cancelled.
+    /// of the same layer, or of the same layer run on another text) with `fit`'s weight. DuQuant's
+    /// `calibration`, if given, must have been fitted on `fit` with `p`. Nil if cancelled.
     public static func evaluateHeldOut(fit fitLayer: LayerData, scoring evalInput: Matrix, _ p: QuantParams,
-                                       methods: [Method] = Method.allCases, cancel: CancelToken? = nil) -> LayerEvaluation? {
+                                       methods: [Method] = Method.allCases, calibration given: DuQuantCalibration? = nil,
+                                       cancel: CancelToken? = nil) -> LayerEvaluation? {
         precondition(evalInput.cols == fitLayer.inFeatures, "held-out input has other in_features")
         let clean = fitLayer.replacingNonFinite()
         let fitX = clean.input, evalX = LayerData(name: clean.name, input: evalInput, weight: nil).replacingNonFinite().input
@@ -133,7 +144,7 @@ extension Evaluator {
                 let h = Hadamard.blockSize(channels: evalX.cols, requested: p.block)
                 (x, tw) = (Hadamard.apply(evalX, block: h), w.map { Hadamard.apply($0, block: h) })
             case .duquant:
-                guard let cal = DuQuant.calibrate(fitLayer, p, cancel: cancel) else { return nil }
+                guard let cal = given ?? DuQuant.calibrate(fitLayer, p, cancel: cancel) else { return nil }
                 (x, tw) = (cal.transform.apply(toInput: evalX), w.map { cal.transform.apply(toWeight: $0) })
                 out.calibration = cal
             }

@@ -12,7 +12,7 @@ public enum CLI {
         duquant-explorer \(version) — see DuQuant's outlier transforms on real activations
 
         usage:
-          duquant-explorer FILE… [--layer P] [--stage S] [--theme NAME] [--ascii] [parameters]
+          duquant-explorer FILE… [--layer P] [--stage S] [--theme NAME] [--ascii] [--calib-tokens SPEC] [parameters]
                                                       open the explorer (a full-screen terminal UI)
           duquant-explorer list FILE                  layers, shapes, dtype, largest value and where
           duquant-explorer report FILE [options]      RTN, SmoothQuant, Hadamard, DuQuant side by side

@@ -7,7 +7,7 @@ import Foundation
 
 /// Options shared by the explorer and its headless twin `render`.
 struct ExplorerOptions {
-    static let names: Set<String> = ParameterOptions.names.union(["theme", "layer", "stage", "color", "size"])
+    static let names: Set<String> = ParameterOptions.names.union(["theme", "layer", "stage", "color", "size", "calib-tokens"])
     static let flags: Set<String> = ParameterOptions.flags.union(["ascii", "compare", "log"])
 
     var files: [String]
@@ -20,6 +20,8 @@ struct ExplorerOptions {
     var compare: Bool
     var log: Bool
     var size: Size?
+    /// Tokens held out (`A:B`, `even`, `odd`): the Methods table adds fit and held-out rows.
+    var heldOut: String?
 
     init(_ args: [String], command: String) throws(CLIError) {
         let a = try Arguments.parse(args, options: ExplorerOptions.names, flags: ExplorerOptions.flags, command: command)
@@ -42,6 +44,11 @@ struct ExplorerOptions {
         ascii = a.flag("ascii")
         compare = a.flag("compare")
         log = a.flag("log")
+        if let spec = a.value("calib-tokens") {
+            // The range is checked against each layer's tokens when it opens; the form is checked now.
+            do { try TokenSplit.checkForm(spec) } catch { throw CLIError(error.message) }
+            heldOut = spec
+        }
         if let text = a.value("size") {
             guard let s = Size(parsing: text) else { throw CLIError("--size must look like 120x40 (got '\(text)')") }
             guard s.width <= 1000, s.height <= 500 else { throw CLIError("--size is at most 1000x500 (got '\(text)')") }
@@ -72,6 +79,7 @@ struct ExplorerOptions {
         state.ascii = ascii
         state.scale = log ? .log : .linear
         state.compare = compare
+        state.heldOutSpec = heldOut
         if compare && stage == .original { state.stage = .rotation2 }
         if let layer {
             switch LayerMatch(layer, in: source.entries.map(\.name)) {

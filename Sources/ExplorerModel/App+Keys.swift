@@ -62,6 +62,21 @@ extension App {
             // The anatomy costs two more products per method: computed only once the panel is asked for.
             let missing = state.evaluation.map { e in e.methods.values.contains { $0.anatomy == nil && $0.outputRelError != nil } } ?? false
             return state.showAnatomy && missing ? evaluate(&state) : []
+        case .char("T"):
+            // Hold tokens out: fit on even tokens, on the first half, then fit and score on all again.
+            let half = max(1, state.openShape.tokens / 2)
+            switch state.heldOutSpec {
+            case nil: state.heldOutSpec = "even"
+            case "even": state.heldOutSpec = "0:\(half)"
+            default: state.heldOutSpec = nil
+            }
+            state.heldOut = nil
+            state.notice = state.heldOutSpec.map { "tokens held out: fit on \($0), score on the rest" } ?? "no tokens held out"
+            guard state.heldOutSpec != nil else {
+                state.busy[.heldOut] = nil
+                return [.cancel(.heldOut)]
+            }
+            return state.evaluation?.pending.isEmpty == true && state.evaluation?.estimate == nil ? measureHeldOut(&state) : []
         case .char("N"):
             // How much the seed alone moves DuQuant here: 4 more calibrations, in the background.
             guard let open = state.open else { return [] }

@@ -41,6 +41,7 @@ public enum App {
             // Figures of another layer are not comparable.
             state.lastFigures = nil
             state.seedSpread = nil
+            state.heldOut = nil
             state.previousFigures = nil
             if state.baseline != nil && state.baseline?.layer != index {
                 state.baseline = nil
@@ -65,6 +66,8 @@ public enum App {
                 }
                 state.lastFigures = now
             }
+            var effects: [Effect] = []
+            if evaluation.estimate == nil && evaluation.pending.isEmpty { effects += measureHeldOut(&state) }
             // A partial answer without DuQuant has no stage matrices yet: keep the Original's statistics.
             state.stageStats = stats.isEmpty ? state.stageStats.filter { $0.key == .original } : stats
             if let open = state.open, let m = evaluation.methods[state.listMethod] {
@@ -81,9 +84,9 @@ public enum App {
                 step.traceIndex = min(step.traceIndex, max(0, (evaluation.calibration?.traces[step.rotation].count ?? 1) - 1))
                 step.step = min(step.step, maxSteps(state, rotation: step.rotation))
                 state.step = step
-                return requestStep(&state)
+                return effects + requestStep(&state)
             }
-            return []
+            return effects
         case let .progress(kind, generation, fraction, elapsed):
             guard generation == state.generation(kind), let busy = state.busy[kind] else { return [] }
             state.busy[kind] = Busy(what: busy.what, fraction: fraction, elapsed: elapsed)
@@ -115,6 +118,11 @@ public enum App {
             state.busy[.spread] = nil
             state.seedSpread = (params, spread)
             return []
+        case let .heldOutMeasured(generation, _, result):
+            guard generation == state.generation(.heldOut) else { return [] }
+            state.busy[.heldOut] = nil
+            state.heldOut = result
+            return []
         case let .failed(kind, generation, message):
             guard generation == state.generation(kind) else { return [] }
             report(&state, message)
@@ -125,6 +133,14 @@ public enum App {
     }
 
     // MARK: - Shared steps
+
+    /// With tokens held out, asks for the split's figures on the open layer (after each complete evaluation).
+    static func measureHeldOut(_ state: inout AppState) -> [Effect] {
+        guard let spec = state.heldOutSpec, let open = state.open, state.currentHeldOut == nil else { return [] }
+        let g = state.nextGeneration(.heldOut)
+        state.busy[.heldOut] = Busy(what: "held out \(spec)")
+        return [.heldOut(layer: open.index, params: state.params, spec: spec, generation: g)]
+    }
 
     /// Shows `problem` in the status bar until dismissed and adds it to the session's list.
     public static func report(_ state: inout AppState, _ problem: String) {

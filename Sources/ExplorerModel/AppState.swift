@@ -87,6 +87,10 @@ public struct AppState: Sendable {
     public var baseline: Figures?
     /// DuQuant's spread over seeds (`N`), for the parameters it was measured with (seed aside).
     public var seedSpread: (params: QuantParams, spread: SeedSpread)?
+    /// Tokens held out (`--calib-tokens`, `T`): `A:B`, `even` or `odd`; nil fits and scores on every token.
+    public var heldOutSpec: String?
+    /// The split's fit and held-out figures, once measured.
+    public var heldOut: HeldOutResult?
     /// The lower panel shows the error's anatomy (`A`) instead of the channel profile.
     public var showAnatomy = false
     /// Statistics of each stage matrix (the original's from loading, the rest with the evaluation).
@@ -160,6 +164,12 @@ public struct AppState: Sendable {
         a.seed = 0
         b.seed = 0
         return a == b ? s.spread : nil
+    }
+
+    /// The split's figures, when measured with the current parameters on the open layer.
+    public var currentHeldOut: HeldOutResult? {
+        guard let h = heldOut, h.params == params, h.layer == open?.index, h.heldOut.source.spec == heldOutSpec else { return nil }
+        return h
     }
 
     /// The current generation of `kind`.

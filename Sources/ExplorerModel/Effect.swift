@@ -17,6 +17,9 @@ public enum Effect: Sendable, Equatable {
     case scanLayers(params: QuantParams, method: Method, generation: Int)
     /// DuQuant on `layer` with `params` for seeds 0 ..< `seeds`: how much the seed alone moves its figures.
     case seedSpread(layer: Int, params: QuantParams, seeds: Int, generation: Int)
+    /// Every method fitted on some tokens of `layer` and scored on the others (`spec`: `A:B`, `even`, `odd`):
+    /// the fit and the held-out figures.
+    case heldOut(layer: Int, params: QuantParams, spec: String, generation: Int)
     /// Stop the running work of `kind` (the Esc key); its results, if any arrive, are ignored.
     case cancel(EffectKind)
     /// Leave the app.
@@ -24,7 +27,7 @@ public enum Effect: Sendable, Equatable {
 }
 
 /// The families of effects that cancel each other.
-public enum EffectKind: Sendable, Hashable { case load, evaluate, step, scan, spread }
+public enum EffectKind: Sendable, Hashable { case load, evaluate, step, scan, spread, heldOut }
 
 extension Effect {
     public var kind: EffectKind? {
@@ -34,6 +37,7 @@ extension Effect {
         case .stepThrough: .step
         case .scanLayers: .scan
         case .seedSpread: .spread
+        case .heldOut: .heldOut
         case .quit, .cancel: nil
         }
     }

@@ -1,5 +1,21 @@
 import DuQuantCore
 
+/// A token split's figures: every method fitted on the fit tokens, measured there (`fit`) and on the held-out
+/// tokens (`heldOut`). Fitting and scoring on the same tokens flatters the methods that fit.
+public struct HeldOutResult: Sendable {
+    public var layer: Int
+    public var params: QuantParams
+    public var fit: [Method: MethodMetrics]
+    public var heldOut: HeldOutFigures
+
+    public init(layer: Int, params: QuantParams, fit: [Method: MethodMetrics], heldOut: HeldOutFigures) {
+        self.layer = layer
+        self.params = params
+        self.fit = fit
+        self.heldOut = heldOut
+    }
+}
+
 /// The complete figures of one evaluation, kept to compare later ones with: the previous setting's, and a
 /// pinned baseline's. Metrics only (no calibration matrices), so keeping them costs next to nothing.
 public struct Figures: Sendable, Equatable {

@@ -21,6 +21,8 @@ public enum Msg: Sendable {
     case scanFinished(generation: Int)
     /// DuQuant's figures over seeds, for `params` (whatever their seed).
     case seedSpreadMeasured(generation: Int, params: QuantParams, spread: SeedSpread)
+    /// Figures fitted and scored on the fit tokens, and scored on the held-out ones, for `params`.
+    case heldOutMeasured(generation: Int, params: QuantParams, result: HeldOutResult)
     /// An effect failed; the message is one line.
     case failed(kind: EffectKind, generation: Int, message: String)
 }

@@ -28,7 +28,7 @@ public final class EffectExecutor: @unchecked Sendable {
         self.synchronous = synchronous
         self.post = post
         for (kind, qos) in [(EffectKind.load, DispatchQoS.userInitiated), (.evaluate, .userInitiated),
-                            (.step, .userInitiated), (.scan, .utility), (.spread, .utility)] {
+                            (.step, .userInitiated), (.scan, .utility), (.spread, .utility), (.heldOut, .utility)] {
             queues[kind] = DispatchQueue(label: "duquant.\(kind)", qos: qos)
         }
     }
@@ -56,6 +56,7 @@ public final class EffectExecutor: @unchecked Sendable {
             case let .stepThrough(calibration, rotation, step, generation): stepThrough(calibration, rotation, step, generation)
             case let .scanLayers(params, method, generation): scan(params, method, generation, token)
             case let .seedSpread(layer, params, seeds, generation): spread(layer, params, seeds, generation, token)
+            case let .heldOut(layer, params, spec, generation): heldOut(layer, params, spec, generation, token)
             case .quit, .cancel: break
             }
         }
@@ -141,6 +142,26 @@ public final class EffectExecutor: @unchecked Sendable {
             guard let s = SeedSpread.measure(data, params, seeds: seeds, cancel: token, progress: { progress.report($0) }),
                   !token.isCancelled else { return }
             post(.seedSpreadMeasured(generation: generation, params: params, spread: s))
+        }
+    }
+
+    private func heldOut(_ index: Int, _ params: QuantParams, _ spec: String, _ generation: Int, _ token: CancelToken) {
+        withLayer(index, .heldOut, generation) { data, _, progress in
+            let split: TokenSplit
+            do throws(ParameterError) { split = try TokenSplit(spec, tokens: data.tokens) } catch {
+                post(.failed(kind: .heldOut, generation: generation, message: error.message))
+                return
+            }
+            let clean = data.replacingNonFinite()
+            let fitLayer = LayerData(name: clean.name, input: clean.input.gatheringRows(split.fit), weight: clean.weight)
+            guard let fit = Evaluator.evaluate(fitLayer, params, cancel: token, progress: { progress.report(0.5 * $0) }),
+                  !token.isCancelled else { return }
+            progress.report(0.5)
+            guard let held = Evaluator.evaluateHeldOut(fit: fitLayer, scoring: clean.input.gatheringRows(split.eval), params,
+                                                       calibration: fit.calibration, cancel: token),
+                  !token.isCancelled else { return }
+            post(.heldOutMeasured(generation: generation, params: params, result: HeldOutResult(
+                layer: index, params: params, fit: fit.methods, heldOut: HeldOutFigures(source: .tokens(split), methods: held.methods))))
         }
     }
 

@@ -23,6 +23,7 @@ public enum HelpText {
         ("m", "method whose error the layer list shows (its column is named after it: DuQ out, RTN out, …)"),
         ("A", "error anatomy: output error with only activations / only weights quantized, clipping's share"),
         ("N", "DuQuant over seeds 0–3 in the background: the spread in the Methods title; a Δ within it is marked ≈"),
+        ("T", "hold tokens out: fit on even tokens, then on the first half, then off; rows 'fit' and 'held out'"),
         ("B", "pin these figures as the baseline (ratios to it under the output error; • marks changed parameters)"),
         ("o", "sort the layer list: file order, max|x|, ratio, error (worst first)"),
         ("t", "next colour theme"),

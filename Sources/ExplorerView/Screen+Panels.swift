@@ -69,6 +69,9 @@ extension Screen {
         if let sp = s.currentSeedSpread, let e = sp.outputRelError {
             spread = " · DuQuant over seeds 0–\(sp.seeds - 1): \(Format.num(Float(e.min)))–\(Format.num(Float(e.max)))"
         }
+        if let spec = s.heldOutSpec, let h = s.currentHeldOut {
+            spread += " · fit on \(h.heldOut.source.fitTokens), held out \(h.heldOut.source.evalTokens) (\(spec))"
+        }
         panelTitle(&grid, ctx.layout.metricsTitle, "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)\(spread)",
                    focused: false, ctx)
         let methods = Method.allCases
@@ -87,6 +90,7 @@ extension Screen {
         var rows: [[TableWidget.Item]] = []
         for (label, get) in rowsSpec {
             if label == "weight MSE", let delta = deltaRow(ctx, methods) { rows.append(delta) }
+            if label == "weight MSE" { rows += heldOutRows(ctx, methods) }
             let values = methods.map { m in s.evaluation?.methods[m].flatMap(get) }
             let finite = values.compactMap { $0 }.filter { $0.isFinite }
             // No best mark while a method is still coming: it might be the best.
@@ -103,6 +107,22 @@ extension Screen {
             rows.append(row)
         }
         TableWidget(columns: columns, rows: rows).draw(into: &grid, area: area, palette: ctx.palette)
+    }
+
+    /// With tokens held out (`T`, `--calib-tokens`): each method fitted on the fit tokens and measured there,
+    /// then on the held-out tokens (the output error, or the activation MSE without a weight).
+    static func heldOutRows(_ ctx: Context, _ methods: [Method]) -> [[TableWidget.Item]] {
+        let s = ctx.state
+        guard let spec = s.heldOutSpec else { return [] }
+        let h = s.currentHeldOut
+        func row(_ label: String, _ figures: [Method: MethodMetrics]?) -> [TableWidget.Item] {
+            [TableWidget.Item(label)] + methods.map { m in
+                guard let figures else { return TableWidget.Item("…") }
+                guard let f = figures[m] else { return TableWidget.Item("–") }
+                return TableWidget.Item(Format.num(f.outputRelError ?? f.actMSE) + "  ")
+            }
+        }
+        return [row("fit " + spec, h?.fit), row("held out", h?.heldOut.methods)]
     }
 
     /// The row under the output error that says what the last change did: against a pinned baseline the

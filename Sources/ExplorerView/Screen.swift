@@ -103,7 +103,7 @@ public enum Screen {
             // "computing" within 0.4 s).
             right = "error (Esc/!): \(err)"
             rightStyle = CellStyle(fg: p.error.fg, bg: p.status.bg, attrs: p.error.attrs.union(p.status.attrs))
-        } else if let kind = [EffectKind.load, .evaluate, .step, .spread, .scan].first(where: { s.busy[$0]?.fraction != nil }),
+        } else if let kind = [EffectKind.load, .evaluate, .step, .spread, .heldOut, .scan].first(where: { s.busy[$0]?.fraction != nil }),
                   let busy = s.busy[kind] {
             let width = 10
             let f = busy.fraction ?? 0

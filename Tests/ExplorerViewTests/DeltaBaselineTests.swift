@@ -103,3 +103,46 @@ import TestSupport
         #expect(f.state.currentSeedSpread == nil)
     }
 }
+
+/// `T` (or `--calib-tokens`): every method fitted on some tokens and scored on the others, beside the fit.
+@Suite struct HeldOutPanelTests {
+    /// The Methods table's row labelled `label` (not the title or the status bar, which may name it too).
+    static func row(_ f: ScreenFixture, _ label: String) -> String? {
+        DeltaBaselineTests.lines(f).first { $0.contains(" " + label + " ") && !$0.contains("Methods") && !$0.contains("tokens held out") }
+    }
+
+    // Issue 13, item 4: the explorer shows both "fit" and "held-out" figures when a split is active, and the
+    // held-out ones are the core's (nothing refitted on the scored tokens).
+    @Test func tHoldsTokensOutAndShowsFitAndHeldOutRows() throws {
+        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        #expect(Self.row(f, "held out") == nil)
+        f.press("T")
+        #expect(f.state.heldOutSpec == "even")
+        let h = try #require(f.state.currentHeldOut)
+        let layer = try #require(f.state.open?.data)
+        let split = try TokenSplit("even", tokens: layer.tokens)
+        let direct = try #require(Evaluator.evaluateHeldOut(layer, f.state.params, split: split))
+        let fitDirect = try #require(Evaluator.evaluate(LayerData(name: layer.name, input: layer.input.gatheringRows(split.fit),
+                                                                  weight: layer.weight), f.state.params))
+        let heldRow = try #require(Self.row(f, "held out"))
+        let fitRow = try #require(Self.row(f, "fit even"))
+        for m in Method.allCases {
+            let held = try #require(direct.methods[m]?.outputRelError), fit = try #require(fitDirect.methods[m]?.outputRelError)
+            #expect(h.heldOut.methods[m]?.outputRelError == held, "\(m)")
+            #expect(h.fit[m]?.outputRelError == fit, "\(m)")
+            #expect(heldRow.contains(Format.num(held)), "\(m): \(heldRow)")
+            #expect(fitRow.contains(Format.num(fit)), "\(m): \(fitRow)")
+        }
+        #expect(DeltaBaselineTests.lines(f).contains { $0.contains("fit on 16, held out 16 (even)") })
+        // A new setting measures the split again.
+        f.press("]")
+        #expect(f.state.currentHeldOut?.params == f.state.params)
+        // First half, then off.
+        f.press("T")
+        #expect(f.state.heldOutSpec == "0:16")
+        #expect(Self.row(f, "fit 0:16") != nil)
+        f.press("T")
+        #expect(f.state.heldOutSpec == nil)
+        #expect(Self.row(f, "held out") == nil)
+    }
+}
