@@ -154,6 +154,21 @@ struct JSONParser {
 
     private mutating func string() throws(FormatError) -> String {
         i += 1
+        // Most strings (every name of a safetensors header) have no escape: made from the bytes at once.
+        var end = i, ascii = true
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            ascii = ascii && bytes[end] < 0x80
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let start = i
+            i = end + 1
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            // ASCII is valid UTF-8 as it stands; anything else is validated.
+            if ascii { return String(decoding: raw, as: UTF8.self) }
+            guard let s = String(validating: raw, as: UTF8.self) else { throw fail("string is not valid UTF-8") }
+            return s
+        }
         var out: [UInt8] = []
         while true {
             guard let c = peek else { throw fail("unterminated string") }
