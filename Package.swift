@@ -47,7 +47,10 @@ let package = Package(
         // MARK: - Command line
         .target(name: "ExplorerCLI",
                 dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "TerminalNcurses"]),
-        .executableTarget(name: "duquant-explorer", dependencies: ["ExplorerCLI"]),
+        // `bench`: timings with a peer in the same run (docs/PERFORMANCE.md), beside the CLI it measures.
+        .target(name: "ExplorerBench",
+                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "ExplorerCLI"]),
+        .executableTarget(name: "duquant-explorer", dependencies: ["ExplorerCLI", "ExplorerBench"]),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerRuntime"],
@@ -59,6 +62,6 @@ let package = Package(
         .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "ExplorerRuntime", "TestSupport"]),
         .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "ExplorerRuntime", "TestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "ExplorerRuntime", "TestSupport"]),
+        .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "ExplorerBench", "ExplorerRuntime", "TestSupport"]),
     ]
 )

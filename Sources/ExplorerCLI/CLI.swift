@@ -30,8 +30,12 @@ public enum CLI {
         P.input (tokens × in) and optionally P.weight (out × in).
         """
 
-    /// Runs the command line with `arguments` (without the program name) and returns the exit code.
-    public static func run(_ arguments: [String]) -> Int32 {
+    /// A subcommand that lives in another target (`bench`): its arguments after the name in, its output out.
+    public typealias Command = @Sendable ([String]) throws(CLIError) -> String
+
+    /// Runs the command line with `arguments` (without the program name) and returns the exit code;
+    /// `commands` adds subcommands of other targets (the executable passes `bench`).
+    public static func run(_ arguments: [String], commands: [String: Command] = [:]) -> Int32 {
         // Numeric work on this thread (the explorer's drawing, the commands) flushes denormals.
         FlushToZero.enableOnThisThread()
         // A write past `ulimit -f` then fails with EFBIG (reported, temporary file removed) instead of
@@ -42,7 +46,7 @@ public enum CLI {
             return ExplorerCommand.run(arguments)
         }
         do {
-            let output = try dispatch(arguments)
+            let output = try dispatch(arguments, commands: commands)
             // `render --color` draws with escape sequences on purpose (its grid already shows control
             // characters from names as `?`); every other command prints plain text.
             writeOut(arguments.first == "render" ? output : DisplayText.escapedKeepingLines(output))
@@ -57,14 +61,17 @@ public enum CLI {
     static let subcommands: Set<String> = ["help", "--help", "-h", "version", "--version", "list", "report", "export", "render", "bench"]
 
     /// The text a command prints, or the error it fails with (testable without a process).
-    public static func dispatch(_ arguments: [String]) throws(CLIError) -> String {
+    public static func dispatch(_ arguments: [String], commands: [String: Command] = [:]) throws(CLIError) -> String {
         guard let first = arguments.first else { return help + "\n" }
         let rest = Array(arguments.dropFirst())
         // `--memory-budget` holds for this command only, on this thread (tests run many commands at once
         // in one process); the command's own option parsing reports a malformed value.
         var result: Result<String, CLIError> = .success("")
         MemoryBudget.$scoped.withValue(ParameterOptions.memoryBudget(in: rest)) {
-            result = Result { () throws(CLIError) -> String in try command(first, rest) }
+            result = Result { () throws(CLIError) -> String in
+                if let extra = commands[first] { return try extra(rest) }
+                return try command(first, rest)
+            }
         }
         return try result.get()
     }
@@ -77,7 +84,7 @@ public enum CLI {
         case "report": return try ReportCommand.run(rest)
         case "export": return try ExportCommand.run(rest)
         case "render": return try RenderCommand.run(rest)
-        case "bench": return try BenchCommand.run(rest)
+        case "bench": throw CLIError("bench is not part of this build (see: duquant-explorer help)")
         default:
             throw CLIError("unknown command or option \(first) (see: duquant-explorer help)")
         }
@@ -99,5 +106,5 @@ public enum CLI {
 
     /// Writes `s` to stderr with any control character but the line break shown as a visible escape
     /// (``DisplayText``): errors and progress lines may quote names from a file.
-    static func writeErr(_ s: String) { write(DisplayText.escapedKeepingLines(s), to: 2) }
+    package static func writeErr(_ s: String) { write(DisplayText.escapedKeepingLines(s), to: 2) }
 }

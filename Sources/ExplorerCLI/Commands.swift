@@ -6,7 +6,7 @@ import DuQuantIO
 import ExplorerRuntime
 
 /// Helpers the subcommands share.
-enum Commands {
+package enum Commands {
     /// Opens a dump, turning its error into a one-line CLI error.
     static func open(_ path: String) throws(CLIError) -> DumpFile {
         do { return try DumpFile.open(path) } catch { throw CLIError(error.description) }
@@ -40,7 +40,7 @@ enum Commands {
     }
 
     /// Opens `paths` as the explorer's layer source; its error becomes the command's.
-    static func layerSource(_ paths: [String]) throws(CLIError) -> DumpLayerSource {
+    package static func layerSource(_ paths: [String]) throws(CLIError) -> DumpLayerSource {
         do { return try DumpLayerSource(paths: paths) } catch { throw CLIError(error.message) }
     }
 
@@ -58,7 +58,7 @@ enum Commands {
 
     /// Throws unless `path` is an existing directory: options naming one are checked before any work
     /// (`bench --samples /dev/zero` used to run for minutes before failing on it).
-    static func requireDirectory(_ path: String, option: String) throws(CLIError) {
+    package static func requireDirectory(_ path: String, option: String) throws(CLIError) {
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw CLIError("\(option) \(DisplayText.escaped(path)): \(String(cString: strerror(errno)))")

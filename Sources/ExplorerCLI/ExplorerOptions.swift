@@ -6,11 +6,11 @@ import ExplorerView
 import Foundation
 
 /// Options shared by the explorer and its headless twin `render`.
-struct ExplorerOptions {
+package struct ExplorerOptions {
     static let names: Set<String> = ParameterOptions.names.union(["theme", "layer", "stage", "color", "size", "calib-tokens"])
     static let flags: Set<String> = ParameterOptions.flags.union(["ascii", "compare", "log"])
 
-    var files: [String]
+    package var files: [String]
     var params: QuantParams
     var theme: String?
     var layer: String?
@@ -23,7 +23,7 @@ struct ExplorerOptions {
     /// Tokens held out (`A:B`, `even`, `odd`): the Methods table adds fit and held-out rows.
     var heldOut: String?
 
-    init(_ args: [String], command: String) throws(CLIError) {
+    package init(_ args: [String], command: String) throws(CLIError) {
         let a = try Arguments.parse(args, options: ExplorerOptions.names, flags: ExplorerOptions.flags, command: command)
         files = a.positionals
         params = try ParameterOptions.params(from: a)
@@ -57,7 +57,7 @@ struct ExplorerOptions {
     }
 
     /// The themes on offer, and the index of the chosen one.
-    func themes() throws(CLIError) -> (themes: [Theme], index: Int) {
+    package func themes() throws(CLIError) -> (themes: [Theme], index: Int) {
         let path = ThemeFiles.searchPath(executable: CommandLine.arguments.first ?? "",
                                            environment: ProcessInfo.processInfo.environment)
         let (themes, _) = ThemeFiles.load(directories: path)
@@ -70,7 +70,7 @@ struct ExplorerOptions {
     }
 
     /// The initial state for `source`, with the chosen layer selected.
-    func initialState(_ source: LayerSource, themes: [Theme], themeIndex: Int) throws(CLIError) -> AppState {
+    package func initialState(_ source: LayerSource, themes: [Theme], themeIndex: Int) throws(CLIError) -> AppState {
         var state = AppState(files: source.files, layers: source.entries,
                              themes: themes.map { ThemeChoice(name: $0.name, hasRamp: $0.heat.count >= 2) })
         state.themeIndex = themeIndex

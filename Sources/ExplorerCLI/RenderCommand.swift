@@ -53,7 +53,7 @@ public enum RenderCommand {
     }
 
     /// Opens the selected layer, computes it inline and returns the screen.
-    static func render(_ state: inout AppState, source: LayerSource, themes: [Theme],
+    package static func render(_ state: inout AppState, source: LayerSource, themes: [Theme],
                        colourMode: ColourMode) throws(CLIError) -> CellGrid {
         state.colourMode = colourMode
         let backend = ScriptedBackend(size: state.size, colourMode: colourMode, script: [])

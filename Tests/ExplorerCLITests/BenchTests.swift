@@ -2,14 +2,15 @@ import DuQuantCore
 import DuQuantIO
 import Foundation
 import Testing
+@testable import ExplorerBench
 @testable import ExplorerCLI
 
 /// The parts of `bench` that can be checked without timing anything.
 @Suite struct BenchTests {
     @Test func badArgumentsAreOneLineErrors() {
         for args in [["bench", "file"], ["bench", "--runs", "0"], ["bench", "--peer-budget", "x"], ["bench", "--nope"]] {
-            #expect(throws: CLIError.self) { try CLI.dispatch(args) }
-            do { _ = try CLI.dispatch(args) } catch { #expect(!error.message.contains("\n"), "\(args)") }
+            #expect(throws: CLIError.self) { try CLI.dispatch(args, commands: ["bench": BenchCommand.run]) }
+            do { _ = try CLI.dispatch(args, commands: ["bench": BenchCommand.run]) } catch { #expect(!error.message.contains("\n"), "\(args)") }
         }
     }
 

@@ -1,6 +1,7 @@
 import DuQuantCore
 import Foundation
 import Testing
+@testable import ExplorerBench
 @testable import ExplorerCLI
 
 /// Legal but extreme inputs that used to look hung (issue 10, item 8).
@@ -10,7 +11,7 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func issue10_benchChecksSamplesFirst() {
         for dir in ["/dev/zero", "/nonexistent-duquant-samples"] {
-            let error = #expect(throws: CLIError.self) { try CLI.dispatch(["bench", "--samples", dir]) }
+            let error = #expect(throws: CLIError.self) { try CLI.dispatch(["bench", "--samples", dir], commands: ["bench": BenchCommand.run]) }
             #expect(error?.message.hasPrefix("--samples \(dir): ") == true, "\(String(describing: error))")
         }
     }

@@ -1,3 +1,4 @@
+import ExplorerCLI
 import ExplorerModel
 import ExplorerRuntime
 import ExplorerView

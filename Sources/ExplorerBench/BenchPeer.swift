@@ -1,4 +1,5 @@
 import DuQuantCore
+import ExplorerCLI
 import Foundation
 
 /// The benchmark's peer: the official DuQuant calibration ported op for op to NumPy

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import ExplorerCLI
 import Glibc
 #endif
 

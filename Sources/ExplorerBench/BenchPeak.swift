@@ -1,4 +1,5 @@
 import DuQuantCore
+import ExplorerCLI
 
 /// The machine's measured sgemm peak: a 2048×4096×4096 product on 1 and 2 BLAS threads, beside the
 /// BLAS in use (library, version, core) and independent BLAS libraries measured in the same run.

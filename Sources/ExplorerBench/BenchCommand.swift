@@ -1,5 +1,6 @@
 import DuQuantCore
 import DuQuantIO
+import ExplorerCLI
 import Foundation
 
 /// `duquant-explorer bench`: times every stage on LLaMA-2-7B-sized realistic synthetic layers (and the
@@ -10,7 +11,7 @@ import Foundation
 /// against its bound and the NumPy peer), first frame of a large dump, each layer (our calibration,
 /// transforms, quantization, metrics and output error, then the peer), and the sample layers. Progress
 /// goes to stderr. Meant for the release build.
-enum BenchCommand {
+public enum BenchCommand {
     static let usage = """
         usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
                [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file]
@@ -29,7 +30,7 @@ enum BenchCommand {
         var steps = 256
     }
 
-    static func run(_ args: [String]) throws(CLIError) -> String {
+    @Sendable public static func run(_ args: [String]) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps"],
                                     flags: ["quick", "no-peer", "no-large-file"], command: "bench")
         guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE (usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR])") }

@@ -1,4 +1,5 @@
 import DuQuantCore
+import ExplorerCLI
 import Foundation
 
 /// The per-layer part of `bench`: every stage of DuQuant on one realistic synthetic layer

@@ -1,3 +1,4 @@
+import ExplorerCLI
 import Foundation
 
 /// The sgemm peak of independent BLAS libraries, measured in the same bench run as ours: NumPy's

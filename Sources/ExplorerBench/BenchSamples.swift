@@ -1,5 +1,6 @@
 import DuQuantCore
 import DuQuantIO
+import ExplorerCLI
 import Foundation
 
 /// The real-layer part of `bench`: interactive costs on the SmolLM2 sample dump, if present.
