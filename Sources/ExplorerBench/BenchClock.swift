@@ -1,5 +1,5 @@
-#if canImport(Glibc)
 import ExplorerCLI
+#if canImport(Glibc)
 import Glibc
 #endif
 

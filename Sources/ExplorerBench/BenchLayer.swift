@@ -107,6 +107,18 @@ enum BenchLayer {
         }
         t.add("bits change, all four methods (EvaluationWorkspace, transforms and X·Wᵀ cached)", tBits,
               flops: 4 * productFlops, note: "not a target at this size (the 50 ms target is for SmolLM2 layers)")
+        if shape.name == SyntheticLayer.Shape.llama2DownProj.name || shape.name == SyntheticLayer.Shape.llama2DownProj.quick.name {
+            // What a user who opens this layer sees, and when: the explorer's executor on its default setting.
+            BenchCommand.progress("\(shape.name): the explorer's first and exact figures (default setting)")
+            let live = BenchLive.measure(layer!, p)
+            let exactBound = bound + productFlops / (peak.twoThreads * 1e9)
+            t.add("explorer: first figures (RTN, SmoothQuant, Hadamard) after opening the layer", live.firstAny)
+            t.add("explorer: first DuQuant figure\(live.firstDuQuantWasEstimate ? " (≈ estimate on sampled tokens)" : "")",
+                  live.firstDuQuant, note: "target ≤ 2 s" + (live.firstDuQuant.map { $0 > 2 ? " — NOT met: the estimate waits for the full greedy search on all tokens" : " — met" } ?? ""))
+            t.add("explorer: exact figures, every method", live.exact,
+                  note: "target ≤ calibration bound + output product at peak = \(BenchTable.duration(exactBound))"
+                      + (live.exact.map { " → \(BenchTable.fixed($0 / exactBound, 2))× of it" } ?? ""))
+        }
         var out = t.render()
         let peerRows = peerTable(shape, x: x, w: w, ours: calRefT, oursCal: calRef!, default: calT, options: o,
                                  peer: peer, why: peerWhy)

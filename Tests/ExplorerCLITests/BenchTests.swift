@@ -2,6 +2,7 @@ import DuQuantCore
 import DuQuantIO
 import Foundation
 import Testing
+import TestSupport
 @testable import ExplorerBench
 @testable import ExplorerCLI
 
@@ -49,5 +50,17 @@ import Testing
     @Test func medianOfEvenAndOddCounts() {
         #expect(BenchClock.median([3, 1, 2]) == 2)
         #expect(BenchClock.median([4, 1, 2, 3]) == 2.5)
+    }
+
+    /// The explorer's first and exact figures, timed through its real executor: in order, and all there.
+    @Test func liveFiguresArriveInOrder() throws {
+        let layer = TestLayer.make(name: "model.layers.0.mlp.down_proj", tokens: 48, channels: 128, out: 64, seed: 3)
+        var p = QuantParams()
+        p.block = 32
+        p.steps = 8
+        let t = BenchLive.measure(layer, p)
+        let first = try #require(t.firstAny), duquant = try #require(t.firstDuQuant), exact = try #require(t.exact)
+        #expect(first <= duquant && duquant <= exact)
+        #expect(!t.firstDuQuantWasEstimate, "a layer this small is evaluated exactly at once")
     }
 }

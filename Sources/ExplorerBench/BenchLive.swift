@@ -1,0 +1,54 @@
+import DuQuantCore
+import ExplorerModel
+import ExplorerRuntime
+import Foundation
+
+/// "Big layers feel live": when the explorer's own executor shows figures for a layer it has just opened
+/// with the given parameters: the first figure of any method, the first of DuQuant (an estimate on a large
+/// layer), and the exact figures. The real `EffectExecutor` runs inline, as the explorer runs it on its
+/// evaluation thread; only the screen is missing.
+enum BenchLive {
+    /// One layer in memory, served as the explorer's layer source.
+    struct OneLayer: LayerSource {
+        let layer: LayerData
+        var files: [String] { ["bench"] }
+        var problems: [String] { [] }
+        var entries: [LayerEntry] {
+            [LayerEntry(name: layer.name, kind: "down", tokens: layer.tokens, inFeatures: layer.inFeatures,
+                        outFeatures: layer.outFeatures)]
+        }
+        func load(_ index: Int) throws(LayerSourceError) -> (LayerData, [String]?) { (layer, nil) }
+    }
+
+    struct Times: Sendable {
+        /// Seconds from the request to the first figure of any method, to DuQuant's first, to the exact figures.
+        var firstAny: Double?
+        var firstDuQuant: Double?
+        var firstDuQuantWasEstimate = false
+        var exact: Double?
+    }
+
+    static func measure(_ layer: LayerData, _ p: QuantParams) -> Times {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let times = Locked(Times())
+        @Sendable func seconds() -> Double {
+            let d = clock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let executor = EffectExecutor(source: OneLayer(layer: layer), synchronous: true) { msg in
+            guard case let .evaluated(_, e, _) = msg else { return }
+            let t = seconds()
+            times.withLock { x in
+                if x.firstAny == nil, !e.methods.isEmpty { x.firstAny = t }
+                if x.firstDuQuant == nil, e.methods[.duquant] != nil {
+                    x.firstDuQuant = t
+                    x.firstDuQuantWasEstimate = e.estimate != nil
+                }
+                if x.exact == nil, e.estimate == nil, e.pending.isEmpty { x.exact = t }
+            }
+        }
+        executor.run(.evaluate(layer: 0, params: p, generation: 1))
+        return times.withLock { $0 }
+    }
+}
