@@ -41,8 +41,10 @@ public final class DumpFile: Sendable {
         sources.reserveCapacity(entries.count)
         for (info, source) in entries { sources[info.name] = (info, source) }
         self.sources = sources
-        // From file order (usually sorted already), not the dictionary's hash order.
-        self.tensors = NaturalOrder.sorted(entries.map(\.0).filter { sources[$0.name]?.info == $0 }, by: \.name)
+        // From file order (usually sorted already), not the dictionary's hash order; a repeated name keeps
+        // its last entry (checked only when there is one).
+        let unique = sources.count == entries.count ? entries.map(\.0) : entries.map(\.0).filter { sources[$0.name]?.info == $0 }
+        self.tensors = NaturalOrder.sorted(unique, by: \.name)
 
         var warnings = warnings
         var shared = sidecar?.sharedInputs ?? [:]
@@ -52,8 +54,7 @@ public final class DumpFile: Sendable {
             case .failure(let e): warnings.append(e.in(path))
             }
         }
-        let found = LayerDiscovery.layers(tensors: sources.mapValues(\.info), sharedInputs: shared,
-                                          order: tensors.map(\.name))
+        let found = LayerDiscovery.layers(lookup: { sources[$0]?.info }, sharedInputs: shared, order: tensors.map(\.name))
         self.layers = found.layers
         let unreadable = tensors.compactMap { t in t.problem.map { DumpError(file: path, message: "tensor \"\(t.name)\" unreadable: \($0)") } }
         self.warnings = warnings + unreadable + found.warnings.map { DumpError(file: path, message: $0) }

@@ -14,15 +14,21 @@ enum LayerDiscovery {
     ///   their final order and the sort is close to one pass (a header of a million layers).
     static func layers(tensors: [String: TensorInfo], sharedInputs: [String: String], order: [String]? = nil)
         -> (layers: [LayerInfo], warnings: [String]) {
+        layers(lookup: { tensors[$0] }, sharedInputs: sharedInputs, order: order ?? Array(tensors.keys))
+    }
+
+    /// The same, with the tensors known through `lookup` and listed (every name once) in `order`.
+    static func layers(lookup: (String) -> TensorInfo?, sharedInputs: [String: String], order: [String])
+        -> (layers: [LayerInfo], warnings: [String]) {
         var prefixes: [String] = []
         var seen = Set<String>()
         var warnings: [String] = []
-        for name in order ?? Array(tensors.keys)
+        for name in order
         where hasByteSuffix(name, inputSuffix) && name.utf8.count > inputSuffix.utf8.count {
             let p = String(decoding: name.utf8.dropLast(inputSuffix.utf8.count), as: UTF8.self)
             if seen.insert(p).inserted { prefixes.append(p) }
         }
-        for p in sharedInputs.keys.sorted() where tensors[p + inputSuffix] != nil {
+        for p in sharedInputs.keys.sorted() where lookup(p + inputSuffix) != nil {
             warnings.append("shared input for \"\(p)\" ignored: it has its own \(p + inputSuffix)")
         }
         for p in sharedInputs.keys.sorted() where seen.insert(p).inserted { prefixes.append(p) }
@@ -30,7 +36,7 @@ enum LayerDiscovery {
         var result: [LayerInfo] = []
         result.reserveCapacity(prefixes.count)
         for p in prefixes {
-            result.append(layer(p, tensors: tensors, sharedInputs: sharedInputs))
+            result.append(layer(p, lookup: lookup, sharedInputs: sharedInputs))
         }
         // Each layer's sort key is made once (the block prefix split out, names prepared).
         let keys = result.map(OrderKey.init)
@@ -73,12 +79,12 @@ enum LayerDiscovery {
         return parts[...last].joined(separator: ".")
     }
 
-    private static func layer(_ p: String, tensors: [String: TensorInfo], sharedInputs: [String: String]) -> LayerInfo {
+    private static func layer(_ p: String, lookup tensors: (String) -> TensorInfo?, sharedInputs: [String: String]) -> LayerInfo {
         // Resolve where the input comes from.
         var source = p
         var problem: String?
         var hops = 0
-        while tensors[source + inputSuffix] == nil, let next = sharedInputs[source] {
+        while tensors(source + inputSuffix) == nil, let next = sharedInputs[source] {
             hops += 1
             if hops > maxShareHops || next == p {
                 problem = "shared inputs form a cycle or a chain longer than \(maxShareHops)"
@@ -88,7 +94,7 @@ enum LayerDiscovery {
         }
         let inputName = source + inputSuffix
         let weightName = p + weightSuffix
-        let weight = tensors[weightName]
+        let weight = tensors(weightName)
         var info = LayerInfo(
             name: p, inputTensor: inputName, weightTensor: weight?.name,
             sharesInputWith: source == p ? nil : source,
@@ -107,7 +113,7 @@ enum LayerDiscovery {
                 info.problem = info.problem ?? "weight \(weightName) has unsupported dtype \(w.dtype.name)"
             }
         }
-        guard let input = tensors[inputName] else {
+        guard let input = tensors(inputName) else {
             info.problem = info.problem ?? "input \(inputName) is missing"
             if let w = weight, w.shape.count == 2 { info.inFeatures = w.shape[1] }
             return info

@@ -43,7 +43,8 @@ struct SafetensorsHeader {
     }
 
     /// Parses and validates the header of the mapped file `bytes`.
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(FormatError) -> SafetensorsHeader {
+    /// `scanning: false` reads every header with the generic JSON parser (tests compare the two).
+    static func parse(_ bytes: UnsafeRawBufferPointer, scanning: Bool = true) throws(FormatError) -> SafetensorsHeader {
         let r = ByteReader(bytes: bytes)
         guard let n64 = r.u64(0) else {
             throw FormatError("too short for a safetensors file (\(bytes.count) bytes, need at least 8)")
@@ -57,6 +58,34 @@ struct SafetensorsHeader {
         guard n >= 2, let headerBytes = r.slice(8, n) else {
             throw FormatError("header length \(n) is too small for a JSON object")
         }
+        let dataStart = 8 + n
+        let dataSize = bytes.count - dataStart
+        var entries: [Entry] = []
+        var metadata: [String: String] = [:]
+        func add(_ name: String, dtypeName: String, shape: [Int], begin: Int, end: Int) throws(FormatError) {
+            func bad(_ what: String) -> FormatError { FormatError("tensor \"\(name)\": \(what)") }
+            guard begin >= 0, begin <= end else { throw bad("data_offsets [\(begin), \(end)] are not ordered") }
+            guard end <= dataSize else {
+                throw bad("data_offsets [\(begin), \(end)] exceed the data region of \(dataSize) bytes")
+            }
+            guard let elements = Checked.elementCount(shape) else { throw bad("shape \(shape) overflows") }
+            let dtype = dtype(named: dtypeName)
+            if let size = dtype.byteSize ?? unsupportedSizes[dtypeName] {
+                guard let expected = Checked.mul(elements, size), expected == end - begin else {
+                    throw bad("shape \(shape) of \(dtypeName) needs \(elements) × \(size) bytes but data_offsets span \(end - begin)")
+                }
+            }
+            entries.append(Entry(
+                info: TensorInfo(name: name, dtype: dtype, shape: shape, byteCount: end - begin),
+                range: (dataStart + begin)..<(dataStart + end)))
+        }
+        if scanning, let scanned = scan(headerBytes) {
+            // The common header, read without a JSON tree (see `scan`).
+            entries.reserveCapacity(scanned.tensors.count)
+            for t in scanned.tensors { try add(t.name, dtypeName: t.dtype, shape: t.shape, begin: t.begin, end: t.end) }
+            metadata = scanned.metadata
+            return try checkCoverage(entries, metadata: metadata, dataStart: dataStart, fileSize: bytes.count)
+        }
         let json: JSONValue
         do throws(FormatError) {
             json = try JSONParser.parse(headerBytes)
@@ -64,11 +93,6 @@ struct SafetensorsHeader {
             throw FormatError("header: \(error.message)")
         }
         guard let members = json.object else { throw FormatError("header is not a JSON object") }
-
-        let dataStart = 8 + n
-        let dataSize = bytes.count - dataStart
-        var entries: [Entry] = []
-        var metadata: [String: String] = [:]
         for (name, value) in members {
             if name == "__metadata__" {
                 guard let meta = value.object else { throw FormatError("__metadata__ is not an object") }
@@ -91,24 +115,16 @@ struct SafetensorsHeader {
                   let begin = offsets[0].int, let end = offsets[1].int else {
                 throw bad("data_offsets must be [begin, end] integers")
             }
-            guard begin >= 0, begin <= end else { throw bad("data_offsets [\(begin), \(end)] are not ordered") }
-            guard end <= dataSize else {
-                throw bad("data_offsets [\(begin), \(end)] exceed the data region of \(dataSize) bytes")
-            }
-            guard let elements = Checked.elementCount(shape) else { throw bad("shape \(shape) overflows") }
-            let dtype = dtype(named: dtypeName)
-            if let size = dtype.byteSize ?? unsupportedSizes[dtypeName] {
-                guard let expected = Checked.mul(elements, size), expected == end - begin else {
-                    throw bad("shape \(shape) of \(dtypeName) needs \(elements) × \(size) bytes but data_offsets span \(end - begin)")
-                }
-            }
-            entries.append(Entry(
-                info: TensorInfo(name: name, dtype: dtype, shape: shape, byteCount: end - begin),
-                range: (dataStart + begin)..<(dataStart + end)))
+            try add(name, dtypeName: dtypeName, shape: shape, begin: begin, end: end)
         }
+        return try checkCoverage(entries, metadata: metadata, dataStart: dataStart, fileSize: bytes.count)
+    }
 
-        // Overlap and coverage: sorted by start, each range must begin where the previous ended.
-        // Zero-length tensors may sit anywhere inside the region.
+    /// Overlap and coverage: sorted by start, each range must begin where the previous ended.
+    /// Zero-length tensors may sit anywhere inside the region.
+    private static func checkCoverage(_ entries: [Entry], metadata: [String: String], dataStart: Int,
+                                      fileSize: Int) throws(FormatError) -> SafetensorsHeader {
+
         let sorted = entries.filter { !$0.range.isEmpty }.sorted { $0.range.lowerBound < $1.range.lowerBound }
         var cursor = dataStart
         for e in sorted {
@@ -120,8 +136,8 @@ struct SafetensorsHeader {
             }
             cursor = e.range.upperBound
         }
-        if cursor != bytes.count {
-            throw FormatError("data region has \(bytes.count - cursor) unused bytes at the end")
+        if cursor != fileSize {
+            throw FormatError("data region has \(fileSize - cursor) unused bytes at the end")
         }
         return SafetensorsHeader(entries: entries, metadata: metadata)
     }
