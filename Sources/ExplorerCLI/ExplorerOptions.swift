@@ -20,11 +20,14 @@ struct ExplorerOptions {
     var compare: Bool
     var log: Bool
     var size: Size?
+    /// Parameter options given on the command line (a sidecar's `parameters` apply to the others).
+    var givenParameters: Set<String>
 
     init(_ args: [String], command: String) throws(CLIError) {
         let a = try Arguments.parse(args, options: ExplorerOptions.names, flags: ExplorerOptions.flags, command: command)
         files = a.positionals
         params = try ParameterOptions.params(from: a)
+        givenParameters = Set(a.options.keys).union(a.flags)
         // The live explorer's work runs on its executor's threads: its budget is process-wide.
         // (`render` runs inline, inside the scoped budget `CLI.dispatch` binds.)
         if command == "explorer", let budget = try ParameterOptions.applyMemoryBudget(a) { MemoryBudget.set(budget) }
@@ -49,6 +52,23 @@ struct ExplorerOptions {
         }
     }
 
+    /// `p` with the sidecar's parameters that the command line did not give, and those applied as text.
+    static func applying(_ sidecar: Sidecar, to p: QuantParams, except given: Set<String>) throws(CLIError) -> (QuantParams, [String]) {
+        var p = p
+        var applied: [String] = []
+        for (name, value) in sidecar.parameters where !given.contains(name) {
+            guard let spec = ParameterSpec.named(name) else {
+                throw CLIError("\(sidecar.path): sidecar parameter '\(DisplayText.escaped(name))' is not an option")
+            }
+            do { try spec.parse(value, into: &p) } catch {
+                throw CLIError("\(sidecar.path): sidecar parameter \(name): \(error.message)")
+            }
+            applied.append(spec.isFlag ? "--\(name)" : "--\(name) \(value)")
+        }
+        do { try p.validate() } catch { throw CLIError("\(sidecar.path): \(error.message)") }
+        return (p, applied)
+    }
+
     /// The themes on offer, and the index of the chosen one.
     func themes() throws(CLIError) -> (themes: [Theme], index: Int) {
         let path = ThemeFiles.searchPath(executable: CommandLine.arguments.first ?? "",
@@ -70,7 +90,19 @@ struct ExplorerOptions {
         state.params = params
         state.stage = stage
         state.ascii = ascii
-        state.scale = log ? .log : .linear
+        if log { state.scaleChoice = .log }
+        // A sample's sidecar may name the parameters it is meant to be seen with, and say what it shows.
+        for f in source.files.indices {
+            if let text = source.sidecar(file: f)?.explanation { state.explanations[f] = text }
+        }
+        if let sidecar = source.sidecar(file: 0) {
+            let (p, applied) = try ExplorerOptions.applying(sidecar, to: state.params, except: givenParameters)
+            state.params = p
+            if !applied.isEmpty {
+                let name = sidecar.path.split(separator: "/").last.map(String.init) ?? sidecar.path
+                state.notice = "\(name) sets " + applied.joined(separator: ", ")
+            }
+        }
         state.compare = compare
         if compare && stage == .original { state.stage = .rotation2 }
         if let layer {

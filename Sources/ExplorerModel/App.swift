@@ -199,6 +199,16 @@ public enum App {
         return (max(1, state.heat.tokenSpan / rows), max(1, state.heat.channelSpan / cols))
     }
 
+    /// How many bins the main heatmap shows along each axis at the current size: one per value in the
+    /// teaching view, else as the pooled heatmap divides the visible span (never more than the items).
+    public static func heatBins(_ state: AppState) -> (rows: Int, columns: Int) {
+        if let g = state.teachingGrid { return (g.tokens.count, g.channels.count) }
+        let layout = ScreenLayout(size: state.size, compare: state.compare)
+        let rows = max(1, layout.heat.height * state.heatRowsPerCell)
+        let cols = max(1, layout.heat.width)
+        return (min(rows, max(1, state.heat.tokenSpan)), min(cols, max(1, state.heat.channelSpan)))
+    }
+
     /// Greedy steps available in rotation stage `rotation` (the longest block trace).
     public static func maxSteps(_ state: AppState, rotation: Int) -> Int {
         guard let traces = state.calibration?.traces, traces.indices.contains(rotation) else { return 0 }

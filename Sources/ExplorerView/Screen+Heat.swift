@@ -32,6 +32,16 @@ extension Screen {
                 placeholder(&grid, area, busy ? "computing \(stage?.title ?? "step")…" : "not computed", ctx)
                 continue
             }
+            if let teaching = s.teachingGrid {
+                // Every value printed: the pool has one bin per value, for the profile and the inspect line.
+                ctx.pool = HeatPool(matrix: matrix, view: s.heat, columns: teaching.channels.count, rows: teaching.tokens.count)
+                TeachingWidget(grid: teaching, matrix: matrix, mapping: mapping, palette: p, glyphs: ctx.glyphs,
+                               cursor: s.focus == .heatmap ? (s.heat.cursorToken, s.heat.cursorChannel) : nil,
+                               mappingRow: permutationRow(s, channels: teaching.channels), caption: App.caption(s),
+                               explanation: s.open.flatMap { s.explanations[s.layers[$0.index].file] })
+                    .draw(into: &grid, area: area)
+                continue
+            }
             let pool = HeatPool(matrix: matrix, view: s.heat, columns: area.width, rows: area.height * perCell)
             HeatmapWidget(pool: pool, mapping: mapping, palette: p, glyphs: ctx.glyphs,
                           cursor: s.focus == .heatmap || s.compare ? (s.heat.cursorToken, s.heat.cursorChannel) : nil)
@@ -40,6 +50,19 @@ extension Screen {
         }
         HeatLegend(mapping: mapping, palette: p, glyphs: ctx.glyphs).draw(into: &grid, area: layout.legend)
         drawInspect(&grid, ctx, matrix: panes.last?.2, open: open)
+    }
+
+    /// The permutation under the teaching view: before it (Original … Rotation 1, step-through of rotation
+    /// 1) where each channel goes (`to`), after it where each position came from (`from`).
+    static func permutationRow(_ s: AppState, channels: Range<Int>) -> (label: String, values: [Int])? {
+        guard let perms = s.calibration?.transform.permutations, let last = perms.last, let first = perms.first else { return nil }
+        let after: Bool
+        if let step = s.step { after = step.rotation > 0 } else { after = s.stage.rawValue >= Stage.permutation.rawValue }
+        if after { return ("from", channels.map { $0 < last.count ? last[$0] : -1 }) }
+        let perm = first
+        var to = [Int](repeating: -1, count: perm.count)
+        for (i, c) in perm.enumerated() where c < to.count { to[c] = i }
+        return ("to", channels.map { $0 < to.count ? to[$0] : -1 })
     }
 
     static func heatTitle(_ s: AppState, stage: Stage?, compareSide: Bool) -> String {
