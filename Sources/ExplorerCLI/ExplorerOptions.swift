@@ -95,12 +95,12 @@ struct ExplorerOptions {
         for f in source.files.indices {
             if let text = source.sidecar(file: f)?.explanation { state.explanations[f] = text }
         }
-        if let sidecar = source.sidecar(file: 0) {
-            let (p, applied) = try ExplorerOptions.applying(sidecar, to: state.params, except: givenParameters)
-            state.params = p
+        for f in source.files.indices {
+            guard let sidecar = source.sidecar(file: f) else { continue }
+            let (p, applied) = try ExplorerOptions.applying(sidecar, to: params, except: givenParameters)
             if !applied.isEmpty {
                 let name = sidecar.path.split(separator: "/").last.map(String.init) ?? sidecar.path
-                state.notice = "\(name) sets " + applied.joined(separator: ", ")
+                state.presets[f] = Preset(params: p, source: name)
             }
         }
         state.compare = compare
@@ -111,6 +111,10 @@ struct ExplorerOptions {
             case .none: throw CLIError("no layer named '\(layer)' (see: duquant-explorer list FILE)")
             case .ambiguous(let hits): throw CLIError("'\(layer)' matches \(hits.count) layers; be more specific")
             }
+        }
+        if state.layers.indices.contains(state.selected), let preset = state.presets[state.layers[state.selected].file] {
+            state.params = preset.params
+            state.notice = "\(preset.source) sets \(preset.params.summary)"
         }
         return state
     }

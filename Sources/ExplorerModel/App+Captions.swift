@@ -3,7 +3,7 @@ import DuQuantCore
 /// What each stage did, in numbers: the two caption lines of the teaching view.
 ///
 /// Every channel is named by its global number (its column in the shown matrix), with its block and its
-/// index inside the block in brackets where that helps (`ch 1229 [blk 9·77]`).
+/// index inside the block in brackets where that helps (`ch 1229 [blk 9 #77]`).
 extension App {
     /// Two lines saying what the shown stage (or greedy step) did to the values, or nothing before the
     /// figures arrive.
@@ -66,9 +66,10 @@ extension App {
         let order = peaksBefore.indices.sorted { (peaksBefore[$0] - peaksAfter[$0]) > (peaksBefore[$1] - peaksAfter[$1]) }
         let k = order[0]
         var first = "block \(k)'s peak \(compact(peaksBefore[k])) → \(compact(peaksAfter[k]))"
-        if let trace = traces.first(where: { $0.block == k }) ?? traces.first(where: { $0.block == -1 }), trace.kept > 0 {
-            first += " after \(trace.kept) greedy step\(trace.kept == 1 ? "" : "s"); step 1 spread \(chosenName(state, trace, step: 0))"
-                + " over the block's \(block) channels (÷√\(block) ≈ \(compact(Float(Double(block).squareRoot()))))"
+        if let trace = traces.first(where: { $0.block == k }) ?? traces.first(where: { $0.block == -1 }), trace.kept > 0,
+           let d = trace.chosen.first {
+            let global = trace.block >= 0 ? "ch \(trace.block * block + d)" : "ch #\(d)"
+            first += ": \(global) spread over \(block) channels (÷√\(block)); \(trace.kept) step\(trace.kept == 1 ? "" : "s") kept"
         }
         let others = order.dropFirst().map { "\($0): \(compact(peaksBefore[$0])) → \(compact(peaksAfter[$0]))" }
         return [first, others.isEmpty ? "one block" : "other blocks " + others.joined(separator: " · ")]
@@ -85,7 +86,7 @@ extension App {
         let moves = ranked.prefix(8).map { i in "ch \(perm[i]) → \(i)" + (block < perm.count ? " (blk \(i / block))" : "") }
         let vb = ChannelStats.blockMeanVariance(before, block: block), va = ChannelStats.blockMeanVariance(after.channelMax, block: block)
         return ["largest first: " + moves.joined(separator: " · "),
-                "block means of channel max " + blockList(blockMeans(before, block)) + " → " + blockList(blockMeans(after.channelMax, block))
+                "block means " + blockList(blockMeans(before, block)) + " → " + blockList(blockMeans(after.channelMax, block))
                     + "; variance \(compact(vb)) → \(compact(va))"]
     }
 
@@ -106,14 +107,14 @@ extension App {
         return [first, second]
     }
 
-    /// The channel greedy step `step` of `trace` chose, by its global number: `ch 1229 [blk 9·77]`
-    /// (a shared rotation chooses the same place in every block: `[·77] of every block`).
+    /// The channel greedy step `step` of `trace` chose, by its global number: `ch 1229 [blk 9 #77]`
+    /// (a shared rotation chooses the same place in every block: `[#77] of every block`).
     public static func chosenName(_ state: AppState, _ trace: GreedyTrace, step: Int) -> String {
         guard trace.chosen.indices.contains(step) else { return "–" }
         let local = trace.chosen[step]
-        guard trace.block >= 0 else { return "ch [·\(local)] of every block" }
+        guard trace.block >= 0 else { return "ch [#\(local)] of every block" }
         let global = trace.block * state.params.block + local
-        return "ch \(global) [blk \(trace.block)·\(local)]"
+        return "ch \(global) [blk \(trace.block) #\(local)]"
     }
 
     /// Max of `values` over consecutive runs of `block`.

@@ -135,6 +135,14 @@ public enum App {
     /// Opens layer `index`: clears results and asks for its data.
     static func openLayer(_ state: inout AppState, _ index: Int) -> [Effect] {
         guard state.layers.indices.contains(index) else { return [] }
+        // A sample's sidecar names the parameters it is meant to be seen with: switching to its file
+        // switches to them (staying in one file keeps the user's changes).
+        let file = state.layers[index].file
+        if let preset = state.presets[file], state.open.map({ state.layers[$0.index].file }) != file,
+           state.open != nil, preset.params != state.params {
+            state.params = preset.params
+            state.notice = "\(preset.source) sets \(preset.params.summary)"
+        }
         state.selected = index
         keepSelectionVisible(&state)
         let g = state.nextGeneration(.load)

@@ -78,6 +78,8 @@ public struct AppState: Sendable {
     public var teach = true
     /// Where `x` last put the cursor (the next `x` goes to the next largest |x|).
     public var hunt: OutlierHunt?
+    /// Each file's parameters from its sidecar: opening a layer of another file switches to them.
+    public var presets: [Int: Preset] = [:]
     /// Each file's explanation from its sidecar (shown under the teaching view and in the help).
     public var explanations: [Int: String] = [:]
 
@@ -202,5 +204,16 @@ public struct ThemeChoice: Sendable, Hashable {
     public init(name: String, hasRamp: Bool) {
         self.name = name
         self.hasRamp = hasRamp
+    }
+}
+
+/// Parameters a file's sidecar names, and the sidecar's name (for the notice).
+public struct Preset: Sendable, Equatable {
+    public var params: QuantParams
+    public var source: String
+
+    public init(params: QuantParams, source: String) {
+        self.params = params
+        self.source = source
     }
 }

@@ -48,7 +48,7 @@ extension Screen {
                 .draw(into: &grid, area: area)
             if i == panes.count - 1 { ctx.pool = pool }
         }
-        HeatLegend(mapping: mapping, palette: p, glyphs: ctx.glyphs).draw(into: &grid, area: layout.legend)
+        HeatLegend(mapping: mapping, palette: p, glyphs: ctx.glyphs, automatic: s.autoLog).draw(into: &grid, area: layout.legend)
         drawInspect(&grid, ctx, matrix: panes.last?.2, open: open)
     }
 
@@ -94,14 +94,31 @@ extension Screen {
         guard t < matrix.rows, c < matrix.cols else { return }
         var text = "tok \(t)"
         if let tokens = open.tokens, t < tokens.count { text += " \"\(visible(tokens[t]))\"" }
-        text += " · ch \(c) · x = \(Format.num(matrix[t, c]))"
+        text += " · \(App.channelName(ctx.state, c))"
+        // After the permutation a position holds another channel: say which (one numbering, followed).
+        if let from = permutedFrom(ctx.state, channel: c) { text += " (was ch \(from))" }
+        text += " · x = \(Format.num(matrix[t, c]))"
         if let r = pool.row(ofToken: t), let k = pool.column(ofChannel: c) {
             let tb = pool.tokenBins[r], cb = pool.channelBins[k]
             if tb.count > 1 || cb.count > 1 {
-                text += " · bin tok \(tb.lowerBound)–\(tb.upperBound - 1) ch \(cb.lowerBound)–\(cb.upperBound - 1) max|x| \(Format.num(pool[r, k]))"
+                // Where the bin's maximum sits, so `+` or `x` can land on it.
+                var best: (Float, Int, Int) = (-1, tb.lowerBound, cb.lowerBound)
+                for bt in tb where bt < matrix.rows { for bc in cb where bc < matrix.cols {
+                    let a = abs(matrix[bt, bc])
+                    if a > best.0 { best = (a, bt, bc) }
+                } }
+                text += " · bin max|x| \(Format.num(pool[r, k])) at tok \(best.1) ch \(best.2)"
             }
         }
         grid.putLine(text, in: area, style: ctx.palette.text)
+    }
+
+    /// The channel that permutation moved to position `c`, for the stages after it (nil before, or
+    /// when it stayed).
+    static func permutedFrom(_ s: AppState, channel c: Int) -> Int? {
+        guard let perm = s.calibration?.transform.permutations.last, c < perm.count, perm[c] != c else { return nil }
+        let after = s.step.map { $0.rotation > 0 } ?? (s.stage.rawValue >= Stage.permutation.rawValue)
+        return after ? perm[c] : nil
     }
 
     /// Token text with whitespace made visible (`Ġ`-style markers are kept as the tokenizer wrote them).
