@@ -71,6 +71,7 @@ public struct Glyphs: Sendable {
         case "→", "▸", "▶", "›": return ">"
         case "←", "◂", "‹", "≤": return "<"
         case "≥", "≫": return ">"
+        case "÷": return "/"
         case "α": return "a"
         case "★": return "*"
         case "…": return "~"

@@ -92,12 +92,12 @@ extension Screen {
         guard let matrix, let pool = ctx.pool else { return }
         let t = ctx.state.heat.cursorToken, c = ctx.state.heat.cursorChannel
         guard t < matrix.rows, c < matrix.cols else { return }
-        var text = "tok \(t)"
-        if let tokens = open.tokens, t < tokens.count { text += " \"\(visible(tokens[t]))\"" }
-        text += " · \(App.channelName(ctx.state, c))"
+        var word: String? = nil
+        if let tokens = open.tokens, t < tokens.count { word = " \"\(visible(tokens[t]))\"" }
+        let name = App.channelName(ctx.state, c)
         // After the permutation a position holds another channel: say which (one numbering, followed).
-        if let from = permutedFrom(ctx.state, channel: c) { text += " (was ch \(from))" }
-        text += " · x = \(Format.num(matrix[t, c]))"
+        let from = permutedFrom(ctx.state, channel: c).map { " (was ch \($0))" } ?? ""
+        var bin = ""
         if let r = pool.row(ofToken: t), let k = pool.column(ofChannel: c) {
             let tb = pool.tokenBins[r], cb = pool.channelBins[k]
             if tb.count > 1 || cb.count > 1 {
@@ -107,9 +107,20 @@ extension Screen {
                     let a = abs(matrix[bt, bc])
                     if a > best.0 { best = (a, bt, bc) }
                 } }
-                text += " · bin max|x| \(Format.num(pool[r, k])) at tok \(best.1) ch \(best.2)"
+                bin = " · bin max|x| \(Format.num(pool[r, k])) at tok \(best.1) ch \(best.2)"
             }
         }
+        // The bin's maximum matters more than the token's text or the block: those go first when narrow.
+        let value = " · x = \(Format.num(matrix[t, c]))"
+        let short = "ch \(c)"
+        let candidates = [
+            "tok \(t)\(word ?? "") · \(name)\(from)\(value)\(bin)",
+            "tok \(t) · \(name)\(from)\(value)\(bin)",
+            "tok \(t) · \(short)\(from)\(value)\(bin)",
+            "tok \(t) \(short) x=\(Format.num(matrix[t, c]))\(bin.replacingOccurrences(of: " · bin max|x| ", with: " · bin max "))",
+            "tok \(t) \(short)\(bin.replacingOccurrences(of: " · bin max|x| ", with: " · max "))",
+        ]
+        let text = candidates.first { CellGrid.columns($0) <= area.width } ?? candidates[candidates.count - 1]
         grid.putLine(text, in: area, style: ctx.palette.text)
     }
 
