@@ -86,8 +86,8 @@ extension App {
         let moves = ranked.prefix(8).map { i in "ch \(perm[i]) → \(i)" + (block < perm.count ? " (blk \(i / block))" : "") }
         let vb = ChannelStats.blockMeanVariance(before, block: block), va = ChannelStats.blockMeanVariance(after.channelMax, block: block)
         return ["largest first: " + moves.joined(separator: " · "),
-                "block means " + blockList(blockMeans(before, block)) + " → " + blockList(blockMeans(after.channelMax, block))
-                    + "; variance \(compact(vb)) → \(compact(va))"]
+                "variance of block means \(compact(vb)) → \(compact(va)): " + blockList(blockMeans(before, block)) + " → "
+                    + blockList(blockMeans(after.channelMax, block))]
     }
 
     static func stepCaption(_ state: AppState, _ step: StepState) -> [String] {
