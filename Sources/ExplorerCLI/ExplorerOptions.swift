@@ -8,7 +8,7 @@ import Foundation
 /// Options shared by the explorer and its headless twin `render`.
 struct ExplorerOptions {
     static let names: Set<String> = ParameterOptions.names.union(["theme", "layer", "stage", "color", "size"])
-    static let flags: Set<String> = ParameterOptions.flags.union(["ascii", "compare", "log"])
+    static let flags: Set<String> = ParameterOptions.flags.union(["ascii", "compare", "log", "linear"])
 
     var files: [String]
     var params: QuantParams
@@ -19,6 +19,7 @@ struct ExplorerOptions {
     var ascii: Bool
     var compare: Bool
     var log: Bool
+    var linear: Bool
     var size: Size?
     /// Parameter options given on the command line (a sidecar's `parameters` apply to the others).
     var givenParameters: Set<String>
@@ -45,6 +46,8 @@ struct ExplorerOptions {
         ascii = a.flag("ascii")
         compare = a.flag("compare")
         log = a.flag("log")
+        linear = a.flag("linear")
+        if log && linear { throw CLIError("--log and --linear: choose one") }
         if let text = a.value("size") {
             guard let s = Size(parsing: text) else { throw CLIError("--size must look like 120x40 (got '\(text)')") }
             guard s.width <= 1000, s.height <= 500 else { throw CLIError("--size is at most 1000x500 (got '\(text)')") }
@@ -91,6 +94,7 @@ struct ExplorerOptions {
         state.stage = stage
         state.ascii = ascii
         if log { state.scaleChoice = .log }
+        if linear { state.scaleChoice = .linear }
         // A sample's sidecar may name the parameters it is meant to be seen with, and say what it shows.
         for f in source.files.indices {
             if let text = source.sidecar(file: f)?.explanation { state.explanations[f] = text }
@@ -100,7 +104,7 @@ struct ExplorerOptions {
             let (p, applied) = try ExplorerOptions.applying(sidecar, to: params, except: givenParameters)
             if !applied.isEmpty {
                 let name = sidecar.path.split(separator: "/").last.map(String.init) ?? sidecar.path
-                state.presets[f] = Preset(params: p, source: name)
+                state.presets[f] = Preset(params: p, source: "\(name) sets " + applied.joined(separator: " "))
             }
         }
         state.compare = compare
@@ -114,7 +118,7 @@ struct ExplorerOptions {
         }
         if state.layers.indices.contains(state.selected), let preset = state.presets[state.layers[state.selected].file] {
             state.params = preset.params
-            state.notice = "\(preset.source) sets \(preset.params.summary)"
+            state.notice = preset.source
         }
         return state
     }

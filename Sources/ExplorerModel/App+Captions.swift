@@ -68,8 +68,9 @@ extension App {
         var first = "block \(k)'s peak \(compact(peaksBefore[k])) → \(compact(peaksAfter[k]))"
         if let trace = traces.first(where: { $0.block == k }) ?? traces.first(where: { $0.block == -1 }), trace.kept > 0,
            let d = trace.chosen.first {
-            let global = trace.block >= 0 ? "ch \(trace.block * block + d)" : "ch #\(d)"
-            first += ": \(global) spread over \(block) channels (÷ \(compact(Float(Double(block).squareRoot())))); \(trace.kept) step\(trace.kept == 1 ? "" : "s") kept"
+            let global = trace.block >= 0 ? "ch \(trace.block * block + d)" : "ch #\(d) of each block"
+            first += " in \(trace.kept) step\(trace.kept == 1 ? "" : "s"): \(global) spread over \(block) channels"
+                + " (÷\(compact(Float(Double(block).squareRoot()))))"
         }
         let others = order.dropFirst().map { "\($0): \(compact(peaksBefore[$0])) → \(compact(peaksAfter[$0]))" }
         return [first, others.isEmpty ? "one block" : "other blocks " + others.joined(separator: " · ")]

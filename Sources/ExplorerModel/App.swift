@@ -141,7 +141,7 @@ public enum App {
         if let preset = state.presets[file], state.open.map({ state.layers[$0.index].file }) != file,
            state.open != nil, preset.params != state.params {
             state.params = preset.params
-            state.notice = "\(preset.source) sets \(preset.params.summary)"
+            state.notice = preset.source
         }
         state.selected = index
         keepSelectionVisible(&state)

@@ -207,7 +207,7 @@ public struct ThemeChoice: Sendable, Hashable {
     }
 }
 
-/// Parameters a file's sidecar names, and the sidecar's name (for the notice).
+/// Parameters a file's sidecar names, and what to say when they apply (`toy.json sets --block 4 …`).
 public struct Preset: Sendable, Equatable {
     public var params: QuantParams
     public var source: String

@@ -70,9 +70,16 @@ public struct TeachingWidget {
             out.putLine(line, in: Rect(x: area.x, y: y, width: area.width, height: 1), style: palette.text)
             y += 1
         }
-        if let explanation, y + 2 <= area.maxY {
+        if let explanation, y + 3 <= area.maxY {
             y += 1
-            for line in HelpText.wrap(explanation, width: area.width) where y < area.maxY {
+            var lines = HelpText.wrap(explanation, width: area.width)
+            let room = area.maxY - y
+            if lines.count > room {
+                // The rest is in the help (`?`).
+                lines = Array(lines.prefix(room))
+                lines[room - 1] = CellGrid.fit(lines[room - 1], width: area.width - 14) + " (? for more)"
+            }
+            for line in lines {
                 out.putLine(line, in: Rect(x: area.x, y: y, width: area.width, height: 1), style: palette.dim)
                 y += 1
             }
