@@ -107,4 +107,38 @@ import Testing
             #expect(help.contains("--\(name)"), "--help does not mention --\(name)")
         }
     }
+
+    @Test func theSidecarsExplanationAndParametersAreRead() throws {
+        let sidecar = try #require(DumpFile.open(Self.sample("zigzag.safetensors")).sidecar)
+        #expect(sidecar.explanation?.hasPrefix("8 tokens x 16 channels") == true)
+        #expect(sidecar.parameters.map { "\($0.name)=\($0.value)" } == ["block=4", "steps=0", "no-smooth="])
+        #expect(sidecar.extras["explanation"] == nil && sidecar.extras["parameters"] == nil)
+    }
+
+    /// A sidecar naming an option that does not exist, or a value out of range, is refused in one line
+    /// that names the sidecar.
+    @Test(arguments: [#"{"parameters": {"blocks": 4}}"#, #"{"parameters": {"abits": 1}}"#])
+    func aBadSidecarParameterIsRefused(json: String) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("t.safetensors").path
+        try FileManager.default.copyItem(atPath: Self.sample("zigzag.safetensors"), toPath: file)
+        try json.write(toFile: dir.appendingPathComponent("t.json").path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: CLIError.self) { _ = try CLI.dispatch(["render", file, "--size", "80x24"]) }
+        #expect(error?.message.contains("t.json") == true, "\(error?.message ?? "")")
+    }
+
+    /// A `parameters` key that is not an object makes the sidecar malformed: a warning, as for any bad sidecar.
+    @Test func aMalformedParametersKeyIsAWarning() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("t.safetensors").path
+        try FileManager.default.copyItem(atPath: Self.sample("zigzag.safetensors"), toPath: file)
+        try #"{"parameters": [4]}"#.write(toFile: dir.appendingPathComponent("t.json").path, atomically: true, encoding: .utf8)
+        let dump = try DumpFile.open(file)
+        #expect(dump.sidecar == nil)
+        #expect(dump.warnings.contains { $0.description.contains("\"parameters\"") })
+    }
 }
