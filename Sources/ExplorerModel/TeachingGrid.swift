@@ -65,12 +65,32 @@ extension AppState {
     /// The teaching grid of the main heatmap, when the teaching view is on (`T`, on by default) and the
     /// visible part of the matrix fits with its values printed: a small matrix at once, a large one once
     /// zoomed in far enough. Not in compare mode.
-    public var teachingGrid: TeachingGrid? {
+    public var teachingGrid: TeachingGrid? { teachingPlacement?.grid }
+
+    /// Where the teaching view draws: the heatmap's rows when the values fit there (the channel profile
+    /// stays under it), else also the profile's rows — the caption says in numbers what the profile
+    /// shows — so 8 tokens fit at 80×24 (not while the lower panel is in use: step-through, anatomy).
+    /// The legend and the inspect line then move to the last two of those rows.
+    public var teachingArea: Rect { teachingPlacement?.area ?? ScreenLayout(size: size, compare: false).heat }
+
+    /// True when the teaching view took the profile's rows.
+    public var teachingTakesLowerPanel: Bool {
+        guard let area = teachingPlacement?.area else { return false }
+        return area != ScreenLayout(size: size, compare: false).heat
+    }
+
+    var teachingPlacement: (grid: TeachingGrid, area: Rect)? {
         guard teach, !compare, open != nil else { return nil }
-        let v = heat
         let layout = ScreenLayout(size: size, compare: false)
-        return TeachingGrid(tokens: v.tokenStart..<(v.tokenStart + v.tokenSpan),
-                            channels: v.channelStart..<(v.channelStart + v.channelSpan),
-                            block: params.block, area: layout.heat)
+        guard !layout.tooSmall else { return nil }
+        let v = heat
+        func grid(_ area: Rect) -> TeachingGrid? {
+            TeachingGrid(tokens: v.tokenStart..<(v.tokenStart + v.tokenSpan),
+                         channels: v.channelStart..<(v.channelStart + v.channelSpan), block: params.block, area: area)
+        }
+        if let g = grid(layout.heat) { return (g, layout.heat) }
+        guard step == nil, !showAnatomy else { return nil }
+        let tall = Rect(x: layout.heat.x, y: layout.heat.y, width: layout.heat.width, height: layout.lower.maxY - layout.heat.y - 2)
+        return grid(tall).map { ($0, tall) }
     }
 }

@@ -23,7 +23,8 @@ extension Screen {
         let maximum = panes.filter { $0.2 != nil }.compactMap { s.stats(for: $0.1)?.maxAbs }.max() ?? 1
         let mapping = HeatMapping(maximum: maximum, scale: s.scale)
         ctx.mapping = mapping
-        for (i, (area, stage, matrix)) in panes.enumerated() {
+        for (i, (paneArea, stage, matrix)) in panes.enumerated() {
+            var area = paneArea
             let titleArea = Rect(x: area.x, y: layout.heatTitle.y, width: area.width, height: 1)
             grid.putLine(heatTitle(s, stage: stage, compareSide: s.compare), in: titleArea,
                          style: s.focus == .heatmap ? p.accent : p.header)
@@ -33,6 +34,8 @@ extension Screen {
                 continue
             }
             if let teaching = s.teachingGrid {
+                area = s.teachingArea
+                ctx.teaching = s.teachingTakesLowerPanel
                 // Every value printed: the pool has one bin per value, for the profile and the inspect line.
                 ctx.pool = HeatPool(matrix: matrix, view: s.heat, columns: teaching.channels.count, rows: teaching.tokens.count)
                 TeachingWidget(grid: teaching, matrix: matrix, mapping: mapping, palette: p, glyphs: ctx.glyphs,
@@ -48,7 +51,9 @@ extension Screen {
                 .draw(into: &grid, area: area)
             if i == panes.count - 1 { ctx.pool = pool }
         }
-        HeatLegend(mapping: mapping, palette: p, glyphs: ctx.glyphs, automatic: s.autoLog).draw(into: &grid, area: layout.legend)
+        // The teaching view takes the profile's rows: the legend and the inspect line go under it.
+        let legend = ctx.teaching ? Rect(x: layout.legend.x, y: s.teachingArea.maxY, width: layout.legend.width, height: 1) : layout.legend
+        HeatLegend(mapping: mapping, palette: p, glyphs: ctx.glyphs, automatic: s.autoLog).draw(into: &grid, area: legend)
         drawInspect(&grid, ctx, matrix: panes.last?.2, open: open)
     }
 
@@ -87,7 +92,8 @@ extension Screen {
 
     /// One line about the cell under the cursor: token (and its text), channel range, value.
     static func drawInspect(_ grid: inout CellGrid, _ ctx: Context, matrix: Matrix?, open: OpenLayer) {
-        let area = ctx.layout.inspect
+        let area = ctx.teaching ? Rect(x: ctx.layout.inspect.x, y: ctx.state.teachingArea.maxY + 1, width: ctx.layout.inspect.width, height: 1)
+            : ctx.layout.inspect
         grid.fill(area, with: Cell(" ", ctx.palette.text))
         guard let matrix, let pool = ctx.pool else { return }
         let t = ctx.state.heat.cursorToken, c = ctx.state.heat.cursorChannel

@@ -3,6 +3,8 @@ import ExplorerModel
 
 extension Screen {
     static func drawLower(_ grid: inout CellGrid, _ ctx: Context) {
+        // The teaching view's caption took these rows (it says in numbers what the profile shows).
+        if ctx.teaching && ctx.state.step == nil && !ctx.state.showAnatomy { return }
         if ctx.state.step != nil {
             drawStepPanel(&grid, ctx)
         } else if ctx.state.showAnatomy {

@@ -42,6 +42,8 @@ public enum Screen {
         /// The main heatmap's pool once drawn (the profile and inspection line reuse it).
         var pool: HeatPool?
         var mapping: HeatMapping?
+        /// The teaching view was drawn: it took the lower panel's rows.
+        var teaching = false
     }
 
     static func drawTooSmall(_ grid: inout CellGrid, _ ctx: Context) {

@@ -8,8 +8,8 @@ import TestSupport
 /// glyph, the legend's scale, the header hint, the help box and the theme notice.
 @Suite struct TeachingViewTests {
     /// One small layer (8 tokens × 16 channels, blocks of 4): the teaching view fits at 120×40.
-    static func small(size: Size = Size(width: 120, height: 40), mode: ColourMode = .xterm256) -> AppDriver {
-        let layer = TestLayer.make(name: "model.layers.0.mlp.down_proj", tokens: 8, channels: 16, out: 8, seed: 3)
+    static func small(size: Size = Size(width: 120, height: 40), mode: ColourMode = .xterm256, channels: Int = 16) -> AppDriver {
+        let layer = TestLayer.make(name: "model.layers.0.mlp.down_proj", tokens: 8, channels: channels, out: 8, seed: 3)
         let source = FakeLayerSource(layers: [layer], tokens: ["t0", "t1", "t2", "t3"])
         var state = AppState(files: source.files, layers: source.entries,
                              themes: AppDriver.themes.map { ThemeChoice(name: $0.name, hasRamp: $0.heat.count >= 2) })
@@ -151,5 +151,25 @@ import TestSupport
         f.press("t")
         let status = f.render(theme: f.state.theme.name).line(39)
         #expect(status.contains("theme: \(f.state.theme.name)"))
+    }
+
+    /// At 80×24 the teaching view takes the profile's rows, so an 8 × 8 toy shows every value; the legend
+    /// and the inspect line move under it.
+    @Test func anEightByEightToyFitsAt80x24() throws {
+        var f = Self.small(size: Size(width: 80, height: 24), channels: 8)
+        f.press(.enter)
+        let tg = try #require(f.state.teachingGrid)
+        #expect(tg.tokens.count == 8 && tg.channels.count == 8)
+        let grid = f.render()
+        let area = f.state.teachingArea
+        #expect(area.maxY <= ScreenLayout(size: f.state.size, compare: false).lower.maxY - 2)
+        #expect(grid.line(area.maxY).contains("|x| linear"))
+        #expect(grid.line(area.maxY + 1).contains("ch \(f.state.heat.cursorChannel)"))
+        #expect(!grid.text.contains("Channel max |x|"))
+        #expect(Snapshot.mismatch(grid.snapshot, named: "teaching-8x8-80x24") == nil)
+        // Step-through needs the lower panel: the teaching view then keeps to the heatmap's rows.
+        f.press("s")
+        #expect(f.state.teachingArea == ScreenLayout(size: f.state.size, compare: false).heat)
+        #expect(f.render().text.contains("Greedy step-through"))
     }
 }
