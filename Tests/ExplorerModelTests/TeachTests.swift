@@ -218,4 +218,16 @@ import Testing
         h.press(.enter)
         #expect(h.state.params == preset)
     }
+
+    @Test func aClickInTheTeachingViewPicksThatValue() throws {
+        var h = Harness()
+        h.start()
+        h.press(.enter)
+        h.press("++")
+        let g = try #require(h.state.teachingGrid)
+        let area = h.state.teachingArea
+        let (t, c) = (g.tokens.lowerBound + 2, g.channels.lowerBound + 5)
+        h.send(.mouse(MouseEvent(.press, at: Point(x: area.x + g.x(ofChannel: c) + 1, y: area.y + TeachingGrid.rowsAbove + 2))))
+        #expect(h.state.heat.cursorToken == t && h.state.heat.cursorChannel == c)
+    }
 }
