@@ -103,19 +103,22 @@ extension Screen {
         let name = App.channelName(ctx.state, c)
         // After the permutation a position holds another channel: say which (one numbering, followed).
         let from = permutedFrom(ctx.state, channel: c).map { " (was ch \($0))" } ?? ""
-        var bin = ""
+        // The bin's maximum and where it sits (when a bin holds several values), so `+` or `x` can land on it.
+        var binMax: (value: String, at: String)? = nil
         if let r = pool.row(ofToken: t), let k = pool.column(ofChannel: c) {
             let tb = pool.tokenBins[r], cb = pool.channelBins[k]
             if tb.count > 1 || cb.count > 1 {
-                // Where the bin's maximum sits, so `+` or `x` can land on it.
                 var best: (Float, Int, Int) = (-1, tb.lowerBound, cb.lowerBound)
                 for bt in tb where bt < matrix.rows { for bc in cb where bc < matrix.cols {
                     let a = abs(matrix[bt, bc])
                     if a > best.0 { best = (a, bt, bc) }
                 } }
-                bin = " · bin max|x| \(Format.num(pool[r, k])) at tok \(best.1) ch \(best.2)"
+                binMax = (Format.num(pool[r, k]), "at tok \(best.1) ch \(best.2)")
             }
         }
+        let bin = binMax.map { " · bin max|x| \($0.value) \($0.at)" } ?? ""
+        let shortBin = binMax.map { " · bin max \($0.value) \($0.at)" } ?? ""
+        let shortestBin = binMax.map { " · max \($0.value) \($0.at)" } ?? ""
         // The bin's maximum matters more than the token's text or the block: those go first when narrow.
         let value = " · x = \(Format.num(matrix[t, c]))"
         let short = "ch \(c)"
@@ -123,8 +126,8 @@ extension Screen {
             "tok \(t)\(word ?? "") · \(name)\(from)\(value)\(bin)",
             "tok \(t) · \(name)\(from)\(value)\(bin)",
             "tok \(t) · \(short)\(from)\(value)\(bin)",
-            "tok \(t) \(short) x=\(Format.num(matrix[t, c]))\(bin.replacingOccurrences(of: " · bin max|x| ", with: " · bin max "))",
-            "tok \(t) \(short)\(bin.replacingOccurrences(of: " · bin max|x| ", with: " · max "))",
+            "tok \(t) \(short) x=\(Format.num(matrix[t, c]))\(shortBin)",
+            "tok \(t) \(short)\(shortestBin)",
         ]
         let text = candidates.first { CellGrid.columns($0) <= area.width } ?? candidates[candidates.count - 1]
         grid.putLine(text, in: area, style: ctx.palette.text)

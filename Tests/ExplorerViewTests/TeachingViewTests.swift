@@ -1,5 +1,6 @@
 import DuQuantCore
 import ExplorerModel
+import Foundation
 import Testing
 import TestSupport
 @testable import ExplorerView
@@ -171,5 +172,36 @@ import TestSupport
         f.press("s")
         #expect(f.state.teachingArea == ScreenLayout(size: f.state.size, compare: false).heat)
         #expect(f.render().text.contains("Greedy step-through"))
+    }
+
+    /// A value printed in a cell always fits and reads back close to the value: within half a unit of its
+    /// last digit, or, in the exponent form for values too large for the cell, within a factor of the
+    /// mantissa's rounding.
+    @Test(arguments: [3, 4, 6])
+    func numbersFitTheirCellAndReadBack(width: Int) {
+        var g = SeededGenerator(seed: 7)
+        for _ in 0..<2000 {
+            let magnitude: Double = pow(10.0, Double(Int(g.next() % 7)) - 2)
+            let v = Float(g.nextGaussian() * magnitude)
+            let s = TeachingWidget.number(v, width: width)
+            #expect(s.count <= width, "\(v) → \(s)")
+            if s.allSatisfy({ $0 == "#" }) {
+                // Not even the exponent form fits (a large negative value in three columns).
+                #expect(abs(v) >= 10, "\(v) → \(s)")
+            } else if let e = s.firstIndex(of: "e") {
+                let m = Double(s[..<e])!, x = Double(s[s.index(after: e)...])!
+                let scale: Double = pow(10.0, x)
+                let diff: Double = abs(m * scale - Double(v))
+                #expect(diff <= 0.5 * scale * 1.0001, "\(v) → \(s)")
+            } else {
+                let decimals = s.firstIndex(of: ".").map { s.distance(from: $0, to: s.endIndex) - 1 } ?? 0
+                let unit: Double = pow(10.0, -Double(decimals))
+                let read: Double = Double(s) ?? .nan
+                let diff: Double = abs(read - Double(v))
+                // "0" stands for anything that rounds to zero at the cell's precision.
+                let allowed: Double = (s == "0" || s == "-0") ? 0.5 : 0.5 * unit * 1.0001
+                #expect(diff <= allowed, "\(v) → \(s)")
+            }
+        }
     }
 }

@@ -114,7 +114,10 @@ public struct TeachingWidget {
             if s.count > width, s.hasPrefix("-0.") { s.remove(at: s.index(after: s.startIndex)) }
             if s.count <= width, Float(s) != 0 || decimals == 0 { return s }
         }
-        let e = String(format: "%.0e", Double(v)).replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e-0", with: "e-")
+        // Too large for the cell: a mantissa digit and the exponent (`3e3`, `-2e4`).
+        let exponent = Int(log10(Double(abs(v))).rounded(.down))
+        let mantissa = Int((Double(v) / pow(10, Double(exponent))).rounded())
+        let e = "\(mantissa)e\(exponent)"
         return e.count <= width ? e : String(repeating: "#", count: max(1, width))
     }
 }
