@@ -230,4 +230,22 @@ import Testing
         h.send(.mouse(MouseEvent(.press, at: Point(x: area.x + g.x(ofChannel: c) + 1, y: area.y + TeachingGrid.rowsAbove + 2))))
         #expect(h.state.heat.cursorToken == t && h.state.heat.cursorChannel == c)
     }
+
+    /// Notices and captions write numbers to three or four significant digits, and they read back so.
+    @Test func compactNumbersReadBackToTheirDigits() {
+        var g = SeededGenerator(seed: 11)
+        for _ in 0..<3000 {
+            let exponent = Double(Int(g.next() % 16)) - 8
+            var scale = 1.0
+            for _ in 0..<Int(abs(exponent)) { scale = exponent < 0 ? scale / 10 : scale * 10 }
+            let v = Float(g.nextGaussian() * scale)
+            guard v != 0 else { continue }
+            let s = App.compact(v)
+            let read = Double(s) ?? .nan
+            let relative = abs(read - Double(v)) / abs(Double(v))
+            #expect(relative <= 0.006, "\(v) → \(s)")
+            #expect(s.count <= 10, "\(v) → \(s)")
+        }
+        #expect(App.compact(3064.8) == "3065" && App.compact(70.71) == "70.7" && App.compact(0.01502) == "0.0150")
+    }
 }

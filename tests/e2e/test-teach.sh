@@ -68,7 +68,32 @@ wait_for 'chose ch 1229 \[blk 9 #77\]'
 T send-keys -t teach Escape L
 wait_for '\|x\| linear'
 
+echo "-- --ascii: the cursor is X (not a level of the ramp); l moves one bin to the right every time"
+T send-keys -t teach q
+wait_for '^EXIT=0$'
+start "samples/smollm2-135m/activations.safetensors --layer model.layers.11.mlp.down_proj --ascii"
+wait_for 'out rel err.*\*' 60
+T send-keys -t teach x
+wait_for 'largest \|x\| 3064 at tok 0, ch 1229'
+text="$(screen)"
+grep -q '^layer .*DuQ out .*X' <<<"$text" || fail "no X cursor on the heatmap's first row"
+ch_of() { local t; t="$(screen)"; grep -oE '^.*tok 0 .*ch ([0-9]+)' <<<"$t" | head -n 1 | grep -oE 'ch [0-9]+' | tail -n 1 | cut -d' ' -f2; }
+last="$(ch_of)"
+[ "$last" = 1229 ] || fail "inspect line is not on ch 1229: '$last'"
+for i in 1 2 3; do
+  T send-keys -t teach l
+  sleep 0.3
+  now="$(ch_of)"
+  [ -n "$now" ] && [ "$now" -gt "$last" ] || fail "l did not move right: $last → '$now'"
+  last="$now"
+done
+
+T send-keys -t teach q
+wait_for '^EXIT=0$'
+
 echo "-- t names the theme; the help box has corners; the header hint survives 80x24"
+start "samples/smollm2-135m/activations.safetensors --layer model.layers.11.mlp.down_proj"
+wait_for 'out rel err.*★' 60
 T send-keys -t teach t
 wait_for 'theme: [a-z]+'
 T send-keys -t teach '?'
