@@ -204,4 +204,13 @@ import TestSupport
             }
         }
     }
+
+    @Test func theHelpShowsTheSamplesExplanation() {
+        var f = Self.small()
+        f.press("?")
+        f.state.helpScroll = 1000  // the end of the help, where the sample's section is
+        let text = f.render().text
+        #expect(text.contains(HelpText.sampleTitle))
+        #expect(text.contains("two outlier channels share block 0"))
+    }
 }
