@@ -10,7 +10,10 @@
 /// ```
 ///
 /// `shared_inputs` works like the safetensors metadata key `duquant.shared_inputs`, for formats
-/// without metadata. Every other key is kept, as compact JSON text, in `extras`.
+/// without metadata. `explanation` is a text the explorer shows with the data (a teaching sample says
+/// what to look for); `parameters` names the options the explorer opens with, as on the command line
+/// (`{"block": 4, "steps": 0, "no-smooth": true}`; options given on the command line win). Every other
+/// key is kept, as compact JSON text, in `extras`.
 public struct Sidecar: Sendable {
     /// Sidecars larger than this are refused.
     static let maxBytes = 100_000_000
@@ -27,6 +30,10 @@ public struct Sidecar: Sendable {
     public var tokens: [String]?
     /// Layer prefix → prefix whose `.input` it shares.
     public var sharedInputs: [String: String]
+    /// What to look for in this data, in words.
+    public var explanation: String?
+    /// Explorer options to open with: option name (without `--`) → value text; a flag's value is "".
+    public var parameters: [(name: String, value: String)] = []
     /// Any other keys, each value as compact JSON text.
     public var extras: [String: String]
 
@@ -70,6 +77,19 @@ public struct Sidecar: Sendable {
                     throw bad(key, "an array of strings")
                 }
                 s.tokens = tokens
+            case "explanation":
+                guard let v = value.string else { throw bad(key, "a string") }
+                s.explanation = v
+            case "parameters":
+                guard let members = value.object else { throw bad(key, "an object of option names") }
+                for (name, v) in members {
+                    switch v {
+                    case .number(let text), .string(let text): s.parameters.append((name, text))
+                    case .bool(true): s.parameters.append((name, ""))
+                    case .bool(false): continue
+                    default: throw bad(key, "an object of numbers, strings or true")
+                    }
+                }
             case "shared_inputs":
                 guard let map = SharedInputs.parse(value) else { throw bad(key, "an object of strings") }
                 s.sharedInputs = map

@@ -12,16 +12,31 @@ public enum CLI {
         duquant-explorer \(version) — see DuQuant's outlier transforms on real activations
 
         usage:
-          duquant-explorer FILE… [--layer P] [--stage S] [--theme NAME] [--ascii] [--calib-tokens SPEC] [parameters]
-                                                      open the explorer (a full-screen terminal UI)
+          duquant-explorer FILE… [--layer P] [--stage S] [--theme NAME] [--ascii] [--color never|always|auto]
+                                 [--compare] [--log|--linear] [--calib-tokens SPEC] [parameters]
+                                                      open the explorer (a full-screen terminal UI); a
+                                                      directory of .safetensors/.npz files opens them all
           duquant-explorer list FILE                  layers, shapes, dtype, largest value and where
           duquant-explorer report FILE [options]      RTN, SmoothQuant, Hadamard, DuQuant side by side
               --layer P (repeat)   --methods rtn,smoothquant,hadamard,duquant   --format table|json|csv
           duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform
           duquant-explorer render FILE [--layer P] [--stage S] [--size 120x40] [--ascii] [--color never|always|auto]
+                                 [--theme NAME] [--compare] [--log|--linear] [parameters]
                                                       print the explorer's screen as text (headless)
           duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]   timings (release build)
           duquant-explorer help                       this text
+
+        explorer and render options:
+          --layer P                 the layer to open: an exact name or a unique part of one
+          --stage S                 original|smoothed|rotation1|permutation|rotation2|error (or 1-6)
+          --theme NAME              colour theme (themes/: dark, light, viridis, mono)
+          --ascii                   plain ASCII glyphs
+          --color never|always|auto colour output (auto: a terminal without NO_COLOR)
+          --compare                 Original beside the chosen stage, on one scale
+          --log, --linear           colour scale (default: log when max/median |x| >= 1000, else linear)
+          --size WxH                render only: the screen size (default 120x40)
+        A dump's sidecar JSON may name parameters (e.g. block, steps, no-smooth) the explorer opens with;
+        options on the command line win.
 
         parameters (report, export, the explorer):
         \(ParameterOptions.help)

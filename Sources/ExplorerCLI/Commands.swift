@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,7 +42,20 @@ package enum Commands {
 
     /// Opens `paths` as the explorer's layer source; its error becomes the command's.
     package static func layerSource(_ paths: [String]) throws(CLIError) -> DumpLayerSource {
-        do { return try DumpLayerSource(paths: paths) } catch { throw CLIError(error.message) }
+        do { return try DumpLayerSource(paths: paths.flatMap(expandingSampleDirectory)) } catch { throw CLIError(error.message) }
+    }
+
+    /// A directory without `.npy` files but with `.safetensors` or `.npz` files (such as `samples/toy`)
+    /// stands for those files, in name order; any other path stands for itself.
+    static func expandingSampleDirectory(_ path: String) -> [String] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: path),
+              !names.contains(where: { $0.hasSuffix(".npy") }) else { return [path] }
+        let files = names.filter { $0.hasSuffix(".safetensors") || $0.hasSuffix(".npz") }.sorted()
+        guard !files.isEmpty else { return [path] }
+        let dir = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return files.map { dir + "/" + $0 }
     }
 
     /// Throws when evaluating layer `name` of `dump` would exceed the memory budget (checked from the

@@ -8,7 +8,7 @@ import Foundation
 /// Options shared by the explorer and its headless twin `render`.
 package struct ExplorerOptions {
     static let names: Set<String> = ParameterOptions.names.union(["theme", "layer", "stage", "color", "size", "calib-tokens"])
-    static let flags: Set<String> = ParameterOptions.flags.union(["ascii", "compare", "log"])
+    static let flags: Set<String> = ParameterOptions.flags.union(["ascii", "compare", "log", "linear"])
 
     package var files: [String]
     var params: QuantParams
@@ -19,14 +19,18 @@ package struct ExplorerOptions {
     var ascii: Bool
     var compare: Bool
     var log: Bool
+    var linear: Bool
     var size: Size?
     /// Tokens held out (`A:B`, `even`, `odd`): the Methods table adds fit and held-out rows.
     var heldOut: String?
+    /// Parameter options given on the command line (a sidecar's `parameters` apply to the others).
+    var givenParameters: Set<String>
 
     package init(_ args: [String], command: String) throws(CLIError) {
         let a = try Arguments.parse(args, options: ExplorerOptions.names, flags: ExplorerOptions.flags, command: command)
         files = a.positionals
         params = try ParameterOptions.params(from: a)
+        givenParameters = Set(a.options.keys).union(a.flags)
         // The live explorer's work runs on its executor's threads: its budget is process-wide.
         // (`render` runs inline, inside the scoped budget `CLI.dispatch` binds.)
         if command == "explorer", let budget = try ParameterOptions.applyMemoryBudget(a) { MemoryBudget.set(budget) }
@@ -49,11 +53,30 @@ package struct ExplorerOptions {
             do { try TokenSplit.checkForm(spec) } catch { throw CLIError(error.message) }
             heldOut = spec
         }
+        linear = a.flag("linear")
+        if log && linear { throw CLIError("--log and --linear: choose one") }
         if let text = a.value("size") {
             guard let s = Size(parsing: text) else { throw CLIError("--size must look like 120x40 (got '\(text)')") }
             guard s.width <= 1000, s.height <= 500 else { throw CLIError("--size is at most 1000x500 (got '\(text)')") }
             size = s
         }
+    }
+
+    /// `p` with the sidecar's parameters that the command line did not give, and those applied as text.
+    static func applying(_ sidecar: Sidecar, to p: QuantParams, except given: Set<String>) throws(CLIError) -> (QuantParams, [String]) {
+        var p = p
+        var applied: [String] = []
+        for (name, value) in sidecar.parameters where !given.contains(name) {
+            guard let spec = ParameterSpec.named(name) else {
+                throw CLIError("\(sidecar.path): sidecar parameter '\(DisplayText.escaped(name))' is not an option")
+            }
+            do { try spec.parse(value, into: &p) } catch {
+                throw CLIError("\(sidecar.path): sidecar parameter \(name): \(error.message)")
+            }
+            applied.append(spec.isFlag ? "--\(name)" : "--\(name) \(value)")
+        }
+        do { try p.validate() } catch { throw CLIError("\(sidecar.path): \(error.message)") }
+        return (p, applied)
     }
 
     /// The themes on offer, and the index of the chosen one.
@@ -77,7 +100,20 @@ package struct ExplorerOptions {
         state.params = params
         state.stage = stage
         state.ascii = ascii
-        state.scale = log ? .log : .linear
+        if log { state.scaleChoice = .log }
+        if linear { state.scaleChoice = .linear }
+        // A sample's sidecar may name the parameters it is meant to be seen with, and say what it shows.
+        for f in source.files.indices {
+            if let text = source.sidecar(file: f)?.explanation { state.explanations[f] = text }
+        }
+        for f in source.files.indices {
+            guard let sidecar = source.sidecar(file: f) else { continue }
+            let (p, applied) = try ExplorerOptions.applying(sidecar, to: params, except: givenParameters)
+            if !applied.isEmpty {
+                let name = sidecar.path.split(separator: "/").last.map(String.init) ?? sidecar.path
+                state.presets[f] = Preset(params: p, source: "\(name) sets " + applied.joined(separator: " "))
+            }
+        }
         state.compare = compare
         state.heldOutSpec = heldOut
         if compare && stage == .original { state.stage = .rotation2 }
@@ -87,6 +123,10 @@ package struct ExplorerOptions {
             case .none: throw CLIError("no layer named '\(layer)' (see: duquant-explorer list FILE)")
             case .ambiguous(let hits): throw CLIError("'\(layer)' matches \(hits.count) layers; be more specific")
             }
+        }
+        if state.layers.indices.contains(state.selected), let preset = state.presets[state.layers[state.selected].file] {
+            state.params = preset.params
+            state.notice = preset.source
         }
         return state
     }

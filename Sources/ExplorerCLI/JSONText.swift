@@ -10,10 +10,12 @@ indirect enum JSONText {
     case array([JSONText])
     case object([(String, JSONText)])
 
-    /// A float; non-finite values become `null` (JSON has no NaN or infinity).
+    /// A float, written with the shortest digits that read back as the same `Float` (`--alpha 0.6` prints
+    /// `0.6`, not the widened `0.6000000238418579`); non-finite values become `null` (JSON has no NaN or
+    /// infinity).
     static func float(_ f: Float?) -> JSONText {
         guard let f else { return .null }
-        return f.isFinite ? .number(Double(f)) : .null
+        return f.isFinite ? .number(Double(f.description) ?? Double(f)) : .null
     }
 
     /// Compact serialisation, or indented with `indent` spaces per level.

@@ -14,7 +14,7 @@ import Glibc
 public enum RenderCommand {
     static let usage = """
         usage: duquant-explorer render FILE [--layer P] [--stage original|smoothed|rotation1|permutation|rotation2|error]
-               [--size 120x40] [--ascii] [--color never|always|auto] [--theme NAME] [--compare] [--log] [parameters]
+               [--size 120x40] [--ascii] [--color never|always|auto] [--theme NAME] [--compare] [--log|--linear] [parameters]
         """
 
     /// The rendered screen.

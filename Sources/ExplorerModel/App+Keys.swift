@@ -53,6 +53,15 @@ extension App {
         case .char("L"):
             state.scale = state.scale.toggled
             return []
+        case .char("x"):
+            return huntOutlier(&state)
+        case .char("T"):
+            state.teach.toggle()
+            state.notice = state.teach
+                ? (state.teachingGrid == nil ? "teaching view on: values are printed once the visible part fits (zoom in with +)"
+                                             : "teaching view on")
+                : "teaching view off: pooled heatmap"
+            return []
         case .char("t"):
             state.themeIndex = (state.themeIndex + 1) % state.themes.count
             state.notice = "theme: \(state.theme.name)"
@@ -62,7 +71,7 @@ extension App {
             // The anatomy costs two more products per method: computed only once the panel is asked for.
             let missing = state.evaluation.map { e in e.methods.values.contains { $0.anatomy == nil && $0.outputRelError != nil } } ?? false
             return state.showAnatomy && missing ? evaluate(&state) : []
-        case .char("T"):
+        case .char("V"):
             // Hold tokens out: fit on even tokens, on the first half, then fit and score on all again.
             let half = max(1, state.openShape.tokens / 2)
             switch state.heldOutSpec {
@@ -205,16 +214,25 @@ extension App {
 
     static func heatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         let (t, c) = state.openShape
-        let bin = heatBinSize(state)
+        let bins = heatBins(state)
+        let v = state.heat
+        // One bin at a time: to the neighbouring bin's first item (bins differ in size by one).
+        func tokenStep(_ by: Int) -> Int {
+            HeatView.stepBins(cursor: v.cursorToken, by: by, bins: bins.rows, start: v.tokenStart, span: v.tokenSpan, total: t) - v.cursorToken
+        }
+        func channelStep(_ by: Int) -> Int {
+            HeatView.stepBins(cursor: v.cursorChannel, by: by, bins: bins.columns, start: v.channelStart, span: v.channelSpan, total: c) - v.cursorChannel
+        }
         var dt = 0, dc = 0
         switch key {
-        case .char("j"), .down: dt = bin.tokens
-        case .char("k"), .up: dt = -bin.tokens
-        case .char("l"), .right: dc = bin.channels
-        case .char("h"), .left: dc = -bin.channels
+        case .char("j"), .down: dt = tokenStep(1)
+        case .char("k"), .up: dt = tokenStep(-1)
+        case .char("l"), .right: dc = channelStep(1)
+        case .char("h"), .left: dc = channelStep(-1)
         case .pageDown, .char("J"): dt = max(1, state.heat.tokenSpan / 2)
         case .pageUp, .char("K"): dt = -max(1, state.heat.tokenSpan / 2)
         case .char("H"): dc = -max(1, state.heat.channelSpan / 2)
+        case .char("F"): dc = max(1, state.heat.channelSpan / 2)
         case .home: dc = -c
         case .end: dc = c
         default: return []

@@ -30,6 +30,16 @@ extension App {
         if let stage = stageTab(at: p, width: state.size.width), layout.topBar.contains(p), event.kind == .press {
             return setStage(&state, stage)
         }
+        // The teaching view: one cell per value, under a header row.
+        if let g = state.teachingGrid, event.kind == .press, state.teachingArea.contains(p) {
+            let area = state.teachingArea
+            let t = g.tokens.lowerBound + (p.y - area.y - TeachingGrid.rowsAbove)
+            guard g.tokens.contains(t), let c = g.channel(atColumn: p.x - area.x) else { return [] }
+            state.heat.cursorToken = t
+            state.heat.cursorChannel = c
+            state.focus = .heatmap
+            return []
+        }
         for (area, isRight) in [(layout.heat, false), (layout.heatRight, true)] {
             guard let area, area.contains(p), state.open != nil else { continue }
             let (t, c) = state.openShape

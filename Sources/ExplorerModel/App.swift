@@ -151,6 +151,14 @@ public enum App {
     /// Opens layer `index`: clears results and asks for its data.
     static func openLayer(_ state: inout AppState, _ index: Int) -> [Effect] {
         guard state.layers.indices.contains(index) else { return [] }
+        // A sample's sidecar names the parameters it is meant to be seen with: switching to its file
+        // switches to them (staying in one file keeps the user's changes).
+        let file = state.layers[index].file
+        if let preset = state.presets[file], state.open.map({ state.layers[$0.index].file }) != file,
+           state.open != nil, preset.params != state.params {
+            state.params = preset.params
+            state.notice = preset.source
+        }
         state.selected = index
         keepSelectionVisible(&state)
         let g = state.nextGeneration(.load)
@@ -213,6 +221,16 @@ public enum App {
         let rows = max(1, layout.heat.height * state.heatRowsPerCell)
         let cols = max(1, layout.heat.width)
         return (max(1, state.heat.tokenSpan / rows), max(1, state.heat.channelSpan / cols))
+    }
+
+    /// How many bins the main heatmap shows along each axis at the current size: one per value in the
+    /// teaching view, else as the pooled heatmap divides the visible span (never more than the items).
+    public static func heatBins(_ state: AppState) -> (rows: Int, columns: Int) {
+        if let g = state.teachingGrid { return (g.tokens.count, g.channels.count) }
+        let layout = ScreenLayout(size: state.size, compare: state.compare)
+        let rows = max(1, layout.heat.height * state.heatRowsPerCell)
+        let cols = max(1, layout.heat.width)
+        return (min(rows, max(1, state.heat.tokenSpan)), min(cols, max(1, state.heat.channelSpan)))
     }
 
     /// Greedy steps available in rotation stage `rotation` (the longest block trace).

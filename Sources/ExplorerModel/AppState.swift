@@ -70,9 +70,18 @@ public struct AppState: Sendable {
     public var stage: Stage = .original
     public var compare = false
     public var compareLeft: Stage = .original
-    public var scale: HeatScale = .linear
+    /// The colour scale chosen with `L` or `--log`; nil lets ``scale`` choose from the layer.
+    public var scaleChoice: HeatScale?
     public var heat = HeatView()
     public var step: StepState?
+    /// The teaching view (`T`): values printed in magnified cells whenever the visible part fits.
+    public var teach = true
+    /// Where `x` last put the cursor (the next `x` goes to the next largest |x|).
+    public var hunt: OutlierHunt?
+    /// Each file's parameters from its sidecar: opening a layer of another file switches to them.
+    public var presets: [Int: Preset] = [:]
+    /// Each file's explanation from its sidecar (shown under the teaching view and in the help).
+    public var explanations: [Int: String] = [:]
 
     // MARK: Parameters and results
     public var params = QuantParams()
@@ -119,6 +128,20 @@ public struct AppState: Sendable {
         self.files = files
         self.layers = layers
         self.themes = themes.isEmpty ? [ThemeChoice(name: "dark", hasRamp: true)] : themes
+    }
+
+    /// The colour scale in use: the one chosen, else log when the open layer has massive outliers (max |x|
+    /// over the median at least ``ExplorerDefaults/autoLogRatio``: in a linear scale everything below
+    /// the outlier would be black), else linear.
+    public var scale: HeatScale {
+        get { scaleChoice ?? (autoLog ? .log : .linear) }
+        set { scaleChoice = newValue }
+    }
+
+    /// True when no scale was chosen and the open layer's max/median is large enough for log.
+    public var autoLog: Bool {
+        guard scaleChoice == nil, let open, let ratio = layers[open.index].summary?.ratio else { return false }
+        return ratio >= ExplorerDefaults.autoLogRatio
     }
 
     /// The calibration behind the stage heatmaps, if computed.
@@ -191,5 +214,16 @@ public struct ThemeChoice: Sendable, Hashable {
     public init(name: String, hasRamp: Bool) {
         self.name = name
         self.hasRamp = hasRamp
+    }
+}
+
+/// Parameters a file's sidecar names, and what to say when they apply (`toy.json sets --block 4 …`).
+public struct Preset: Sendable, Equatable {
+    public var params: QuantParams
+    public var source: String
+
+    public init(params: QuantParams, source: String) {
+        self.params = params
+        self.source = source
     }
 }

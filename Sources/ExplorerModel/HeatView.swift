@@ -71,3 +71,31 @@ public struct HeatView: Sendable, Hashable {
         return (start + lo)..<(start + min(hi, count))
     }
 }
+
+extension HeatView {
+    /// Moves the cursor `by` whole bins along one axis, when `bins` bins show `span` items from `start`:
+    /// to the first item of the neighbouring bin, so a bin is never skipped and the cursor always moves
+    /// (a fixed step of `span / bins` items did neither when the bins were of unequal sizes). Past the
+    /// first or last bin on screen it moves by one bin's width, and the view pans.
+    ///
+    /// Returns the new cursor position along the axis.
+    public static func stepBins(cursor: Int, by: Int, bins: Int, start: Int, span: Int, total: Int) -> Int {
+        guard total > 0, by != 0 else { return cursor }
+        let n = max(1, min(bins, span))
+        var c = cursor
+        for _ in 0..<abs(by) {
+            let k = (0..<n).first { HeatView.bin($0, of: n, start: start, count: span).contains(c) }
+            guard let k else {
+                c += by > 0 ? 1 : -1
+                continue
+            }
+            let here = HeatView.bin(k, of: n, start: start, count: span)
+            if by > 0 {
+                c = k + 1 < n ? HeatView.bin(k + 1, of: n, start: start, count: span).lowerBound : c + here.count
+            } else {
+                c = k > 0 ? HeatView.bin(k - 1, of: n, start: start, count: span).lowerBound : c - here.count
+            }
+        }
+        return min(total - 1, max(0, c))
+    }
+}

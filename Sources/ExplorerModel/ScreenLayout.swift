@@ -52,8 +52,9 @@ public struct ScreenLayout: Sendable, Equatable {
         (listTitle, list) = listPart.splitRows(at: 1)
         (paramsTitle, params) = paramPart.splitRows(at: 1)
 
-        // Title, header and four rows; a fifth (weight MSE below the Δ row) where there is room.
-        let metricsHeight = body.height >= 30 ? 7 : 6
+        // Title, header and four rows; a fifth (weight MSE below the Δ row) where there is room, and from
+        // 40 rows a sixth, so kurtosis shows under the Δ row too.
+        let metricsHeight = body.height >= 38 ? 8 : body.height >= 30 ? 7 : 6
         let lowerHeight = body.height >= 34 ? 6 : body.height >= 26 ? 5 : 4
         var rest: Rect
         (rest, metricsTitle) = right.splitRows(fromBottom: metricsHeight)

@@ -12,6 +12,8 @@ public protocol LayerSource: Sendable {
     var problems: [String] { get }
     /// Loads layer `index` and, when the dump has a sidecar, its token texts.
     func load(_ index: Int) throws(LayerSourceError) -> (LayerData, [String]?)
+    /// The sidecar of file `file`, if it has one.
+    func sidecar(file: Int) -> Sidecar?
 }
 
 /// Layers of one or more dump files opened with DuQuantIO.
@@ -59,6 +61,10 @@ public final class DumpLayerSource: LayerSource {
         self.names = names
     }
 
+    public func sidecar(file: Int) -> Sidecar? {
+        dumps.indices.contains(file) ? dumps[file]?.sidecar : nil
+    }
+
     public func load(_ index: Int) throws(LayerSourceError) -> (LayerData, [String]?) {
         let (f, name) = names[index]
         guard let dump = dumps[f] else { throw LayerSourceError("\(files[f]): not open") }
@@ -72,6 +78,9 @@ public final class DumpLayerSource: LayerSource {
 extension LayerSource {
     /// No problems unless a source reports some.
     public var problems: [String] { [] }
+
+    /// No sidecar unless a source has one.
+    public func sidecar(file: Int) -> Sidecar? { nil }
 }
 
 /// Why a layer source could not open its files or load a layer: one line, shown in the status bar.

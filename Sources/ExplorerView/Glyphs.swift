@@ -8,6 +8,8 @@ public struct Glyphs: Sendable {
     public let bars: [Unicode.Scalar]
     public let horizontal: Unicode.Scalar
     public let vertical: Unicode.Scalar
+    /// Box corners: top-left, top-right, bottom-left, bottom-right.
+    public let corners: [Unicode.Scalar]
     public let cursor: Unicode.Scalar
     public let pointer: Unicode.Scalar
     public let best: Unicode.Scalar
@@ -29,7 +31,7 @@ public struct Glyphs: Sendable {
     public static let unicode = Glyphs(
         upperHalf: "▀", ramp: Array(" .:-=+*#%@".unicodeScalars),
         bars: Array(" ▁▂▃▄▅▆▇█".unicodeScalars),
-        horizontal: "─", vertical: "│", cursor: "+", pointer: "▶", best: "★", approx: "≈", ellipsis: "…",
+        horizontal: "─", vertical: "│", corners: ["┌", "┐", "└", "┘"], cursor: "╳", pointer: "▶", best: "★", approx: "≈", ellipsis: "…",
         keptMark: "┃", progressFull: "█", progressEmpty: "░", valueLeft: "◂", valueRight: "▸",
         down: "▼", up: "▲", changed: "•")
 
@@ -37,7 +39,7 @@ public struct Glyphs: Sendable {
     public static let ascii = Glyphs(
         upperHalf: "#", ramp: Array(" .:-=+*#%@".unicodeScalars),
         bars: Array(" .:-=+*#%@".unicodeScalars),
-        horizontal: "-", vertical: "|", cursor: "+", pointer: ">", best: "*", approx: "~", ellipsis: "~",
+        horizontal: "-", vertical: "|", corners: ["+", "+", "+", "+"], cursor: "X", pointer: ">", best: "*", approx: "~", ellipsis: "~",
         keptMark: "|", progressFull: "#", progressEmpty: ".", valueLeft: "<", valueRight: ">",
         down: "v", up: "^", changed: "*")
 
@@ -64,9 +66,12 @@ public struct Glyphs: Sendable {
         case "×": return "x"
         case "–", "—", "─", "━", "−": return "-"
         case "│", "┃": return "|"
+        case "┌", "┐", "└", "┘": return "+"
+        case "╳": return "X"
         case "→", "▸", "▶", "›": return ">"
         case "←", "◂", "‹", "≤": return "<"
-        case "≥": return ">"
+        case "≥", "≫": return ">"
+        case "÷": return "/"
         case "α": return "a"
         case "★": return "*"
         case "…": return "~"

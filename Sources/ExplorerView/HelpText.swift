@@ -12,9 +12,11 @@ public enum HelpText {
         ("!", "every problem of this session in full (files, skipped layers, failed work)"),
         ("/", "find a layer by name (Enter opens, Esc cancels, ↓ next match)"),
         ("1–6, Tab", "stage: Original, Smoothed, Rotation 1, Permutation, Rotation 2, Quantized error"),
-        ("h j k l", "heatmap cursor (one bin); J K half a page of tokens, H half a page of channels"),
+        ("h j k l", "heatmap cursor, one bin at a time; J K half a page of tokens, H F half a page of channels left / right"),
+        ("x", "cursor to the largest |x| of this stage; x again: the next largest"),
         ("+ - 0", "zoom in / out around the cursor, reset zoom"),
-        ("L", "linear / log colour scale"),
+        ("T", "teaching view on / off: every value printed, blocks ruled, the permutation's mapping and a caption (when the visible part fits)"),
+        ("L", "linear / log colour scale (log is the default on layers with massive outliers)"),
         ("c C", "compare: Original beside the chosen stage, same scale; C changes the left stage"),
         ("s", "greedy step-through: . , one step, > < ten, r next rotation, b next block"),
         ("p", "focus the parameters panel (j k row, h l change)"),
@@ -23,12 +25,15 @@ public enum HelpText {
         ("m", "method whose error the layer list shows (its column is named after it: DuQ out, RTN out, …)"),
         ("A", "error anatomy: output error with only activations / only weights quantized, clipping's share"),
         ("N", "DuQuant over seeds 0–3 in the background: the spread in the Methods title; a Δ within it is marked ≈"),
-        ("T", "hold tokens out: fit on even tokens, then on the first half, then off; rows 'fit' and 'held out'"),
+        ("V", "hold tokens out: fit on even tokens, then on the first half, then off; rows 'fit' and 'held out'"),
         ("B", "pin these figures as the baseline (ratios to it under the output error; • marks changed parameters)"),
         ("o", "sort the layer list: file order, max|x|, ratio, error (worst first)"),
-        ("t", "next colour theme"),
+        ("t", "next colour theme (its name shows in the status bar)"),
         ("mouse", "click a layer, a heatmap cell, a parameter or a stage tab; wheel scrolls"),
     ]
+
+    /// The help's section about the open sample, from its sidecar's explanation.
+    public static let sampleTitle = "About this sample"
 
     /// A few sentences on what `stage` does to outliers and why.
     public static func explanation(_ stage: Stage) -> String {

@@ -23,7 +23,8 @@ extension Screen {
         let maximum = panes.filter { $0.2 != nil }.compactMap { s.stats(for: $0.1)?.maxAbs }.max() ?? 1
         let mapping = HeatMapping(maximum: maximum, scale: s.scale)
         ctx.mapping = mapping
-        for (i, (area, stage, matrix)) in panes.enumerated() {
+        for (i, (paneArea, stage, matrix)) in panes.enumerated() {
+            var area = paneArea
             let titleArea = Rect(x: area.x, y: layout.heatTitle.y, width: area.width, height: 1)
             grid.putLine(heatTitle(s, stage: stage, compareSide: s.compare), in: titleArea,
                          style: s.focus == .heatmap ? p.accent : p.header)
@@ -32,14 +33,41 @@ extension Screen {
                 placeholder(&grid, area, busy ? "computing \(stage?.title ?? "step")…" : "not computed", ctx)
                 continue
             }
+            if let teaching = s.teachingGrid {
+                area = s.teachingArea
+                ctx.teaching = s.teachingTakesLowerPanel
+                // Every value printed: the pool has one bin per value, for the profile and the inspect line.
+                ctx.pool = HeatPool(matrix: matrix, view: s.heat, columns: teaching.channels.count, rows: teaching.tokens.count)
+                TeachingWidget(grid: teaching, matrix: matrix, mapping: mapping, palette: p, glyphs: ctx.glyphs,
+                               cursor: s.focus == .heatmap ? (s.heat.cursorToken, s.heat.cursorChannel) : nil,
+                               mappingRow: permutationRow(s, channels: teaching.channels), caption: App.caption(s),
+                               explanation: s.open.flatMap { s.explanations[s.layers[$0.index].file] })
+                    .draw(into: &grid, area: area)
+                continue
+            }
             let pool = HeatPool(matrix: matrix, view: s.heat, columns: area.width, rows: area.height * perCell)
             HeatmapWidget(pool: pool, mapping: mapping, palette: p, glyphs: ctx.glyphs,
                           cursor: s.focus == .heatmap || s.compare ? (s.heat.cursorToken, s.heat.cursorChannel) : nil)
                 .draw(into: &grid, area: area)
             if i == panes.count - 1 { ctx.pool = pool }
         }
-        HeatLegend(mapping: mapping, palette: p, glyphs: ctx.glyphs).draw(into: &grid, area: layout.legend)
+        // The teaching view takes the profile's rows: the legend and the inspect line go under it.
+        let legend = ctx.teaching ? Rect(x: layout.legend.x, y: s.teachingArea.maxY, width: layout.legend.width, height: 1) : layout.legend
+        HeatLegend(mapping: mapping, palette: p, glyphs: ctx.glyphs, automatic: s.autoLog).draw(into: &grid, area: legend)
         drawInspect(&grid, ctx, matrix: panes.last?.2, open: open)
+    }
+
+    /// The permutation under the teaching view: before it (Original … Rotation 1, step-through of rotation
+    /// 1) where each channel goes (`to`), after it where each position came from (`from`).
+    static func permutationRow(_ s: AppState, channels: Range<Int>) -> (label: String, values: [Int])? {
+        guard let perms = s.calibration?.transform.permutations, let last = perms.last, let first = perms.first else { return nil }
+        let after: Bool
+        if let step = s.step { after = step.rotation > 0 } else { after = s.stage.rawValue >= Stage.permutation.rawValue }
+        if after { return ("from", channels.map { $0 < last.count ? last[$0] : -1 }) }
+        let perm = first
+        var to = [Int](repeating: -1, count: perm.count)
+        for (i, c) in perm.enumerated() where c < to.count { to[c] = i }
+        return ("to", channels.map { $0 < to.count ? to[$0] : -1 })
     }
 
     static func heatTitle(_ s: AppState, stage: Stage?, compareSide: Bool) -> String {
@@ -64,21 +92,53 @@ extension Screen {
 
     /// One line about the cell under the cursor: token (and its text), channel range, value.
     static func drawInspect(_ grid: inout CellGrid, _ ctx: Context, matrix: Matrix?, open: OpenLayer) {
-        let area = ctx.layout.inspect
+        let area = ctx.teaching ? Rect(x: ctx.layout.inspect.x, y: ctx.state.teachingArea.maxY + 1, width: ctx.layout.inspect.width, height: 1)
+            : ctx.layout.inspect
         grid.fill(area, with: Cell(" ", ctx.palette.text))
         guard let matrix, let pool = ctx.pool else { return }
         let t = ctx.state.heat.cursorToken, c = ctx.state.heat.cursorChannel
         guard t < matrix.rows, c < matrix.cols else { return }
-        var text = "tok \(t)"
-        if let tokens = open.tokens, t < tokens.count { text += " \"\(visible(tokens[t]))\"" }
-        text += " · ch \(c) · x = \(Format.num(matrix[t, c]))"
+        var word: String? = nil
+        if let tokens = open.tokens, t < tokens.count { word = " \"\(visible(tokens[t]))\"" }
+        let name = App.channelName(ctx.state, c)
+        // After the permutation a position holds another channel: say which (one numbering, followed).
+        let from = permutedFrom(ctx.state, channel: c).map { " (was ch \($0))" } ?? ""
+        // The bin's maximum and where it sits (when a bin holds several values), so `+` or `x` can land on it.
+        var binMax: (value: String, at: String)? = nil
         if let r = pool.row(ofToken: t), let k = pool.column(ofChannel: c) {
             let tb = pool.tokenBins[r], cb = pool.channelBins[k]
             if tb.count > 1 || cb.count > 1 {
-                text += " · bin tok \(tb.lowerBound)–\(tb.upperBound - 1) ch \(cb.lowerBound)–\(cb.upperBound - 1) max|x| \(Format.num(pool[r, k]))"
+                var best: (Float, Int, Int) = (-1, tb.lowerBound, cb.lowerBound)
+                for bt in tb where bt < matrix.rows { for bc in cb where bc < matrix.cols {
+                    let a = abs(matrix[bt, bc])
+                    if a > best.0 { best = (a, bt, bc) }
+                } }
+                binMax = (Format.num(pool[r, k]), "at tok \(best.1) ch \(best.2)")
             }
         }
+        let bin = binMax.map { " · bin max|x| \($0.value) \($0.at)" } ?? ""
+        let shortBin = binMax.map { " · bin max \($0.value) \($0.at)" } ?? ""
+        let shortestBin = binMax.map { " · max \($0.value) \($0.at)" } ?? ""
+        // The bin's maximum matters more than the token's text or the block: those go first when narrow.
+        let value = " · x = \(Format.num(matrix[t, c]))"
+        let short = "ch \(c)"
+        let candidates = [
+            "tok \(t)\(word ?? "") · \(name)\(from)\(value)\(bin)",
+            "tok \(t) · \(name)\(from)\(value)\(bin)",
+            "tok \(t) · \(short)\(from)\(value)\(bin)",
+            "tok \(t) \(short) x=\(Format.num(matrix[t, c]))\(shortBin)",
+            "tok \(t) \(short)\(shortestBin)",
+        ]
+        let text = candidates.first { CellGrid.columns($0) <= area.width } ?? candidates[candidates.count - 1]
         grid.putLine(text, in: area, style: ctx.palette.text)
+    }
+
+    /// The channel that permutation moved to position `c`, for the stages after it (nil before, or
+    /// when it stayed).
+    static func permutedFrom(_ s: AppState, channel c: Int) -> Int? {
+        guard let perm = s.calibration?.transform.permutations.last, c < perm.count, perm[c] != c else { return nil }
+        let after = s.step.map { $0.rotation > 0 } ?? (s.stage.rawValue >= Stage.permutation.rawValue)
+        return after ? perm[c] : nil
     }
 
     /// Token text with whitespace made visible (`Ġ`-style markers are kept as the tokenizer wrote them).

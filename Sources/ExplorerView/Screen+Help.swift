@@ -17,6 +17,11 @@ extension Screen {
         lines.append(("", p.text))
         lines.append(("Stage \(stage.rawValue + 1): \(stage.title)", p.header))
         for w in HelpText.wrap(HelpText.explanation(stage), width: inner.width) { lines.append((w, p.text)) }
+        if let open = ctx.state.open, let text = ctx.state.explanations[ctx.state.layers[open.index].file] {
+            lines.append(("", p.text))
+            lines.append((HelpText.sampleTitle, p.header))
+            for w in HelpText.wrap(text, width: inner.width) { lines.append((w, p.text)) }
+        }
         drawOverlay(&grid, ctx, title: " Help — ? or Esc closes, j k scroll ", lines: lines)
     }
 
@@ -59,6 +64,9 @@ extension Screen {
         for y in box.y..<box.maxY {
             grid[box.x, y] = Cell(g.vertical, p.border)
             grid[box.maxX - 1, y] = Cell(g.vertical, p.border)
+        }
+        for (i, corner) in [(box.x, box.y), (box.maxX - 1, box.y), (box.x, box.maxY - 1), (box.maxX - 1, box.maxY - 1)].enumerated() {
+            grid[corner.0, corner.1] = Cell(g.corners[i], p.border)
         }
         grid.put(title, at: Point(x: box.x + 2, y: box.y), style: p.accent)
     }

@@ -3,6 +3,8 @@ import ExplorerModel
 
 extension Screen {
     static func drawLower(_ grid: inout CellGrid, _ ctx: Context) {
+        // The teaching view's caption took these rows (it says in numbers what the profile shows).
+        if ctx.teaching && ctx.state.step == nil && !ctx.state.showAnatomy { return }
         if ctx.state.step != nil {
             drawStepPanel(&grid, ctx)
         } else if ctx.state.showAnatomy {
@@ -82,7 +84,7 @@ extension Screen {
         let blockName = trace.block < 0 ? "shared" : "block \(trace.block)"
         var line = "\(blockName) (\(min(step.traceIndex, traces.count - 1) + 1)/\(traces.count)) · step \(step.step)/\(trace.chosen.count)"
         if step.step > 0 && step.step <= trace.chosen.count {
-            line += " · chose ch \(trace.chosen[step.step - 1])"
+            line += " · chose \(App.chosenName(s, trace, step: step.step - 1))"
         }
         if let first = trace.peaks.first, step.step < trace.peaks.count {
             line += " · peak \(Format.num(first)) → \(Format.num(trace.peaks[step.step]))"

@@ -42,6 +42,8 @@ public enum Screen {
         /// The main heatmap's pool once drawn (the profile and inspection line reuse it).
         var pool: HeatPool?
         var mapping: HeatMapping?
+        /// The teaching view was drawn: it took the lower panel's rows.
+        var teaching = false
     }
 
     static func drawTooSmall(_ grid: inout CellGrid, _ ctx: Context) {
@@ -63,7 +65,7 @@ public enum Screen {
         let bar = ctx.layout.topBar
         let p = ctx.palette
         grid.fill(bar, with: Cell(" ", p.title))
-        grid.put(App.topBarTitle, at: Point(x: bar.x, y: bar.y), style: p.title)
+        grid.put(App.topBarTitle(width: bar.width), at: Point(x: bar.x, y: bar.y), style: p.title)
         for tab in App.stageTabs(width: bar.width) {
             let active = tab.stage == ctx.state.stage && ctx.state.step == nil
             let inCompare = ctx.state.compare && tab.stage == ctx.state.compareLeft
@@ -73,9 +75,9 @@ public enum Screen {
             else if inCompare { style = CellStyle(fg: p.accent.fg, bg: p.title.bg, attrs: [.underline]) }
             grid.put(tab.label, at: Point(x: tab.columns.lowerBound, y: bar.y), style: style)
         }
-        let hint = " ?:help q:quit "
+        let hint = App.topBarHint
         let x = bar.maxX - hint.count
-        if x > (App.stageTabs(width: bar.width).last?.columns.upperBound ?? 0) {
+        if x >= (App.stageTabs(width: bar.width).last?.columns.upperBound ?? 0) {
             grid.put(hint, at: Point(x: x, y: bar.y), style: p.title)
         }
     }
@@ -103,6 +105,10 @@ public enum Screen {
             // "computing" within 0.4 s).
             right = "error (Esc/!): \(err)"
             rightStyle = CellStyle(fg: p.error.fg, bg: p.status.bg, attrs: p.error.attrs.union(p.status.attrs))
+        } else if let notice = s.notice {
+            // The answer to the last key (`t`'s theme, `x`'s value) before background progress, which
+            // would hide it for as long as the scan runs; the next key clears it.
+            right = notice
         } else if let kind = [EffectKind.load, .evaluate, .step, .spread, .heldOut, .scan].first(where: { s.busy[$0]?.fraction != nil }),
                   let busy = s.busy[kind] {
             let width = 10
@@ -116,8 +122,6 @@ public enum Screen {
                 right += ", ~\(Format.seconds(elapsed * (1 - f) / f)) left"
             }
             if kind == .evaluate && s.step == nil { right += " · Esc stops" }
-        } else if let notice = s.notice {
-            right = notice
         }
         let file = s.open.map { s.files[s.layers[$0.index].file] } ?? s.files.first ?? ""
         let fileName = file.split(separator: "/").last.map(String.init) ?? file

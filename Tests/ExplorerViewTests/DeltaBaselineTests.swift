@@ -104,7 +104,7 @@ import TestSupport
     }
 }
 
-/// `T` (or `--calib-tokens`): every method fitted on some tokens and scored on the others, beside the fit.
+/// `V` (or `--calib-tokens`): every method fitted on some tokens and scored on the others, beside the fit.
 @Suite struct HeldOutPanelTests {
     /// The Methods table's row labelled `label` (not the title or the status bar, which may name it too).
     static func row(_ f: ScreenFixture, _ label: String) -> String? {
@@ -113,10 +113,10 @@ import TestSupport
 
     // Issue 13, item 4: the explorer shows both "fit" and "held-out" figures when a split is active, and the
     // held-out ones are the core's (nothing refitted on the scored tokens).
-    @Test func tHoldsTokensOutAndShowsFitAndHeldOutRows() throws {
+    @Test func vHoldsTokensOutAndShowsFitAndHeldOutRows() throws {
         var f = ScreenFixture(size: Size(width: 120, height: 40))
         #expect(Self.row(f, "held out") == nil)
-        f.press("T")
+        f.press("V")
         #expect(f.state.heldOutSpec == "even")
         let h = try #require(f.state.currentHeldOut)
         let layer = try #require(f.state.open?.data)
@@ -138,10 +138,10 @@ import TestSupport
         f.press("]")
         #expect(f.state.currentHeldOut?.params == f.state.params)
         // First half, then off.
-        f.press("T")
+        f.press("V")
         #expect(f.state.heldOutSpec == "0:16")
         #expect(Self.row(f, "fit 0:16") != nil)
-        f.press("T")
+        f.press("V")
         #expect(f.state.heldOutSpec == nil)
         #expect(Self.row(f, "held out") == nil)
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Write samples/toy/zigzag.safetensors (+ zigzag.json): a tiny teaching sample for DuQuant's zigzag
-permutation.
+permutation; and samples/toy/outlier.safetensors (+ outlier.json): the paper's figure of a massive
+outlier spread by rotation 1, dealt out by the zigzag permutation and flattened by rotation 2.
 
 8 tokens x 16 channels, two outlier channels (1 and 2) that sit in the same block of 4 channels in
 the natural order. DuQuant's zigzag permutation sorts channels by their max |x| and deals them to the
@@ -90,6 +91,8 @@ def main() -> None:
             "of the block means drops. A plain descending sort would make it worse: it puts the four "
             "largest channels together."),
         "block_size": BLOCK,
+        # The explorer opens the sample with these (command-line options win): the permutation alone.
+        "parameters": {"block": BLOCK, "steps": 0, "no-smooth": True},
         "channel_max_abs": [round(float(v), 4) for v in cmax],
         "natural": {"order": identity.tolist(), "block_means": [round(float(v), 4) for v in m_id],
                     "variance": round(v_id, 4)},
@@ -108,6 +111,63 @@ def main() -> None:
         json.dump(sidecar, f, indent=1)
         f.write("\n")
     print(f"wrote {os.path.relpath(path, REPO)} and zigzag.json")
+    write_outlier_sample(out_dir)
+
+
+OUTLIER = 100.0
+OUTLIER_BLOCK = 2
+OUTLIER_CHANNELS = 8
+
+
+def write_outlier_sample(out_dir: str) -> None:
+    """8 tokens x 8 channels, blocks of 2; token 0 holds one massive value (100 at channel 1) and zeros.
+
+    By hand, with one greedy step per rotation (the sidecar's parameters): a rotation of a block of 2
+    is [[1, 1], [-1, 1]]/sqrt(2) up to signs and order, so rotation 1 turns token 0's block 0 (0, 100)
+    into 100/sqrt(2) = 70.71 in channels 0 and 1 (peak 100 -> 70.71). Those two channels are now the
+    largest, and the zigzag deals the largest to block 0 and the next to block 1, each beside a small
+    channel. Rotation 2 spreads each over its block: 70.71/sqrt(2) = 50 in channels 0-3 (peak 70.71 -> 50).
+    The other tokens are small noise (|x| <= 1) and stay small. The greedy search keeps a step only if
+    the block's max - min drops: a spread to (70.71, -70.71) would raise it, so the sidecar picks seed 2,
+    whose random completions keep both signs positive (the other seeds keep no step here).
+    """
+    rng = np.random.default_rng(20240605)
+    x = np.round(rng.uniform(-1.0, 1.0, size=(TOKENS, OUTLIER_CHANNELS)), 2)
+    x[0, :] = 0.0
+    x[0, 1] = OUTLIER
+    x = x.astype(np.float32)
+    w = np.round(rng.normal(0.0, 0.25, size=(OUT, OUTLIER_CHANNELS)), 2).astype(np.float32)
+    path = os.path.join(out_dir, "outlier.safetensors")
+    safetensors_np.save(path, {PREFIX + ".input": x, PREFIX + ".weight": w},
+                        {"duquant.shared_inputs": "{}", "model": "toy (DuQuant massive-outlier teaching sample)",
+                         "sidecar": "outlier.json"})
+    sidecar = {
+        "model": "toy: hand-made teaching matrix, not a real model",
+        "source": "tools/samples/make_toy_sample.py (NumPy, seed 20240605, values rounded to 0.01)",
+        "text_source": "none: the 8 'tokens' are just rows t0..t7",
+        "token_ids": list(range(TOKENS)),
+        "tokens": [f"t{i}" for i in range(TOKENS)],
+        "explanation": (
+            "The paper's figure in numbers. Token 0 holds one massive value, 100 in channel 1; the other "
+            "tokens are small noise. Rotation 1 (one greedy step, blocks of 2) spreads it over block 0: "
+            "100/sqrt(2) = 70.71 in channels 0 and 1. The zigzag permutation deals the two large channels "
+            "to blocks 0 and 1, each beside a small one. Rotation 2 spreads each over its block: "
+            "70.71/sqrt(2) = 50 in channels 0-3. Token 0's peak goes 100 -> 70.71 -> 50. Seed 2: with "
+            "another seed a rotation may spread to 70.71 and -70.71, a larger max - min, and the greedy "
+            "search keeps no step (press [ ] on the seed row to see it)."),
+        "block_size": OUTLIER_BLOCK,
+        "parameters": {"block": OUTLIER_BLOCK, "steps": 1, "no-smooth": True, "seed": 2},
+        "expected_token0": {"original": [0.0, OUTLIER] + [0.0] * (OUTLIER_CHANNELS - 2),
+                            "rotation1": [OUTLIER / 2 ** 0.5] * 2 + [0.0] * (OUTLIER_CHANNELS - 2),
+                            "rotation2": [OUTLIER / 2] * 4 + [0.0] * (OUTLIER_CHANNELS - 4)},
+        "weights_note": "random weights (8 x 8, N(0, 0.25) rounded to 0.01), HF orientation out x in",
+        "layers": {"bundled": [{"layer": 0, "modules": ["mlp.down_proj"], "kind": "toy"}]},
+        "dtype": "float32",
+    }
+    with open(os.path.join(out_dir, "outlier.json"), "w", encoding="utf-8") as f:
+        json.dump(sidecar, f, indent=1)
+        f.write("\n")
+    print(f"wrote {os.path.relpath(path, REPO)} and outlier.json")
 
 
 if __name__ == "__main__":

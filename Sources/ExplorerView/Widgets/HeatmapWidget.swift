@@ -59,11 +59,14 @@ public struct HeatLegend {
     public var mapping: HeatMapping
     public var palette: Palette
     public var glyphs: Glyphs
+    /// True when the scale was chosen for the layer (log on massive outliers) rather than by `L`.
+    public var automatic: Bool
 
-    public init(mapping: HeatMapping, palette: Palette, glyphs: Glyphs) {
+    public init(mapping: HeatMapping, palette: Palette, glyphs: Glyphs, automatic: Bool = false) {
         self.mapping = mapping
         self.palette = palette
         self.glyphs = glyphs
+        self.automatic = automatic
     }
 
     public func draw(into grid: inout CellGrid, area: Rect) {
@@ -71,7 +74,8 @@ public struct HeatLegend {
         grid.fill(area.row(0), with: Cell(" ", palette.text))
         let low = mapping.scale == .log ? "≤" + Format.num(mapping.floor) : "0"
         let high = Format.num(mapping.maximum)
-        let tail = " \(high) |x| \(mapping.scale.rawValue)"
+        // The legend says which scale is on, and when it was chosen for the layer, how to change it.
+        let tail = " \(high) |x| \(mapping.scale.rawValue)" + (automatic ? " (auto; L: linear)" : "")
         let rampWidth = max(4, min(24, area.width - CellGrid.columns(low) - CellGrid.columns(tail) - 2))
         var x = area.x
         x += grid.put(low + " ", at: Point(x: x, y: area.y), style: palette.dim, maxWidth: area.maxX - x)

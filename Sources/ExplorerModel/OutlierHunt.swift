@@ -1,0 +1,90 @@
+import DuQuantCore
+
+/// Where the `x` key last put the cursor: the rank-th largest |x| of the shown matrix.
+///
+/// Pressing `x` again while the cursor is still there goes to the next largest; any other place, stage
+/// or step starts again from the largest.
+public struct OutlierHunt: Sendable, Equatable {
+    /// What the matrix was (``AppState/shownKey``) when the cursor was put there.
+    public var shown: String
+    /// 1 for the largest |x|, 2 for the next, …
+    public var rank: Int
+    public var magnitude: Float
+    /// Row-major index of the value.
+    public var index: Int
+    public var token: Int
+    public var channel: Int
+
+    public init(shown: String, rank: Int, magnitude: Float, index: Int, token: Int, channel: Int) {
+        self.shown = shown
+        self.rank = rank
+        self.magnitude = magnitude
+        self.index = index
+        self.token = token
+        self.channel = channel
+    }
+
+    /// The largest |x| of `m` that comes after (`magnitude`, `index`) in the order "|x| descending, then
+    /// position ascending" (the largest of all when `after` is nil), as (|x|, row-major index).
+    ///
+    /// One pass and no memory: pressing the key n times costs n passes, not a sort of the matrix.
+    /// ```swift
+    /// OutlierHunt.next(in: m, after: nil)            // the largest
+    /// OutlierHunt.next(in: m, after: (9.0, 17))      // the next one
+    /// ```
+    public static func next(in m: Matrix, after: (magnitude: Float, index: Int)?) -> (magnitude: Float, index: Int)? {
+        var best: Float = -1, bestIndex = -1
+        m.storage.withUnsafeBufferPointer { v in
+            for i in 0..<v.count {
+                let a = Swift.abs(v[i])
+                guard !a.isNaN else { continue }
+                if let after {
+                    // Only values ranked after the previous one.
+                    if a > after.magnitude || (a == after.magnitude && i <= after.index) { continue }
+                }
+                if a > best { best = a; bestIndex = i }
+            }
+        }
+        return bestIndex < 0 ? nil : (best, bestIndex)
+    }
+}
+
+extension AppState {
+    /// Names what the main heatmap shows, so a hunt knows when the matrix under it changed.
+    public var shownKey: String {
+        if let step { return "step \(step.rotation) \(step.shownStep ?? -1)" }
+        return "stage \(stage.rawValue)"
+    }
+}
+
+extension App {
+    /// `x`: the cursor to the largest |x| of the shown matrix; pressed again in place, to the next largest.
+    static func huntOutlier(_ state: inout AppState) -> [Effect] {
+        guard let m = state.shownMatrix, m.rows > 0, m.cols > 0 else {
+            state.notice = "nothing to search yet"
+            return []
+        }
+        let key = state.shownKey
+        var after: (Float, Int)? = nil
+        var rank = 1
+        if let h = state.hunt, h.shown == key, h.token == state.heat.cursorToken, h.channel == state.heat.cursorChannel {
+            after = (h.magnitude, h.index)
+            rank = h.rank + 1
+        }
+        guard let (a, i) = OutlierHunt.next(in: m, after: after) else {
+            state.notice = "no more values"
+            return []
+        }
+        let t = i / m.cols, c = i % m.cols
+        state.hunt = OutlierHunt(shown: key, rank: rank, magnitude: a, index: i, token: t, channel: c)
+        state.heat.cursorToken = t
+        state.heat.cursorChannel = c
+        // Keep the zoom, centred on the value.
+        let (tokens, channels) = state.openShape
+        state.heat.applyZoom(state.heat.zoom, tokens: tokens, channels: channels)
+        if state.focus == .layers { state.focus = .heatmap }
+        let nth = rank == 1 ? "largest" : "#\(rank) largest"
+        state.notice = "\(nth) |x| \(App.compact(a)) at tok \(t), \(channelName(state, c)) — x again: next"
+        return []
+    }
+}

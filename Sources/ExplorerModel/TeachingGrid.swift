@@ -1,0 +1,96 @@
+/// Where the teaching view puts each value of a small matrix (or of a zoomed-in window of a large one):
+/// one text row per token, a few columns per channel with the value printed, a rule between blocks, a
+/// header of channel numbers above, and the permutation's mapping and a two-line caption below.
+///
+/// ```
+///      0    1    2    3 │   4    5 …      header: global channel numbers
+/// t0 1.06 16.6 -9.0 0.12│ …               one row per token
+/// from 1    5    9    0 │   2 …           the permutation: which channel each position came from
+/// ```
+public struct TeachingGrid: Sendable, Equatable {
+    /// Columns of the token label at the left of each row.
+    public var labelWidth: Int
+    /// Columns per channel (the value and at least one space).
+    public var cellWidth: Int
+    /// The tokens and channels shown (global indices).
+    public var tokens: Range<Int>
+    public var channels: Range<Int>
+    /// Channels per block (a rule is drawn between blocks).
+    public var block: Int
+
+    /// Rows above and below the values: the header, then the mapping row and the two caption lines.
+    public static let rowsAbove = 1
+    public static let rowsBelow = 3
+    /// Widest cell worth drawing (wider only spreads the values apart).
+    public static let maxCellWidth = 7
+    /// Narrowest cell that still prints a value: three characters and a space.
+    public static let minCellWidth = 4
+
+    /// The grid for `tokens` × `channels` of a matrix with blocks of `block` in `area`, or nil when the
+    /// values do not fit there.
+    public init?(tokens: Range<Int>, channels: Range<Int>, block: Int, area: Rect) {
+        guard !tokens.isEmpty, !channels.isEmpty else { return nil }
+        self.tokens = tokens
+        self.channels = channels
+        self.block = max(1, block)
+        labelWidth = max(5, String(tokens.upperBound - 1).count + 2)
+        cellWidth = 0
+        let rules = x(ofChannel: channels.upperBound - 1) - labelWidth
+        cellWidth = min(Self.maxCellWidth, (area.width - labelWidth - rules) / channels.count)
+        guard cellWidth >= Self.minCellWidth,
+              tokens.count + Self.rowsAbove + Self.rowsBelow <= area.height else { return nil }
+    }
+
+    /// The column (relative to the area) where channel `c`'s cell starts; a rule sits before every
+    /// block start but the first shown.
+    public func x(ofChannel c: Int) -> Int {
+        labelWidth + (c - channels.lowerBound) * cellWidth + (c / block - channels.lowerBound / block)
+    }
+
+    /// The columns up to the end of the last channel's cell.
+    public var width: Int { x(ofChannel: channels.upperBound - 1) + cellWidth }
+
+    /// The channel whose cell covers relative column `x`, if any.
+    public func channel(atColumn x: Int) -> Int? {
+        channels.first { x >= self.x(ofChannel: $0) && x < self.x(ofChannel: $0) + cellWidth }
+    }
+
+    /// True where a rule between blocks sits before channel `c`.
+    public func ruleBefore(_ c: Int) -> Bool {
+        c > channels.lowerBound && c % block == 0
+    }
+}
+
+extension AppState {
+    /// The teaching grid of the main heatmap, when the teaching view is on (`T`, on by default) and the
+    /// visible part of the matrix fits with its values printed: a small matrix at once, a large one once
+    /// zoomed in far enough. Not in compare mode.
+    public var teachingGrid: TeachingGrid? { teachingPlacement?.grid }
+
+    /// Where the teaching view draws: the heatmap's rows when the values fit there (the channel profile
+    /// stays under it), else also the profile's rows — the caption says in numbers what the profile
+    /// shows — so 8 tokens fit at 80×24 (not while the lower panel is in use: step-through, anatomy).
+    /// The legend and the inspect line then move to the last two of those rows.
+    public var teachingArea: Rect { teachingPlacement?.area ?? ScreenLayout(size: size, compare: false).heat }
+
+    /// True when the teaching view took the profile's rows.
+    public var teachingTakesLowerPanel: Bool {
+        guard let area = teachingPlacement?.area else { return false }
+        return area != ScreenLayout(size: size, compare: false).heat
+    }
+
+    var teachingPlacement: (grid: TeachingGrid, area: Rect)? {
+        guard teach, !compare, open != nil else { return nil }
+        let layout = ScreenLayout(size: size, compare: false)
+        guard !layout.tooSmall else { return nil }
+        let v = heat
+        func grid(_ area: Rect) -> TeachingGrid? {
+            TeachingGrid(tokens: v.tokenStart..<(v.tokenStart + v.tokenSpan),
+                         channels: v.channelStart..<(v.channelStart + v.channelSpan), block: params.block, area: area)
+        }
+        if let g = grid(layout.heat) { return (g, layout.heat) }
+        guard step == nil, !showAnatomy else { return nil }
+        let tall = Rect(x: layout.heat.x, y: layout.heat.y, width: layout.heat.width, height: layout.lower.maxY - layout.heat.y - 2)
+        return grid(tall).map { ($0, tall) }
+    }
+}
