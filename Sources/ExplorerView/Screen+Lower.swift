@@ -27,7 +27,7 @@ extension Screen {
             for r in 0..<pool.rows { for k in 0..<pool.columns { columns[k] = max(columns[k], pool[r, k]) } }
             let x0 = s.compare ? (ctx.layout.heatRight?.x ?? area.x) : area.x
             let barArea = Rect(x: x0, y: bars.y, width: area.maxX - x0, height: bars.height)
-            ProfileWidget(columns: columns, mapping: mapping).draw(into: &grid, area: barArea, palette: ctx.palette, glyphs: ctx.glyphs)
+            ProfileWidget(columns: columns, mapping: mapping, palette: ctx.palette, glyphs: ctx.glyphs).draw(into: &grid, area: barArea)
         }
         drawBlockBalance(&grid, ctx, area: balance)
     }
@@ -57,8 +57,8 @@ extension Screen {
         x += grid.put(label, at: Point(x: x, y: area.y), style: ctx.palette.dim, maxWidth: area.width)
         let tail = (wide ? " · block-mean var " : " var ") + "\(Format.num(varBefore)) → \(Format.num(varAfter))"
         let sparkWidth = min(shares.count, max(1, area.maxX - x - CellGrid.columns(tail)))
-        Sparkline(values: shares, floor: 0).draw(into: &grid, area: Rect(x: x, y: area.y, width: sparkWidth, height: 1),
-                                                palette: ctx.palette, glyphs: ctx.glyphs)
+        Sparkline(values: shares, floor: 0, palette: ctx.palette, glyphs: ctx.glyphs)
+            .draw(into: &grid, area: Rect(x: x, y: area.y, width: sparkWidth, height: 1))
         x += sparkWidth
         grid.put(tail, at: Point(x: x, y: area.y), style: ctx.palette.text, maxWidth: area.maxX - x)
     }
@@ -94,9 +94,8 @@ extension Screen {
         if area.height > 1 {
             let label = "peak "
             grid.put(label, at: Point(x: area.x, y: area.y + 1), style: p.dim)
-            Sparkline(values: trace.peaks, kept: trace.kept, marker: step.step)
-                .draw(into: &grid, area: Rect(x: area.x + label.count, y: area.y + 1, width: area.width - label.count, height: 1),
-                      palette: p, glyphs: ctx.glyphs)
+            Sparkline(values: trace.peaks, kept: trace.kept, marker: step.step, palette: p, glyphs: ctx.glyphs)
+                .draw(into: &grid, area: Rect(x: area.x + label.count, y: area.y + 1, width: area.width - label.count, height: 1))
         }
         if area.height > 2 {
             grid.putLine("kept prefix bright, dropped steps dim · . , step · > < ten · r rotation · b block · Esc leaves",
@@ -132,6 +131,6 @@ extension Screen {
                 return TableWidget.Item(text(a))
             }
         }
-        TableWidget(columns: columns, rows: rows).draw(into: &grid, area: area, palette: ctx.palette)
+        TableWidget(columns: columns, rows: rows, palette: ctx.palette).draw(into: &grid, area: area)
     }
 }

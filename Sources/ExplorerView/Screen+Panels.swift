@@ -31,8 +31,9 @@ extension Screen {
                 TableWidget.Item(sum?.error.map { Format.num($0) } ?? "…"),
             ]
         }
-        TableWidget(columns: columns, rows: rows, selected: s.selectedRow, offset: s.listOffset)
-            .draw(into: &grid, area: ctx.layout.list, palette: ctx.palette, focused: s.focus == .layers)
+        TableWidget(columns: columns, rows: rows, selected: s.selectedRow, offset: s.listOffset, palette: ctx.palette,
+                    focused: s.focus == .layers)
+            .draw(into: &grid, area: ctx.layout.list)
     }
 
     static func drawParams(_ grid: inout CellGrid, _ ctx: Context) {
@@ -106,7 +107,7 @@ extension Screen {
             }
             rows.append(row)
         }
-        TableWidget(columns: columns, rows: rows).draw(into: &grid, area: area, palette: ctx.palette)
+        TableWidget(columns: columns, rows: rows, palette: ctx.palette).draw(into: &grid, area: area)
     }
 
     /// With tokens held out (`T`, `--calib-tokens`): each method fitted on the fit tokens and measured there,

@@ -3,9 +3,9 @@ import ExplorerModel
 /// A one-row sparkline, max-pooled to the width, optionally split into a kept prefix and the rest.
 ///
 /// ```swift
-/// Sparkline(values: peaks, kept: 12).draw(into: &grid, area: row, palette: p, glyphs: .unicode)
+/// Sparkline(values: peaks, kept: 12, palette: p, glyphs: .unicode).draw(into: &grid, area: row)
 /// ```
-public struct Sparkline {
+public struct Sparkline: Widget {
     public var values: [Float]
     /// Values with index ≤ `kept` are drawn in the kept style, the rest dropped; nil draws all alike.
     public var kept: Int?
@@ -13,15 +13,19 @@ public struct Sparkline {
     public var marker: Int?
     /// Lower end of the scale; defaults to the smallest value so a falling trajectory fills the row.
     public var floor: Float?
+    public var palette: Palette
+    public var glyphs: Glyphs
 
-    public init(values: [Float], kept: Int? = nil, marker: Int? = nil, floor: Float? = nil) {
+    public init(values: [Float], kept: Int? = nil, marker: Int? = nil, floor: Float? = nil, palette: Palette, glyphs: Glyphs) {
         self.values = values
         self.kept = kept
         self.marker = marker
         self.floor = floor
+        self.palette = palette
+        self.glyphs = glyphs
     }
 
-    public func draw(into grid: inout CellGrid, area: Rect, palette: Palette, glyphs: Glyphs) {
+    public func draw(into grid: inout CellGrid, area: Rect) {
         guard !area.isEmpty else { return }
         grid.fill(area.row(0), with: Cell(" ", palette.text))
         guard !values.isEmpty else { return }

@@ -4,8 +4,8 @@ import ExplorerModel
 /// a selected row.
 ///
 /// The first column stretches to the space left over.
-public struct TableWidget {
-    public struct Column {
+public struct TableWidget: Widget {
+    public struct Column: Sendable {
         public var title: String
         public var width: Int
         public var align: CellGrid.Alignment
@@ -21,7 +21,7 @@ public struct TableWidget {
     }
 
     /// One cell's text and, optionally, a style instead of the row's.
-    public struct Item {
+    public struct Item: Sendable {
         public var text: String
         public var style: CellStyle?
 
@@ -37,13 +37,19 @@ public struct TableWidget {
     /// First row shown (scrolling); the caller keeps the selection visible.
     public var offset: Int
     public var showHeader: Bool
+    public var palette: Palette
+    /// Whether the table has the keyboard: its selected row is drawn dimmed when not.
+    public var focused: Bool
 
-    public init(columns: [Column], rows: [[Item]], selected: Int? = nil, offset: Int = 0, showHeader: Bool = true) {
+    public init(columns: [Column], rows: [[Item]], selected: Int? = nil, offset: Int = 0, showHeader: Bool = true,
+                palette: Palette, focused: Bool = true) {
         self.columns = columns
         self.rows = rows
         self.selected = selected
         self.offset = offset
         self.showHeader = showHeader
+        self.palette = palette
+        self.focused = focused
     }
 
     /// Indices of the columns that fit in `width` (first column at least 12 wide), in display order.
@@ -62,7 +68,7 @@ public struct TableWidget {
         return chosen.sorted()
     }
 
-    public func draw(into grid: inout CellGrid, area: Rect, palette: Palette, focused: Bool = true) {
+    public func draw(into grid: inout CellGrid, area: Rect) {
         grid.fill(area, with: Cell(" ", palette.text))
         let visible = visibleColumns(width: area.width)
         let fixed = visible.dropFirst().reduce(0) { $0 + 1 + columns[$1].width }
