@@ -88,6 +88,16 @@ def R(layer, *extra, file=SAMPLE):
     return _reports[key]
 
 
+def H(layer, *extra, file=SAMPLE):
+    """The held-out figures of `report FILE --layer LAYER EXTRA… --format json` (with --calib-tokens or
+    --eval-file among EXTRA), as attributes."""
+    key = ("held_out", file, layer) + extra
+    if key not in _reports:
+        data = json.loads(binary(["report", file, "--layer", layer, "--format", "json"] + list(extra)))
+        _reports[key] = namespace(data["layers"][0]["held_out"])
+    return _reports[key]
+
+
 _lists = {}
 
 
@@ -123,7 +133,7 @@ def grouped(n):
 
 
 def evaluate(expr):
-    helpers = {"R": R, "S": S, "g": g, "x": x, "grouped": grouped, "L11": L11, "L5": L5, "SAMPLE": SAMPLE,
+    helpers = {"R": R, "H": H, "S": S, "g": g, "x": x, "grouped": grouped, "L11": L11, "L5": L5, "SAMPLE": SAMPLE,
                "round": round, "int": int, "abs": abs}
     return str(eval(expr, {"__builtins__": {}}, helpers))
 
