@@ -27,6 +27,7 @@ public final class EvaluationWorkspace: Sendable {
         case rtn
         case smooth(alpha: Float)
         case hadamard(block: Int)
+        case quarot(seed: UInt64, block: Int)
         case duquant(CalibrationKey)
     }
 
@@ -123,6 +124,8 @@ public final class EvaluationWorkspace: Sendable {
         var done = 0.0
         for (k, method) in order.enumerated() {
             if cancel?.isCancelled == true { return nil }
+            // Each method under its own settings (its α and clip ratios, see `MethodSettings`).
+            let p = p.resolved(for: method)
             let clock = ContinuousClock()
             let start = clock.now
             let before = done
@@ -211,7 +214,16 @@ public final class EvaluationWorkspace: Sendable {
             let h = Hadamard.blockSize(channels: x.cols, requested: p.block)
             let why = h != p.block ? " (\(p.block) does not divide \(x.cols) or is not a power of two)" : ""
             t = Transformed(x: Hadamard.apply(x, block: h), w: w.map { Hadamard.apply($0, block: h) },
-                            note: "hadamard block \(h)" + why)
+                            note: "block Hadamard \(h)" + why)
+        case .quarot:
+            if let r = RandomizedHadamard(width: x.cols, seed: p.seed) {
+                t = Transformed(x: r.apply(to: x), w: w.map { r.apply(to: $0) },
+                                note: "randomized Hadamard \(r.recipe), signs from seed \(p.seed)")
+            } else {
+                let h = Hadamard.blockSize(channels: x.cols, requested: p.block)
+                t = Transformed(x: Hadamard.apply(x, block: h), w: w.map { Hadamard.apply($0, block: h) },
+                                note: Self.quarotFallbackNote(width: x.cols, block: h))
+            }
         case .duquant:
             guard let cal = DuQuant.calibrate(layer, p, cancel: cancel, progress: progress) else { return nil }
             t = Transformed(x: cal.matrix(.rotation2), w: w.map { cal.transform.apply(toWeight: $0) },
@@ -236,8 +248,14 @@ public final class EvaluationWorkspace: Sendable {
         case .rtn: .rtn
         case .smoothquant: .smooth(alpha: p.alpha)
         case .hadamard: .hadamard(block: p.block)
+        case .quarot: .quarot(seed: p.seed, block: p.block)
         case .duquant: .duquant(p.calibrationKey)
         }
+    }
+
+    /// Why QuaRot-style fell back to the block Hadamard on a width without a constructible factorisation.
+    static func quarotFallbackNote(width: Int, block: Int) -> String {
+        "no Hadamard order n ≤ \(HadamardConstruction.maxOrder) with \(width) = n·2^m: block Hadamard \(block) instead"
     }
 
     static func duquantNote(_ cal: DuQuantCalibration) -> String? {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Fake quantization (quantize then dequantize) exactly as the DuQuant reference code does it.
 ///
 /// Asymmetric min–max per row: activations per token, weights per output channel. For a row with
@@ -23,12 +29,38 @@ public struct FakeQuantizer: Sendable, Hashable {
     public var clip: Float
     /// Symmetric instead of asymmetric.
     public var symmetric: Bool
+    /// Each row's clip ratio searched instead of fixed (on top of `clip`), as QuaRot's `--w_clip` does for
+    /// weights: the ratios 1.00, 0.99 … 0.21 are tried and the one with the least Σ|x − Q(x)|^2.4 is kept.
+    public var searchClip: Bool
 
-    public init(bits: Int, clip: Float = 1, symmetric: Bool = false) {
+    public init(bits: Int, clip: Float = 1, symmetric: Bool = false, searchClip: Bool = false) {
         precondition((2...16).contains(bits), "bits must be 2…16")
         self.bits = bits
         self.clip = clip
         self.symmetric = symmetric
+        self.searchClip = searchClip
+    }
+
+    /// The shrink ratios the clip search tries (QuaRot's grid: 80 steps of 0.01 down from 1).
+    static let searchedRatios: [Float] = (0..<80).map { 1 - Float($0) / 100 }
+
+    /// The row's range multiplier: 1 without ``searchClip``, else the searched ratio with the least
+    /// Σ|x − Q(x)|^2.4 (the first such, so ties keep the wider range).
+    func rowShrink(_ p: UnsafePointer<Float>, _ n: Int, lo: Float, hi: Float) -> Float {
+        guard searchClip else { return 1 }
+        var best = Float.infinity, bestRatio: Float = 1
+        let qmax = self.qmax
+        for ratio in Self.searchedRatios {
+            let (scale, zero) = parameters(min: lo * ratio, max: hi * ratio)
+            var err: Float = 0
+            for i in 0..<n {
+                var q = (p[i] / scale).rounded(.toNearestOrEven) + zero
+                q = Swift.min(Swift.max(q, 0), qmax)
+                err += powf(Swift.abs((q - zero) * scale - p[i]), 2.4)
+            }
+            if err < best { best = err; bestRatio = ratio }
+        }
+        return bestRatio
     }
 
     /// Largest quantized level.
@@ -117,7 +149,8 @@ public struct FakeQuantizer: Sendable, Hashable {
                 ParallelRows.forEach(rows: m.rows, cols: cols) { range in
                     for r in range {
                         let (lo, hi) = Self.extremes(s + r * cols, cols)
-                        let (scale, zero) = parameters(min: lo, max: hi)
+                        let k = rowShrink(s + r * cols, cols, lo: lo, hi: hi)
+                        let (scale, zero) = parameters(min: lo * k, max: hi * k)
                         (d + r * cols).update(from: s + r * cols, count: cols)
                         quantize(UnsafeMutableBufferPointer(start: d + r * cols, count: cols), scale: scale, zero: zero)
                     }

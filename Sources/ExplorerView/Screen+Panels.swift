@@ -40,8 +40,10 @@ extension Screen {
         panelTitle(&grid, ctx.layout.paramsTitle, "Parameters  [ ] change", focused: s.focus == .params, ctx)
         let area = ctx.layout.params
         grid.fill(area, with: Cell(" ", ctx.palette.text))
-        for field in ParamField.allCases where field.rawValue < area.height {
-            let row = area.row(field.rawValue)
+        // A short panel scrolls with the selection.
+        let offset = ScreenLayout.paramOffset(selected: s.paramRow, height: area.height)
+        for field in ParamField.allCases where (offset..<(offset + area.height)).contains(field.rawValue) {
+            let row = area.row(field.rawValue - offset)
             let selected = field.rawValue == s.paramRow
             var style = ctx.palette.text
             if selected { style = s.focus == .params ? ctx.palette.selected : ctx.palette.selected.with(.dim) }
@@ -75,18 +77,41 @@ extension Screen {
         let area = ctx.layout.metrics
         let labelWidth = 12
         let colWidth = max(7, min(13, (area.width - labelWidth) / methods.count - 1))
+        // Each method's own settings (α, clip ratios): in the first row; in narrow columns α moves to the header.
+        let alphaInHeader = colWidth < 9
         var columns = [TableWidget.Column("", width: labelWidth, align: .left, priority: 10)]
-        columns += methods.map { TableWidget.Column($0.title, width: colWidth, priority: 5) }
-        let rowsSpec: [(String, (MethodMetrics) -> Float?)] = [
-            ("max |x|", { $0.actMaxAbs }),
-            ("act MSE", { $0.actMSE }),
-            ("out rel err", { $0.outputRelError }),
-            ("weight MSE", { $0.weightMSE }),
-            ("kurtosis", { $0.kurtosis }),
+        columns += methods.map {
+            TableWidget.Column(methodColumnTitle($0, width: colWidth, alpha: alphaInHeader ? s.params.settings(for: $0).alpha : nil),
+                               width: colWidth, priority: 5)
+        }
+        var rows: [[TableWidget.Item]] = [
+            [TableWidget.Item(alphaInHeader ? "clip X/W" : "α, clip X/W", style: ctx.palette.dim)] + methods.map { m in
+                let set = s.params.settings(for: m)
+                let alpha = alphaInHeader ? "" : set.alpha.map { "α" + MethodSettings.compact($0) + " " } ?? ""
+                return TableWidget.Item(alpha + set.compactClip + "  ", style: ctx.palette.dim)
+            },
         ]
-        var rows: [[TableWidget.Item]] = []
-        for (label, get) in rowsSpec {
-            if label == "weight MSE", let delta = deltaRow(ctx, methods) { rows.append(delta) }
+        // A figure, its ≈ and ★ in a column: two cells after the number keep the columns aligned; in a
+        // narrow column one, and fewer digits before anything is cut.
+        func cell(_ v: Float, best: Bool, approx: Bool) -> String {
+            let pre = approx ? String(ctx.glyphs.approx) : "", mark = String(ctx.glyphs.best)
+            for n in Format.shortened(v) {
+                for pad in [2, 1] where n.count <= colWidth - pad - pre.count {
+                    return pre + n + (best ? String(repeating: " ", count: pad - 1) + mark : String(repeating: " ", count: pad))
+                }
+            }
+            return pre + Format.num(v) + (best ? mark : "")
+        }
+        // The MSE rows are in each method's own transformed space: not comparable across methods, so no ★.
+        let rowsSpec: [(String, Bool, (MethodMetrics) -> Float?)] = [
+            ("max |x|", true, { $0.actMaxAbs }),
+            ("act MSE own", false, { $0.actMSE }),
+            ("out rel err", true, { $0.outputRelError }),
+            ("wt MSE own", false, { $0.weightMSE }),
+            ("kurtosis", false, { $0.kurtosis }),
+        ]
+        for (label, ranked, get) in rowsSpec {
+            if label == "wt MSE own", let delta = deltaRow(ctx, methods) { rows.append(delta) }
             let values = methods.map { m in s.evaluation?.methods[m].flatMap(get) }
             let finite = values.compactMap { $0 }.filter { $0.isFinite }
             // No best mark while a method is still coming: it might be the best.
@@ -95,14 +120,26 @@ extension Screen {
             for (m, v) in zip(methods, values) {
                 let coming = s.evaluation == nil || s.evaluation?.pending.contains(m) == true
                 guard let v else { row.append(TableWidget.Item(coming ? "…" : "–")); continue }
-                let isBest = v == best && finite.count > 1 && label != "kurtosis"
-                let text = (estimate != nil && label != "weight MSE" ? String(ctx.glyphs.approx) : "")
-                    + Format.num(v) + (isBest ? " " + String(ctx.glyphs.best) : "  ")
+                let isBest = v == best && finite.count > 1 && ranked
+                let text = cell(v, best: isBest, approx: estimate != nil && label != "wt MSE own")
                 row.append(TableWidget.Item(text, style: isBest ? ctx.palette.best : nil))
             }
             rows.append(row)
         }
         TableWidget(columns: columns, rows: rows).draw(into: &grid, area: area, palette: ctx.palette)
+    }
+
+    /// A method's column title in `width` cells: its name, shortened when narrow, with its α when given
+    /// (`SQ α.5`, `DuQ α.6`).
+    static func methodColumnTitle(_ m: Method, width: Int, alpha: Float? = nil) -> String {
+        if let alpha { return m.shortTitle + " α" + MethodSettings.compact(alpha) }
+        if m.title.count <= width { return m.title }
+        switch m {
+        case .smoothquant: return "SmoothQ"
+        case .hadamard: return width >= 9 ? "block Had" : "blk Had"
+        case .quarot: return "QuaRot"
+        default: return m.shortTitle
+        }
     }
 
     /// The row under the output error that says what the last change did: against a pinned baseline the
