@@ -214,7 +214,7 @@ public final class EvaluationWorkspace: Sendable {
             let h = Hadamard.blockSize(channels: x.cols, requested: p.block)
             let why = h != p.block ? " (\(p.block) does not divide \(x.cols) or is not a power of two)" : ""
             t = Transformed(x: Hadamard.apply(x, block: h), w: w.map { Hadamard.apply($0, block: h) },
-                            note: "block Hadamard \(h)" + why)
+                            note: "\(h) channels per block" + why)
         case .quarot:
             if let r = RandomizedHadamard(width: x.cols, seed: p.seed) {
                 t = Transformed(x: r.apply(to: x), w: w.map { r.apply(to: $0) },

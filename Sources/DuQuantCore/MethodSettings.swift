@@ -20,6 +20,13 @@ public struct MethodSettings: Sendable, Hashable {
     /// Weight rows' clip ratio searched (QuaRot's `--w_clip`).
     public var searchesWeightClip: Bool
 
+    public init(alpha: Float?, lac: Float, swc: Float, searchesWeightClip: Bool) {
+        self.alpha = alpha
+        self.lac = lac
+        self.swc = swc
+        self.searchesWeightClip = searchesWeightClip
+    }
+
     /// `α 0.50 · clip X 1.00 W 1.00`; `W search` for a searched weight clip.
     public var summary: String {
         (alpha.map { "α \(ParameterSpec.hundredths($0)) · " } ?? "")
