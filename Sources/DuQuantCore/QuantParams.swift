@@ -46,8 +46,8 @@ public enum Method: String, CaseIterable, Sendable, Comparable {
     /// What the method does and leaves out, one line (help overlay, `report`, docs).
     public var help: String {
         switch self {
-        case .rtn: "round-to-nearest per token / per output channel, no transform, no clipping"
-        case .smoothquant: "SmoothQuant: per-channel scales move outliers into the weight (α 0.5), no clipping"
+        case .rtn: "round-to-nearest per token / per output channel, no transform"
+        case .smoothquant: "per-channel scales move the activations' outliers into the weight, nothing else"
         case .hadamard: "normalised Sylvester Hadamard per block of channels, no smoothing (DuQuant code's baseline)"
         case .quarot:
             "randomized Hadamard over all channels (±1 signs from the seed), weights RTN with a searched clip; "

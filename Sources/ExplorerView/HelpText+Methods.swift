@@ -10,8 +10,8 @@ extension HelpText {
                 origin = "same for all: DuQuant's"
             } else {
                 switch m {
-                case .rtn: origin = "plain RTN, no clipping"
-                case .smoothquant: origin = "SmoothQuant's defaults: α 0.5, no clipping"
+                case .rtn: origin = "plain: no clipping"
+                case .smoothquant: origin = "its paper's α, no clipping"
                 case .hadamard, .duquant: origin = "the official DuQuant code's"
                 case .quarot: origin = "QuaRot's RTN: --a_clip_ratio 1, --w_clip searches each weight row's ratio"
                 }

@@ -1,0 +1,46 @@
+import DuQuantCore
+import ExplorerModel
+import ExplorerView
+import TestSupport
+import Testing
+
+/// Issue 16: the help overlay explains every method with its settings, and the Methods table shows them.
+@Suite struct MethodsHelpTests {
+    static func text(_ f: ScreenFixture) -> String {
+        let g = f.render()
+        return (0..<g.height).map { g.line($0) }.joined(separator: "\n")
+    }
+
+    @Test func helpListsEveryMethodWithItsSettingsAndWhatQuaRotStyleLeavesOut() {
+        // Wide enough that no sentence checked below wraps.
+        var f = ScreenFixture(size: Size(width: 240, height: 40))
+        f.press("?")
+        var seen = ""
+        for _ in 0..<40 {
+            seen += Self.text(f)
+            f.press("j")
+        }
+        for m in Method.allCases {
+            let listed = seen.contains("\(m.title): ")
+            #expect(listed, "\(m.title)")
+        }
+        for phrase in ["no GPTQ", "settings α 0.50 · clip X 1.00 W 1.00", "settings clip X 1.00 W search",
+                       "do not compare across methods"] {
+            let found = seen.contains(phrase)  // SmoothQuant's own settings, QuaRot-style's searched weight clip
+            #expect(found, "\(phrase)")
+        }
+    }
+
+    @Test func sameForAllPutsDuQuantsClippingInEveryColumn() {
+        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        let own = DeltaBaselineTests.row(f, "α, clip X/W") ?? ""
+        #expect(own.contains("1/mse") && own.contains("α.5 1/1"))
+        f.press("p")
+        for _ in 0..<ParamField.sameSettings.rawValue { f.press("j") }
+        f.press("l")
+        #expect(f.state.params.sameSettings)
+        let same = DeltaBaselineTests.row(f, "α, clip X/W") ?? ""
+        #expect(!same.contains("1/mse") && !same.contains("1/1") && same.contains("α.6 .9/.8"))
+        #expect(DeltaBaselineTests.row(f, "same for all")?.contains("on") == true)
+    }
+}
