@@ -88,7 +88,9 @@ extension Screen {
             [TableWidget.Item(alphaInHeader ? "clip X/W" : "α, clip X/W", style: ctx.palette.dim)] + methods.map { m in
                 let set = s.params.settings(for: m)
                 let alpha = alphaInHeader ? "" : set.alpha.map { "α" + MethodSettings.compact($0) + " " } ?? ""
-                return TableWidget.Item(alpha + set.compactClip + "  ", style: ctx.palette.dim)
+                let text = alpha + set.compactClip
+                // Aligned with the figures (two cells for their ★) where that fits.
+                return TableWidget.Item(text + (text.count + 2 <= colWidth ? "  " : ""), style: ctx.palette.dim)
             },
         ]
         // A figure, its ≈ and ★ in a column: two cells after the number keep the columns aligned; in a
