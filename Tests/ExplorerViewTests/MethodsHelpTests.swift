@@ -44,3 +44,26 @@ import Testing
         #expect(DeltaBaselineTests.row(f, "same for all")?.contains("on") == true)
     }
 }
+
+/// Fifteen parameter rows do not fit an 80×24 screen's panel: it scrolls with the selection, and a click
+/// picks the row drawn under it.
+@Suite struct ParameterPanelScrollTests {
+    @Test func theSelectedRowIsAlwaysDrawnAndClicksFollowTheScroll() throws {
+        var f = ScreenFixture(size: Size(width: 80, height: 24))
+        let layout = ScreenLayout(size: f.state.size, compare: false)
+        #expect(layout.params.height < ParamField.allCases.count)
+        f.press("p")
+        for _ in 0..<ParamField.allCases.count { f.press("j") }
+        #expect(f.state.paramRow == ParamField.layout.rawValue)
+        let g = f.render()
+        let panel = (layout.params.y..<layout.params.maxY).map { g.line($0) }
+        #expect(panel.last?.contains("layout") == true)
+        #expect(!panel.contains { $0.contains("act bits") })
+        // The top row now shows the parameter `offset` rows down; a click there selects it.
+        let offset = ScreenLayout.paramOffset(selected: f.state.paramRow, height: layout.params.height)
+        #expect(offset == ParamField.allCases.count - layout.params.height)
+        f.send(.mouse(MouseEvent(.press, at: Point(x: layout.params.x + 2, y: layout.params.y))))
+        #expect(f.state.paramRow == offset)
+        #expect(panel.first?.contains(ParamField(rawValue: offset)!.title) == true)
+    }
+}
