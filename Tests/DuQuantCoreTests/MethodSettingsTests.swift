@@ -66,6 +66,28 @@ import Testing
         #expect(searched != plain)
     }
 
+    /// The search picks, per row, the first ratio of 1.00, 0.99 … 0.21 with the least Σ|w − Q(w)|^2.4 summed
+    /// in full (QuaRot's `--w_clip` grid), whatever shortcut it takes.
+    @Test func searchedClipIsTheFullGridsArgmin() {
+        var w = TestData.weight(out: 12, in: 200, seed: 21)
+        for r in 0..<12 { w[r, (r * 17) % 200] = Float(r) * 0.4 }  // outliers of every size, none in row 0
+        let searched = FakeQuantizer(bits: 4, searchClip: true).quantizeRows(w)
+        for r in 0..<w.rows {
+            let row = Matrix(rows: 1, cols: w.cols, storage: Array(w.storage[(r * w.cols)..<((r + 1) * w.cols)]))
+            var best = Float.infinity, bestRatio: Float = 1
+            for i in 0..<80 {
+                let ratio = 1 - Float(i) / 100
+                let q = FakeQuantizer(bits: 4, clip: ratio).quantizeRows(row)
+                var err: Float = 0
+                for c in 0..<w.cols { err += powf(abs(q.storage[c] - row.storage[c]), 2.4) }
+                if err < best { best = err; bestRatio = ratio }
+            }
+            let expected = FakeQuantizer(bits: 4, clip: bestRatio).quantizeRows(row)
+            let got = Array(searched.storage[(r * w.cols)..<((r + 1) * w.cols)])
+            #expect(got == expected.storage, "row \(r): ratio \(bestRatio)")
+        }
+    }
+
     @Test func quarotStyleIsExactBeforeQuantizationAndFallsBackOnAnUnfactorableWidth() throws {
         var p = QuantParams()
         p.block = 16
