@@ -89,7 +89,8 @@ public final class EvaluationWorkspace: Sendable {
     /// `progress` receives the fraction of the whole job done (the DuQuant search, when it is not cached,
     /// counts for 80%; each method's measurement for an equal share of the rest). `partial` receives the
     /// evaluation after each method but the last, with the others in ``LayerEvaluation/pending``: figures
-    /// that need no search (RTN, SmoothQuant, Hadamard) can be shown while DuQuant is still searching.
+    /// that need no search (RTN, SmoothQuant, block Hadamard) can be shown while DuQuant is still searching;
+    /// QuaRot-style comes last (its weight clip search is the longest part on a large layer).
     public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
                          sampleTokens: Int? = nil,
                          progress: (@Sendable (Double) -> Void)? = nil,
@@ -117,7 +118,9 @@ public final class EvaluationWorkspace: Sendable {
         // Too large to hold whole: each method's products are compared tile by tile.
         let factors: (x: Matrix, w: Matrix)? = reference == nil
             ? layer.weight.map { (rows.map { layer.input.gatheringRows($0) } ?? layer.input, $0) } : nil
-        let order = methods.sorted()
+        // QuaRot-style last: its weight clip search (80 ratios per weight row) takes longer than DuQuant's
+        // search on a 7B-shaped layer, and DuQuant's figures should not wait for it.
+        let order = methods.sorted().filter { $0 != .quarot } + methods.filter { $0 == .quarot }.prefix(1)
         let searching = order.contains(.duquant) && state.withLock { $0.transforms[Self.key(.duquant, p)] } == nil
         let searchShare = searching ? 0.8 : 0
         let measureShare = (1 - searchShare) / Double(max(1, order.count))

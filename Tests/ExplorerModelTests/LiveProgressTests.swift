@@ -19,11 +19,12 @@ import TestSupport
         let answer = ws.evaluate(p, progress: { f in progress.withLock { $0.append(f) } },
                                  partial: { partials.append($0) })
         let final = try #require(answer)
+        // QuaRot-style is measured last (its weight clip search is the longest part on a big layer).
         #expect(partials.map { Set($0.methods.keys) }
-            == [[.rtn], [.rtn, .smoothquant], [.rtn, .smoothquant, .hadamard], [.rtn, .smoothquant, .hadamard, .quarot]])
+            == [[.rtn], [.rtn, .smoothquant], [.rtn, .smoothquant, .hadamard], [.rtn, .smoothquant, .hadamard, .duquant]])
         #expect(partials.map(\.pending)
-            == [[.smoothquant, .hadamard, .quarot, .duquant], [.hadamard, .quarot, .duquant], [.quarot, .duquant], [.duquant]])
-        #expect(partials.allSatisfy { $0.calibration == nil })
+            == [[.smoothquant, .hadamard, .duquant, .quarot], [.hadamard, .duquant, .quarot], [.duquant, .quarot], [.quarot]])
+        #expect(partials.prefix(3).allSatisfy { $0.calibration == nil })
         for e in partials {
             for (m, figures) in e.methods { #expect(figures.outputRelError == final.methods[m]?.outputRelError) }
         }
