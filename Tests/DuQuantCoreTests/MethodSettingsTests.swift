@@ -67,25 +67,54 @@ import Testing
     }
 
     /// The search picks, per row, the first ratio of 1.00, 0.99 … 0.21 with the least Σ|w − Q(w)|^2.4 summed
-    /// in full (QuaRot's `--w_clip` grid), whatever shortcut it takes.
+    /// in full (QuaRot's `--w_clip` grid), although it stops summing a ratio that cannot win.
     @Test func searchedClipIsTheFullGridsArgmin() {
-        var w = TestData.weight(out: 12, in: 200, seed: 21)
-        for r in 0..<12 { w[r, (r * 17) % 200] = Float(r) * 0.4 }  // outliers of every size, none in row 0
-        let searched = FakeQuantizer(bits: 4, searchClip: true).quantizeRows(w)
+        var w = TestData.weight(out: 12, in: 203, seed: 21)  // 203: a tail past the eight-wide loop
+        for r in 0..<12 { w[r, (r * 17) % 203] = Float(r) * 0.4 }  // outliers of every size, none in row 0
+        let search = FakeQuantizer(bits: 4, searchClip: true)
+        let searched = search.quantizeRows(w)
+        var ratios: Set<Float> = []
         for r in 0..<w.rows {
-            let row = Matrix(rows: 1, cols: w.cols, storage: Array(w.storage[(r * w.cols)..<((r + 1) * w.cols)]))
+            let row = Array(w.storage[(r * w.cols)..<((r + 1) * w.cols)])
+            let (lo, hi) = (row.min()!, row.max()!)
             var best = Float.infinity, bestRatio: Float = 1
             for i in 0..<80 {
                 let ratio = 1 - Float(i) / 100
-                let q = FakeQuantizer(bits: 4, clip: ratio).quantizeRows(row)
-                var err: Float = 0
-                for c in 0..<w.cols { err += powf(abs(q.storage[c] - row.storage[c]), 2.4) }
+                let (scale, zero) = search.parameters(min: lo * ratio, max: hi * ratio)
+                let err = row.withUnsafeBufferPointer {
+                    search.clipCost($0.baseAddress!, row.count, scale: scale, zero: zero, stopAt: .infinity)
+                }
                 if err < best { best = err; bestRatio = ratio }
             }
-            let expected = FakeQuantizer(bits: 4, clip: bestRatio).quantizeRows(row)
+            ratios.insert(bestRatio)
+            let expected = FakeQuantizer(bits: 4, clip: bestRatio).quantizeRows(Matrix(rows: 1, cols: w.cols, storage: row))
             let got = Array(searched.storage[(r * w.cols)..<((r + 1) * w.cols)])
             #expect(got == expected.storage, "row \(r): ratio \(bestRatio)")
         }
+        #expect(ratios.count > 3)  // the rows really chose different ratios
+        // The cost itself is Σ powf(|e|, 2.4) to float accuracy, tail included.
+        let row = Array(w.storage[0..<203])
+        let (scale, zero) = search.parameters(min: row.min()! * 0.8, max: row.max()! * 0.8)
+        var direct = 0.0
+        for v in row {
+            let q = Swift.min(Swift.max((v / scale).rounded(.toNearestOrEven) + zero, 0), search.qmax)
+            direct += Double(powf(abs((q - zero) * scale - v), 2.4))
+        }
+        let cost = row.withUnsafeBufferPointer { search.clipCost($0.baseAddress!, 203, scale: scale, zero: zero, stopAt: .infinity) }
+        #expect(abs(Double(cost) - direct) <= 1e-4 * direct)
+    }
+
+    /// The clip search's power: within 1e-5 of `powf(d, 2.4)` from tiny errors to clipped outliers; 0 for 0.
+    @Test func polynomialPowerMatchesPowf() {
+        var worst: Float = 0
+        for k in 0..<400 {
+            let base = Float(pow(10, -9 + Double(k) * 0.035))  // 1e-9 … 1e5
+            let d = SIMD8<Float>((0..<8).map { base * (1 + Float($0) * 0.11) })
+            let approx = FakeQuantizer.pow24(d)
+            for i in 0..<8 { worst = max(worst, abs(approx[i] - powf(d[i], 2.4)) / powf(d[i], 2.4)) }
+        }
+        #expect(worst < 2e-5)
+        #expect(FakeQuantizer.pow24(SIMD8<Float>(repeating: 0)) == SIMD8<Float>(repeating: 0))
     }
 
     @Test func quarotStyleIsExactBeforeQuantizationAndFallsBackOnAnUnfactorableWidth() throws {
