@@ -82,7 +82,7 @@ extension Screen {
         var columns = [TableWidget.Column("", width: labelWidth, align: .left, priority: 10)]
         columns += methods.map {
             TableWidget.Column(methodColumnTitle($0, width: colWidth, alpha: alphaInHeader ? s.params.settings(for: $0).alpha : nil),
-                               width: colWidth, priority: 5)
+                               width: colWidth, priority: columnPriority($0))
         }
         var rows: [[TableWidget.Item]] = [
             [TableWidget.Item(alphaInHeader ? "clip X/W" : "α, clip X/W", style: ctx.palette.dim)] + methods.map { m in
@@ -129,6 +129,17 @@ extension Screen {
             rows.append(row)
         }
         TableWidget(columns: columns, rows: rows).draw(into: &grid, area: area, palette: ctx.palette)
+    }
+
+    /// Which method columns a narrow table keeps first: DuQuant, then RTN (the floor), then the rest.
+    static func columnPriority(_ m: Method) -> Int {
+        switch m {
+        case .duquant: 9
+        case .rtn: 8
+        case .quarot: 7
+        case .smoothquant: 6
+        case .hadamard: 5
+        }
     }
 
     /// A method's column title in `width` cells: its name, shortened when narrow, with its α when given
