@@ -67,3 +67,14 @@ import Testing
         #expect(panel.first?.contains(ParamField(rawValue: offset)!.title) == true)
     }
 }
+
+/// The smallest screen has room for three method columns: DuQuant and RTN are never the ones dropped.
+@Suite struct NarrowMethodsTableTests {
+    @Test func duQuantAndRTNStayWhenColumnsAreDropped() throws {
+        let f = ScreenFixture(size: Size(width: 64, height: 20))
+        let settings = try #require(DeltaBaselineTests.row(f, "clip X/W"))
+        let header = try #require(DeltaBaselineTests.lines(f).first { $0.contains("RTN") && $0.contains("DuQ") })
+        #expect(settings.contains(".9/.8") && settings.contains("1/1"))
+        #expect(!header.contains("blk Had"))  // the first to go
+    }
+}
