@@ -37,11 +37,14 @@ extension Screen {
 
     static func drawParams(_ grid: inout CellGrid, _ ctx: Context) {
         let s = ctx.state
-        panelTitle(&grid, ctx.layout.paramsTitle, "Parameters  [ ] change", focused: s.focus == .params, ctx)
         let area = ctx.layout.params
-        grid.fill(area, with: Cell(" ", ctx.palette.text))
-        // A short panel scrolls with the selection.
+        // A short panel scrolls with the selection; its title counts the rows out of view.
         let offset = ScreenLayout.paramOffset(selected: s.paramRow, height: area.height)
+        let below = max(0, ParamField.allCases.count - offset - area.height)
+        let more = (offset > 0 ? " \(ctx.glyphs.up)\(offset)" : "") + (below > 0 ? " \(ctx.glyphs.down)\(below)" : "")
+        panelTitle(&grid, ctx.layout.paramsTitle, (more.isEmpty ? "Parameters  [ ] change" : "Parameters [ ] change") + more,
+                   focused: s.focus == .params, ctx)
+        grid.fill(area, with: Cell(" ", ctx.palette.text))
         for field in ParamField.allCases where (offset..<(offset + area.height)).contains(field.rawValue) {
             let row = area.row(field.rawValue - offset)
             let selected = field.rawValue == s.paramRow
