@@ -42,8 +42,9 @@ extension FakeQuantizer {
                     for r in rows {
                         let row = a + r * cols
                         var (lo, hi) = Self.extremes(row, cols)
-                        lo *= self.clip
-                        hi *= self.clip
+                        let k = self.clip * rowShrink(row, cols, lo: lo, hi: hi)
+                        lo *= k
+                        hi *= k
                         if symmetric {
                             let bound = Swift.max(Swift.abs(lo), Swift.abs(hi))
                             (lo, hi) = (-bound, bound)

@@ -27,6 +27,7 @@ public final class EvaluationWorkspace: Sendable {
         case rtn
         case smooth(alpha: Float)
         case hadamard(block: Int)
+        case quarot(seed: UInt64, block: Int)
         case duquant(CalibrationKey)
     }
 
@@ -88,7 +89,8 @@ public final class EvaluationWorkspace: Sendable {
     /// `progress` receives the fraction of the whole job done (the DuQuant search, when it is not cached,
     /// counts for 80%; each method's measurement for an equal share of the rest). `partial` receives the
     /// evaluation after each method but the last, with the others in ``LayerEvaluation/pending``: figures
-    /// that need no search (RTN, SmoothQuant, Hadamard) can be shown while DuQuant is still searching.
+    /// that need no search (RTN, SmoothQuant, block Hadamard) can be shown while DuQuant is still searching;
+    /// QuaRot-style comes last (its weight clip search is the longest part on a large layer).
     public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
                          sampleTokens: Int? = nil,
                          progress: (@Sendable (Double) -> Void)? = nil,
@@ -116,13 +118,17 @@ public final class EvaluationWorkspace: Sendable {
         // Too large to hold whole: each method's products are compared tile by tile.
         let factors: (x: Matrix, w: Matrix)? = reference == nil
             ? layer.weight.map { (rows.map { layer.input.gatheringRows($0) } ?? layer.input, $0) } : nil
-        let order = methods.sorted()
+        // QuaRot-style last: its weight clip search (80 ratios per weight row) takes longer than DuQuant's
+        // search on a 7B-shaped layer, and DuQuant's figures should not wait for it.
+        let order = methods.sorted().filter { $0 != .quarot } + methods.filter { $0 == .quarot }.prefix(1)
         let searching = order.contains(.duquant) && state.withLock { $0.transforms[Self.key(.duquant, p)] } == nil
         let searchShare = searching ? 0.8 : 0
         let measureShare = (1 - searchShare) / Double(max(1, order.count))
         var done = 0.0
         for (k, method) in order.enumerated() {
             if cancel?.isCancelled == true { return nil }
+            // Each method under its own settings (its α and clip ratios, see `MethodSettings`).
+            let p = p.resolved(for: method)
             let clock = ContinuousClock()
             let start = clock.now
             let before = done
@@ -211,7 +217,16 @@ public final class EvaluationWorkspace: Sendable {
             let h = Hadamard.blockSize(channels: x.cols, requested: p.block)
             let why = h != p.block ? " (\(p.block) does not divide \(x.cols) or is not a power of two)" : ""
             t = Transformed(x: Hadamard.apply(x, block: h), w: w.map { Hadamard.apply($0, block: h) },
-                            note: "hadamard block \(h)" + why)
+                            note: "\(h) channels per block" + why)
+        case .quarot:
+            if let r = RandomizedHadamard(width: x.cols, seed: p.seed) {
+                t = Transformed(x: r.apply(to: x), w: w.map { r.apply(to: $0) },
+                                note: "randomized Hadamard \(r.recipe), signs from seed \(p.seed)")
+            } else {
+                let h = Hadamard.blockSize(channels: x.cols, requested: p.block)
+                t = Transformed(x: Hadamard.apply(x, block: h), w: w.map { Hadamard.apply($0, block: h) },
+                                note: Self.quarotFallbackNote(width: x.cols, block: h))
+            }
         case .duquant:
             guard let cal = DuQuant.calibrate(layer, p, cancel: cancel, progress: progress) else { return nil }
             t = Transformed(x: cal.matrix(.rotation2), w: w.map { cal.transform.apply(toWeight: $0) },
@@ -236,8 +251,14 @@ public final class EvaluationWorkspace: Sendable {
         case .rtn: .rtn
         case .smoothquant: .smooth(alpha: p.alpha)
         case .hadamard: .hadamard(block: p.block)
+        case .quarot: .quarot(seed: p.seed, block: p.block)
         case .duquant: .duquant(p.calibrationKey)
         }
+    }
+
+    /// Why QuaRot-style fell back to the block Hadamard on a width without a constructible factorisation.
+    static func quarotFallbackNote(width: Int, block: Int) -> String {
+        "no Hadamard order n ≤ \(HadamardConstruction.maxOrder) with \(width) = n·2^m: block Hadamard \(block) instead"
     }
 
     static func duquantNote(_ cal: DuQuantCalibration) -> String? {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Fake quantization (quantize then dequantize) exactly as the DuQuant reference code does it.
 ///
 /// Asymmetric min–max per row: activations per token, weights per output channel. For a row with
@@ -23,12 +29,91 @@ public struct FakeQuantizer: Sendable, Hashable {
     public var clip: Float
     /// Symmetric instead of asymmetric.
     public var symmetric: Bool
+    /// Each row's clip ratio searched instead of fixed (on top of `clip`), as QuaRot's `--w_clip` does for
+    /// weights: the ratios 1.00, 0.99 … 0.21 are tried and the one with the least Σ|x − Q(x)|^2.4 is kept.
+    public var searchClip: Bool
 
-    public init(bits: Int, clip: Float = 1, symmetric: Bool = false) {
+    public init(bits: Int, clip: Float = 1, symmetric: Bool = false, searchClip: Bool = false) {
         precondition((2...16).contains(bits), "bits must be 2…16")
         self.bits = bits
         self.clip = clip
         self.symmetric = symmetric
+        self.searchClip = searchClip
+    }
+
+    /// The shrink ratios the clip search tries (QuaRot's grid: 80 steps of 0.01 down from 1).
+    static let searchedRatios: [Float] = (0..<80).map { 1 - Float($0) / 100 }
+
+    /// The row's range multiplier: 1 without ``searchClip``, else the searched ratio with the least
+    /// Σ|x − Q(x)|^2.4 (the first such, so ties keep the wider range).
+    func rowShrink(_ p: UnsafePointer<Float>, _ n: Int, lo: Float, hi: Float) -> Float {
+        guard searchClip else { return 1 }
+        var best = Float.infinity, bestRatio: Float = 1
+        for ratio in Self.searchedRatios {
+            let (scale, zero) = parameters(min: lo * ratio, max: hi * ratio)
+            let err = clipCost(p, n, scale: scale, zero: zero, stopAt: best)
+            if err < best { best = err; bestRatio = ratio }
+        }
+        return bestRatio
+    }
+
+    /// Σ|x − Q(x)|^2.4 over a row quantized with `scale` and `zero`, eight values at a time (the power by
+    /// ``pow24(_:)``); once the partial sum reaches `stopAt` it is returned as it is (the sum only grows,
+    /// so such a ratio cannot win: the choice is the same as with every term summed).
+    package func clipCost(_ p: UnsafePointer<Float>, _ n: Int, scale: Float, zero: Float, stopAt: Float) -> Float {
+        let vs = SIMD8<Float>(repeating: scale), vz = SIMD8<Float>(repeating: zero)
+        let vmax = SIMD8<Float>(repeating: qmax), v0 = SIMD8<Float>(repeating: 0)
+        func cost(_ x: SIMD8<Float>) -> SIMD8<Float> {
+            var q = (x / vs).rounded(.toNearestOrEven) + vz
+            q.replace(with: v0, where: v0 .>= q)
+            q.replace(with: vmax, where: vmax .< q)
+            let d = (q - vz) * vs - x
+            return Self.pow24(d.replacing(with: -d, where: d .< 0))
+        }
+        var acc = SIMD8<Float>(repeating: 0)
+        var i = 0
+        while i + 8 <= n {
+            acc += cost(UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self))
+            i += 8
+            if i & 63 == 0, acc.sum() >= stopAt { return acc.sum() }
+        }
+        if i < n {
+            // The tail padded with copies of its first value, whose terms are then masked out.
+            var x = SIMD8<Float>(repeating: p[i])
+            for k in 0..<(n - i) { x[k] = p[i + k] }
+            let keep = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .< SIMD8<Int32>(repeating: Int32(n - i))
+            acc += cost(x).replacing(with: 0, where: .!keep)
+        }
+        return acc.sum()
+    }
+
+    /// `d^2.4` for `d ≥ 0`, eight at a time, within 1e-5 of `powf(d, 2.4)` and about 5× faster here:
+    /// `d² · 2^(0.4·log2 d)`, with `log2` of the mantissa and `exp2` of the fraction by least-squares
+    /// polynomials of degree 5 (on [1, 2) and [0, 1)), and exponents moved between integer and float
+    /// through the mantissa of 2^23 (vector integer ↔ float conversions are slow in Swift's SIMD); 0 for 0.
+    @inline(__always)
+    package static func pow24(_ d: SIMD8<Float>) -> SIMD8<Float> {
+        let bits = unsafeBitCast(d, to: SIMD8<UInt32>.self)
+        let exponent = unsafeBitCast((bits &>> 23) | 0x4B00_0000, to: SIMD8<Float>.self) - (8_388_608 + 127)
+        let m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: SIMD8<Float>.self) - 1
+        var l = SIMD8<Float>(repeating: 0.043428907822090634)
+        l = l * m - 0.18772263530836372
+        l = l * m + 0.40872174404367645
+        l = l * m - 0.7057041576756468
+        l = l * m + 1.4412674171485884
+        l = l * m + 3.190813123166556e-05
+        var y = 0.4 * (exponent + l)
+        y.replace(with: -126, where: y .< -126)
+        let whole = y.rounded(.down), f = y - whole
+        var t = SIMD8<Float>(repeating: 0.0018943794234861173)
+        t = t * f + 0.008940582529139917
+        t = t * f + 0.05587655686914371
+        t = t * f + 0.24013169187190317
+        t = t * f + 0.693156776698862
+        t = t * f + 0.9999997696337071
+        let biased = unsafeBitCast(whole + (8_388_608 + 127), to: SIMD8<UInt32>.self)
+        let power = unsafeBitCast((biased & 0x007F_FFFF) &<< 23, to: SIMD8<Float>.self)
+        return (d * d * t * power).replacing(with: 0, where: d .<= 0)
     }
 
     /// Largest quantized level.
@@ -117,7 +202,8 @@ public struct FakeQuantizer: Sendable, Hashable {
                 ParallelRows.forEach(rows: m.rows, cols: cols) { range in
                     for r in range {
                         let (lo, hi) = Self.extremes(s + r * cols, cols)
-                        let (scale, zero) = parameters(min: lo, max: hi)
+                        let k = rowShrink(s + r * cols, cols, lo: lo, hi: hi)
+                        let (scale, zero) = parameters(min: lo * k, max: hi * k)
                         (d + r * cols).update(from: s + r * cols, count: cols)
                         quantize(UnsafeMutableBufferPointer(start: d + r * cols, count: cols), scale: scale, zero: zero)
                     }

@@ -129,6 +129,7 @@ extension Evaluator {
                                   nonFinite: clean.nonFinite)
         for method in methods.sorted() {
             if cancel?.isCancelled == true { return nil }
+            let p = p.resolved(for: method)  // each method under its own settings
             let x: Matrix, tw: Matrix?
             switch method {
             case .rtn:
@@ -143,6 +144,14 @@ extension Evaluator {
             case .hadamard:
                 let h = Hadamard.blockSize(channels: evalX.cols, requested: p.block)
                 (x, tw) = (Hadamard.apply(evalX, block: h), w.map { Hadamard.apply($0, block: h) })
+            case .quarot:
+                // Data-free: nothing is fitted, so the held-out figures are the transform's on those tokens.
+                if let r = RandomizedHadamard(width: evalX.cols, seed: p.seed) {
+                    (x, tw) = (r.apply(to: evalX), w.map { r.apply(to: $0) })
+                } else {
+                    let h = Hadamard.blockSize(channels: evalX.cols, requested: p.block)
+                    (x, tw) = (Hadamard.apply(evalX, block: h), w.map { Hadamard.apply($0, block: h) })
+                }
             case .duquant:
                 guard let cal = given ?? DuQuant.calibrate(fitLayer, p, cancel: cancel) else { return nil }
                 (x, tw) = (cal.transform.apply(toInput: evalX), w.map { cal.transform.apply(toWeight: $0) })

@@ -21,8 +21,12 @@ public enum Stage: Int, CaseIterable, Sendable {
 }
 
 /// A quantization method compared side by side.
+///
+/// `hadamard` is the block Hadamard rotation (the baseline inside the official DuQuant code); `quarot` a
+/// QuaRot-style randomized Hadamard over the whole input dimension (its rotation only: no GPTQ, no online
+/// rotations of attention or the KV cache). Each has its own settings: ``QuantParams/settings(for:)``.
 public enum Method: String, CaseIterable, Sendable, Comparable {
-    case rtn, smoothquant, hadamard, duquant
+    case rtn, smoothquant, hadamard, quarot, duquant
 
     public static func < (a: Method, b: Method) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -33,8 +37,22 @@ public enum Method: String, CaseIterable, Sendable, Comparable {
         switch self {
         case .rtn: "RTN"
         case .smoothquant: "SmoothQuant"
-        case .hadamard: "Hadamard"
+        case .hadamard: "block Hadamard"
+        case .quarot: "QuaRot-style"
         case .duquant: "DuQuant"
+        }
+    }
+
+    /// What the method does and leaves out, one line (help overlay, `report`, docs).
+    public var help: String {
+        switch self {
+        case .rtn: "round-to-nearest per token / per output channel, no transform"
+        case .smoothquant: "per-channel scales move the activations' outliers into the weight, nothing else"
+        case .hadamard: "normalised Sylvester Hadamard per block of channels, no smoothing (DuQuant code's baseline)"
+        case .quarot:
+            "randomized Hadamard over all channels (±1 signs from the seed), weights RTN with a searched clip; "
+                + "no GPTQ, no online attention/KV rotations"
+        case .duquant: "smoothing, greedy block rotations, zigzag permutation, second rotation (the paper)"
         }
     }
 }
@@ -54,8 +72,14 @@ public struct QuantParams: Sendable, Hashable {
     public var patience = 0
     /// Rotation + permutation rounds before the last rotation.
     public var permTimes = 1
-    /// Smoothing strength α.
+    /// DuQuant's smoothing strength α (the official code's 0.6).
     public var alpha: Float = 0.6
+    /// SmoothQuant's migration strength α (its paper's default 0.5).
+    public var sqAlpha: Float = 0.5
+    /// Every method under DuQuant's α, `lac` and `swc` instead of each its own authors' settings.
+    public var sameSettings = false
+    /// Weight rows' clip ratio searched (QuaRot's `--w_clip`); set by ``resolved(for:)``, not a knob.
+    public var searchesWeightClip = false
     /// Apply smoothing before the rotations (needs the weight).
     public var smooth = true
     /// Activation clip ratio.
@@ -80,7 +104,9 @@ public struct QuantParams: Sendable, Hashable {
     /// The activation quantizer these parameters describe.
     public var activationQuantizer: FakeQuantizer { FakeQuantizer(bits: abits, clip: lac, symmetric: actSymmetric) }
     /// The weight quantizer these parameters describe.
-    public var weightQuantizer: FakeQuantizer { FakeQuantizer(bits: wbits, clip: swc, symmetric: weightSymmetric) }
+    public var weightQuantizer: FakeQuantizer {
+        FakeQuantizer(bits: wbits, clip: swc, symmetric: weightSymmetric, searchClip: searchesWeightClip)
+    }
 
     /// The subset that decides the DuQuant transform (a change here needs a new calibration).
     public var calibrationKey: CalibrationKey {

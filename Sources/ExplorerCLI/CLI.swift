@@ -17,8 +17,8 @@ public enum CLI {
                                                       open the explorer (a full-screen terminal UI); a
                                                       directory of .safetensors/.npz files opens them all
           duquant-explorer list FILE                  layers, shapes, dtype, largest value and where
-          duquant-explorer report FILE [options]      RTN, SmoothQuant, Hadamard, DuQuant side by side
-              --layer P (repeat)   --methods rtn,smoothquant,hadamard,duquant   --format table|json|csv
+          duquant-explorer report FILE [options]      RTN, SmoothQuant, block Hadamard, QuaRot-style, DuQuant
+              --layer P (repeat)   --methods rtn,smoothquant,hadamard,quarot,duquant   --format table|json|csv
           duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform
           duquant-explorer render FILE [--layer P] [--stage S] [--size 120x40] [--ascii] [--color never|always|auto]
                                  [--theme NAME] [--compare] [--log|--linear] [parameters]
@@ -41,9 +41,18 @@ public enum CLI {
         parameters (report, export, the explorer):
         \(ParameterOptions.help)
 
+        methods (report --methods; each under its own settings unless --same-settings):
+        \(methodsHelp)
+
         FILE: .safetensors, .npy, .npz, or a directory of .npy files; a layer is a prefix P with
         P.input (tokens × in) and optionally P.weight (out × in).
         """
+
+    /// One line per method: its key, what it does and leaves out, and its default settings.
+    static let methodsHelp: String = Method.allCases.map { m in
+        "  \(m.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))\(m.title): \(m.help)\n"
+            + "                \(QuantParams().settings(for: m).summary)"
+    }.joined(separator: "\n")
 
     /// A subcommand that lives in another target (`bench`): its arguments after the name in, its output out.
     public typealias Command = @Sendable ([String]) throws(CLIError) -> String

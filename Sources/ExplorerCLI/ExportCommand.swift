@@ -33,6 +33,7 @@ enum ExportCommand {
         } catch { throw CLIError(error.description) }
         w.metadata = [
             "layer": name, "source": dump.path, "params": ParameterOptions.summary(p),
+            "method_settings": Method.allCases.map { "\($0.rawValue): \(p.settings(for: $0).summary)" }.joined(separator: "; "),
             "select": p.select.rawValue, "layout": p.layout.rawValue, "block": String(p.block),
             "kept_steps": cal.keptSteps.map(String.init).joined(separator: ","),
             "non_finite": layer.nonFinite.isEmpty ? "none" : layer.nonFinite.map(\.summary).joined(separator: "; "),

@@ -83,7 +83,8 @@ enum ParameterOptions {
     static func summary(_ p: QuantParams) -> String {
         "W\(p.wbits)A\(p.abits) block \(p.block) steps \(p.steps) perm-times \(p.permTimes) "
             + (p.smooth ? "alpha \(p.alpha)" : "no smoothing")
-            + " lac \(p.lac) swc \(p.swc) seed \(p.seed) select \(p.select.rawValue) layout \(p.layout.rawValue)"
+            + " lac \(p.lac) swc \(p.swc) sq-alpha \(p.sqAlpha) seed \(p.seed) select \(p.select.rawValue) layout \(p.layout.rawValue)"
+            + (p.sameSettings ? " same-settings" : "")
             + (p.weightSymmetric ? " symmetric-weights" : "") + (p.actSymmetric ? " symmetric-activations" : "")
             + (p.patience > 0 ? " patience \(p.patience) (approximate greedy)" : "")
     }

@@ -5,7 +5,7 @@ import Foundation
 /// `duquant-explorer report FILE …`: every method on every chosen layer, as a table, JSON or CSV.
 enum ReportCommand {
     static let usage = """
-        usage: duquant-explorer report FILE [--layer P]… [--methods rtn,smoothquant,hadamard,duquant]
+        usage: duquant-explorer report FILE [--layer P]… [--methods rtn,smoothquant,hadamard,quarot,duquant]
                [--format table|json|csv] [--anatomy] [--seeds N] [--calib-tokens A:B|even|odd]
                [--eval-file FILE2] [--baseline "PARAMS"] [parameters]
           --baseline "PARAMS"   also every method under these parameters (from the defaults, e.g.
@@ -117,7 +117,7 @@ enum ReportCommand {
         var out: [Method] = []
         for part in text.split(separator: ",") {
             guard let m = Method(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw CLIError("--methods: unknown method '\(part)' (rtn, smoothquant, hadamard, duquant)")
+                throw CLIError("--methods: unknown method '\(part)' (\(Method.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             if !out.contains(m) { out.append(m) }
         }

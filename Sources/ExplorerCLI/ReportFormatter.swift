@@ -64,14 +64,15 @@ enum ReportFormatter {
         for e in layers {
             let shape = "\(e.tokens) tokens × \(e.inFeatures)" + (e.outFeatures.map { " → \($0)" } ?? " (no weight)")
             out += "\n\(DisplayText.escaped(e.name))  \(shape)\n"
-            let header = ["method", "max|x̃|", "kurtosis", "act MSE", "weight MSE", "out rel err", "blk var", "seconds"]
+            let header = ["method", "settings", "max|x̃|", "kurtosis", "act MSE (own)", "weight MSE (own)", "out rel err",
+                          "blk var", "seconds"]
             var rows: [[String]] = []
             let methods = e.methods.keys.sorted()
             let bestErr = methods.compactMap { e.methods[$0]?.outputRelError }.filter(\.isFinite).min()
             for m in methods {
                 guard let r = e.methods[m] else { continue }
                 let best = bestErr != nil && r.outputRelError == bestErr
-                rows.append([m.title + (best ? " *" : ""), num(r.actMaxAbs), num(r.kurtosis), num(r.actMSE),
+                rows.append([m.title + (best ? " *" : ""), p.settings(for: m).summary, num(r.actMaxAbs), num(r.kurtosis), num(r.actMSE),
                              num(r.weightMSE), num(r.outputRelError), num(r.blockMeanVariance),
                              String(format: "%.3f", r.seconds)])
             }
@@ -120,6 +121,8 @@ enum ReportFormatter {
         if layers.contains(where: { $0.methods.values.contains { $0.outputRelError != nil } }) {
             out += "\n* lowest output relative error ‖XWᵀ − Q(X̃)Q(W̃)ᵀ‖/‖XWᵀ‖\n"
         }
+        out += "(own): measured in each method's own transformed space (X̃, W̃): not comparable across methods\n"
+        if p.sameSettings { out += "same settings for all: every method under DuQuant's α, lac and swc\n" }
         return out
     }
 
@@ -139,13 +142,23 @@ enum ReportFormatter {
                  ("exact_greedy", .bool(p.patience == 0)), ("perm_times", .int(p.permTimes)), ("alpha", .float(p.alpha)),
                  ("smooth", .bool(p.smooth)), ("lac", .float(p.lac)), ("swc", .float(p.swc)),
                  ("seed", .string(String(p.seed))), ("select", .string(p.select.rawValue)),
-                 ("layout", .string(p.layout.rawValue)), ("symmetric", .bool(p.weightSymmetric)), ("act_symmetric", .bool(p.actSymmetric))])
+                 ("layout", .string(p.layout.rawValue)), ("symmetric", .bool(p.weightSymmetric)), ("act_symmetric", .bool(p.actSymmetric)),
+                 ("sq_alpha", .float(p.sqAlpha)), ("same_settings", .bool(p.sameSettings)),
+                 ("method_settings", .object(Method.allCases.map { ($0.rawValue, settingsJSON(p.settings(for: $0))) }))])
+    }
+
+    /// `{alpha, lac, swc, weight_clip}`: `alpha` null without smoothing, `weight_clip` "search" or the ratio.
+    static func settingsJSON(_ s: MethodSettings) -> JSONText {
+        .object([("alpha", s.alpha.map { .float($0) } ?? .null), ("lac", .float(s.lac)), ("swc", .float(s.swc)),
+                 ("weight_clip", s.searchesWeightClip ? .string("search") : .float(s.swc))])
     }
 
     static func json(_ layers: [LayerEvaluation], file: String, params p: QuantParams, skipped: [String] = []) -> JSONText {
         .object([
             ("file", .string(file)),
             ("params", paramsJSON(p)),
+            ("mse_space", .string("own: act_mse and weight_mse are measured in each method's own transformed space, "
+                + "not comparable across methods (output_rel_error is)")),
             ("skipped", .array(skipped.map { .string($0) })),
             ("layers", .array(layers.map { e in
                 .object([
@@ -176,6 +189,7 @@ enum ReportFormatter {
                     ("methods", .object(e.methods.keys.sorted().map { m in
                         let r = e.methods[m]!
                         var fields: [(String, JSONText)] = [
+                            ("settings", settingsJSON(e.params.settings(for: m))),
                             ("act_max_abs", .float(r.actMaxAbs)), ("kurtosis", .float(r.kurtosis)),
                             ("act_mse", .float(r.actMSE)), ("weight_mse", .float(r.weightMSE)),
                             ("output_rel_error", .float(r.outputRelError)),
@@ -203,7 +217,8 @@ enum ReportFormatter {
         let split = layers.contains { $0.heldOut != nil }
         let base = layers.contains { $0.baseline != nil }
         var out = "layer,tokens,in_features,out_features,method,act_max_abs,kurtosis,act_mse,weight_mse,"
-            + "output_rel_error,block_mean_variance,seconds,kept_steps,select,layout,non_finite,overflow"
+            + "output_rel_error,block_mean_variance,seconds,kept_steps,select,layout,non_finite,overflow,"
+            + "method_alpha,method_lac,method_swc,method_weight_clip"
             + (anatomy ? ",out_act_only,out_weight_only,act_clip_share,weight_clip_share" : "")
             + (seeds ? ",seeds,seed_out_mean,seed_out_min,seed_out_max,seed_out_std" : "")
             + (split ? ",calib_tokens,held_out_output_rel_error,held_out_act_mse" : "")
@@ -217,7 +232,9 @@ enum ReportFormatter {
                         m.rawValue, f(r.actMaxAbs), f(r.kurtosis), f(r.actMSE), f(r.weightMSE), f(r.outputRelError),
                         f(r.blockMeanVariance), String(format: "%.6f", r.seconds), kept, p.select.rawValue,
                         p.layout.rawValue, "\(e.nonFinite.reduce(0) { $0 + $1.count })",
-                        NumericAudit.overflowedMetrics(r).joined(separator: " ")].joined(separator: ",")
+                        NumericAudit.overflowedMetrics(r).joined(separator: " "),
+                        f(e.params.settings(for: m).alpha), f(e.params.settings(for: m).lac), f(e.params.settings(for: m).swc),
+                        e.params.settings(for: m).searchesWeightClip ? "search" : f(e.params.settings(for: m).swc)].joined(separator: ",")
                     + (anatomy ? "," + [f(r.anatomy?.activationsOnly), f(r.anatomy?.weightsOnly),
                                         f(r.anatomy?.activationClipShare), f(r.anatomy?.weightClipShare)].joined(separator: ",") : "")
                     + (seeds ? "," + seedCells(m == .duquant ? e.seedSpread : nil) : "")

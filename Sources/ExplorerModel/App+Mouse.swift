@@ -21,6 +21,7 @@ extension App {
         }
         if layout.params.contains(p), event.kind == .press {
             let row = p.y - layout.params.y
+                + ScreenLayout.paramOffset(selected: state.paramRow, height: layout.params.height)
             if ParamField(rawValue: row) != nil {
                 state.paramRow = row
                 state.focus = .params

@@ -50,6 +50,7 @@ extension Method {
         case .rtn: "RTN"
         case .smoothquant: "SQ"
         case .hadamard: "Had"
+        case .quarot: "QuR"
         case .duquant: "DuQ"
         }
     }

@@ -2,7 +2,7 @@ import DuQuantCore
 
 /// A row of the parameters panel: one ``ParameterSpec`` of the panel, in order.
 public enum ParamField: Int, CaseIterable, Sendable {
-    case abits, wbits, block, steps, patience, permTimes, alpha, smooth, lac, swc, seed, select, layout
+    case abits, wbits, block, steps, patience, permTimes, alpha, smooth, lac, swc, sqAlpha, sameSettings, seed, select, layout
 
     /// The spec this row shows (its title, range, ladder and format).
     public var spec: ParameterSpec { ParameterSpec.panel[rawValue] }
@@ -21,7 +21,7 @@ extension QuantParams {
     public var summary: String {
         func v(_ f: ParamField) -> String { f.value(in: self) }
         return "a\(abits)w\(wbits) b\(block) s\(steps) p\(permTimes) α\(smooth ? v(.alpha) : "off") "
-            + "lac\(v(.lac)) swc\(v(.swc)) seed\(seed) \(select.rawValue)/\(layout.rawValue)"
+            + "lac\(v(.lac)) swc\(v(.swc))\(sameSettings ? " same-settings" : "") seed\(seed) \(select.rawValue)/\(layout.rawValue)"
             + (patience > 0 ? " ≈pat\(patience)" : "")
     }
 }

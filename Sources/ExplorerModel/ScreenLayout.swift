@@ -75,6 +75,10 @@ public struct ScreenLayout: Sendable, Equatable {
         }
     }
 
+    /// The first parameter shown when the panel holds `height` rows: 0, or just enough to show `selected`
+    /// (a short panel scrolls with the selection).
+    public static func paramOffset(selected: Int, height: Int) -> Int { Swift.max(0, selected - height + 1) }
+
     /// The layer index under a click in the list, if any.
     public func layerIndex(at p: Point, offset: Int, count: Int) -> Int? {
         guard list.contains(p) else { return nil }

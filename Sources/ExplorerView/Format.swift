@@ -19,6 +19,17 @@ public enum Format {
         return String(format: "%.5f", Double(v))
     }
 
+    /// `num(v)`, then shorter forms of it, most precise first: `0.00228`, `0.0023`, `2.3e-3`, `2e-3`.
+    public static func shortened(_ v: Float) -> [String] {
+        let a = Double(v)
+        var out = [num(v), String(format: "%.2g", a)]
+        if a != 0, a.isFinite {
+            let e = Int((log10(Swift.abs(a))).rounded(.down)), m = a / pow(10, Double(e))
+            out += [String(format: "%.1fe%d", m, e), String(format: "%.0fe%d", m, e)]
+        }
+        return out
+    }
+
     /// A ratio like `×12.3`.
     public static func ratio(_ v: Float?) -> String {
         guard let v else { return "–" }

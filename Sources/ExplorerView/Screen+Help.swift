@@ -22,6 +22,15 @@ extension Screen {
             lines.append((HelpText.sampleTitle, p.header))
             for w in HelpText.wrap(text, width: inner.width) { lines.append((w, p.text)) }
         }
+        lines.append(("", p.text))
+        lines.append(("Methods (each under its own settings; same for all: the panel's switch)", p.header))
+        for m in HelpText.methods(ctx.state.params) {
+            for (i, w) in HelpText.wrap("\(m.title): \(m.what)", width: inner.width).enumerated() {
+                lines.append(((i == 0 ? "" : "  ") + w, p.text))
+            }
+            for w in HelpText.wrap(m.settings, width: max(10, inner.width - 2)) { lines.append(("  " + w, p.dim)) }
+        }
+        for w in HelpText.wrap(HelpText.ownSpaceNote, width: inner.width) { lines.append((w, p.text)) }
         drawOverlay(&grid, ctx, title: " Help — ? or Esc closes, j k scroll ", lines: lines)
     }
 

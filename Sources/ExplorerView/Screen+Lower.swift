@@ -115,7 +115,9 @@ extension Screen {
         let labelWidth = 12
         let colWidth = max(7, min(13, (area.width - labelWidth) / methods.count - 1))
         var columns = [TableWidget.Column("", width: labelWidth, align: .left, priority: 10)]
-        columns += methods.map { TableWidget.Column($0.title, width: colWidth, priority: 5) }
+        columns += methods.map {
+            TableWidget.Column(methodColumnTitle($0, width: colWidth), width: colWidth, priority: columnPriority($0))
+        }
         let specs: [(String, (ErrorAnatomy) -> String)] = [
             ("X only", { Format.num($0.activationsOnly) }),
             ("W only", { Format.num($0.weightsOnly) }),

@@ -38,11 +38,16 @@ extension Screen {
 
     static func drawParams(_ grid: inout CellGrid, _ ctx: Context) {
         let s = ctx.state
-        panelTitle(&grid, ctx.layout.paramsTitle, "Parameters  [ ] change", focused: s.focus == .params, ctx)
         let area = ctx.layout.params
+        // A short panel scrolls with the selection; its title counts the rows out of view.
+        let offset = ScreenLayout.paramOffset(selected: s.paramRow, height: area.height)
+        let below = max(0, ParamField.allCases.count - offset - area.height)
+        let more = (offset > 0 ? " \(ctx.glyphs.up)\(offset)" : "") + (below > 0 ? " \(ctx.glyphs.down)\(below)" : "")
+        panelTitle(&grid, ctx.layout.paramsTitle, (more.isEmpty ? "Parameters  [ ] change" : "Parameters [ ] change") + more,
+                   focused: s.focus == .params, ctx)
         grid.fill(area, with: Cell(" ", ctx.palette.text))
-        for field in ParamField.allCases where field.rawValue < area.height {
-            let row = area.row(field.rawValue)
+        for field in ParamField.allCases where (offset..<(offset + area.height)).contains(field.rawValue) {
+            let row = area.row(field.rawValue - offset)
             let selected = field.rawValue == s.paramRow
             var style = ctx.palette.text
             if selected { style = s.focus == .params ? ctx.palette.selected : ctx.palette.selected.with(.dim) }
@@ -79,19 +84,44 @@ extension Screen {
         let area = ctx.layout.metrics
         let labelWidth = 12
         let colWidth = max(7, min(13, (area.width - labelWidth) / methods.count - 1))
+        // Each method's own settings (α, clip ratios): in the first row; in narrow columns α moves to the header.
+        let alphaInHeader = colWidth < 9
         var columns = [TableWidget.Column("", width: labelWidth, align: .left, priority: 10)]
-        columns += methods.map { TableWidget.Column($0.title, width: colWidth, priority: 5) }
-        let rowsSpec: [(String, (MethodMetrics) -> Float?)] = [
-            ("max |x|", { $0.actMaxAbs }),
-            ("act MSE", { $0.actMSE }),
-            ("out rel err", { $0.outputRelError }),
-            ("weight MSE", { $0.weightMSE }),
-            ("kurtosis", { $0.kurtosis }),
+        columns += methods.map {
+            TableWidget.Column(methodColumnTitle($0, width: colWidth, alpha: alphaInHeader ? s.params.settings(for: $0).alpha : nil),
+                               width: colWidth, priority: columnPriority($0))
+        }
+        var rows: [[TableWidget.Item]] = [
+            [TableWidget.Item(alphaInHeader ? "clip X/W" : "α, clip X/W", style: ctx.palette.dim)] + methods.map { m in
+                let set = s.params.settings(for: m)
+                let alpha = alphaInHeader ? "" : set.alpha.map { "α" + MethodSettings.compact($0) + " " } ?? ""
+                let text = alpha + set.compactClip
+                // Aligned with the figures (two cells for their ★) where that fits.
+                return TableWidget.Item(text + (text.count + 2 <= colWidth ? "  " : ""), style: ctx.palette.dim)
+            },
         ]
-        var rows: [[TableWidget.Item]] = []
-        for (label, get) in rowsSpec {
-            if label == "weight MSE", let delta = deltaRow(ctx, methods) { rows.append(delta) }
-            if label == "weight MSE" { rows += heldOutRows(ctx, methods) }
+        // A figure, its ≈ and ★ in a column: two cells after the number keep the columns aligned; in a
+        // narrow column one, and fewer digits before anything is cut.
+        func cell(_ v: Float, best: Bool, approx: Bool) -> String {
+            let pre = approx ? String(ctx.glyphs.approx) : "", mark = String(ctx.glyphs.best)
+            for n in Format.shortened(v) {
+                for pad in [2, 1] where n.count <= colWidth - pad - pre.count {
+                    return pre + n + (best ? String(repeating: " ", count: pad - 1) + mark : String(repeating: " ", count: pad))
+                }
+            }
+            return pre + Format.num(v) + (best ? mark : "")
+        }
+        // The MSE rows are in each method's own transformed space: not comparable across methods, so no ★.
+        let rowsSpec: [(String, Bool, (MethodMetrics) -> Float?)] = [
+            ("max |x|", true, { $0.actMaxAbs }),
+            ("act MSE own", false, { $0.actMSE }),
+            ("out rel err", true, { $0.outputRelError }),
+            ("wt MSE own", false, { $0.weightMSE }),
+            ("kurtosis", false, { $0.kurtosis }),
+        ]
+        for (label, ranked, get) in rowsSpec {
+            if label == "wt MSE own", let delta = deltaRow(ctx, methods) { rows.append(delta) }
+            if label == "wt MSE own" { rows += heldOutRows(ctx, methods) { cell($0, best: false, approx: false) } }
             let values = methods.map { m in s.evaluation?.methods[m].flatMap(get) }
             let finite = values.compactMap { $0 }.filter { $0.isFinite }
             // No best mark while a method is still coming: it might be the best.
@@ -100,9 +130,8 @@ extension Screen {
             for (m, v) in zip(methods, values) {
                 let coming = s.evaluation == nil || s.evaluation?.pending.contains(m) == true
                 guard let v else { row.append(TableWidget.Item(coming ? "…" : "–")); continue }
-                let isBest = v == best && finite.count > 1 && label != "kurtosis"
-                let text = (estimate != nil && label != "weight MSE" ? String(ctx.glyphs.approx) : "")
-                    + Format.num(v) + (isBest ? " " + String(ctx.glyphs.best) : "  ")
+                let isBest = v == best && finite.count > 1 && ranked
+                let text = cell(v, best: isBest, approx: estimate != nil && label != "wt MSE own")
                 row.append(TableWidget.Item(text, style: isBest ? ctx.palette.best : nil))
             }
             rows.append(row)
@@ -110,9 +139,10 @@ extension Screen {
         TableWidget(columns: columns, rows: rows, palette: ctx.palette).draw(into: &grid, area: area)
     }
 
-    /// With tokens held out (`T`, `--calib-tokens`): each method fitted on the fit tokens and measured there,
-    /// then on the held-out tokens (the output error, or the activation MSE without a weight).
-    static func heldOutRows(_ ctx: Context, _ methods: [Method]) -> [[TableWidget.Item]] {
+    /// With tokens held out (`V`, `--calib-tokens`): each method fitted on the fit tokens and measured there,
+    /// then on the held-out tokens (the output error, or the activation MSE without a weight), as `format` writes
+    /// a figure in a column.
+    static func heldOutRows(_ ctx: Context, _ methods: [Method], format: (Float) -> String) -> [[TableWidget.Item]] {
         let s = ctx.state
         guard let spec = s.heldOutSpec else { return [] }
         let h = s.currentHeldOut
@@ -120,10 +150,34 @@ extension Screen {
             [TableWidget.Item(label)] + methods.map { m in
                 guard let figures else { return TableWidget.Item("…") }
                 guard let f = figures[m] else { return TableWidget.Item("–") }
-                return TableWidget.Item(Format.num(f.outputRelError ?? f.actMSE) + "  ")
+                return TableWidget.Item(format(f.outputRelError ?? f.actMSE))
             }
         }
         return [row("fit " + spec, h?.fit), row("held out", h?.heldOut.methods)]
+    }
+
+    /// Which method columns a narrow table keeps first: DuQuant, then RTN (the floor), then the rest.
+    static func columnPriority(_ m: Method) -> Int {
+        switch m {
+        case .duquant: 9
+        case .rtn: 8
+        case .quarot: 7
+        case .smoothquant: 6
+        case .hadamard: 5
+        }
+    }
+
+    /// A method's column title in `width` cells: its name, shortened when narrow, with its α when given
+    /// (`SQ α.5`, `DuQ α.6`).
+    static func methodColumnTitle(_ m: Method, width: Int, alpha: Float? = nil) -> String {
+        if let alpha { return m.shortTitle + " α" + MethodSettings.compact(alpha) }
+        if m.title.count <= width { return m.title }
+        switch m {
+        case .smoothquant: return "SmoothQ"
+        case .hadamard: return width >= 9 ? "block Had" : "blk Had"
+        case .quarot: return "QuaRot"
+        default: return m.shortTitle
+        }
     }
 
     /// The row under the output error that says what the last change did: against a pinned baseline the

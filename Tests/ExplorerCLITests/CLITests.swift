@@ -55,10 +55,20 @@ import TestSupport
         let first = layers[0]
         for key in ["name", "tokens", "in_features", "out_features", "methods"] { #expect(first[key] != nil, "\(key)") }
         let methods = try #require(first["methods"] as? [String: [String: Any]])
-        #expect(Set(methods.keys) == ["rtn", "smoothquant", "hadamard", "duquant"])
+        #expect(Set(methods.keys) == ["rtn", "smoothquant", "hadamard", "quarot", "duquant"])
         for (_, m) in methods {
-            for key in ["act_max_abs", "act_mse", "weight_mse", "output_rel_error", "seconds"] { #expect(m[key] != nil, "\(key)") }
+            for key in ["settings", "act_max_abs", "act_mse", "weight_mse", "output_rel_error", "seconds"] {
+                #expect(m[key] != nil, "\(key)")
+            }
         }
+        // Each method's own settings: SmoothQuant's α 0.5 unclipped, QuaRot-style's searched weight clip.
+        let sq = try #require(methods["smoothquant"]?["settings"] as? [String: Any])
+        #expect(sq["alpha"] as? Double == 0.5 && sq["lac"] as? Double == 1 && sq["swc"] as? Double == 1)
+        #expect((methods["quarot"]?["settings"] as? [String: Any])?["weight_clip"] as? String == "search")
+        let duq = try #require(methods["duquant"]?["settings"] as? [String: Any])
+        #expect(abs((duq["alpha"] as? Double ?? 0) - 0.6) < 1e-6 && abs((duq["lac"] as? Double ?? 0) - 0.9) < 1e-6)
+        #expect((methods["rtn"]?["settings"] as? [String: Any])?["alpha"] is NSNull)
+        #expect((root["params"] as? [String: Any])?["method_settings"] as? [String: Any] != nil)
         #expect((methods["duquant"]?["kept_steps"] as? [Int])?.count == 2)
         #expect(methods["rtn"]?["act_max_abs"] as? Double == 300)
         // No weight: weight metrics are null, not invented.
@@ -78,7 +88,9 @@ import TestSupport
         let lines = csv.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[1].hasPrefix("model.layers.0.mlp.down_proj,16,32,8,rtn,"))
-        #expect(lines[2].contains(",duquant,") && lines[2].hasSuffix(",reference,perblock,0,"))
+        #expect(lines[0].hasSuffix(",method_alpha,method_lac,method_swc,method_weight_clip"))
+        #expect(lines[1].hasSuffix(",reference,perblock,0,,,1.0,1.0,1.0"))  // RTN: no smoothing, no clipping
+        #expect(lines[2].contains(",duquant,") && lines[2].hasSuffix(",reference,perblock,0,,0.6,0.9,0.8,0.8"))
     }
 
     @Test func tableNamesBothFidelitySwitches() throws {
@@ -114,7 +126,7 @@ import TestSupport
         }
         let csv = try CLI.dispatch(base + ["--anatomy", "--format", "csv"])
         #expect(csv.hasPrefix("layer,") && csv.split(separator: "\n")[0].hasSuffix(",out_act_only,out_weight_only,act_clip_share,weight_clip_share"))
-        #expect(csv.split(separator: "\n").dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 21 })
+        #expect(csv.split(separator: "\n").dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 25 })
         let table = try CLI.dispatch(base + ["--anatomy"])
         #expect(table.contains("DuQuant: anatomy: out err with only activations quantized"))
         let plain = try CLI.dispatch(base + ["--format", "json"])
@@ -136,7 +148,7 @@ import TestSupport
         #expect(header.hasSuffix(",baseline_output_rel_error,baseline_ratio"))
         let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let refRows = reference.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        #expect(rows.count == 4 && refRows.count == 4)
+        #expect(rows.count == Method.allCases.count && refRows.count == Method.allCases.count)
         for (row, ref) in zip(rows, refRows) {
             #expect(row[4] == ref[4])
             let baseErr = try #require(Double(row[row.count - 2])), refErr = try #require(Double(ref[9]))

@@ -90,7 +90,7 @@ import TestSupport
         #expect(title.contains(Format.num(Float(sp.min))) && title.contains(Format.num(Float(sp.max))))
         // The seed is part of the spread: changing it keeps the spread shown, and DuQuant's Δ is within it.
         f.press("p")
-        for _ in 0..<10 { f.press("j") }  // the seed row
+        for _ in 0..<ParamField.seed.rawValue { f.press("j") }  // the seed row
         #expect(f.state.paramRow == ParamField.seed.rawValue)
         f.press("l")
         #expect(f.state.params.seed == 1)
