@@ -15,7 +15,7 @@ import DuQuantIO
 enum ExportCommand {
     static let usage = """
         usage: duquant-explorer export FILE --layer P -o OUT.safetensors [--method M] [parameters]
-               duquant-explorer export FILE --all-layers -o DIR [--method M] [parameters]
+               duquant-explorer export FILE --all-layers -o DIR [--shard K/N] [--method M] [parameters]
                duquant-explorer export --list-methods
         """
 
@@ -23,7 +23,7 @@ enum ExportCommand {
         if args == ["--list-methods"] {
             return Method.allCases.map { "\($0.rawValue)  \($0.title)\n" }.joined()
         }
-        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "o", "output", "method"]),
+        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "o", "output", "method", "shard"]),
                                     flags: ParameterOptions.flags.union(["all-layers"]), command: "export")
         guard a.positionals.count == 1 else { throw CLIError(usage) }
         guard let out = a.value("o") ?? a.value("output") else { throw CLIError("export needs -o OUT.safetensors") }
@@ -31,8 +31,9 @@ enum ExportCommand {
         let method = try Self.method(a.value("method"))
         if a.flag("all-layers") {
             guard a.values("layer").isEmpty else { throw CLIError("export: --all-layers and --layer exclude each other") }
-            return try exportAll(a.positionals[0], to: out, method: method, p)
+            return try exportAll(a.positionals[0], to: out, method: method, p, shard: try shard(a.value("shard")))
         }
+        guard a.value("shard") == nil else { throw CLIError("export: --shard goes with --all-layers") }
         if Commands.sameFile(out, a.positionals[0]) {
             throw CLIError("\(out): that is the input dump; exporting there would overwrite it (choose another -o)")
         }
@@ -77,12 +78,26 @@ enum ExportCommand {
         return (layer, e)
     }
 
+    /// `--shard K/N` (1 ≤ K ≤ N): every N-th layer from the K-th; nil when absent.
+    static func shard(_ text: String?) throws(CLIError) -> (k: Int, n: Int)? {
+        guard let text else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(k) else {
+            throw CLIError("--shard must be K/N with 1 ≤ K ≤ N (got '\(text)')")
+        }
+        return (k, n)
+    }
+
     /// Every usable layer of `path` into `dir/<layer>.safetensors`, plus `dir/index.json` naming them;
-    /// one progress line per layer on stderr.
-    static func exportAll(_ path: String, to dir: String, method: Method, _ p: QuantParams) throws(CLIError) -> String {
+    /// one progress line per layer on stderr. With a shard `K/N`, only layers K, K+N, K+2N, … (counting
+    /// from 1), indexed in `dir/index-K-of-N.json`: N processes then share one export.
+    static func exportAll(_ path: String, to dir: String, method: Method, _ p: QuantParams,
+                          shard: (k: Int, n: Int)? = nil) throws(CLIError) -> String {
         try makeDirectory(dir)
         let dump = try Commands.open(path)
-        let names = try Commands.layerNames([], in: dump)
+        var names = try Commands.layerNames([], in: dump)
+        if let shard { names = names.enumerated().filter { $0.offset % shard.n == shard.k - 1 }.map(\.element) }
+        let indexName = shard.map { "index-\($0.k)-of-\($0.n).json" } ?? "index.json"
         let clock = ContinuousClock()
         let start = clock.now
         var files: [(String, JSONText)] = []
@@ -100,10 +115,10 @@ enum ExportCommand {
             ("params", .string(ParameterOptions.summary(p))), ("seed", .string(String(p.seed))),
             ("layers", .object(files)),
         ])
-        do { try OutputFile.write(Array((index.render(indent: 1) + "\n").utf8), to: dir + "/index.json") } catch {
+        do { try OutputFile.write(Array((index.render(indent: 1) + "\n").utf8), to: dir + "/" + indexName) } catch {
             throw CLIError(error.description)
         }
-        return "wrote \(dir): \(names.count) \(method.title) transforms and index.json in "
+        return "wrote \(dir): \(names.count) \(method.title) transforms and \(indexName) in "
             + "\(format1(seconds(clock.now - start))) s\n"
     }
 

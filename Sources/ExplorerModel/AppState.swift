@@ -85,6 +85,8 @@ public struct AppState: Sendable {
     public var previousFigures: Figures?
     /// Figures pinned with `B`: every later figure is shown as a ratio to them.
     public var baseline: Figures?
+    /// Model-level figures per method from the dump's sidecar (`make eval`), shown in the Methods table.
+    public var modelEvaluation: ModelEvaluation?
     /// DuQuant's spread over seeds (`N`), for the parameters it was measured with (seed aside).
     public var seedSpread: (params: QuantParams, spread: SeedSpread)?
     /// The lower panel shows the error's anatomy (`A`) instead of the channel profile.

@@ -12,6 +12,8 @@ public protocol LayerSource: Sendable {
     var problems: [String] { get }
     /// Loads layer `index` and, when the dump has a sidecar, its token texts.
     func load(_ index: Int) throws(LayerSourceError) -> (LayerData, [String]?)
+    /// Model-level figures per method from the first sidecar that has them (`make eval`).
+    var modelEvaluation: ModelEvaluation? { get }
 }
 
 /// Layers of one or more dump files opened with DuQuantIO.
@@ -67,11 +69,15 @@ public final class DumpLayerSource: LayerSource {
         do { layer = try dump.loadLayer(name) } catch { throw LayerSourceError(error.description) }
         return (layer, dump.sidecar?.tokens)
     }
+
+    public var modelEvaluation: ModelEvaluation? { dumps.lazy.compactMap { $0?.sidecar?.modelEvaluation }.first }
 }
 
 extension LayerSource {
     /// No problems unless a source reports some.
     public var problems: [String] { [] }
+    /// No model-level figures unless a source has some.
+    public var modelEvaluation: ModelEvaluation? { nil }
 }
 
 /// Why a layer source could not open its files or load a layer: one line, shown in the status bar.

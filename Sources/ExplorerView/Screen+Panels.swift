@@ -69,7 +69,7 @@ extension Screen {
         if let sp = s.currentSeedSpread, let e = sp.outputRelError {
             spread = " · DuQuant over seeds 0–\(sp.seeds - 1): \(Format.num(Float(e.min)))–\(Format.num(Float(e.max)))"
         }
-        panelTitle(&grid, ctx.layout.metricsTitle, "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)\(spread)",
+        panelTitle(&grid, ctx.layout.metricsTitle, "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)\(spread)\(modelTitle(ctx))",
                    focused: false, ctx)
         let methods = Method.allCases
         let area = ctx.layout.metrics
@@ -101,6 +101,7 @@ extension Screen {
                 row.append(TableWidget.Item(text, style: isBest ? ctx.palette.best : nil))
             }
             rows.append(row)
+            if label == "out rel err", let model = modelRow(ctx, methods) { rows.append(model) }
         }
         TableWidget(columns: columns, rows: rows).draw(into: &grid, area: area, palette: ctx.palette)
     }

@@ -90,19 +90,26 @@ def list_methods(binary: str) -> list[tuple[str, str]]:
 
 @dataclasses.dataclass(frozen=True)
 class Job:
-    """One `export --all-layers` run: a method, with a seed (only for methods that use one)."""
+    """One `export --all-layers` run: a method, with a seed (only for methods that use one), optionally
+    one shard `(k, n)` of the layers (`--shard k/n`: n processes share the export of one directory)."""
     method: str
     seed: int | None = None
+    shard: tuple[int, int] | None = None
 
     @property
     def key(self) -> str:
+        """The directory the job writes into (shards of one export share it)."""
         return self.method if self.seed is None else f"{self.method}-seed{self.seed}"
+
+    @property
+    def label(self) -> str:
+        return self.key + (f" {self.shard[0]}/{self.shard[1]}" if self.shard else "")
 
 
 def calibrate(binary: str, dump: str, out_dir: str, jobs: list[Job], export_args: list[str],
               parallel: int = 2, echo=log) -> dict[str, float]:
     """Runs the exports, `parallel` processes at a time; each job writes `out_dir/<job.key>/`.
-    Every progress line of the CLI is echoed with the job's name. Returns seconds per job."""
+    Every progress line of the CLI is echoed with the job's name. Returns seconds per job label."""
     os.makedirs(out_dir, exist_ok=True)
     pending = list(jobs)
     running: list[tuple[Job, subprocess.Popen, threading.Thread, float]] = []
@@ -113,7 +120,7 @@ def calibrate(binary: str, dump: str, out_dir: str, jobs: list[Job], export_args
         for line in proc.stderr:
             line = line.rstrip("\n")
             if line:
-                echo(f"  calibrate {job.key:<16} {line.removeprefix('export ')}")
+                echo(f"  calibrate {job.label:<18} {line.removeprefix('export ')}")
 
     while pending or running:
         while pending and len(running) < parallel:
@@ -122,6 +129,8 @@ def calibrate(binary: str, dump: str, out_dir: str, jobs: list[Job], export_args
                    os.path.join(out_dir, job.key)] + export_args
             if job.seed is not None:
                 cmd += ["--seed", str(job.seed)]
+            if job.shard is not None:
+                cmd += ["--shard", f"{job.shard[0]}/{job.shard[1]}"]
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             t = threading.Thread(target=pump, args=(job, proc), daemon=True)
             t.start()
@@ -136,11 +145,11 @@ def calibrate(binary: str, dump: str, out_dir: str, jobs: list[Job], export_args
             proc.stdout.close()
             proc.stderr.close()
             running.remove(entry)
-            seconds[job.key] = time.time() - start
+            seconds[job.label] = time.time() - start
             if proc.returncode != 0:
-                failures.append(f"{job.key}: exit {proc.returncode} {out.strip()}")
+                failures.append(f"{job.label}: exit {proc.returncode} {out.strip()}")
             else:
-                echo(f"  calibrate {job.key:<16} done in {seconds[job.key]:.1f} s")
+                echo(f"  calibrate {job.label:<18} done in {seconds[job.label]:.1f} s")
     if failures:
         raise RuntimeError("calibration failed: " + "; ".join(failures))
     return seconds
@@ -166,12 +175,15 @@ def quantizers(s: Setting, lac: float, swc: float, wsym=False, asym=False):
 
 
 def evaluate_perplexity(cfg, wts, ids, transforms, setting: Setting | None, lac: float, swc: float,
-                        symmetric: bool = False) -> float:
+                        symmetric: bool = False, weights_t: dict | None = None) -> float:
     """Perplexity of `ids` with every linear layer under `transforms` (layer name -> tensors; missing
     = identity) and `setting`'s quantizers (`symmetric`: both symmetric); `setting` None is the
-    full-precision model."""
+    full-precision model. `weights_t`: the transformed weights, when the caller keeps them for
+    several settings (`quant.transformed_weights`)."""
     if setting is None:
         return lf.perplexity(lf.forward(cfg, wts, ids), ids)
     qa, qw = quantizers(setting, lac, swc, symmetric, symmetric)
-    linear = quant.QuantizedLinears(wts, transforms, qa, qw, lf.layer_name)
+    if weights_t is None:
+        weights_t = quant.transformed_weights(wts, transforms, lf.layer_name)
+    linear = quant.QuantizedLinears(weights_t, transforms, qa, qw, lf.layer_name)
     return lf.perplexity(lf.forward(cfg, wts, ids, linear), ids)

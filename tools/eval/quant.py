@@ -84,9 +84,20 @@ def apply_transform(m: np.ndarray, t: dict[str, np.ndarray], side: str) -> np.nd
 
 
 def load_transforms(directory: str) -> tuple[dict, dict[str, dict[str, np.ndarray]]]:
-    """The index and every layer's transform of an `export --all-layers -o DIR` directory."""
-    with open(os.path.join(directory, "index.json"), encoding="utf-8") as f:
-        index = json.load(f)
+    """The index and every layer's transform of an `export --all-layers -o DIR` directory (its
+    `index.json`, or the `index-K-of-N.json` of every shard, merged)."""
+    names = sorted(n for n in os.listdir(directory) if n == "index.json" or
+                   (n.startswith("index-") and n.endswith(".json")))
+    if not names:
+        raise FileNotFoundError(f"{directory}: no index.json")
+    index = None
+    for n in names:
+        with open(os.path.join(directory, n), encoding="utf-8") as f:
+            part = json.load(f)
+        if index is None:
+            index = part
+        else:
+            index["layers"].update(part["layers"])
     out = {}
     for layer, file in index["layers"].items():
         tensors, _ = safetensors_np.load(os.path.join(directory, file))
@@ -103,22 +114,25 @@ def output_error(x: np.ndarray, w: np.ndarray, t: dict[str, np.ndarray], qa: Qua
     return float(np.linalg.norm(y - ref) / np.linalg.norm(ref))
 
 
+def transformed_weights(wts, transforms: dict[str, dict[str, np.ndarray]] | None, name_of) -> dict:
+    """W̃ of every linear layer under `transforms` (layer name -> tensors; missing = identity), keyed
+    (block, module): computed once per method and reused for every bit setting."""
+    transforms = transforms or {}
+    return {(b, module): apply_transform(w, transforms.get(name_of(b, module), {}), "weight")
+            for b, block in enumerate(wts.blocks) for module, w in block.items() if w.ndim == 2}
+
+
 class QuantizedLinears:
     """The `linear` function of `llama_forward.forward` for one method and setting: each layer's
-    weight is transformed and quantized once, each input transformed and quantized on the fly."""
+    transformed weight W̃ (see `transformed_weights`) is quantized once, each input transformed and
+    quantized on the fly."""
 
-    def __init__(self, wts, transforms: dict[str, dict[str, np.ndarray]] | None, qa: Quantizer, qw: Quantizer,
-                 name_of):
+    def __init__(self, weights_t: dict, transforms: dict[str, dict[str, np.ndarray]] | None, qa: Quantizer,
+                 qw: Quantizer, name_of):
         self.transforms = transforms or {}
         self.qa = qa
         self.name_of = name_of
-        self.weights = {}
-        for b, block in enumerate(wts.blocks):
-            for module, w in block.items():
-                if w.ndim != 2:
-                    continue
-                t = self.transforms.get(name_of(b, module), {})
-                self.weights[(b, module)] = qw(apply_transform(w, t, "weight")).T.copy()
+        self.weights = {key: np.ascontiguousarray(qw(w).T) for key, w in weights_t.items()}
 
     def __call__(self, block: int, module: str, x: np.ndarray) -> np.ndarray:
         t = self.transforms.get(self.name_of(block, module), {})
