@@ -161,16 +161,22 @@ def calibrate(binary: str, dump: str, out_dir: str, jobs: list[Job], export_args
 
 @dataclasses.dataclass(frozen=True)
 class Setting:
-    """Bits of weights and activations; None = not quantized (the "16" of W4A16)."""
+    """Bits of weights and activations; None = not quantized (the "16" of W4A16). `clip` False ignores
+    the clip ratios (lac = swc = 1)."""
     name: str
     wbits: int | None
     abits: int | None
+    clip: bool = True
 
 
-SETTINGS = [Setting("W4A4", 4, 4), Setting("W4A16", 4, None), Setting("W8A8", 8, 8)]
+# The clip ratios (lac, swc) are tuned for 4 bits; the "no clip" settings show what they cost elsewhere.
+SETTINGS = [Setting("W4A4", 4, 4), Setting("W4A16", 4, None), Setting("W8A8", 8, 8),
+            Setting("W4A16 no clip", 4, None, clip=False), Setting("W8A8 no clip", 8, 8, clip=False)]
 
 
 def quantizers(s: Setting, lac: float, swc: float, wsym=False, asym=False):
+    if not s.clip:
+        lac = swc = 1.0
     return (quant.Quantizer(s.abits, lac, asym), quant.Quantizer(s.wbits, swc, wsym))
 
 

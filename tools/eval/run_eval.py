@@ -127,7 +127,20 @@ def main() -> None:
     ap.add_argument("--results", default=os.path.join(REPO, "docs", "RESULTS.json"))
     ap.add_argument("--markdown", default=os.path.join(REPO, "docs", "RESULTS.md"))
     ap.add_argument("--reuse", action="store_true", help="keep an existing dump and transforms (same parameters)")
+    ap.add_argument("--render-only", action="store_true",
+                    help="only rewrite the Markdown (and the dump's sidecar entry) from an existing --results JSON")
     args = ap.parse_args()
+    if args.render_only:
+        with open(args.results, encoding="utf-8") as f:
+            results = json.load(f)
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(results_md.markdown(results))
+        dump = os.path.join(args.out, "smollm2-135m-calib.safetensors")
+        if os.path.exists(pipeline.sidecar_path(dump)):
+            pipeline.update_sidecar(dump, "model_eval", results_md.sidecar_entry(results))
+        print(results_md.table(results))
+        return
+    load_before = os.getloadavg()
     if not os.access(args.bin, os.X_OK):
         sys.exit(f"{args.bin} not found: run `swift build -c release` first")
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
@@ -239,9 +252,13 @@ def main() -> None:
         "rows": rows, "duquant_seed_spread": spread,
         "q4_1_grid": q4_grid_check(wts),
         "timings_seconds": dict(phases.seconds, calibrate_per_job={k: round(v, 1) for k, v in calib_seconds.items()}),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__},
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
+                    "load_average_1min_at_start_and_end": [round(load_before[0], 1), round(os.getloadavg()[0], 1)],
+                    "note": "the load average counts every process of the machine, this run's included (up to ~2-3)"},
     }
     results["timings_seconds"]["total"] = phases.total
+    cpu = os.times()
+    results["timings_seconds"]["cpu"] = round(cpu.user + cpu.system + cpu.children_user + cpu.children_system, 1)
     sidecar = results_md.sidecar_entry(results)
     pipeline.update_sidecar(dump, "model_eval", sidecar)
     with open(args.results, "w", encoding="utf-8") as f:
