@@ -117,7 +117,8 @@ class TinyLlamaEvaluation(unittest.TestCase):
                 mine = quant.output_error(tensors[owner + ".input"], tensors[layer + ".weight"],
                                           self.transforms[m][layer], qa, qw)
                 theirs = reported[m]["output_rel_error"]
-                self.assertLess(abs(mine / theirs - 1), 2e-3, f"{layer} {m}: pipeline {mine} vs report {theirs}")
+                # Measured ~1e-7: the same quantized values, summed in another order.
+                self.assertLess(abs(mine / theirs - 1), 1e-5, f"{layer} {m}: pipeline {mine} vs report {theirs}")
 
     def test_fake_quant_matches_the_core_definition(self):
         # Hand-computed: row [-1, 0, 0.5, 2], 2 bits, no clip: scale 1, zero 1, q = [0, 1, 1, 3] (0.5 rounds to 0).
