@@ -193,3 +193,23 @@ def evaluate_perplexity(cfg, wts, ids, transforms, setting: Setting | None, lac:
         weights_t = quant.transformed_weights(wts, transforms, lf.layer_name)
     linear = quant.QuantizedLinears(weights_t, transforms, qa, qw, lf.layer_name)
     return lf.perplexity(lf.forward(cfg, wts, ids, linear), ids)
+
+
+def block_sensitivity(cfg, wts, ids, transforms, setting: Setting, lac: float, swc: float, echo=log) -> list[float]:
+    """Perplexity with only block b's linear layers quantized (after `transforms`), for every block b:
+    how much each block alone costs the model."""
+    qa, qw = quantizers(setting, lac, swc)
+    exact = lf.exact_linear(wts)
+    out = []
+    for b in range(cfg.n_layers):
+        t0 = time.time()
+        only = lf.Weights(wts.tok_embd, wts.output, wts.output_norm,
+                          [blk if i == b else {} for i, blk in enumerate(wts.blocks)])
+        quantized = quant.QuantizedLinears(quant.transformed_weights(only, transforms, lf.layer_name), transforms,
+                                           qa, qw, lf.layer_name)
+        ppl = lf.perplexity(lf.forward(cfg, wts, ids, lambda blk, m, x: quantized(blk, m, x) if blk == b
+                                       else exact(blk, m, x)), ids)
+        out.append(round(ppl, 4))
+        echo(f"    sensitivity [{b + 1}/{cfg.n_layers}] block {b} alone at {setting.name}: perplexity {ppl:.3f} "
+             f"({time.time() - t0:.1f} s)")
+    return out

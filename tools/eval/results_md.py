@@ -52,8 +52,37 @@ def sidecar_entry(results) -> dict:
         "seed_spread": {"method": sp["method"], "setting": sp["setting"], "seeds": len(sp["seeds"]),
                         "min": sp["min"], "max": sp["max"]},
         "params": f"alpha {p['alpha']} block {p['block']} steps {p['steps']} lac {p['lac']} swc {p['swc']}",
+        **({"block_sensitivity": results["block_sensitivity"]} if "block_sensitivity" in results else {}),
         "date": results["date"],
     }
+
+
+def _sensitivity(results) -> str:
+    s = results.get("block_sensitivity")
+    if not s:
+        return ""
+    fp = results["fp_perplexity"]
+    per = s["perplexity_per_block"]
+    rise = [max(0.0, v - fp) for v in per]
+    total = sum(rise) or 1.0
+    top = sorted(range(len(per)), key=lambda b: -per[b])[:6]
+    rows = "\n".join(f"| {b} | {_fmt(per[b])} | {per[b] / fp - 1:+.1%} | {rise[b] / total:.0%} |" for b in top)
+    full = {r["method"]: r["perplexity"] for r in results["rows"]
+            if r["setting"] == s["setting"] and r.get("seed", s["seed"]) == s["seed"]}.get(s["method"])
+    return f"""## Which blocks cost the most (second pass)
+
+`run_eval.py --sensitivity` (or `--sensitivity-only` after a run): {s['method']} at {s['setting']} on one block's seven
+linear layers at a time, the rest in float32 ({len(per)} forward passes, {s['seconds']:.0f} s). The blocks that
+cost the most alone; the last column is each one's share of the summed rises (the rises do not add up to the
+whole model's {_fmt(full) if full else '?'}: errors compound across blocks):
+
+| block | perplexity, this block alone quantized | vs FP | share |
+|---:|---:|---:|---:|
+{rows}
+
+Every block alone: {", ".join(f"{b}: {per[b] / fp - 1:+.1%}" for b in range(len(per)))}.
+
+"""
 
 
 def _opt(v, f) -> str:
@@ -135,7 +164,7 @@ deployment fuses them and applies one transform per shared input, which is at mo
 and 128 × 2048 calibration tokens. DuQuant's seed spread at W4A4 ({_fmt(sp['min'])}–{_fmt(sp['max'])} over {len(sp['seeds'])}
 seeds) gives a sense of the noise between runs of one method.
 
-## Against the paper's LLaMA-2-7B W4A4 table
+{_sensitivity(results)}## Against the paper's LLaMA-2-7B W4A4 table
 
 Ranking here at W4A4: {ranking} (FP {_fmt(fp)}). The paper's {PAPER['model']} W4A4 WikiText-2 figures: FP16
 {PAPER['fp']}, {paper_ranking}.

@@ -127,6 +127,10 @@ def main() -> None:
     ap.add_argument("--results", default=os.path.join(REPO, "docs", "RESULTS.json"))
     ap.add_argument("--markdown", default=os.path.join(REPO, "docs", "RESULTS.md"))
     ap.add_argument("--reuse", action="store_true", help="keep an existing dump and transforms (same parameters)")
+    ap.add_argument("--sensitivity", action="store_true",
+                    help="also the per-block pass: DuQuant W4A4 on one block at a time (30 more forward passes)")
+    ap.add_argument("--sensitivity-only", action="store_true",
+                    help="only the per-block pass, on the transforms and results of an earlier run")
     ap.add_argument("--render-only", action="store_true",
                     help="only rewrite the Markdown (and the dump's sidecar entry) from an existing --results JSON")
     args = ap.parse_args()
@@ -140,6 +144,8 @@ def main() -> None:
             pipeline.update_sidecar(dump, "model_eval", results_md.sidecar_entry(results))
         print(results_md.table(results))
         return
+    if args.sensitivity_only:
+        return sensitivity_only(args)
     load_before = os.getloadavg()
     if not os.access(args.bin, os.X_OK):
         sys.exit(f"{args.bin} not found: run `swift build -c release` first")
@@ -224,6 +230,15 @@ def main() -> None:
         pipeline.log(f"    [{k + 1}/{len(runs)}] {row['title']:<12} {row['setting']:<6} "
                      f"{('seed ' + str(row['seed'])) if 'seed' in row else '':<7} perplexity {ppl:10.3f}  "
                      f"({row['seconds']:.1f} s)")
+    sensitivity = None
+    if args.sensitivity:
+        t0 = time.time()
+        m = next(m for m, _ in methods if m in SEEDED)
+        sensitivity = {"method": m, "setting": "W4A4", "seed": seeds[0],
+                       "perplexity_per_block": pipeline.block_sensitivity(
+                           cfg, wts, eval_ids, transforms[pipeline.Job(m, seeds[0]).key], pipeline.SETTINGS[0],
+                           args.lac, args.swc),
+                       "seconds": round(time.time() - t0, 1)}
     fp = rows[0]["perplexity"]
     if abs(fp / fp_reference - 1) > 1e-4:
         sys.exit(f"this forward's FP perplexity {fp} differs from llama_numpy's {fp_reference}")
@@ -256,6 +271,8 @@ def main() -> None:
                     "load_average_1min_at_start_and_end": [round(load_before[0], 1), round(os.getloadavg()[0], 1)],
                     "note": "the load average counts every process of the machine, this run's included (up to ~2-3)"},
     }
+    if sensitivity:
+        results["block_sensitivity"] = sensitivity
     results["timings_seconds"]["total"] = phases.total
     cpu = os.times()
     results["timings_seconds"]["cpu"] = round(cpu.user + cpu.system + cpu.children_user + cpu.children_system, 1)
@@ -270,6 +287,33 @@ def main() -> None:
     print()
     print(results_md.table(results))
     print(f"\ntotal {phases.total:.0f} s")
+
+
+def sensitivity_only(args) -> None:
+    """The per-block pass on an earlier run's transforms; adds `block_sensitivity` to its results."""
+    with open(args.results, encoding="utf-8") as f:
+        results = json.load(f)
+    from llama_numpy import LlamaModel
+    t0 = time.time()
+    model = LlamaModel(args.gguf or find_gguf())
+    cfg, wts = lf.from_llama_numpy(model)
+    tok = model.tokenizer
+    eval_ids = [tok.bos_id] + tok.encode(open(os.path.join(REPO, EVAL_TEXT), encoding="utf-8").read())
+    m, seed = "duquant", results["params"]["seeds"][0]
+    key = pipeline.Job(m, seed).key
+    transforms = quant.load_transforms(os.path.join(args.out, "transforms", key))[1]
+    p = results["params"]
+    per_block = pipeline.block_sensitivity(cfg, wts, eval_ids, transforms, pipeline.SETTINGS[0], p["lac"], p["swc"])
+    results["block_sensitivity"] = {"method": m, "setting": "W4A4", "seed": seed, "perplexity_per_block": per_block,
+                                    "seconds": round(time.time() - t0, 1)}
+    with open(args.results, "w", encoding="utf-8") as f:
+        json.dump(results, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    with open(args.markdown, "w", encoding="utf-8") as f:
+        f.write(results_md.markdown(results))
+    dump = os.path.join(args.out, "smollm2-135m-calib.safetensors")
+    if os.path.exists(pipeline.sidecar_path(dump)):
+        pipeline.update_sidecar(dump, "model_eval", results_md.sidecar_entry(results))
 
 
 if __name__ == "__main__":

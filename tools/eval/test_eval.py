@@ -120,6 +120,21 @@ class TinyLlamaEvaluation(unittest.TestCase):
                 # Measured ~1e-7: the same quantized values, summed in another order.
                 self.assertLess(abs(mine / theirs - 1), 1e-5, f"{layer} {m}: pipeline {mine} vs report {theirs}")
 
+    def test_block_sensitivity_quantizes_one_block_at_a_time(self):
+        t = self.transforms["duquant"]
+        # Unquantized, each block's transform alone leaves the model as it was.
+        none = pipeline.block_sensitivity(self.cfg, self.wts, self.eval_ids, t, pipeline.Setting("none", None, None),
+                                          1, 1, echo=lambda _: None)
+        for v in none:
+            self.assertLess(abs(v / self.fp - 1), 1e-4)
+        w4a4 = pipeline.block_sensitivity(self.cfg, self.wts, self.eval_ids, t, pipeline.SETTINGS[0], 0.9, 0.8,
+                                          echo=lambda _: None)
+        self.assertEqual(len(w4a4), self.cfg.n_layers)
+        everything = pipeline.evaluate_perplexity(self.cfg, self.wts, self.eval_ids, t, pipeline.SETTINGS[0], 0.9, 0.8)
+        for v in w4a4:
+            self.assertNotAlmostEqual(v, self.fp, places=6)
+            self.assertNotAlmostEqual(v, everything, places=6)
+
     def test_fake_quant_matches_the_core_definition(self):
         # Hand-computed: row [-1, 0, 0.5, 2], 2 bits, no clip: scale 1, zero 1, q = [0, 1, 1, 3] (0.5 rounds to 0).
         q = quant.fake_quant(np.array([[-1, 0, 0.5, 2]], np.float32), 2)
