@@ -18,6 +18,7 @@ public enum CLI {
           duquant-explorer report FILE [options]      RTN, SmoothQuant, Hadamard, DuQuant side by side
               --layer P (repeat)   --methods rtn,smoothquant,hadamard,duquant   --format table|json|csv
           duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform
+              --method rtn|smoothquant|hadamard|duquant   --all-layers -o DIR [--shard K/N]   --list-methods
           duquant-explorer render FILE [--layer P] [--stage S] [--size 120x40] [--ascii] [--color never|always|auto]
                                                       print the explorer's screen as text (headless)
           duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]   timings (release build)
