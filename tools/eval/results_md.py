@@ -85,6 +85,16 @@ Every block alone: {", ".join(f"{b}: {per[b] / fp - 1:+.1%}" for b in range(len(
 """
 
 
+def _seed_verdict(grid, sp) -> str:
+    """Whether the runner-up lies outside DuQuant's seed spread (then the gap is not seed noise)."""
+    others = {m: row["W4A4"] for m, row in grid.items() if m != sp["method"] and "W4A4" in row}
+    if not others:
+        return ""
+    m = min(others, key=others.get)
+    where = "above every seed's figure: that gap is not seed noise" if others[m] > sp["max"] else "within that spread"
+    return f"; the next best, {grid[m]['title']} at {_fmt(others[m])}, is {where}"
+
+
 def _opt(v, f) -> str:
     return f(v) if v is not None else ""
 
@@ -136,7 +146,7 @@ embedding, the head, the norms and the attention products stay float32.
 - **Transforms:** SmoothQuant α {p['alpha']}; Hadamard block = the largest power of two ≤ {p['block']} dividing the
   layer's width{" (64 for the 576-wide inputs, 128 for down_proj's 1536)" if p['block'] == 128 else ""}; DuQuant block {p['block']}, ≤ {p['steps']} greedy steps,
   one zigzag permutation, smoothing α {p['alpha']}, seed {p['seeds'][0]} for every setting, seeds {', '.join(map(str, p['seeds']))} at W4A4.
-- **Time:** {results['timings_seconds']['total']:.0f} s in all on {results['machine']['cores']} cores{_load(results)}{_opt(t.get('cpu'), lambda c: f", {c:.0f} s of CPU time (this process and the exports)")}:
+- **Time:** {results['timings_seconds']['total']:.0f} s in all on {results['machine']['cores']} cores{_load(results)}{_opt(t.get('cpu'), lambda c: f", {c:.0f} s of CPU time (this process and the exports: about {c / 2 / 60:.0f} minutes of two idle cores)")}:
   load {t.get('load model', 0):.0f} s, capture {t.get('capture calibration dump', 0):.0f} s, calibration {calib:.0f} s
   ({len(t['calibrate_per_job'])} export processes, {results['params'].get('jobs', 2)} at a time; each DuQuant seed's 210 layers split
   into shards), {len(results['rows'])} forward passes {t.get('evaluate perplexity', 0):.0f} s.
@@ -162,7 +172,7 @@ deployment fuses them and applies one transform per shared input, which is at mo
 **Small model, small texts.** {results['evaluation']['predicted']} predicted tokens of licence prose and
 {results['calibration']['tokens']} calibration tokens of Alice; the paper uses WikiText-2 (hundreds of thousands of tokens)
 and 128 × 2048 calibration tokens. DuQuant's seed spread at W4A4 ({_fmt(sp['min'])}–{_fmt(sp['max'])} over {len(sp['seeds'])}
-seeds) gives a sense of the noise between runs of one method.
+seeds) gives a sense of the noise between runs of one method{_seed_verdict(grid, sp)}.
 
 {_sensitivity(results)}## Against the paper's LLaMA-2-7B W4A4 table
 
