@@ -71,7 +71,7 @@ def _sensitivity(results) -> str:
             if r["setting"] == s["setting"] and r.get("seed", s["seed"]) == s["seed"]}.get(s["method"])
     return f"""## Which blocks cost the most (second pass)
 
-`run_eval.py --sensitivity` (or `--sensitivity-only` after a run): {s['method']} at {s['setting']} on one block's seven
+`run_eval.py --sensitivity` (or `--sensitivity-only` after a run): {_title(results, s['method'])} at {s['setting']} on one block's seven
 linear layers at a time, the rest in float32 ({len(per)} forward passes, {s['seconds']:.0f} s). The blocks that
 cost the most alone; the last column is each one's share of the summed rises (the rises do not add up to the
 whole model's {_fmt(full) if full else '?'}: errors compound across blocks):
@@ -80,7 +80,8 @@ whole model's {_fmt(full) if full else '?'}: errors compound across blocks):
 |---:|---:|---:|---:|
 {rows}
 
-Every block alone: {", ".join(f"{b}: {per[b] / fp - 1:+.1%}" for b in range(len(per)))}.
+Every block alone: {", ".join(f"{b}: {per[b] / fp - 1:+.1%}" for b in range(len(per)))}. On {results['evaluation']['predicted']}
+predicted tokens a change of a percent or two is within the noise (the lowest, {min(per) / fp - 1:+.1%}, is below FP).
 
 """
 
@@ -93,6 +94,10 @@ def _seed_verdict(grid, sp) -> str:
     m = min(others, key=others.get)
     where = "above every seed's figure: that gap is not seed noise" if others[m] > sp["max"] else "within that spread"
     return f"; the next best, {grid[m]['title']} at {_fmt(others[m])}, is {where}"
+
+
+def _title(results, method) -> str:
+    return next((r["title"] for r in results["rows"] if r["method"] == method), method)
 
 
 def _opt(v, f) -> str:
@@ -183,9 +188,9 @@ is {duq / fp:.2f}× FP against the paper's {PAPER['duquant'] / PAPER['fp']:.2f}�
 {sq_vs_duq:.1f}× DuQuant's perplexity against the paper's {PAPER['smoothquant'] / PAPER['duquant']:.0f}×.
 {"The order of the methods is the paper's: rotations ≪ SmoothQuant ≪ RTN, DuQuant first." if order[:1] == ["duquant"] and w4a4.get("smoothquant", 0) > w4a4.get("hadamard", float("inf")) and w4a4.get("rtn", 0) >= max(w4a4.values()) else "The order of the methods differs from the paper's (rotations ≪ SmoothQuant ≪ RTN, DuQuant first)."}
 What does not carry over is the size of the gaps: DuQuant's {duq / fp:.2f}× FP is far from the paper's {PAPER['duquant'] / PAPER['fp']:.2f}×.
-A 135M model with 576-wide layers spreads an outlier over fewer channels and has far less redundancy
-than a 7B one, its weights were already 4-bit (above), and the calibration here is 256 tokens against the
-paper's 128 × 2048. SmoothQuant's collapse at W4A4 ({_fmt(sq)} vs FP {_fmt(fp)}) has a measured weight side: with
+Likely reasons, not measured here: a 135M model with 576-wide layers has far less redundancy than a 7B one,
+and the calibration here is {results['calibration']['tokens']} tokens against the paper's 128 × 2048; measured above: its weights were
+already 4-bit. SmoothQuant's collapse at W4A4 ({_fmt(sq)} vs FP {_fmt(fp)}) has a measured weight side: with
 activations left in float32 (W4A16) its smoothed weights give {_fmt(grid['smoothquant']['W4A16'])} against RTN's {_fmt(rtn16)} —
 α {p['alpha']} moves SmolLM2's massive activations (thousands at the BOS token, samples/README.md) into weights
 that are then quantized to 4 bits.
