@@ -15,7 +15,8 @@ Phases (each reports progress and its time):
   3. calibrate every method `export --list-methods` names, per layer, through
      `duquant-explorer export --all-layers --method M` (DuQuant once per seed), two processes at a time;
   4. forward passes on the evaluation text with every linear layer fake-quantized after its method's
-     exported transform: W4A4, W4A16 and W8A8 per method, DuQuant's other seeds at W4A4;
+     exported transform: W4A4, W4A16, W8A8 and the last two without clipping per method, DuQuant's
+     other seeds at W4A4 (with --sensitivity also DuQuant W4A4 on one block at a time);
   5. write docs/RESULTS.json, docs/RESULTS.md and the `model_eval` key of the dump's sidecar.
 """
 from __future__ import annotations
