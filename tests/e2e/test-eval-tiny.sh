@@ -11,5 +11,11 @@ if ! python3 -c "import numpy" 2>/dev/null; then
   echo "SKIP test-eval-tiny: python3 lacks numpy (tools/install-deps.sh installs it with pip)"
   exit 0
 fi
-DUQUANT_BIN="$BIN" python3 tools/eval/test_eval.py 2>&1 | tail -n 4
-test "${PIPESTATUS[0]}" -eq 0
+if out="$(DUQUANT_BIN="$BIN" python3 tools/eval/test_eval.py 2>&1)"; then
+  printf '%s\n' "$out" | tail -n 3
+  echo "PASS test-eval-tiny"
+else
+  printf '%s\n' "$out"
+  echo "FAIL test-eval-tiny"
+  exit 1
+fi
