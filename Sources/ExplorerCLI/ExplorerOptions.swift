@@ -97,6 +97,7 @@ package struct ExplorerOptions {
         var state = AppState(files: source.files, layers: source.entries,
                              themes: themes.map { ThemeChoice(name: $0.name, hasRamp: $0.heat.count >= 2) })
         state.themeIndex = themeIndex
+        state.modelEvaluation = source.modelEvaluation
         state.params = params
         state.stage = stage
         state.ascii = ascii

@@ -1,48 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import DuQuantCore
 import DuQuantIO
 
-/// `duquant-explorer export FILE --layer P -o OUT.safetensors`: the calibrated DuQuant transform.
+/// `duquant-explorer export FILE --layer P -o OUT.safetensors`: a method's transform of one layer, or of
+/// every layer with `--all-layers -o DIR`.
 ///
 /// Tensors: `smooth_scales` [in] (when smoothing applied), `rotation.{i}` [K, n, n] per rotation stage
 /// (one n×n matrix per full block), `rotation.{i}.tail` [r, r] for a last partial block, and
-/// `permutation.{i}` [in] (channel indices as float32, exact below 2²⁴). See docs/EXPORT.md.
+/// `permutation.{i}` [in] (channel indices as float32, exact below 2²⁴). Every method fits this form
+/// (``MethodTransform``): RTN has no tensors, SmoothQuant only `smooth_scales`, Hadamard one rotation.
+/// See docs/EXPORT.md.
 enum ExportCommand {
-    static let usage = "usage: duquant-explorer export FILE --layer P -o OUT.safetensors [parameters]"
+    static let usage = """
+        usage: duquant-explorer export FILE --layer P -o OUT.safetensors [--method M] [parameters]
+               duquant-explorer export FILE --all-layers -o DIR [--shard K/N] [--method M] [parameters]
+               duquant-explorer export --list-methods
+        """
 
     static func run(_ args: [String]) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "o", "output"]),
-                                    flags: ParameterOptions.flags, command: "export")
+        if args == ["--list-methods"] {
+            return Method.allCases.map { "\($0.rawValue)  \($0.title)\n" }.joined()
+        }
+        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "o", "output", "method", "shard"]),
+                                    flags: ParameterOptions.flags.union(["all-layers"]), command: "export")
         guard a.positionals.count == 1 else { throw CLIError(usage) }
         guard let out = a.value("o") ?? a.value("output") else { throw CLIError("export needs -o OUT.safetensors") }
         let p = try ParameterOptions.params(from: a)
+        let method = try Self.method(a.value("method"))
+        if a.flag("all-layers") {
+            guard a.values("layer").isEmpty else { throw CLIError("export: --all-layers and --layer exclude each other") }
+            return try exportAll(a.positionals[0], to: out, method: method, p, shard: try shard(a.value("shard")))
+        }
+        guard a.value("shard") == nil else { throw CLIError("export: --shard goes with --all-layers") }
         if Commands.sameFile(out, a.positionals[0]) {
             throw CLIError("\(out): that is the input dump; exporting there would overwrite it (choose another -o)")
         }
         // Before any work: a device, FIFO, socket, directory or symbolic link is refused and left untouched.
         do { try SafetensorsWriter.checkOutput(out) } catch { throw CLIError(error.description) }
         let dump = try Commands.open(a.positionals[0])
-        guard a.values("layer").count == 1 else { throw CLIError("export needs exactly one --layer P") }
+        guard a.values("layer").count == 1 else { throw CLIError("export needs exactly one --layer P (or --all-layers)") }
         let name = try Commands.layerNames(a.values("layer"), in: dump)[0]
+        let (layer, e) = try export(name, of: dump, method: method, p, to: out)
+        return "wrote \(out): \(summary(e))\n"
+            + Commands.nonFiniteNotes(layer.nonFinite).map { "  \(name): \($0)\n" }.joined()
+    }
+
+    /// `--method NAME` (DuQuant when absent).
+    static func method(_ text: String?) throws(CLIError) -> Method {
+        guard let text else { return .duquant }
+        guard let m = Method(rawValue: text.lowercased()) else {
+            throw CLIError("--method: unknown method '\(text)' (\(Method.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return m
+    }
+
+    /// Calibrates `method` on layer `name` and writes its transform to `out`.
+    static func export(_ name: String, of dump: DumpFile, method: Method, _ p: QuantParams,
+                       to out: String) throws(CLIError) -> (LayerData, MethodTransform) {
         try Commands.checkEvaluationBudget(name, in: dump)
         let layer: LayerData
         do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
-        guard let cal = DuQuant.calibrate(layer, p) else { throw CLIError("cancelled") }
+        guard let e = method.exportableTransform(layer, p) else { throw CLIError("cancelled") }
         var w = SafetensorsWriter()
-        do {
-            try add(cal.transform, to: &w)
-        } catch { throw CLIError(error.description) }
+        do { try add(e.transform, to: &w) } catch { throw CLIError(error.description) }
         w.metadata = [
-            "layer": name, "source": dump.path, "params": ParameterOptions.summary(p),
+            "layer": name, "source": dump.path, "method": method.rawValue, "params": ParameterOptions.summary(p),
             "method_settings": Method.allCases.map { "\($0.rawValue): \(p.settings(for: $0).summary)" }.joined(separator: "; "),
             "select": p.select.rawValue, "layout": p.layout.rawValue, "block": String(p.block),
-            "kept_steps": cal.keptSteps.map(String.init).joined(separator: ","),
+            "alpha": String(p.alpha), "seed": String(p.seed),
+            "kept_steps": e.calibration?.keptSteps.map(String.init).joined(separator: ",") ?? "",
+            "note": e.note ?? "",
             "non_finite": layer.nonFinite.isEmpty ? "none" : layer.nonFinite.map(\.summary).joined(separator: "; "),
             "format": "duquant-explorer transform v1: X~ = ((X / smooth_scales) @ R0)[:, perm0] @ R1 …",
         ]
         do { try w.write(to: out) } catch { throw CLIError(error.description) }
-        return "wrote \(out): \(cal.transform.rotations.count) rotations, \(cal.transform.permutations.count) "
-            + "permutation(s)\(cal.smoothed ? ", smoothing scales" : ""); kept steps \(cal.keptSteps)\n"
-            + Commands.nonFiniteNotes(layer.nonFinite).map { "  \(name): \($0)\n" }.joined()
+        return (layer, e)
+    }
+
+    /// `--shard K/N` (1 ≤ K ≤ N): every N-th layer from the K-th; nil when absent.
+    static func shard(_ text: String?) throws(CLIError) -> (k: Int, n: Int)? {
+        guard let text else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(k) else {
+            throw CLIError("--shard must be K/N with 1 ≤ K ≤ N (got '\(text)')")
+        }
+        return (k, n)
+    }
+
+    /// Every usable layer of `path` into `dir/<layer>.safetensors`, plus `dir/index.json` naming them;
+    /// one progress line per layer on stderr. With a shard `K/N`, only layers K, K+N, K+2N, … (counting
+    /// from 1), indexed in `dir/index-K-of-N.json`: N processes then share one export.
+    static func exportAll(_ path: String, to dir: String, method: Method, _ p: QuantParams,
+                          shard: (k: Int, n: Int)? = nil) throws(CLIError) -> String {
+        try makeDirectory(dir)
+        let dump = try Commands.open(path)
+        var names = try Commands.layerNames([], in: dump)
+        if let shard { names = names.enumerated().filter { $0.offset % shard.n == shard.k - 1 }.map(\.element) }
+        let indexName = shard.map { "index-\($0.k)-of-\($0.n).json" } ?? "index.json"
+        let clock = ContinuousClock()
+        let start = clock.now
+        var files: [(String, JSONText)] = []
+        for (k, name) in names.enumerated() {
+            let t0 = clock.now
+            let file = name.replacingOccurrences(of: "/", with: "_") + ".safetensors"
+            let (layer, e) = try export(name, of: dump, method: method, p, to: dir + "/" + file)
+            files.append((name, .string(file)))
+            let took = format1(seconds(clock.now - t0))
+            CLI.writeErr("export \(method.rawValue): [\(k + 1)/\(names.count)] \(name) \(took) s\(e.note.map { " (\($0))" } ?? "")\n")
+            for note in Commands.nonFiniteNotes(layer.nonFinite) { CLI.writeErr("  \(name): \(note)\n") }
+        }
+        let index = JSONText.object([
+            ("method", .string(method.rawValue)), ("source", .string(dump.path)),
+            ("params", .string(ParameterOptions.summary(p))), ("seed", .string(String(p.seed))),
+            ("layers", .object(files)),
+        ])
+        do { try OutputFile.write(Array((index.render(indent: 1) + "\n").utf8), to: dir + "/" + indexName) } catch {
+            throw CLIError(error.description)
+        }
+        return "wrote \(dir): \(names.count) \(method.title) transforms and \(indexName) in "
+            + "\(format1(seconds(clock.now - start))) s\n"
+    }
+
+    /// Creates `dir` when missing; an existing directory is used, anything else (a symbolic link
+    /// included) is refused before any work.
+    static func makeDirectory(_ dir: String) throws(CLIError) {
+        var st = stat()
+        if lstat(dir, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                throw CLIError("\(DisplayText.escaped(dir)): not a directory (--all-layers writes one file per layer into -o DIR)")
+            }
+            return
+        }
+        guard mkdir(dir, 0o755) == 0 else {
+            throw CLIError("\(DisplayText.escaped(dir)): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    static func format1(_ x: Double) -> String {
+        let tenths = Int((x * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+
+    static func summary(_ e: MethodTransform) -> String {
+        let t = e.transform
+        return "\(e.method.title): \(t.rotations.count) rotations, \(t.permutations.count) permutation(s)"
+            + (t.smoothScales != nil ? ", smoothing scales" : "")
+            + (e.calibration.map { "; kept steps \($0.keptSteps)" } ?? "")
+            + (e.note.map { " (\($0))" } ?? "")
     }
 
     static func add(_ t: DuQuantTransform, to w: inout SafetensorsWriter) throws(DumpError) {

@@ -94,6 +94,8 @@ public struct AppState: Sendable {
     public var previousFigures: Figures?
     /// Figures pinned with `B`: every later figure is shown as a ratio to them.
     public var baseline: Figures?
+    /// Model-level figures per method from the dump's sidecar (`make eval`), shown in the Methods table.
+    public var modelEvaluation: ModelEvaluation?
     /// DuQuant's spread over seeds (`N`), for the parameters it was measured with (seed aside).
     public var seedSpread: (params: QuantParams, spread: SeedSpread)?
     /// Tokens held out (`--calib-tokens`, `T`): `A:B`, `even` or `odd`; nil fits and scores on every token.

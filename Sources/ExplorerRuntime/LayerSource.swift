@@ -14,6 +14,8 @@ public protocol LayerSource: Sendable {
     func load(_ index: Int) throws(LayerSourceError) -> (LayerData, [String]?)
     /// The sidecar of file `file`, if it has one.
     func sidecar(file: Int) -> Sidecar?
+    /// Model-level figures per method from the first sidecar that has them (`make eval`).
+    var modelEvaluation: ModelEvaluation? { get }
 }
 
 /// Layers of one or more dump files opened with DuQuantIO.
@@ -73,6 +75,8 @@ public final class DumpLayerSource: LayerSource {
         do { layer = try dump.loadLayer(name) } catch { throw LayerSourceError(error.description) }
         return (layer, dump.sidecar?.tokens)
     }
+
+    public var modelEvaluation: ModelEvaluation? { dumps.lazy.compactMap { $0?.sidecar?.modelEvaluation }.first }
 }
 
 extension LayerSource {
@@ -81,6 +85,8 @@ extension LayerSource {
 
     /// No sidecar unless a source has one.
     public func sidecar(file: Int) -> Sidecar? { nil }
+    /// No model-level figures unless a source has some.
+    public var modelEvaluation: ModelEvaluation? { nil }
 }
 
 /// Why a layer source could not open its files or load a layer: one line, shown in the status bar.

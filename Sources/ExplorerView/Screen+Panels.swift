@@ -78,7 +78,7 @@ extension Screen {
         if let spec = s.heldOutSpec, let h = s.currentHeldOut {
             spread += " · fit on \(h.heldOut.source.fitTokens), held out \(h.heldOut.source.evalTokens) (\(spec))"
         }
-        panelTitle(&grid, ctx.layout.metricsTitle, "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)\(spread)",
+        panelTitle(&grid, ctx.layout.metricsTitle, "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)\(spread)\(modelTitle(ctx))",
                    focused: false, ctx)
         let methods = Method.allCases
         let area = ctx.layout.metrics
@@ -112,16 +112,16 @@ extension Screen {
             return pre + Format.num(v) + (best ? mark : "")
         }
         // The MSE rows are in each method's own transformed space: not comparable across methods, so no ★.
+        // The output error first (the figure that compares methods), with what explains it right under it
+        // (Δ or baseline, held-out tokens, the model's perplexity); the rest as far as the panel reaches.
         let rowsSpec: [(String, Bool, (MethodMetrics) -> Float?)] = [
+            ("out rel err", true, { $0.outputRelError }),
             ("max |x|", true, { $0.actMaxAbs }),
             ("act MSE own", false, { $0.actMSE }),
-            ("out rel err", true, { $0.outputRelError }),
             ("wt MSE own", false, { $0.weightMSE }),
             ("kurtosis", false, { $0.kurtosis }),
         ]
         for (label, ranked, get) in rowsSpec {
-            if label == "wt MSE own", let delta = deltaRow(ctx, methods) { rows.append(delta) }
-            if label == "wt MSE own" { rows += heldOutRows(ctx, methods) { cell($0, best: false, approx: false) } }
             let values = methods.map { m in s.evaluation?.methods[m].flatMap(get) }
             let finite = values.compactMap { $0 }.filter { $0.isFinite }
             // No best mark while a method is still coming: it might be the best.
@@ -135,6 +135,11 @@ extension Screen {
                 row.append(TableWidget.Item(text, style: isBest ? ctx.palette.best : nil))
             }
             rows.append(row)
+            if label == "out rel err" {
+                if let delta = deltaRow(ctx, methods) { rows.append(delta) }
+                rows += heldOutRows(ctx, methods) { cell($0, best: false, approx: false) }
+                if let model = modelRow(ctx, methods) { rows.append(model) }
+            }
         }
         TableWidget(columns: columns, rows: rows, palette: ctx.palette).draw(into: &grid, area: area)
     }

@@ -134,7 +134,7 @@ def grouped(n):
 
 def evaluate(expr):
     helpers = {"R": R, "H": H, "S": S, "g": g, "x": x, "grouped": grouped, "L11": L11, "L5": L5, "SAMPLE": SAMPLE,
-               "round": round, "int": int, "abs": abs}
+               "round": round, "int": int, "abs": abs, "max": max, "min": min}
     return str(eval(expr, {"__builtins__": {}}, helpers))
 
 

