@@ -33,9 +33,10 @@ def table(results) -> str:
         cells = []
         for s in SETTINGS:
             cell = _fmt(row[s]) if s in row else "—"
-            if m == sp["method"] and s == sp["setting"] and len(sp["perplexities"]) > 1:
-                cell += f" (seeds {', '.join(str(x) for x in sp['seeds'])}: {_fmt(sp['min'])}–{_fmt(sp['max'])}, " \
-                        f"mean {_fmt(sp['mean'])} ± {sp['std']:.2f})"
+            for one in results.get("seed_spreads", [sp]):
+                if m == one["method"] and s == one["setting"] and len(one["perplexities"]) > 1:
+                    cell += f" (seeds {', '.join(str(x) for x in one['seeds'])}: {_fmt(one['min'])}–{_fmt(one['max'])}, " \
+                            f"mean {_fmt(one['mean'])} ± {one['std']:.2f})"
             cells.append(cell)
         lines.append(f"| {row['title']} | " + " | ".join(cells) + f" | {row['W4A4'] / fp:.2f} |")
     return "\n".join(lines)
@@ -148,9 +149,12 @@ embedding, the head, the norms and the attention products stay float32.
   the explorer, which then shows these figures as a "ppl W4A4" row of its Methods table (its sidecar's `model_eval`).
 - **Quantizers:** as the core's `FakeQuantizer`: activations {p['activations']}; weights {p['weights']};
   lac {p['lac']}, swc {p['swc']} ("no clip": both 1), rounding half to even. W4A16 leaves activations in float32.
-- **Transforms:** SmoothQuant α {p['alpha']}; Hadamard block = the largest power of two ≤ {p['block']} dividing the
-  layer's width{" (64 for the 576-wide inputs, 128 for down_proj's 1536)" if p['block'] == 128 else ""}; DuQuant block {p['block']}, ≤ {p['steps']} greedy steps,
-  one zigzag permutation, smoothing α {p['alpha']}, seed {p['seeds'][0]} for every setting, seeds {', '.join(map(str, p['seeds']))} at W4A4.
+- **Transforms:** every method under the same α and clip ratios ({p.get('method_settings', 'the same for every method')};
+  the explorer's defaults differ per method); SmoothQuant α {p['alpha']}; block Hadamard block = the largest power of two ≤ {p['block']} dividing the
+  layer's width{" (64 for the 576-wide inputs, 128 for down_proj's 1536)" if p['block'] == 128 else ""}; QuaRot-style: a randomized
+  Hadamard over the whole width (576 = 36·16, 1536 = 12·128; signs from the seed), no GPTQ, no online rotations;
+  DuQuant block {p['block']}, ≤ {p['steps']} greedy steps, one zigzag permutation, smoothing α {p['alpha']}; the seeded
+  methods (QuaRot-style, DuQuant) at seed {p['seeds'][0]} for every setting, seeds {', '.join(map(str, p['seeds']))} at W4A4.
 - **Time:** {results['timings_seconds']['total']:.0f} s in all on {results['machine']['cores']} cores{_load(results)}{_opt(t.get('cpu'), lambda c: f", {c:.0f} s of CPU time (this process and the exports: about {c / 2 / 60:.0f} minutes of two idle cores)")}:
   load {t.get('load model', 0):.0f} s, capture {t.get('capture calibration dump', 0):.0f} s, calibration {calib:.0f} s
   ({len(t['calibrate_per_job'])} export processes, {results['params'].get('jobs', 2)} at a time; each DuQuant seed's 210 layers split
