@@ -105,7 +105,7 @@ enum BenchLayer {
             bits = bits == 3 ? 5 : 3
             _ = ws.evaluate(q)
         }
-        t.add("bits change, all four methods (EvaluationWorkspace, transforms and X·Wᵀ cached)", tBits,
+        t.add("bits change, every method (EvaluationWorkspace, transforms and X·Wᵀ cached)", tBits,
               flops: 4 * productFlops, note: "not a target at this size (the 50 ms target is for SmolLM2 layers)")
         if shape.name == SyntheticLayer.Shape.llama2DownProj.name || shape.name == SyntheticLayer.Shape.llama2DownProj.quick.name {
             // What a user who opens this layer sees, and when: the explorer's executor on its default setting.
