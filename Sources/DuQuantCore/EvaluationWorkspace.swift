@@ -201,39 +201,45 @@ public final class EvaluationWorkspace: Sendable {
                      progress: (@Sendable (Double) -> Void)?) -> Transformed? {
         let key = Self.key(method, p)
         if let hit = state.withLock({ $0.transforms[key] }) { return hit }
-        let x = layer.input, w = layer.weight
-        let t: Transformed
+        guard let t = Self.transform(method, fit: layer, scoring: nil, p, cancel: cancel, progress: progress) else { return nil }
+        store(key, t)
+        return t
+    }
+
+    /// `method`'s pair (X̃, W̃) under `p`, its transform fitted on `fit` (SmoothQuant's scales, DuQuant's
+    /// rotations; block Hadamard, QuaRot-style and RTN fit nothing) and applied to `scoring`, or to `fit`'s own
+    /// input when nil. The one place that says what each method does to a layer (the workspace's figures
+    /// and the held-out ones). DuQuant's `calibration`, if given, was fitted on `fit` with `p`. Nil if cancelled.
+    static func transform(_ method: Method, fit: LayerData, scoring: Matrix?, _ p: QuantParams,
+                          calibration given: DuQuantCalibration? = nil, cancel: CancelToken?,
+                          progress: (@Sendable (Double) -> Void)?) -> Transformed? {
+        let x = scoring ?? fit.input, w = fit.weight
         switch method {
         case .rtn:
-            t = Transformed(x: x, w: w, note: nil)
+            return Transformed(x: x, w: w, note: nil)
         case .smoothquant:
-            if let w {
-                let s = Smoothing.scales(x: x, w: w, alpha: p.alpha)
-                t = Transformed(x: x.dividingColumns(by: s), w: w.multiplyingColumns(by: s), note: nil)
-            } else {
-                t = Transformed(x: x, w: nil, note: "no weight: smoothing skipped (same as RTN)")
-            }
+            guard let w else { return Transformed(x: x, w: nil, note: "no weight: smoothing skipped (same as RTN)") }
+            let s = Smoothing.scales(x: fit.input, w: w, alpha: p.alpha)
+            return Transformed(x: x.dividingColumns(by: s), w: w.multiplyingColumns(by: s), note: nil)
         case .hadamard:
             let h = Hadamard.blockSize(channels: x.cols, requested: p.block)
             let why = h != p.block ? " (\(p.block) does not divide \(x.cols) or is not a power of two)" : ""
-            t = Transformed(x: Hadamard.apply(x, block: h), w: w.map { Hadamard.apply($0, block: h) },
-                            note: "\(h) channels per block" + why)
+            return Transformed(x: Hadamard.apply(x, block: h), w: w.map { Hadamard.apply($0, block: h) },
+                               note: "\(h) channels per block" + why)
         case .quarot:
             if let r = RandomizedHadamard(width: x.cols, seed: p.seed) {
-                t = Transformed(x: r.apply(to: x), w: w.map { r.apply(to: $0) },
-                                note: "randomized Hadamard \(r.recipe), signs from seed \(p.seed)")
-            } else {
-                let h = Hadamard.blockSize(channels: x.cols, requested: p.block)
-                t = Transformed(x: Hadamard.apply(x, block: h), w: w.map { Hadamard.apply($0, block: h) },
-                                note: Self.quarotFallbackNote(width: x.cols, block: h))
+                return Transformed(x: r.apply(to: x), w: w.map { r.apply(to: $0) },
+                                   note: "randomized Hadamard \(r.recipe), signs from seed \(p.seed)")
             }
+            let h = Hadamard.blockSize(channels: x.cols, requested: p.block)
+            return Transformed(x: Hadamard.apply(x, block: h), w: w.map { Hadamard.apply($0, block: h) },
+                               note: quarotFallbackNote(width: x.cols, block: h))
         case .duquant:
-            guard let cal = DuQuant.calibrate(layer, p, cancel: cancel, progress: progress) else { return nil }
-            t = Transformed(x: cal.matrix(.rotation2), w: w.map { cal.transform.apply(toWeight: $0) },
-                            note: Self.duquantNote(cal), calibration: cal)
+            guard let cal = given ?? DuQuant.calibrate(fit, p, cancel: cancel, progress: progress) else { return nil }
+            // On the fit tokens themselves, the calibration already holds X̃ (its last stage).
+            return Transformed(x: scoring.map { cal.transform.apply(toInput: $0) } ?? cal.matrix(.rotation2),
+                               w: w.map { cal.transform.apply(toWeight: $0) }, note: duquantNote(cal), calibration: cal)
         }
-        store(key, t)
-        return t
     }
 
     private func store(_ key: Key, _ t: Transformed) {

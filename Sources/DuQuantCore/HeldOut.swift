@@ -120,44 +120,19 @@ extension Evaluator {
                                        cancel: CancelToken? = nil) -> LayerEvaluation? {
         precondition(evalInput.cols == fitLayer.inFeatures, "held-out input has other in_features")
         let clean = fitLayer.replacingNonFinite()
-        let fitX = clean.input, evalX = LayerData(name: clean.name, input: evalInput, weight: nil).replacingNonFinite().input
-        let w = clean.weight
-        let fitLayer = clean
-        let reference = w.map { evalX.multipliedTransposed(by: $0) }
+        let evalX = LayerData(name: clean.name, input: evalInput, weight: nil).replacingNonFinite().input
+        let reference = clean.weight.map { evalX.multipliedTransposed(by: $0) }
         var out = LayerEvaluation(name: clean.name, tokens: evalX.rows, inFeatures: clean.inFeatures,
                                   outFeatures: clean.outFeatures, params: p, methods: [:], calibration: nil,
                                   nonFinite: clean.nonFinite)
         for method in methods.sorted() {
             if cancel?.isCancelled == true { return nil }
             let p = p.resolved(for: method)  // each method under its own settings
-            let x: Matrix, tw: Matrix?
-            switch method {
-            case .rtn:
-                (x, tw) = (evalX, w)
-            case .smoothquant:
-                if let w {
-                    let s = Smoothing.scales(x: fitX, w: w, alpha: p.alpha)  // fitted on the fit tokens only
-                    (x, tw) = (evalX.dividingColumns(by: s), w.multiplyingColumns(by: s))
-                } else {
-                    (x, tw) = (evalX, nil)
-                }
-            case .hadamard:
-                let h = Hadamard.blockSize(channels: evalX.cols, requested: p.block)
-                (x, tw) = (Hadamard.apply(evalX, block: h), w.map { Hadamard.apply($0, block: h) })
-            case .quarot:
-                // Data-free: nothing is fitted, so the held-out figures are the transform's on those tokens.
-                if let r = RandomizedHadamard(width: evalX.cols, seed: p.seed) {
-                    (x, tw) = (r.apply(to: evalX), w.map { r.apply(to: $0) })
-                } else {
-                    let h = Hadamard.blockSize(channels: evalX.cols, requested: p.block)
-                    (x, tw) = (Hadamard.apply(evalX, block: h), w.map { Hadamard.apply($0, block: h) })
-                }
-            case .duquant:
-                guard let cal = given ?? DuQuant.calibrate(fitLayer, p, cancel: cancel) else { return nil }
-                (x, tw) = (cal.transform.apply(toInput: evalX), w.map { cal.transform.apply(toWeight: $0) })
-                out.calibration = cal
-            }
-            out.methods[method] = measure(x: x, w: tw, reference: reference, p: p, cancel: cancel)
+            // SmoothQuant's scales and DuQuant's rotations fitted on the fit tokens only; nothing refitted here.
+            guard let t = EvaluationWorkspace.transform(method, fit: clean, scoring: evalX, p, calibration: given,
+                                                        cancel: cancel, progress: nil) else { return nil }
+            if let cal = t.calibration { out.calibration = cal }
+            out.methods[method] = measure(x: t.x, w: t.w, reference: reference, p: p, cancel: cancel)
         }
         return out
     }
