@@ -79,23 +79,22 @@ def namespace(obj):
 _reports = {}
 
 
-def R(layer, *extra, file=SAMPLE):
-    """The methods of `report FILE --layer LAYER EXTRA… --format json`, as attributes."""
+def _layer_report(file, layer, extra):
+    """The layer's entry of `report FILE --layer LAYER EXTRA… --format json`, run once per arguments."""
     key = (file, layer) + extra
     if key not in _reports:
-        data = json.loads(binary(["report", file, "--layer", layer, "--format", "json"] + list(extra)))
-        _reports[key] = namespace(data["layers"][0]["methods"])
+        _reports[key] = json.loads(binary(["report", file, "--layer", layer, "--format", "json"] + list(extra)))["layers"][0]
     return _reports[key]
+
+
+def R(layer, *extra, file=SAMPLE):
+    """The methods of `report FILE --layer LAYER EXTRA… --format json`, as attributes."""
+    return namespace(_layer_report(file, layer, extra)["methods"])
 
 
 def H(layer, *extra, file=SAMPLE):
-    """The held-out figures of `report FILE --layer LAYER EXTRA… --format json` (with --calib-tokens or
-    --eval-file among EXTRA), as attributes."""
-    key = ("held_out", file, layer) + extra
-    if key not in _reports:
-        data = json.loads(binary(["report", file, "--layer", layer, "--format", "json"] + list(extra)))
-        _reports[key] = namespace(data["layers"][0]["held_out"])
-    return _reports[key]
+    """The held-out figures of the same report (with --calib-tokens or --eval-file among EXTRA)."""
+    return namespace(_layer_report(file, layer, extra)["held_out"])
 
 
 _lists = {}
