@@ -11,7 +11,7 @@ import Foundation
 /// against its bound and the NumPy peer), first frame of a large dump, each layer (our calibration,
 /// transforms, quantization, metrics and output error, then the peer), and the sample layers. Progress
 /// goes to stderr. Meant for the release build.
-public enum BenchCommand {
+package enum BenchCommand {
     static let usage = """
         usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
                [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file]
@@ -30,7 +30,7 @@ public enum BenchCommand {
         var steps = 256
     }
 
-    @Sendable public static func run(_ args: [String]) throws(CLIError) -> String {
+    @Sendable package static func run(_ args: [String]) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps"],
                                     flags: ["quick", "no-peer", "no-large-file"], command: "bench")
         guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE (usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR])") }

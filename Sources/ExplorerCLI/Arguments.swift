@@ -1,8 +1,8 @@
 /// A command-line mistake: printed as one line on stderr, exit status 2.
-public struct CLIError: Error, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct CLIError: Error, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// The arguments of one subcommand, split into positionals, valued options and flags.
@@ -14,13 +14,13 @@ public struct CLIError: Error, CustomStringConvertible {
 /// let a = try Arguments.parse(["f.npz", "--layer", "a", "--ascii"], options: ["layer"], flags: ["ascii"])
 /// a.values("layer")  // ["a"]
 /// ```
-public struct Arguments {
-    public var positionals: [String] = []
-    public var options: [String: [String]] = [:]
-    public var flags: Set<String> = []
+package struct Arguments {
+    package var positionals: [String] = []
+    package var options: [String: [String]] = [:]
+    package var flags: Set<String> = []
 
     /// Parses `args` against the names a subcommand accepts.
-    public static func parse(_ args: [String], options known: Set<String>, flags knownFlags: Set<String>,
+    package static func parse(_ args: [String], options known: Set<String>, flags knownFlags: Set<String>,
                              command: String) throws(CLIError) -> Arguments {
         var out = Arguments()
         var i = 0
@@ -57,16 +57,16 @@ public struct Arguments {
     }
 
     /// Every value given for `name`, in order.
-    public func values(_ name: String) -> [String] { options[name] ?? [] }
+    package func values(_ name: String) -> [String] { options[name] ?? [] }
 
     /// The last value given for `name`.
-    public func value(_ name: String) -> String? { options[name]?.last }
+    package func value(_ name: String) -> String? { options[name]?.last }
 
     /// Whether flag `name` was given.
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
+    package func flag(_ name: String) -> Bool { flags.contains(name) }
 
     /// The last value of `name` as an integer in `range`.
-    public func int(_ name: String, in range: ClosedRange<Int>) throws(CLIError) -> Int? {
+    package func int(_ name: String, in range: ClosedRange<Int>) throws(CLIError) -> Int? {
         guard let v = value(name) else { return nil }
         guard let n = Int(v), range.contains(n) else {
             throw CLIError("--\(name) must be an integer in \(range.lowerBound)…\(range.upperBound) (got '\(v)')")
@@ -75,7 +75,7 @@ public struct Arguments {
     }
 
     /// The last value of `name` as a finite float in `range`.
-    public func float(_ name: String, in range: ClosedRange<Float>) throws(CLIError) -> Float? {
+    package func float(_ name: String, in range: ClosedRange<Float>) throws(CLIError) -> Float? {
         guard let v = value(name) else { return nil }
         guard let f = Float(v), f.isFinite, range.contains(f) else {
             throw CLIError("--\(name) must be a number in \(range.lowerBound)…\(range.upperBound) (got '\(v)')")
@@ -84,7 +84,7 @@ public struct Arguments {
     }
 
     /// The last value of `name` as one of an enumeration's raw values.
-    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) throws(CLIError) -> T?
+    package func choice<T: RawRepresentable & CaseIterable>(_ name: String, _: T.Type) throws(CLIError) -> T?
     where T.RawValue == String {
         guard let v = value(name) else { return nil }
         guard let t = T(rawValue: v) else {

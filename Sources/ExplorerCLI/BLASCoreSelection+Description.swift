@@ -3,10 +3,10 @@ import DuQuantCore
 /// The BLAS library, its version and the core in use, as `--version` and `bench` print them.
 extension BLASCoreSelection {
     /// "OpenBLAS 0.3.21 (OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH … MAX_THREADS=64)".
-    public static var libraryLine: String { "\(BLAS.libraryVersion) (\(BLAS.config))" }
+    package static var libraryLine: String { "\(BLAS.libraryVersion) (\(BLAS.config))" }
 
     /// "Zen (the library's own choice; the CPU's features call for Zen)", and so on for each status.
-    public static var coreLine: String {
+    package static var coreLine: String {
         switch status {
         case .library(let core, let wanted):
             return "\(core) (the library's own choice; the CPU's features call for \(wanted ?? "nothing newer"))"
@@ -22,7 +22,7 @@ extension BLASCoreSelection {
     }
 
     /// The two lines `--version` prints after the program's version.
-    public static var versionLines: String {
+    package static var versionLines: String {
         "BLAS: \(libraryLine)\nBLAS core: \(coreLine)\nCPU: \(CPUFeatures.current)\n"
     }
 }

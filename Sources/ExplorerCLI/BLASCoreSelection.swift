@@ -22,9 +22,9 @@ import Glibc
 /// ```swift
 /// BLASCoreSelection.prepare(arguments: args)   // first thing in main; may not return (exec)
 /// ```
-public enum BLASCoreSelection {
+package enum BLASCoreSelection {
     /// How the core in use came about.
-    public enum Status: Sendable, Equatable {
+    package enum Status: Sendable, Equatable {
         /// The library's own choice; `wanted` is what the features call for (nil: nothing beyond it).
         case library(core: String, wanted: String?)
         /// `OPENBLAS_CORETYPE` was set in the environment; never overridden.
@@ -107,11 +107,11 @@ public enum BLASCoreSelection {
     private static let recorded = Locked<Status?>(nil)
 
     /// How the core in use came about (`.undecided` before `prepare`).
-    public static var status: Status { recorded.withLock { $0 } ?? .undecided(core: BLAS.coreName) }
+    package static var status: Status { recorded.withLock { $0 } ?? .undecided(core: BLAS.coreName) }
 
     /// Decides the kernels at startup; re-executes the process when a better core passes its check
     /// (then it does not return), or exits when this process is a probe.
-    public static func prepare(arguments: [String]) {
+    package static func prepare(arguments: [String]) {
         let env = ProcessInfo.processInfo.environment
         if env[probeVariable] == "1" { runProbeAndExit(expected: env[coreVariable] ?? "", environment: env) }
         let loaded = BLAS.coreName

@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// Entry point of the command line: dispatches subcommands, prints one-line errors, returns exit codes.
-public enum CLI {
-    public static let version = "0.1.0"
+package enum CLI {
+    package static let version = "0.1.0"
 
     static let help = """
         duquant-explorer \(version) — see DuQuant's outlier transforms on real activations
@@ -56,11 +56,11 @@ public enum CLI {
     }.joined(separator: "\n")
 
     /// A subcommand that lives in another target (`bench`): its arguments after the name in, its output out.
-    public typealias Command = @Sendable ([String]) throws(CLIError) -> String
+    package typealias Command = @Sendable ([String]) throws(CLIError) -> String
 
     /// Runs the command line with `arguments` (without the program name) and returns the exit code;
     /// `commands` adds subcommands of other targets (the executable passes `bench`).
-    public static func run(_ arguments: [String], commands: [String: Command] = [:]) -> Int32 {
+    package static func run(_ arguments: [String], commands: [String: Command] = [:]) -> Int32 {
         // Numeric work on this thread (the explorer's drawing, the commands) flushes denormals.
         FlushToZero.enableOnThisThread()
         // A write past `ulimit -f` then fails with EFBIG (reported, temporary file removed) instead of
@@ -86,7 +86,7 @@ public enum CLI {
     static let subcommands: Set<String> = ["help", "--help", "-h", "version", "--version", "list", "report", "export", "render", "bench"]
 
     /// The text a command prints, or the error it fails with (testable without a process).
-    public static func dispatch(_ arguments: [String], commands: [String: Command] = [:]) throws(CLIError) -> String {
+    package static func dispatch(_ arguments: [String], commands: [String: Command] = [:]) throws(CLIError) -> String {
         guard let first = arguments.first else { return help + "\n" }
         let rest = Array(arguments.dropFirst())
         // `--memory-budget` holds for this command only, on this thread (tests run many commands at once

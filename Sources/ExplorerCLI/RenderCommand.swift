@@ -11,14 +11,14 @@ import Glibc
 /// the explorer's screen for one layer and stage, printed as text (or with ANSI 256-colour escapes).
 ///
 /// It runs the same state, update and view as the live explorer, with the work done inline.
-public enum RenderCommand {
+package enum RenderCommand {
     static let usage = """
         usage: duquant-explorer render FILE [--layer P] [--stage original|smoothed|rotation1|permutation|rotation2|error]
                [--size 120x40] [--ascii] [--color never|always|auto] [--theme NAME] [--compare] [--log|--linear] [parameters]
         """
 
     /// The rendered screen.
-    public static func run(_ arguments: [String]) throws(CLIError) -> String {
+    package static func run(_ arguments: [String]) throws(CLIError) -> String {
         let options = try ExplorerOptions(arguments, command: "render")
         guard options.files.count >= 1 else { throw CLIError("render needs a FILE\n" + usage) }
         let source = try Commands.layerSource(options.files)

@@ -8,10 +8,10 @@ import Glibc
 #endif
 
 /// `duquant-explorer FILE… [options]`: the full-screen explorer.
-public enum ExplorerCommand {
+package enum ExplorerCommand {
     /// Opens the explorer on `arguments` (files and options, without the program name) and returns the
     /// exit status: 0 on quit, 2 on a usage or file error or without a terminal, 128+N after signal N.
-    public static func run(_ arguments: [String]) -> Int32 {
+    package static func run(_ arguments: [String]) -> Int32 {
         do {
             let options = try ExplorerOptions(arguments, command: "explorer")
             guard !options.files.isEmpty else { throw CLIError("the explorer needs at least one FILE") }

@@ -6,7 +6,7 @@ import Foundation
 enum ThemeFiles {
     /// Built-in themes plus every readable `*.theme` in `directories` (a file replaces the built-in theme
     /// of the same name). Unreadable or invalid files are reported in `problems`, not fatal.
-    public static func load(directories: [String]) -> (themes: [Theme], problems: [String]) {
+    package static func load(directories: [String]) -> (themes: [Theme], problems: [String]) {
         var themes = (try? ThemeLibrary.builtin()) ?? []
         var problems: [String] = []
         var seen = Set<String>()
@@ -31,7 +31,7 @@ enum ThemeFiles {
 
     /// Where theme files are looked for: `$DUQUANT_THEMES`, `./themes`, and `themes/` beside or above the
     /// executable (covers `.build/debug/duquant-explorer` run from a checkout).
-    public static func searchPath(executable: String, environment: [String: String]) -> [String] {
+    package static func searchPath(executable: String, environment: [String: String]) -> [String] {
         var dirs: [String] = []
         if let env = environment["DUQUANT_THEMES"], !env.isEmpty { dirs.append(env) }
         dirs.append(FileManager.default.currentDirectoryPath + "/themes")

@@ -7,7 +7,7 @@ import DuQuantCore
 extension App {
     /// Two lines saying what the shown stage (or greedy step) did to the values, or nothing before the
     /// figures arrive.
-    public static func caption(_ state: AppState) -> [String] {
+    package static func caption(_ state: AppState) -> [String] {
         if let step = state.step { return stepCaption(state, step) }
         let stage = state.stage
         guard let now = state.stageStats[stage] else { return [] }
@@ -110,7 +110,7 @@ extension App {
 
     /// The channel greedy step `step` of `trace` chose, by its global number: `ch 1229 [blk 9 #77]`
     /// (a shared rotation chooses the same place in every block: `[#77] of every block`).
-    public static func chosenName(_ state: AppState, _ trace: GreedyTrace, step: Int) -> String {
+    package static func chosenName(_ state: AppState, _ trace: GreedyTrace, step: Int) -> String {
         guard trace.chosen.indices.contains(step) else { return "–" }
         let local = trace.chosen[step]
         guard trace.block >= 0 else { return "ch [#\(local)] of every block" }
@@ -119,12 +119,12 @@ extension App {
     }
 
     /// Max of `values` over consecutive runs of `block`.
-    public static func blockPeaks(_ values: [Float], _ block: Int) -> [Float] {
+    package static func blockPeaks(_ values: [Float], _ block: Int) -> [Float] {
         stride(from: 0, to: values.count, by: max(1, block)).map { values[$0..<min(values.count, $0 + block)].max() ?? 0 }
     }
 
     /// Mean of `values` over consecutive runs of `block`.
-    public static func blockMeans(_ values: [Float], _ block: Int) -> [Float] {
+    package static func blockMeans(_ values: [Float], _ block: Int) -> [Float] {
         stride(from: 0, to: values.count, by: max(1, block)).map {
             let run = values[$0..<min(values.count, $0 + block)]
             return run.reduce(0, +) / Float(run.count)

@@ -286,7 +286,7 @@ extension App {
     }
 
     /// The first layer at or after `from` (wrapping) whose name contains `query`, ignoring case.
-    public static func firstMatch(_ state: AppState, _ query: String, from: Int) -> Int? {
+    package static func firstMatch(_ state: AppState, _ query: String, from: Int) -> Int? {
         let n = state.layers.count
         guard n > 0 else { return nil }
         let q = query.lowercased()

@@ -3,7 +3,7 @@
 extension App {
     /// A channel by its global number, with its block and index inside the block when blocks apply:
     /// `ch 1229 [blk 9 #77]`.
-    public static func channelName(_ state: AppState, _ c: Int) -> String {
+    package static func channelName(_ state: AppState, _ c: Int) -> String {
         let block = state.params.block
         let channels = state.openShape.channels
         guard block > 0, block < channels else { return "ch \(c)" }
@@ -11,7 +11,7 @@ extension App {
     }
 
     /// A number in at most ~5 significant characters (`3064`, `9.03`, `0.0131`).
-    public static func compact(_ v: Float) -> String {
+    package static func compact(_ v: Float) -> String {
         let a = Swift.abs(v)
         if a == 0 { return "0" }
         if a >= 1000 || a < 0.001 { return formatted(v, significant: 4) }
@@ -34,7 +34,7 @@ extension App {
     }
 
     /// `v ≥ 0` with exactly `decimals` digits after the point.
-    public static func fixed(_ v: Double, decimals: Int) -> String {
+    package static func fixed(_ v: Double, decimals: Int) -> String {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let n = (v * scale).rounded()

@@ -7,9 +7,9 @@ import DuQuantCore
 /// var effects = App.start(&state)           // open the first layer, scan the rest
 /// effects += App.update(&state, .key(.char("2")))
 /// ```
-public enum App {
+package enum App {
     /// Effects to run at startup: open the first layer and scan all layers in the background.
-    public static func start(_ state: inout AppState) -> [Effect] {
+    package static func start(_ state: inout AppState) -> [Effect] {
         guard !state.layers.isEmpty else {
             report(&state, "no layers found in \(state.files.joined(separator: ", "))")
             return []
@@ -18,7 +18,7 @@ public enum App {
     }
 
     /// Applies `msg` to `state` and returns the work it asks for.
-    public static func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
+    package static func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         switch msg {
         case .key(let key):
             return handleKey(&state, key)
@@ -143,7 +143,7 @@ public enum App {
     }
 
     /// Shows `problem` in the status bar until dismissed and adds it to the session's list.
-    public static func report(_ state: inout AppState, _ problem: String) {
+    package static func report(_ state: inout AppState, _ problem: String) {
         state.lastError = problem
         if state.problems.last != problem { state.problems.append(problem) }
     }
@@ -216,7 +216,7 @@ public enum App {
     }
 
     /// Tokens and channels per heatmap bin at the current size (the cursor's step).
-    public static func heatBinSize(_ state: AppState) -> (tokens: Int, channels: Int) {
+    package static func heatBinSize(_ state: AppState) -> (tokens: Int, channels: Int) {
         let layout = ScreenLayout(size: state.size, compare: state.compare)
         let rows = max(1, layout.heat.height * state.heatRowsPerCell)
         let cols = max(1, layout.heat.width)
@@ -225,7 +225,7 @@ public enum App {
 
     /// How many bins the main heatmap shows along each axis at the current size: one per value in the
     /// teaching view, else as the pooled heatmap divides the visible span (never more than the items).
-    public static func heatBins(_ state: AppState) -> (rows: Int, columns: Int) {
+    package static func heatBins(_ state: AppState) -> (rows: Int, columns: Int) {
         if let g = state.teachingGrid { return (g.tokens.count, g.channels.count) }
         let layout = ScreenLayout(size: state.size, compare: state.compare)
         let rows = max(1, layout.heat.height * state.heatRowsPerCell)
@@ -234,7 +234,7 @@ public enum App {
     }
 
     /// Greedy steps available in rotation stage `rotation` (the longest block trace).
-    public static func maxSteps(_ state: AppState, rotation: Int) -> Int {
+    package static func maxSteps(_ state: AppState, rotation: Int) -> Int {
         guard let traces = state.calibration?.traces, traces.indices.contains(rotation) else { return 0 }
         return traces[rotation].map(\.chosen.count).max() ?? 0
     }

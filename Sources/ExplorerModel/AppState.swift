@@ -1,15 +1,15 @@
 import DuQuantCore
 
 /// Which panel receives movement keys.
-public enum Focus: Sendable, Hashable { case layers, heatmap, params }
+package enum Focus: Sendable, Hashable { case layers, heatmap, params }
 
 /// The layer currently open: its data and, if the dump has a sidecar, the token texts.
-public struct OpenLayer: Sendable {
-    public var index: Int
-    public var data: LayerData
-    public var tokens: [String]?
+package struct OpenLayer: Sendable {
+    package var index: Int
+    package var data: LayerData
+    package var tokens: [String]?
 
-    public init(index: Int, data: LayerData, tokens: [String]?) {
+    package init(index: Int, data: LayerData, tokens: [String]?) {
         self.index = index
         self.data = data
         self.tokens = tokens
@@ -17,30 +17,30 @@ public struct OpenLayer: Sendable {
 }
 
 /// Greedy step-through: which rotation stage and how many of its steps are applied.
-public struct StepState: Sendable {
+package struct StepState: Sendable {
     /// Index into the calibration's traces (0 = rotation 1, last = rotation 2).
-    public var rotation = 0
+    package var rotation = 0
     /// Steps applied in every block.
-    public var step = 0
+    package var step = 0
     /// Which block's trace the sparkline shows (index into that stage's traces).
-    public var traceIndex = 0
+    package var traceIndex = 0
     /// The heatmap after `step` steps, once computed.
-    public var matrix: Matrix?
+    package var matrix: Matrix?
     /// Statistics of `matrix`.
-    public var stats: StageStats?
+    package var stats: StageStats?
     /// The step `matrix` shows (it lags `step` while computing).
-    public var shownStep: Int?
+    package var shownStep: Int?
 
-    public init() {}
+    package init() {}
 }
 
 /// A running computation, shown in the status bar once it reports progress.
-public struct Busy: Sendable, Equatable {
-    public var what: String
-    public var fraction: Double?
-    public var elapsed: Double?
+package struct Busy: Sendable, Equatable {
+    package var what: String
+    package var fraction: Double?
+    package var elapsed: Double?
 
-    public init(what: String, fraction: Double? = nil, elapsed: Double? = nil) {
+    package init(what: String, fraction: Double? = nil, elapsed: Double? = nil) {
         self.what = what
         self.fraction = fraction
         self.elapsed = elapsed
@@ -48,85 +48,85 @@ public struct Busy: Sendable, Equatable {
 }
 
 /// The whole state of the explorer; the screen is a function of it.
-public struct AppState: Sendable {
+package struct AppState: Sendable {
     // MARK: Input
-    public var files: [String]
-    public var layers: [LayerEntry]
+    package var files: [String]
+    package var layers: [LayerEntry]
 
     // MARK: Navigation
-    public var selected = 0
-    public var listOffset = 0
+    package var selected = 0
+    package var listOffset = 0
     /// The list's order (`o`); `selected` stays a layer index, ``listOrder`` maps rows to layers.
-    public var listSort: ListSort = .file
-    public var focus: Focus = .layers
-    public var open: OpenLayer?
+    package var listSort: ListSort = .file
+    package var focus: Focus = .layers
+    package var open: OpenLayer?
     /// The layer being loaded, if any.
-    public var loading: Int?
-    public var search: String?
-    public var showHelp = false
-    public var helpScroll = 0
+    package var loading: Int?
+    package var search: String?
+    package var showHelp = false
+    package var helpScroll = 0
 
     // MARK: What the heatmap shows
-    public var stage: Stage = .original
-    public var compare = false
-    public var compareLeft: Stage = .original
+    package var stage: Stage = .original
+    package var compare = false
+    package var compareLeft: Stage = .original
     /// The colour scale chosen with `L` or `--log`; nil lets ``scale`` choose from the layer.
-    public var scaleChoice: HeatScale?
-    public var heat = HeatView()
-    public var step: StepState?
+    package var scaleChoice: HeatScale?
+    package var heat = HeatView()
+    package var step: StepState?
     /// The teaching view (`T`): values printed in magnified cells whenever the visible part fits.
-    public var teach = true
+    package var teach = true
     /// Where `x` last put the cursor (the next `x` goes to the next largest |x|).
-    public var hunt: OutlierHunt?
+    package var hunt: OutlierHunt?
     /// Each file's parameters from its sidecar: opening a layer of another file switches to them.
-    public var presets: [Int: Preset] = [:]
+    package var presets: [Int: Preset] = [:]
     /// Each file's explanation from its sidecar (shown under the teaching view and in the help).
-    public var explanations: [Int: String] = [:]
+    package var explanations: [Int: String] = [:]
 
     // MARK: Parameters and results
-    public var params = QuantParams()
-    public var paramRow = 0
+    package var params = QuantParams()
+    package var paramRow = 0
     /// The method whose error the layer list shows.
-    public var listMethod: Method = .duquant
-    public var evaluation: LayerEvaluation?
+    package var listMethod: Method = .duquant
+    package var evaluation: LayerEvaluation?
     /// The latest complete figures of the open layer, and those of the setting before them (Δ).
-    public var lastFigures: Figures?
-    public var previousFigures: Figures?
+    package var lastFigures: Figures?
+    package var previousFigures: Figures?
     /// Figures pinned with `B`: every later figure is shown as a ratio to them.
-    public var baseline: Figures?
+    package var baseline: Figures?
     /// Model-level figures per method from the dump's sidecar (`make eval`), shown in the Methods table.
-    public var modelEvaluation: ModelEvaluation?
+    package var modelEvaluation: ModelEvaluation?
     /// DuQuant's spread over seeds (`N`), for the parameters it was measured with (seed aside).
-    public var seedSpread: (params: QuantParams, spread: SeedSpread)?
+    package var seedSpread: (params: QuantParams, spread: SeedSpread)?
     /// Tokens held out (`--calib-tokens`, `T`): `A:B`, `even` or `odd`; nil fits and scores on every token.
-    public var heldOutSpec: String?
+    package var heldOutSpec: String?
     /// The split's fit and held-out figures, once measured.
-    public var heldOut: HeldOutResult?
+    package var heldOut: HeldOutResult?
     /// The lower panel shows the error's anatomy (`A`) instead of the channel profile.
-    public var showAnatomy = false
+    package var showAnatomy = false
     /// Statistics of each stage matrix (the original's from loading, the rest with the evaluation).
-    public var stageStats: [Stage: StageStats] = [:]
-    public var busy: [EffectKind: Busy] = [:]
-    public var generations: [EffectKind: Int] = [:]
+    package var stageStats: [Stage: StageStats] = [:]
+    package var busy: [EffectKind: Busy] = [:]
+    package var generations: [EffectKind: Int] = [:]
 
     // MARK: Display
-    public var size = Size(width: 80, height: 24)
-    public var themes: [ThemeChoice]
-    public var themeIndex = 0
-    public var colourMode: ColourMode = .xterm256
-    public var ascii = false
+    package var size = Size(width: 80, height: 24)
+    package var themes: [ThemeChoice]
+    package var themeIndex = 0
+    package var colourMode: ColourMode = .xterm256
+    package var ascii = false
 
     // MARK: Messages
     /// The problem shown in the status bar until dismissed (Esc); the newest of ``problems``.
-    public var lastError: String?
+    package var lastError: String?
     /// Every problem of this session, oldest first (files that failed to open, layers skipped, failed
     /// work): the `!` overlay lists them in full.
-    public var problems: [String] = []
-    public var showProblems = false
-    public var notice: String?
-    public var quitting = false
+    package var problems: [String] = []
+    package var showProblems = false
+    package var notice: String?
+    package var quitting = false
 
-    public init(files: [String], layers: [LayerEntry], themes: [ThemeChoice] = [ThemeChoice(name: "dark", hasRamp: true)]) {
+    package init(files: [String], layers: [LayerEntry], themes: [ThemeChoice] = [ThemeChoice(name: "dark", hasRamp: true)]) {
         self.files = files
         self.layers = layers
         self.themes = themes.isEmpty ? [ThemeChoice(name: "dark", hasRamp: true)] : themes
@@ -135,55 +135,55 @@ public struct AppState: Sendable {
     /// The colour scale in use: the one chosen, else log when the open layer has massive outliers (max |x|
     /// over the median at least ``ExplorerDefaults/autoLogRatio``: in a linear scale everything below
     /// the outlier would be black), else linear.
-    public var scale: HeatScale {
+    package var scale: HeatScale {
         get { scaleChoice ?? (autoLog ? .log : .linear) }
         set { scaleChoice = newValue }
     }
 
     /// True when no scale was chosen and the open layer's max/median is large enough for log.
-    public var autoLog: Bool {
+    package var autoLog: Bool {
         guard scaleChoice == nil, let open, let ratio = layers[open.index].summary?.ratio else { return false }
         return ratio >= ExplorerDefaults.autoLogRatio
     }
 
     /// The calibration behind the stage heatmaps, if computed.
-    public var calibration: DuQuantCalibration? { evaluation?.calibration }
+    package var calibration: DuQuantCalibration? { evaluation?.calibration }
 
     /// The current theme.
-    public var theme: ThemeChoice { themes[min(max(0, themeIndex), themes.count - 1)] }
+    package var theme: ThemeChoice { themes[min(max(0, themeIndex), themes.count - 1)] }
 
     /// True when heatmaps use the one-row ASCII ramp rather than two half-block rows per text row.
-    public var asciiHeat: Bool { ascii || colourMode == .mono || !theme.hasRamp }
+    package var asciiHeat: Bool { ascii || colourMode == .mono || !theme.hasRamp }
 
     /// Data rows per heatmap text row: two half-blocks in colour, one character in ASCII.
-    public var heatRowsPerCell: Int { asciiHeat ? 1 : 2 }
+    package var heatRowsPerCell: Int { asciiHeat ? 1 : 2 }
 
     /// The matrix for `stage` of the open layer, if available (the original is available once loaded).
-    public func matrix(for stage: Stage) -> Matrix? {
+    package func matrix(for stage: Stage) -> Matrix? {
         if let cal = calibration { return cal.stages[stage] }
         return stage == .original ? open?.data.input : nil
     }
 
     /// Statistics of `stage` (or of the step-through matrix when `stage` is nil).
-    public func stats(for stage: Stage?) -> StageStats? {
+    package func stats(for stage: Stage?) -> StageStats? {
         guard let stage else { return step?.stats }
         return stageStats[stage]
     }
 
     /// The matrix shown in the main heatmap: the step-through matrix in step mode, else the stage.
-    public var shownMatrix: Matrix? {
+    package var shownMatrix: Matrix? {
         if let step, let m = step.matrix { return m }
         if step != nil { return nil }
         return matrix(for: stage)
     }
 
     /// Token count and channel count of the open layer.
-    public var openShape: (tokens: Int, channels: Int) {
+    package var openShape: (tokens: Int, channels: Int) {
         (open?.data.tokens ?? 0, open?.data.inFeatures ?? 0)
     }
 
     /// The seed spread, when it was measured with the current parameters (seed aside) on the open layer.
-    public var currentSeedSpread: SeedSpread? {
+    package var currentSeedSpread: SeedSpread? {
         guard let s = seedSpread else { return nil }
         var a = s.params, b = params
         a.seed = 0
@@ -192,16 +192,16 @@ public struct AppState: Sendable {
     }
 
     /// The split's figures, when measured with the current parameters on the open layer.
-    public var currentHeldOut: HeldOutResult? {
+    package var currentHeldOut: HeldOutResult? {
         guard let h = heldOut, h.params == params, h.layer == open?.index, h.heldOut.source.spec == heldOutSpec else { return nil }
         return h
     }
 
     /// The current generation of `kind`.
-    public func generation(_ kind: EffectKind) -> Int { generations[kind] ?? 0 }
+    package func generation(_ kind: EffectKind) -> Int { generations[kind] ?? 0 }
 
     /// Starts a new generation of `kind` and returns it.
-    public mutating func nextGeneration(_ kind: EffectKind) -> Int {
+    package mutating func nextGeneration(_ kind: EffectKind) -> Int {
         let g = generation(kind) + 1
         generations[kind] = g
         return g
@@ -209,22 +209,22 @@ public struct AppState: Sendable {
 }
 
 /// A theme as the model knows it: its name and whether it has a heat ramp.
-public struct ThemeChoice: Sendable, Hashable {
-    public var name: String
-    public var hasRamp: Bool
+package struct ThemeChoice: Sendable, Hashable {
+    package var name: String
+    package var hasRamp: Bool
 
-    public init(name: String, hasRamp: Bool) {
+    package init(name: String, hasRamp: Bool) {
         self.name = name
         self.hasRamp = hasRamp
     }
 }
 
 /// Parameters a file's sidecar names, and what to say when they apply (`toy.json sets --block 4 …`).
-public struct Preset: Sendable, Equatable {
-    public var params: QuantParams
-    public var source: String
+package struct Preset: Sendable, Equatable {
+    package var params: QuantParams
+    package var source: String
 
-    public init(params: QuantParams, source: String) {
+    package init(params: QuantParams, source: String) {
         self.params = params
         self.source = source
     }

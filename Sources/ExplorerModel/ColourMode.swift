@@ -1,5 +1,5 @@
 /// How many colours the screen may use, from the terminal's abilities, `NO_COLOR` and `--ascii`.
-public enum ColourMode: String, Sendable, CaseIterable {
+package enum ColourMode: String, Sendable, CaseIterable {
     /// The xterm-256 palette.
     case xterm256
     /// The 16 ANSI colours.
@@ -10,7 +10,7 @@ public enum ColourMode: String, Sendable, CaseIterable {
     case mono
 
     /// The mode for a terminal reporting `colours` colours (ncurses `COLORS`), or mono without colour.
-    public static func forTerminal(colours: Int, hasColours: Bool, noColor: Bool) -> ColourMode {
+    package static func forTerminal(colours: Int, hasColours: Bool, noColor: Bool) -> ColourMode {
         if noColor || !hasColours { return .mono }
         if colours >= 256 { return .xterm256 }
         if colours >= 16 { return .ansi16 }

@@ -4,7 +4,7 @@ import DuQuantCore
 ///
 /// Each kind of work carries a generation number. A newer effect of the same kind makes older ones stale:
 /// the executor cancels them and `update` ignores any result whose generation is not the latest.
-public enum Effect: Sendable, Equatable {
+package enum Effect: Sendable, Equatable {
     /// Load layer `index` of the list.
     case loadLayer(index: Int, generation: Int)
     /// Calibrate DuQuant and evaluate every method on `layer` with `params`.
@@ -27,10 +27,10 @@ public enum Effect: Sendable, Equatable {
 }
 
 /// The families of effects that cancel each other.
-public enum EffectKind: Sendable, Hashable { case load, evaluate, step, scan, spread, heldOut }
+package enum EffectKind: Sendable, Hashable { case load, evaluate, step, scan, spread, heldOut }
 
 extension Effect {
-    public var kind: EffectKind? {
+    package var kind: EffectKind? {
         switch self {
         case .loadLayer: .load
         case .evaluate: .evaluate

@@ -2,13 +2,13 @@ import DuQuantCore
 
 /// A token split's figures: every method fitted on the fit tokens, measured there (`fit`) and on the held-out
 /// tokens (`heldOut`). Fitting and scoring on the same tokens flatters the methods that fit.
-public struct HeldOutResult: Sendable {
-    public var layer: Int
-    public var params: QuantParams
-    public var fit: [Method: MethodMetrics]
-    public var heldOut: HeldOutFigures
+package struct HeldOutResult: Sendable {
+    package var layer: Int
+    package var params: QuantParams
+    package var fit: [Method: MethodMetrics]
+    package var heldOut: HeldOutFigures
 
-    public init(layer: Int, params: QuantParams, fit: [Method: MethodMetrics], heldOut: HeldOutFigures) {
+    package init(layer: Int, params: QuantParams, fit: [Method: MethodMetrics], heldOut: HeldOutFigures) {
         self.layer = layer
         self.params = params
         self.fit = fit
@@ -18,13 +18,13 @@ public struct HeldOutResult: Sendable {
 
 /// The complete figures of one evaluation, kept to compare later ones with: the previous setting's, and a
 /// pinned baseline's. Metrics only (no calibration matrices), so keeping them costs next to nothing.
-public struct Figures: Sendable, Equatable {
+package struct Figures: Sendable, Equatable {
     /// The layer (list index) they were measured on.
-    public var layer: Int
-    public var params: QuantParams
-    public var methods: [Method: MethodMetrics]
+    package var layer: Int
+    package var params: QuantParams
+    package var methods: [Method: MethodMetrics]
 
-    public init(layer: Int, params: QuantParams, methods: [Method: MethodMetrics]) {
+    package init(layer: Int, params: QuantParams, methods: [Method: MethodMetrics]) {
         self.layer = layer
         self.params = params
         self.methods = methods
@@ -32,7 +32,7 @@ public struct Figures: Sendable, Equatable {
 
     /// The change of `method`'s output error (or activation MSE without a weight) from `self` to `now`,
     /// as a fraction (−0.12 = 12% lower); nil when either is missing.
-    public func change(of method: Method, to now: [Method: MethodMetrics]) -> Double? {
+    package func change(of method: Method, to now: [Method: MethodMetrics]) -> Double? {
         guard let a = methods[method].flatMap(Figures.headline), let b = now[method].flatMap(Figures.headline),
               a > 0, a.isFinite, b.isFinite else { return nil }
         return Double(b) / Double(a) - 1
@@ -42,7 +42,7 @@ public struct Figures: Sendable, Equatable {
     static func headline(_ m: MethodMetrics) -> Float? { m.outputRelError ?? m.actMSE }
 
     /// The parameter specs whose values differ between `self` and `p`.
-    public func differing(from p: QuantParams) -> Set<String> {
+    package func differing(from p: QuantParams) -> Set<String> {
         Set(ParameterSpec.all.filter { $0.value(in: params) != $0.value(in: p) }.map(\.name))
     }
 }

@@ -1,17 +1,17 @@
 /// A width × height in terminal cells.
-public struct Size: Sendable, Hashable, CustomStringConvertible {
-    public var width: Int
-    public var height: Int
+package struct Size: Sendable, Hashable, CustomStringConvertible {
+    package var width: Int
+    package var height: Int
 
-    public init(width: Int, height: Int) {
+    package init(width: Int, height: Int) {
         self.width = width
         self.height = height
     }
 
-    public var description: String { "\(width)x\(height)" }
+    package var description: String { "\(width)x\(height)" }
 
     /// Parses `120x40`.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.lowercased().split(separator: "x")
         guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0 else { return nil }
         self.init(width: w, height: h)
@@ -19,11 +19,11 @@ public struct Size: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A cell position, column `x` and row `y`, origin top-left.
-public struct Point: Sendable, Hashable {
-    public var x: Int
-    public var y: Int
+package struct Point: Sendable, Hashable {
+    package var x: Int
+    package var y: Int
 
-    public init(x: Int, y: Int) {
+    package init(x: Int, y: Int) {
         self.x = x
         self.y = y
     }
@@ -34,56 +34,56 @@ public struct Point: Sendable, Hashable {
 /// ```swift
 /// let (left, right) = Rect(x: 0, y: 0, width: 80, height: 24).splitColumns(at: 30)
 /// ```
-public struct Rect: Sendable, Hashable, CustomStringConvertible {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
+package struct Rect: Sendable, Hashable, CustomStringConvertible {
+    package var x: Int
+    package var y: Int
+    package var width: Int
+    package var height: Int
 
-    public init(x: Int, y: Int, width: Int, height: Int) {
+    package init(x: Int, y: Int, width: Int, height: Int) {
         self.x = x
         self.y = y
         self.width = max(0, width)
         self.height = max(0, height)
     }
 
-    public static let zero = Rect(x: 0, y: 0, width: 0, height: 0)
+    package static let zero = Rect(x: 0, y: 0, width: 0, height: 0)
 
-    public var maxX: Int { x + width }
-    public var maxY: Int { y + height }
-    public var isEmpty: Bool { width <= 0 || height <= 0 }
-    public var description: String { "(\(x),\(y) \(width)x\(height))" }
+    package var maxX: Int { x + width }
+    package var maxY: Int { y + height }
+    package var isEmpty: Bool { width <= 0 || height <= 0 }
+    package var description: String { "(\(x),\(y) \(width)x\(height))" }
 
-    public func contains(_ p: Point) -> Bool {
+    package func contains(_ p: Point) -> Bool {
         p.x >= x && p.x < maxX && p.y >= y && p.y < maxY
     }
 
     /// The rectangle shrunk by `n` cells on every side.
-    public func inset(by n: Int) -> Rect {
+    package func inset(by n: Int) -> Rect {
         Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n)
     }
 
     /// The first `n` rows and the rest.
-    public func splitRows(at n: Int) -> (Rect, Rect) {
+    package func splitRows(at n: Int) -> (Rect, Rect) {
         let k = min(max(0, n), height)
         return (Rect(x: x, y: y, width: width, height: k),
                 Rect(x: x, y: y + k, width: width, height: height - k))
     }
 
     /// The last `n` rows split off: (rest, bottom).
-    public func splitRows(fromBottom n: Int) -> (Rect, Rect) {
+    package func splitRows(fromBottom n: Int) -> (Rect, Rect) {
         splitRows(at: height - min(max(0, n), height))
     }
 
     /// The first `n` columns and the rest.
-    public func splitColumns(at n: Int) -> (Rect, Rect) {
+    package func splitColumns(at n: Int) -> (Rect, Rect) {
         let k = min(max(0, n), width)
         return (Rect(x: x, y: y, width: k, height: height),
                 Rect(x: x + k, y: y, width: width - k, height: height))
     }
 
     /// One row of the rectangle (relative index).
-    public func row(_ i: Int) -> Rect {
+    package func row(_ i: Int) -> Rect {
         Rect(x: x, y: y + i, width: width, height: i >= 0 && i < height ? 1 : 0)
     }
 }

@@ -1,35 +1,35 @@
 /// How heat values map to intensity.
-public enum HeatScale: String, Sendable, CaseIterable {
+package enum HeatScale: String, Sendable, CaseIterable {
     case linear
     /// Four decades below the maximum, so small values stay visible next to outliers.
     case log
 
-    public var toggled: HeatScale { self == .linear ? .log : .linear }
+    package var toggled: HeatScale { self == .linear ? .log : .linear }
 }
 
 /// The part of a tokens × channels matrix on screen, and the cursor inside it.
 ///
 /// Zooming halves or doubles the visible spans around the cursor; moving the cursor past an edge pans.
-public struct HeatView: Sendable, Hashable {
-    public var tokenStart = 0
-    public var tokenSpan = 0
-    public var channelStart = 0
-    public var channelSpan = 0
-    public var cursorToken = 0
-    public var cursorChannel = 0
+package struct HeatView: Sendable, Hashable {
+    package var tokenStart = 0
+    package var tokenSpan = 0
+    package var channelStart = 0
+    package var channelSpan = 0
+    package var cursorToken = 0
+    package var cursorChannel = 0
     /// Zoom level: 0 shows everything, each step halves both spans.
-    public var zoom = 0
+    package var zoom = 0
 
-    public init() {}
+    package init() {}
 
     /// Shows all of a `tokens` × `channels` matrix, cursor at the top-left.
-    public init(tokens: Int, channels: Int) {
+    package init(tokens: Int, channels: Int) {
         tokenSpan = tokens
         channelSpan = channels
     }
 
     /// Spans at `zoom` for a matrix of this size (never below 1, never above the matrix).
-    public mutating func applyZoom(_ level: Int, tokens: Int, channels: Int) {
+    package mutating func applyZoom(_ level: Int, tokens: Int, channels: Int) {
         zoom = max(0, min(level, 12))
         let f = 1 << zoom
         tokenSpan = max(1, min(tokens, (tokens + f - 1) / f))
@@ -41,7 +41,7 @@ public struct HeatView: Sendable, Hashable {
 
     /// Moves the cursor by whole bins (`tokenStep`, `channelStep` are the bin sizes on screen), panning so
     /// it stays visible.
-    public mutating func moveCursor(dTokens: Int, dChannels: Int, tokens: Int, channels: Int) {
+    package mutating func moveCursor(dTokens: Int, dChannels: Int, tokens: Int, channels: Int) {
         guard tokens > 0, channels > 0 else { return }
         cursorToken = min(tokens - 1, max(0, cursorToken + dTokens))
         cursorChannel = min(channels - 1, max(0, cursorChannel + dChannels))
@@ -52,7 +52,7 @@ public struct HeatView: Sendable, Hashable {
     }
 
     /// Clamps everything to a `tokens` × `channels` matrix (after loading another layer).
-    public mutating func clamp(tokens: Int, channels: Int) {
+    package mutating func clamp(tokens: Int, channels: Int) {
         cursorToken = min(max(0, tokens - 1), max(0, cursorToken))
         cursorChannel = min(max(0, channels - 1), max(0, cursorChannel))
         applyZoom(zoom, tokens: tokens, channels: channels)
@@ -64,7 +64,7 @@ public struct HeatView: Sendable, Hashable {
 
     /// Bin `i` of `n` over `start ..< start + count`: an even split when there are more items than bins,
     /// repeated items (stretching) when there are fewer.
-    public static func bin(_ i: Int, of n: Int, start: Int, count: Int) -> Range<Int> {
+    package static func bin(_ i: Int, of n: Int, start: Int, count: Int) -> Range<Int> {
         guard n > 0, count > 0 else { return start..<start }
         let lo = i * count / n
         let hi = max((i + 1) * count / n, lo + 1)
@@ -79,7 +79,7 @@ extension HeatView {
     /// first or last bin on screen it moves by one bin's width, and the view pans.
     ///
     /// Returns the new cursor position along the axis.
-    public static func stepBins(cursor: Int, by: Int, bins: Int, start: Int, span: Int, total: Int) -> Int {
+    package static func stepBins(cursor: Int, by: Int, bins: Int, start: Int, span: Int, total: Int) -> Int {
         guard total > 0, by != 0 else { return cursor }
         let n = max(1, min(bins, span))
         var c = cursor

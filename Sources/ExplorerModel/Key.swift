@@ -1,5 +1,5 @@
 /// A key press, decoded by the backend from the terminal.
-public enum Key: Sendable, Hashable {
+package enum Key: Sendable, Hashable {
     case char(Character)
     case up, down, left, right
     case pageUp, pageDown, home, end
@@ -10,12 +10,12 @@ public enum Key: Sendable, Hashable {
 }
 
 /// A mouse event at a cell.
-public struct MouseEvent: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable { case press, wheelUp, wheelDown }
-    public var kind: Kind
-    public var at: Point
+package struct MouseEvent: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable { case press, wheelUp, wheelDown }
+    package var kind: Kind
+    package var at: Point
 
-    public init(_ kind: Kind, at: Point) {
+    package init(_ kind: Kind, at: Point) {
         self.kind = kind
         self.at = at
     }

@@ -1,11 +1,11 @@
 import DuQuantCore
 
 /// The order of the layer list (`o` cycles): as in the files, or worst first by a figure.
-public enum ListSort: String, CaseIterable, Sendable {
+package enum ListSort: String, CaseIterable, Sendable {
     case file, maxAbs, ratio, error
 
     /// How the list title names it.
-    public var title: String {
+    package var title: String {
         switch self {
         case .file: "file order"
         case .maxAbs: "max|x| ▼"
@@ -15,13 +15,13 @@ public enum ListSort: String, CaseIterable, Sendable {
     }
 
     /// The next order.
-    public var next: ListSort { ListSort.allCases[(ListSort.allCases.firstIndex(of: self)! + 1) % ListSort.allCases.count] }
+    package var next: ListSort { ListSort.allCases[(ListSort.allCases.firstIndex(of: self)! + 1) % ListSort.allCases.count] }
 }
 
 extension AppState {
     /// Layer indices in the order the list shows them: by the sort's figure, largest first (layers without
     /// the figure yet last, in file order); ties keep file order.
-    public var listOrder: [Int] {
+    package var listOrder: [Int] {
         let figure: (LayerEntry) -> Float?
         switch listSort {
         case .file: return Array(layers.indices)
@@ -40,12 +40,12 @@ extension AppState {
     }
 
     /// Where the selected layer sits in ``listOrder``.
-    public var selectedRow: Int { listOrder.firstIndex(of: selected) ?? 0 }
+    package var selectedRow: Int { listOrder.firstIndex(of: selected) ?? 0 }
 }
 
 extension Method {
     /// Three-letter name for narrow columns (the layer list's error column).
-    public var shortTitle: String {
+    package var shortTitle: String {
         switch self {
         case .rtn: "RTN"
         case .smoothquant: "SQ"

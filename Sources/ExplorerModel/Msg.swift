@@ -1,7 +1,7 @@
 import DuQuantCore
 
 /// Everything that can happen to the app: input from the terminal and results of effects.
-public enum Msg: Sendable {
+package enum Msg: Sendable {
     case key(Key)
     case mouse(MouseEvent)
     case resize(Size)

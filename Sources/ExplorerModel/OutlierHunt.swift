@@ -4,18 +4,18 @@ import DuQuantCore
 ///
 /// Pressing `x` again while the cursor is still there goes to the next largest; any other place, stage
 /// or step starts again from the largest.
-public struct OutlierHunt: Sendable, Equatable {
+package struct OutlierHunt: Sendable, Equatable {
     /// What the matrix was (``AppState/shownKey``) when the cursor was put there.
-    public var shown: String
+    package var shown: String
     /// 1 for the largest |x|, 2 for the next, …
-    public var rank: Int
-    public var magnitude: Float
+    package var rank: Int
+    package var magnitude: Float
     /// Row-major index of the value.
-    public var index: Int
-    public var token: Int
-    public var channel: Int
+    package var index: Int
+    package var token: Int
+    package var channel: Int
 
-    public init(shown: String, rank: Int, magnitude: Float, index: Int, token: Int, channel: Int) {
+    package init(shown: String, rank: Int, magnitude: Float, index: Int, token: Int, channel: Int) {
         self.shown = shown
         self.rank = rank
         self.magnitude = magnitude
@@ -32,7 +32,7 @@ public struct OutlierHunt: Sendable, Equatable {
     /// OutlierHunt.next(in: m, after: nil)            // the largest
     /// OutlierHunt.next(in: m, after: (9.0, 17))      // the next one
     /// ```
-    public static func next(in m: Matrix, after: (magnitude: Float, index: Int)?) -> (magnitude: Float, index: Int)? {
+    package static func next(in m: Matrix, after: (magnitude: Float, index: Int)?) -> (magnitude: Float, index: Int)? {
         var best: Float = -1, bestIndex = -1
         m.storage.withUnsafeBufferPointer { v in
             for i in 0..<v.count {
@@ -51,7 +51,7 @@ public struct OutlierHunt: Sendable, Equatable {
 
 extension AppState {
     /// Names what the main heatmap shows, so a hunt knows when the matrix under it changed.
-    public var shownKey: String {
+    package var shownKey: String {
         if let step { return "step \(step.rotation) \(step.shownStep ?? -1)" }
         return "stage \(stage.rawValue)"
     }

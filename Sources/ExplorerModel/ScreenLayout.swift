@@ -10,31 +10,31 @@
 /// │                       │ metrics table                                     │
 /// └ status bar ───────────────────────────────────────────────────────────────┘
 /// ```
-public struct ScreenLayout: Sendable, Equatable {
-    public static let minimum = Size(width: 64, height: 20)
+package struct ScreenLayout: Sendable, Equatable {
+    package static let minimum = Size(width: 64, height: 20)
 
-    public var size: Size
-    public var tooSmall: Bool
-    public var topBar = Rect.zero
-    public var statusBar = Rect.zero
-    public var listTitle = Rect.zero
-    public var list = Rect.zero
-    public var paramsTitle = Rect.zero
-    public var params = Rect.zero
-    public var heatTitle = Rect.zero
+    package var size: Size
+    package var tooSmall: Bool
+    package var topBar = Rect.zero
+    package var statusBar = Rect.zero
+    package var listTitle = Rect.zero
+    package var list = Rect.zero
+    package var paramsTitle = Rect.zero
+    package var params = Rect.zero
+    package var heatTitle = Rect.zero
     /// One heatmap, or the left one in compare mode.
-    public var heat = Rect.zero
+    package var heat = Rect.zero
     /// The right heatmap in compare mode.
-    public var heatRight: Rect?
-    public var legend = Rect.zero
-    public var inspect = Rect.zero
-    public var lowerTitle = Rect.zero
+    package var heatRight: Rect?
+    package var legend = Rect.zero
+    package var inspect = Rect.zero
+    package var lowerTitle = Rect.zero
     /// Channel profile or greedy step panel.
-    public var lower = Rect.zero
-    public var metricsTitle = Rect.zero
-    public var metrics = Rect.zero
+    package var lower = Rect.zero
+    package var metricsTitle = Rect.zero
+    package var metrics = Rect.zero
 
-    public init(size: Size, compare: Bool) {
+    package init(size: Size, compare: Bool) {
         self.size = size
         tooSmall = size.width < ScreenLayout.minimum.width || size.height < ScreenLayout.minimum.height
         guard !tooSmall else { return }
@@ -77,10 +77,10 @@ public struct ScreenLayout: Sendable, Equatable {
 
     /// The first parameter shown when the panel holds `height` rows: 0, or just enough to show `selected`
     /// (a short panel scrolls with the selection).
-    public static func paramOffset(selected: Int, height: Int) -> Int { Swift.max(0, selected - height + 1) }
+    package static func paramOffset(selected: Int, height: Int) -> Int { Swift.max(0, selected - height + 1) }
 
     /// The layer index under a click in the list, if any.
-    public func layerIndex(at p: Point, offset: Int, count: Int) -> Int? {
+    package func layerIndex(at p: Point, offset: Int, count: Int) -> Int? {
         guard list.contains(p) else { return nil }
         let i = offset + (p.y - list.y) - 1  // first list row is the column header
         return i >= 0 && i < count ? i : nil

@@ -3,7 +3,7 @@ import DuQuantCore
 /// What the explorer and the command line call each stage: names belong to the app, not the numerics.
 extension Stage {
     /// Human-readable name.
-    public var title: String {
+    package var title: String {
         switch self {
         case .original: "Original"
         case .smoothed: "Smoothed"
@@ -15,7 +15,7 @@ extension Stage {
     }
 
     /// Command-line name (`--stage`).
-    public var key: String {
+    package var key: String {
         switch self {
         case .original: "original"
         case .smoothed: "smoothed"

@@ -2,25 +2,25 @@ import DuQuantCore
 
 /// Figures the view needs for a whole stage matrix, computed once off the input thread (with the
 /// result) rather than on every frame: the colour scale's maximum and the per-channel profile.
-public struct StageStats: Sendable, Equatable {
+package struct StageStats: Sendable, Equatable {
     /// Largest |x| of the matrix.
-    public var maxAbs: Float
+    package var maxAbs: Float
     /// Per-channel max |x| over all tokens (the paper's Figure 1).
-    public var channelMax: [Float]
+    package var channelMax: [Float]
 
-    public init(maxAbs: Float, channelMax: [Float]) {
+    package init(maxAbs: Float, channelMax: [Float]) {
         self.maxAbs = maxAbs
         self.channelMax = channelMax
     }
 
     /// The statistics of `m`.
-    public static func of(_ m: Matrix) -> StageStats {
+    package static func of(_ m: Matrix) -> StageStats {
         let channels = ChannelStats.maxAbs(m)
         return StageStats(maxAbs: channels.max() ?? 0, channelMax: channels)
     }
 
     /// The statistics of every stage of a calibration.
-    public static func of(_ cal: DuQuantCalibration) -> [Stage: StageStats] {
+    package static func of(_ cal: DuQuantCalibration) -> [Stage: StageStats] {
         var out: [Stage: StageStats] = [:]
         for (stage, m) in cal.stages { out[stage] = of(m) }
         return out

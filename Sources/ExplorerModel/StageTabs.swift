@@ -2,7 +2,7 @@ import DuQuantCore
 
 extension Stage {
     /// A short name for the tab row on narrow screens.
-    public var shortTitle: String {
+    package var shortTitle: String {
         switch self {
         case .original: "Orig"
         case .smoothed: "Smooth"
@@ -16,18 +16,18 @@ extension Stage {
 
 extension App {
     /// The title at the left of the top bar.
-    public static let topBarTitle = " DuQuant Explorer "
+    package static let topBarTitle = " DuQuant Explorer "
     /// The hint at the right of the top bar; it stays at every size the screen supports.
-    public static let topBarHint = " ?:help q:quit "
+    package static let topBarHint = " ?:help q:quit "
 
     /// The title for a screen `width`: shortened where the full one would crowd out the hint (80 columns).
-    public static func topBarTitle(width: Int) -> String {
+    package static func topBarTitle(width: Int) -> String {
         let short = Stage.allCases.reduce(0) { $0 + " \($1.rawValue + 1) \($1.shortTitle) ".count }
         return topBarTitle.count + short + topBarHint.count <= width ? topBarTitle : " DuQuant "
     }
 
     /// The stage tabs of the top bar and their column ranges for a screen `width`.
-    public static func stageTabs(width: Int) -> [(stage: Stage, label: String, columns: Range<Int>)] {
+    package static func stageTabs(width: Int) -> [(stage: Stage, label: String, columns: Range<Int>)] {
         let long = Stage.allCases.map { " \($0.rawValue + 1) \($0.title) " }
         let short = Stage.allCases.map { " \($0.rawValue + 1) \($0.shortTitle) " }
         let title = topBarTitle(width: width).count

@@ -7,28 +7,28 @@
 /// t0 1.06 16.6 -9.0 0.12│ …               one row per token
 /// from 1    5    9    0 │   2 …           the permutation: which channel each position came from
 /// ```
-public struct TeachingGrid: Sendable, Equatable {
+package struct TeachingGrid: Sendable, Equatable {
     /// Columns of the token label at the left of each row.
-    public var labelWidth: Int
+    package var labelWidth: Int
     /// Columns per channel (the value and at least one space).
-    public var cellWidth: Int
+    package var cellWidth: Int
     /// The tokens and channels shown (global indices).
-    public var tokens: Range<Int>
-    public var channels: Range<Int>
+    package var tokens: Range<Int>
+    package var channels: Range<Int>
     /// Channels per block (a rule is drawn between blocks).
-    public var block: Int
+    package var block: Int
 
     /// Rows above and below the values: the header, then the mapping row and the two caption lines.
-    public static let rowsAbove = 1
-    public static let rowsBelow = 3
+    package static let rowsAbove = 1
+    package static let rowsBelow = 3
     /// Widest cell worth drawing (wider only spreads the values apart).
-    public static let maxCellWidth = 7
+    package static let maxCellWidth = 7
     /// Narrowest cell that still prints a value: three characters and a space.
-    public static let minCellWidth = 4
+    package static let minCellWidth = 4
 
     /// The grid for `tokens` × `channels` of a matrix with blocks of `block` in `area`, or nil when the
     /// values do not fit there.
-    public init?(tokens: Range<Int>, channels: Range<Int>, block: Int, area: Rect) {
+    package init?(tokens: Range<Int>, channels: Range<Int>, block: Int, area: Rect) {
         guard !tokens.isEmpty, !channels.isEmpty else { return nil }
         self.tokens = tokens
         self.channels = channels
@@ -43,20 +43,20 @@ public struct TeachingGrid: Sendable, Equatable {
 
     /// The column (relative to the area) where channel `c`'s cell starts; a rule sits before every
     /// block start but the first shown.
-    public func x(ofChannel c: Int) -> Int {
+    package func x(ofChannel c: Int) -> Int {
         labelWidth + (c - channels.lowerBound) * cellWidth + (c / block - channels.lowerBound / block)
     }
 
     /// The columns up to the end of the last channel's cell.
-    public var width: Int { x(ofChannel: channels.upperBound - 1) + cellWidth }
+    package var width: Int { x(ofChannel: channels.upperBound - 1) + cellWidth }
 
     /// The channel whose cell covers relative column `x`, if any.
-    public func channel(atColumn x: Int) -> Int? {
+    package func channel(atColumn x: Int) -> Int? {
         channels.first { x >= self.x(ofChannel: $0) && x < self.x(ofChannel: $0) + cellWidth }
     }
 
     /// True where a rule between blocks sits before channel `c`.
-    public func ruleBefore(_ c: Int) -> Bool {
+    package func ruleBefore(_ c: Int) -> Bool {
         c > channels.lowerBound && c % block == 0
     }
 }
@@ -65,16 +65,16 @@ extension AppState {
     /// The teaching grid of the main heatmap, when the teaching view is on (`T`, on by default) and the
     /// visible part of the matrix fits with its values printed: a small matrix at once, a large one once
     /// zoomed in far enough. Not in compare mode.
-    public var teachingGrid: TeachingGrid? { teachingPlacement?.grid }
+    package var teachingGrid: TeachingGrid? { teachingPlacement?.grid }
 
     /// Where the teaching view draws: the heatmap's rows when the values fit there (the channel profile
     /// stays under it), else also the profile's rows — the caption says in numbers what the profile
     /// shows — so 8 tokens fit at 80×24 (not while the lower panel is in use: step-through, anatomy).
     /// The legend and the inspect line then move to the last two of those rows.
-    public var teachingArea: Rect { teachingPlacement?.area ?? ScreenLayout(size: size, compare: false).heat }
+    package var teachingArea: Rect { teachingPlacement?.area ?? ScreenLayout(size: size, compare: false).heat }
 
     /// True when the teaching view took the profile's rows.
-    public var teachingTakesLowerPanel: Bool {
+    package var teachingTakesLowerPanel: Bool {
         guard let area = teachingPlacement?.area else { return false }
         return area != ScreenLayout(size: size, compare: false).heat
     }

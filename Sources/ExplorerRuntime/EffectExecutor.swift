@@ -8,7 +8,7 @@ import Foundation
 /// One serial queue per kind of work; a new effect of a kind cancels the running one (its `CancelToken`),
 /// so stale work stops early and the UI never waits. With `synchronous` the work runs inline (tests and
 /// the headless `render`).
-public final class EffectExecutor: @unchecked Sendable {
+package final class EffectExecutor: @unchecked Sendable {
     private let source: LayerSource
     private let post: @Sendable (Msg) -> Void
     private let synchronous: Bool
@@ -21,9 +21,9 @@ public final class EffectExecutor: @unchecked Sendable {
     /// Interactive jobs (load, evaluate, step) running now; the background scan waits for them.
     private var interactive = 0
     /// Effects `run` skips (the headless render skips the background scan).
-    public var skipped: Set<EffectKind> = []
+    package var skipped: Set<EffectKind> = []
 
-    public init(source: LayerSource, synchronous: Bool = false, post: @escaping @Sendable (Msg) -> Void) {
+    package init(source: LayerSource, synchronous: Bool = false, post: @escaping @Sendable (Msg) -> Void) {
         self.source = source
         self.synchronous = synchronous
         self.post = post
@@ -34,7 +34,7 @@ public final class EffectExecutor: @unchecked Sendable {
     }
 
     /// Starts `effect` (`.quit` is the run loop's business and ignored here); `.cancel` stops a kind's work.
-    public func run(_ effect: Effect) {
+    package func run(_ effect: Effect) {
         if case .cancel(let kind) = effect {
             lock.withLock { tokens[kind]?.cancel() }
             return
@@ -64,7 +64,7 @@ public final class EffectExecutor: @unchecked Sendable {
     }
 
     /// Cancels everything running (on quit).
-    public func cancelAll() {
+    package func cancelAll() {
         lock.withLock { for t in tokens.values { t.cancel() } }
     }
 

@@ -8,8 +8,8 @@ import Foundation
 /// let session = ExplorerSession(state: state, themes: themes, backend: term, source: source)
 /// let status = session.run()
 /// ```
-public final class ExplorerSession {
-    public private(set) var state: AppState
+package final class ExplorerSession {
+    package private(set) var state: AppState
     private let themes: [Theme]
     private let backend: TerminalBackend
     private let inbox: Inbox
@@ -19,7 +19,7 @@ public final class ExplorerSession {
     private let forcedMode: ColourMode?
     private let synchronous: Bool
 
-    public init(state: AppState, themes: [Theme], backend: TerminalBackend, source: LayerSource,
+    package init(state: AppState, themes: [Theme], backend: TerminalBackend, source: LayerSource,
                 forcedMode: ColourMode? = nil, synchronous: Bool = false) {
         self.state = state
         self.themes = themes
@@ -32,7 +32,7 @@ public final class ExplorerSession {
     }
 
     /// Runs until the user quits or a signal arrives; returns the exit status (0, or 128 + signal).
-    public func run(initialEffects: [Effect]? = nil) -> Int32 {
+    package func run(initialEffects: [Effect]? = nil) -> Int32 {
         state.size = backend.size
         state.colourMode = forcedMode ?? backend.colourMode
         let start = initialEffects ?? App.start(&state)

@@ -3,7 +3,7 @@ import DuQuantIO
 import ExplorerModel
 
 /// Where the explorer's layers come from: the list, and a way to load one (from any thread).
-public protocol LayerSource: Sendable {
+package protocol LayerSource: Sendable {
     /// Display names of the opened files.
     var files: [String] { get }
     /// The layers, in list order.
@@ -19,16 +19,16 @@ public protocol LayerSource: Sendable {
 }
 
 /// Layers of one or more dump files opened with DuQuantIO.
-public final class DumpLayerSource: LayerSource {
-    public let files: [String]
-    public let entries: [LayerEntry]
-    public let problems: [String]
+package final class DumpLayerSource: LayerSource {
+    package let files: [String]
+    package let entries: [LayerEntry]
+    package let problems: [String]
     private let dumps: [DumpFile?]
     private let names: [(file: Int, name: String)]
 
     /// Opens every path. A file that cannot be opened, or a layer that cannot be used, becomes a problem
     /// line and the rest stay usable; only when nothing is usable does it fail, with the first problem.
-    public init(paths: [String]) throws(LayerSourceError) {
+    package init(paths: [String]) throws(LayerSourceError) {
         var dumps: [DumpFile?] = []
         var entries: [LayerEntry] = []
         var names: [(Int, String)] = []
@@ -63,11 +63,11 @@ public final class DumpLayerSource: LayerSource {
         self.names = names
     }
 
-    public func sidecar(file: Int) -> Sidecar? {
+    package func sidecar(file: Int) -> Sidecar? {
         dumps.indices.contains(file) ? dumps[file]?.sidecar : nil
     }
 
-    public func load(_ index: Int) throws(LayerSourceError) -> (LayerData, [String]?) {
+    package func load(_ index: Int) throws(LayerSourceError) -> (LayerData, [String]?) {
         let (f, name) = names[index]
         guard let dump = dumps[f] else { throw LayerSourceError("\(files[f]): not open") }
         if let problem = dump.evaluationBudgetProblem(layer: name) { throw LayerSourceError(problem) }
@@ -76,22 +76,22 @@ public final class DumpLayerSource: LayerSource {
         return (layer, dump.sidecar?.tokens)
     }
 
-    public var modelEvaluation: ModelEvaluation? { dumps.lazy.compactMap { $0?.sidecar?.modelEvaluation }.first }
+    package var modelEvaluation: ModelEvaluation? { dumps.lazy.compactMap { $0?.sidecar?.modelEvaluation }.first }
 }
 
 extension LayerSource {
     /// No problems unless a source reports some.
-    public var problems: [String] { [] }
+    package var problems: [String] { [] }
 
     /// No sidecar unless a source has one.
-    public func sidecar(file: Int) -> Sidecar? { nil }
+    package func sidecar(file: Int) -> Sidecar? { nil }
     /// No model-level figures unless a source has some.
-    public var modelEvaluation: ModelEvaluation? { nil }
+    package var modelEvaluation: ModelEvaluation? { nil }
 }
 
 /// Why a layer source could not open its files or load a layer: one line, shown in the status bar.
-public struct LayerSourceError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
-    public init(_ message: String) { self.message = message }
+package struct LayerSourceError: Error, Sendable, CustomStringConvertible {
+    package let message: String
+    package var description: String { message }
+    package init(_ message: String) { self.message = message }
 }

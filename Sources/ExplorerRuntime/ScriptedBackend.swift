@@ -6,36 +6,36 @@ import Foundation
 ///
 /// `.awaitWake` steps wait (up to a timeout) until background work posts a result, so scripts can say
 /// "open the layer, wait for the computation, then press 2".
-public final class ScriptedBackend: TerminalBackend, @unchecked Sendable {
-    public enum Step: Sendable {
+package final class ScriptedBackend: TerminalBackend, @unchecked Sendable {
+    package enum Step: Sendable {
         case event(TerminalEvent)
         /// Wait until the run loop's executor wakes us (or `seconds` pass), then deliver `.wake`.
         case awaitWake(seconds: Double)
     }
 
-    public private(set) var size: Size
-    public let colourMode: ColourMode
-    public private(set) var frames: [CellGrid] = []
-    public private(set) var isShutDown = false
+    package private(set) var size: Size
+    package let colourMode: ColourMode
+    package private(set) var frames: [CellGrid] = []
+    package private(set) var isShutDown = false
     private var script: [Step]
     private let wakes = DispatchSemaphore(value: 0)
 
-    public init(size: Size, colourMode: ColourMode = .xterm256, script: [Step]) {
+    package init(size: Size, colourMode: ColourMode = .xterm256, script: [Step]) {
         self.size = size
         self.colourMode = colourMode
         self.script = script
     }
 
     /// Convenience: key presses from a string, one `.key(.char)` per character.
-    public static func keys(_ text: String) -> [Step] {
+    package static func keys(_ text: String) -> [Step] {
         text.map { .event(.key(.char($0))) }
     }
 
-    public var lastFrame: CellGrid? { frames.last }
+    package var lastFrame: CellGrid? { frames.last }
 
-    public func draw(_ grid: CellGrid) { frames.append(grid) }
+    package func draw(_ grid: CellGrid) { frames.append(grid) }
 
-    public func events(timeoutMilliseconds: Int) -> [TerminalEvent] {
+    package func events(timeoutMilliseconds: Int) -> [TerminalEvent] {
         guard !script.isEmpty else { return [.signal(.terminate)] }
         switch script.removeFirst() {
         case .event(let e):
@@ -48,10 +48,10 @@ public final class ScriptedBackend: TerminalBackend, @unchecked Sendable {
         }
     }
 
-    public func makeWaker() -> @Sendable () -> Void {
+    package func makeWaker() -> @Sendable () -> Void {
         let s = wakes
         return { s.signal() }
     }
 
-    public func shutdown() { isShutDown = true }
+    package func shutdown() { isShutDown = true }
 }

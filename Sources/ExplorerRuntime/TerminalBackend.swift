@@ -2,7 +2,7 @@ import ExplorerModel
 import ExplorerView
 
 /// What the terminal reports to the run loop.
-public enum TerminalEvent: Sendable, Equatable {
+package enum TerminalEvent: Sendable, Equatable {
     case key(Key)
     case mouse(MouseEvent)
     case resize(Size)
@@ -12,7 +12,7 @@ public enum TerminalEvent: Sendable, Equatable {
 }
 
 /// Signals the run loop handles itself so the terminal is always restored.
-public enum TerminalSignal: Sendable, Equatable {
+package enum TerminalSignal: Sendable, Equatable {
     /// SIGINT (Ctrl-C): leave with status 130.
     case interrupt
     /// SIGTERM or SIGHUP: leave with status 143 / 129.
@@ -25,7 +25,7 @@ public enum TerminalSignal: Sendable, Equatable {
 ///
 /// ``NcursesBackend`` (module TerminalNcurses) is the real one; ``ScriptedBackend`` replays events and
 /// records frames for tests.
-public protocol TerminalBackend: AnyObject {
+package protocol TerminalBackend: AnyObject {
     /// Current size in cells.
     var size: Size { get }
     /// How many colours the terminal can show (already folded with `NO_COLOR`).

@@ -1,14 +1,14 @@
 /// Text attributes of a cell.
-public struct CellAttributes: OptionSet, Sendable, Hashable, CustomStringConvertible {
-    public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+package struct CellAttributes: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    package let rawValue: UInt8
+    package init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    public static let bold = CellAttributes(rawValue: 1 << 0)
-    public static let reverse = CellAttributes(rawValue: 1 << 1)
-    public static let underline = CellAttributes(rawValue: 1 << 2)
-    public static let dim = CellAttributes(rawValue: 1 << 3)
+    package static let bold = CellAttributes(rawValue: 1 << 0)
+    package static let reverse = CellAttributes(rawValue: 1 << 1)
+    package static let underline = CellAttributes(rawValue: 1 << 2)
+    package static let dim = CellAttributes(rawValue: 1 << 3)
 
-    public var description: String {
+    package var description: String {
         var names: [String] = []
         if contains(.bold) { names.append("bold") }
         if contains(.reverse) { names.append("reverse") }
@@ -19,27 +19,27 @@ public struct CellAttributes: OptionSet, Sendable, Hashable, CustomStringConvert
 }
 
 /// Foreground, background and attributes: everything about a cell except its glyph.
-public struct CellStyle: Sendable, Hashable, CustomStringConvertible {
-    public var fg: Colour
-    public var bg: Colour
-    public var attrs: CellAttributes
+package struct CellStyle: Sendable, Hashable, CustomStringConvertible {
+    package var fg: Colour
+    package var bg: Colour
+    package var attrs: CellAttributes
 
-    public init(fg: Colour = .terminalDefault, bg: Colour = .terminalDefault, attrs: CellAttributes = []) {
+    package init(fg: Colour = .terminalDefault, bg: Colour = .terminalDefault, attrs: CellAttributes = []) {
         self.fg = fg
         self.bg = bg
         self.attrs = attrs
     }
 
-    public static let plain = CellStyle()
+    package static let plain = CellStyle()
 
     /// The same style with `extra` attributes added.
-    public func with(_ extra: CellAttributes) -> CellStyle {
+    package func with(_ extra: CellAttributes) -> CellStyle {
         var s = self
         s.attrs.formUnion(extra)
         return s
     }
 
-    public var description: String {
+    package var description: String {
         var s = "fg=\(fg) bg=\(bg)"
         if !attrs.isEmpty { s += " " + attrs.description }
         return s
@@ -47,14 +47,14 @@ public struct CellStyle: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One terminal cell: a single-width glyph and its style.
-public struct Cell: Sendable, Hashable {
-    public var glyph: Unicode.Scalar
-    public var style: CellStyle
+package struct Cell: Sendable, Hashable {
+    package var glyph: Unicode.Scalar
+    package var style: CellStyle
 
-    public init(_ glyph: Unicode.Scalar = " ", _ style: CellStyle = .plain) {
+    package init(_ glyph: Unicode.Scalar = " ", _ style: CellStyle = .plain) {
         self.glyph = glyph
         self.style = style
     }
 
-    public static let blank = Cell()
+    package static let blank = Cell()
 }

@@ -2,7 +2,7 @@ extension CellGrid {
     /// The grid as text with ANSI SGR escapes (256-colour `38;5;N` / `48;5;N`), reset at every line end.
     ///
     /// Used by `render --color always`; the plain ``text`` is the `--color never` twin.
-    public var ansiText: String {
+    package var ansiText: String {
         var out = ""
         for y in 0..<height {
             var last: CellStyle?

@@ -2,7 +2,7 @@ import ExplorerModel
 
 extension CellGrid {
     /// The glyphs, one line per row, trailing spaces kept so columns line up in diffs.
-    public var text: String {
+    package var text: String {
         var out = ""
         out.reserveCapacity((width + 1) * height)
         for y in 0..<height {
@@ -13,7 +13,7 @@ extension CellGrid {
     }
 
     /// Row `y` as a string.
-    public func line(_ y: Int) -> String {
+    package func line(_ y: Int) -> String {
         guard y >= 0, y < height else { return "" }
         var s = ""
         for x in 0..<width { s.unicodeScalars.append(cells[y * width + x].glyph) }
@@ -22,7 +22,7 @@ extension CellGrid {
 
     /// Style runs: one `row:col style` line wherever the style differs from the cell before it in reading
     /// order (the first cell always starts a run).
-    public var styleRuns: String {
+    package var styleRuns: String {
         var out = ""
         var last: CellStyle?
         for y in 0..<height {
@@ -45,7 +45,7 @@ extension CellGrid {
     /// --- styles
     /// 0:0 fg=252 bg=236 bold
     /// ```
-    public var snapshot: String {
+    package var snapshot: String {
         var out = "size \(size)\n"
         for y in 0..<height { out += "|" + line(y) + "|\n" }
         out += "--- styles\n"

@@ -9,21 +9,21 @@ import ExplorerModel
 /// var grid = CellGrid(size: Size(width: 10, height: 2))
 /// grid.put("hello", at: Point(x: 0, y: 0))
 /// ```
-public struct CellGrid: Sendable, Equatable {
-    public let size: Size
-    public private(set) var cells: [Cell]
+package struct CellGrid: Sendable, Equatable {
+    package let size: Size
+    package private(set) var cells: [Cell]
 
-    public init(size: Size, fill: Cell = .blank) {
+    package init(size: Size, fill: Cell = .blank) {
         self.size = Size(width: max(0, size.width), height: max(0, size.height))
         self.cells = [Cell](repeating: fill, count: self.size.width * self.size.height)
     }
 
-    public var width: Int { size.width }
-    public var height: Int { size.height }
-    public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+    package var width: Int { size.width }
+    package var height: Int { size.height }
+    package var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
     /// The cell at column `x`, row `y`; writes outside the grid are ignored, reads return a blank.
-    public subscript(x: Int, y: Int) -> Cell {
+    package subscript(x: Int, y: Int) -> Cell {
         get {
             guard x >= 0, y >= 0, x < width, y < height else { return .blank }
             return cells[y * width + x]
@@ -35,7 +35,7 @@ public struct CellGrid: Sendable, Equatable {
     }
 
     /// Fills `rect` (clipped to the grid) with `cell`.
-    public mutating func fill(_ rect: Rect, with cell: Cell) {
+    package mutating func fill(_ rect: Rect, with cell: Cell) {
         let x0 = max(0, rect.x), x1 = min(width, rect.maxX)
         let y0 = max(0, rect.y), y1 = min(height, rect.maxY)
         guard x0 < x1, y0 < y1 else { return }
@@ -45,7 +45,7 @@ public struct CellGrid: Sendable, Equatable {
     }
 
     /// Restyles `rect` keeping the glyphs.
-    public mutating func style(_ rect: Rect, _ transform: (inout CellStyle) -> Void) {
+    package mutating func style(_ rect: Rect, _ transform: (inout CellStyle) -> Void) {
         let x0 = max(0, rect.x), x1 = min(width, rect.maxX)
         let y0 = max(0, rect.y), y1 = min(height, rect.maxY)
         guard x0 < x1, y0 < y1 else { return }
@@ -55,7 +55,7 @@ public struct CellGrid: Sendable, Equatable {
     }
 
     /// Replaces every glyph with `map(glyph)` (for `--ascii`).
-    public mutating func transliterate(_ map: (Unicode.Scalar) -> Unicode.Scalar) {
+    package mutating func transliterate(_ map: (Unicode.Scalar) -> Unicode.Scalar) {
         for i in cells.indices { cells[i].glyph = map(cells[i].glyph) }
     }
 
@@ -64,7 +64,7 @@ public struct CellGrid: Sendable, Equatable {
     /// Control characters and wide characters become `?`; combining marks are dropped, so one scalar is one
     /// column. Returns the number of columns written.
     @discardableResult
-    public mutating func put(_ text: String, at point: Point, style: CellStyle = .plain, maxWidth: Int = .max) -> Int {
+    package mutating func put(_ text: String, at point: Point, style: CellStyle = .plain, maxWidth: Int = .max) -> Int {
         guard point.y >= 0, point.y < height else { return 0 }
         var x = point.x
         let (sum, overflow) = point.x.addingReportingOverflow(max(0, maxWidth))
@@ -79,17 +79,17 @@ public struct CellGrid: Sendable, Equatable {
     }
 
     /// Writes `text` inside `rect`'s first row, padded with spaces or cut with `…` to exactly its width.
-    public mutating func putLine(_ text: String, in rect: Rect, style: CellStyle = .plain, align: Alignment = .left) {
+    package mutating func putLine(_ text: String, in rect: Rect, style: CellStyle = .plain, align: Alignment = .left) {
         guard !rect.isEmpty else { return }
         let fitted = CellGrid.fit(text, width: rect.width, align: align)
         put(fitted, at: Point(x: rect.x, y: rect.y), style: style, maxWidth: rect.width)
     }
 
     /// Text alignment within a field.
-    public enum Alignment: Sendable { case left, right, center }
+    package enum Alignment: Sendable { case left, right, center }
 
     /// `text` padded or cut (with a trailing `…`) to exactly `width` columns.
-    public static func fit(_ text: String, width: Int, align: Alignment = .left) -> String {
+    package static func fit(_ text: String, width: Int, align: Alignment = .left) -> String {
         guard width > 0 else { return "" }
         let scalars = text.unicodeScalars.compactMap(displayable)
         if scalars.count > width {
@@ -108,12 +108,12 @@ public struct CellGrid: Sendable, Equatable {
     }
 
     /// Display width of `text` after cleaning (one column per kept scalar).
-    public static func columns(_ text: String) -> Int {
+    package static func columns(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { $0 + (displayable($1) == nil ? 0 : 1) }
     }
 
     /// The scalar as it will be shown in one column, `?` for unshowable ones, nil for zero-width ones.
-    public static func displayable(_ s: Unicode.Scalar) -> Unicode.Scalar? {
+    package static func displayable(_ s: Unicode.Scalar) -> Unicode.Scalar? {
         let v = s.value
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return "?" }
         // Line separators and bidirectional overrides would reorder or break the drawn row.

@@ -2,13 +2,13 @@
 ///
 /// Themes are written in RGB; a ``Palette`` maps each RGB to the nearest index the terminal can show
 /// (256, 16 or 8 colours), so the grid, the snapshots and the ncurses backend only ever see indices.
-public enum Colour: Sendable, Hashable, CustomStringConvertible {
+package enum Colour: Sendable, Hashable, CustomStringConvertible {
     /// The terminal's own foreground or background.
     case terminalDefault
     /// An xterm-256 palette index (0–15 are the ANSI colours).
     case index(UInt8)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .terminalDefault: return "-"
         case .index(let i): return String(i)
@@ -17,33 +17,33 @@ public enum Colour: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A 24-bit colour, as written in theme files (`#RRGGBB`).
-public struct RGB: Sendable, Hashable, CustomStringConvertible {
-    public var r: UInt8
-    public var g: UInt8
-    public var b: UInt8
+package struct RGB: Sendable, Hashable, CustomStringConvertible {
+    package var r: UInt8
+    package var g: UInt8
+    package var b: UInt8
 
-    public init(_ r: UInt8, _ g: UInt8, _ b: UInt8) {
+    package init(_ r: UInt8, _ g: UInt8, _ b: UInt8) {
         self.r = r
         self.g = g
         self.b = b
     }
 
     /// Parses `#RRGGBB` (the `#` is optional).
-    public init?(hex: String) {
+    package init?(hex: String) {
         var s = Substring(hex)
         if s.hasPrefix("#") { s = s.dropFirst() }
         guard s.count == 6, let v = UInt32(s, radix: 16) else { return nil }
         self.init(UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF))
     }
 
-    public var description: String {
+    package var description: String {
         let hex = (UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b))
         let digits = String(hex, radix: 16, uppercase: true)
         return "#" + String(repeating: "0", count: 6 - digits.count) + digits
     }
 
     /// Linear interpolation between two colours, `t` in 0...1.
-    public func mixed(with other: RGB, _ t: Double) -> RGB {
+    package func mixed(with other: RGB, _ t: Double) -> RGB {
         func lerp(_ a: UInt8, _ b: UInt8) -> UInt8 {
             UInt8((Double(a) + (Double(b) - Double(a)) * min(1, max(0, t))).rounded())
         }
@@ -57,15 +57,15 @@ public struct RGB: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Relative luminance in 0...1 (for choosing readable text on a coloured cell).
-    public var luminance: Double {
+    package var luminance: Double {
         (0.2126 * Double(r) + 0.7152 * Double(g) + 0.0722 * Double(b)) / 255
     }
 }
 
 /// The xterm-256 palette and nearest-colour mapping into it.
-public enum XTermPalette {
+package enum XTermPalette {
     /// The 16 ANSI colours as xterm draws them by default.
-    public static let ansi: [RGB] = [
+    package static let ansi: [RGB] = [
         RGB(0, 0, 0), RGB(205, 0, 0), RGB(0, 205, 0), RGB(205, 205, 0),
         RGB(0, 0, 238), RGB(205, 0, 205), RGB(0, 205, 205), RGB(229, 229, 229),
         RGB(127, 127, 127), RGB(255, 0, 0), RGB(0, 255, 0), RGB(255, 255, 0),
@@ -75,7 +75,7 @@ public enum XTermPalette {
     private static let cubeLevels: [Int] = [0, 95, 135, 175, 215, 255]
 
     /// The RGB value of palette entry `i`.
-    public static func rgb(_ i: UInt8) -> RGB {
+    package static func rgb(_ i: UInt8) -> RGB {
         let n = Int(i)
         if n < 16 { return ansi[n] }
         if n >= 232 {
@@ -87,7 +87,7 @@ public enum XTermPalette {
     }
 
     /// The nearest entry among 16–255 (the cube and the grey ramp; 0–15 vary between terminals).
-    public static func nearest256(_ c: RGB) -> UInt8 {
+    package static func nearest256(_ c: RGB) -> UInt8 {
         func level(_ v: UInt8) -> Int {
             var best = 0
             for (i, l) in cubeLevels.enumerated() where abs(l - Int(v)) < abs(cubeLevels[best] - Int(v)) { best = i }
@@ -101,7 +101,7 @@ public enum XTermPalette {
     }
 
     /// The nearest of the first `count` ANSI colours (16, or 8 on terminals without bright colours).
-    public static func nearestANSI(_ c: RGB, count: Int = 16) -> UInt8 {
+    package static func nearestANSI(_ c: RGB, count: Int = 16) -> UInt8 {
         var best = 0
         for i in 1..<min(16, max(1, count)) where c.distance(to: ansi[i]) < c.distance(to: ansi[best]) { best = i }
         return UInt8(best)

@@ -2,9 +2,9 @@ import Foundation
 
 /// Number formatting for tables, legends and the status bar: short, aligned, never scientific for
 /// everyday magnitudes.
-public enum Format {
+package enum Format {
     /// About three significant digits in at most 7 columns: `12.3`, `0.0123`, `1.2e-05`, `45612`.
-    public static func num(_ v: Float?) -> String {
+    package static func num(_ v: Float?) -> String {
         guard let v else { return "–" }
         if v.isNaN { return "nan" }
         if v.isInfinite { return v > 0 ? "inf" : "-inf" }
@@ -20,7 +20,7 @@ public enum Format {
     }
 
     /// `num(v)`, then shorter forms of it, most precise first: `0.00228`, `0.0023`, `2.3e-3`, `2e-3`.
-    public static func shortened(_ v: Float) -> [String] {
+    package static func shortened(_ v: Float) -> [String] {
         let a = Double(v)
         var out = [num(v), String(format: "%.2g", a)]
         if a != 0, a.isFinite {
@@ -31,18 +31,18 @@ public enum Format {
     }
 
     /// A ratio like `×12.3`.
-    public static func ratio(_ v: Float?) -> String {
+    package static func ratio(_ v: Float?) -> String {
         guard let v else { return "–" }
         return "×" + num(v)
     }
 
     /// A percentage with no decimals.
-    public static func percent(_ v: Double) -> String {
+    package static func percent(_ v: Double) -> String {
         String(format: "%.0f%%", v * 100)
     }
 
     /// A duration: `85ms`, `1.2s`.
-    public static func seconds(_ s: Double) -> String {
+    package static func seconds(_ s: Double) -> String {
         s < 1 ? String(format: "%.0fms", s * 1000) : String(format: "%.1fs", s)
     }
 }

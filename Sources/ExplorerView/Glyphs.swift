@@ -1,34 +1,34 @@
 /// Every glyph the explorer draws, in one place, with ASCII stand-ins for `--ascii`.
-public struct Glyphs: Sendable {
+package struct Glyphs: Sendable {
     /// Upper half block: fg paints the top data row, bg the bottom one.
-    public let upperHalf: Unicode.Scalar
+    package let upperHalf: Unicode.Scalar
     /// Heat ramp for one value per cell (ASCII mode): blank is lowest.
-    public let ramp: [Unicode.Scalar]
+    package let ramp: [Unicode.Scalar]
     /// Bars for sparklines and profiles, lowest to full.
-    public let bars: [Unicode.Scalar]
-    public let horizontal: Unicode.Scalar
-    public let vertical: Unicode.Scalar
+    package let bars: [Unicode.Scalar]
+    package let horizontal: Unicode.Scalar
+    package let vertical: Unicode.Scalar
     /// Box corners: top-left, top-right, bottom-left, bottom-right.
-    public let corners: [Unicode.Scalar]
-    public let cursor: Unicode.Scalar
-    public let pointer: Unicode.Scalar
-    public let best: Unicode.Scalar
+    package let corners: [Unicode.Scalar]
+    package let cursor: Unicode.Scalar
+    package let pointer: Unicode.Scalar
+    package let best: Unicode.Scalar
     /// Marks an estimated figure.
-    public let approx: Unicode.Scalar
-    public let ellipsis: Unicode.Scalar
-    public let keptMark: Unicode.Scalar
-    public let progressFull: Unicode.Scalar
-    public let progressEmpty: Unicode.Scalar
-    public let valueLeft: Unicode.Scalar
-    public let valueRight: Unicode.Scalar
+    package let approx: Unicode.Scalar
+    package let ellipsis: Unicode.Scalar
+    package let keptMark: Unicode.Scalar
+    package let progressFull: Unicode.Scalar
+    package let progressEmpty: Unicode.Scalar
+    package let valueLeft: Unicode.Scalar
+    package let valueRight: Unicode.Scalar
     /// A figure went down / up since the last setting.
-    public let down: Unicode.Scalar
-    public let up: Unicode.Scalar
+    package let down: Unicode.Scalar
+    package let up: Unicode.Scalar
     /// A parameter differs from the pinned baseline.
-    public let changed: Unicode.Scalar
+    package let changed: Unicode.Scalar
 
     /// The Unicode set (half blocks, eighth bars, box rules).
-    public static let unicode = Glyphs(
+    package static let unicode = Glyphs(
         upperHalf: "▀", ramp: Array(" .:-=+*#%@".unicodeScalars),
         bars: Array(" ▁▂▃▄▅▆▇█".unicodeScalars),
         horizontal: "─", vertical: "│", corners: ["┌", "┐", "└", "┘"], cursor: "╳", pointer: "▶", best: "★", approx: "≈", ellipsis: "…",
@@ -36,7 +36,7 @@ public struct Glyphs: Sendable {
         down: "▼", up: "▲", changed: "•")
 
     /// Plain ASCII for terminals and documents without Unicode.
-    public static let ascii = Glyphs(
+    package static let ascii = Glyphs(
         upperHalf: "#", ramp: Array(" .:-=+*#%@".unicodeScalars),
         bars: Array(" .:-=+*#%@".unicodeScalars),
         horizontal: "-", vertical: "|", corners: ["+", "+", "+", "+"], cursor: "X", pointer: ">", best: "*", approx: "~", ellipsis: "~",
@@ -44,13 +44,13 @@ public struct Glyphs: Sendable {
         down: "v", up: "^", changed: "*")
 
     /// The ramp glyph for an intensity in 0...1.
-    public func rampGlyph(_ t: Double) -> Unicode.Scalar {
+    package func rampGlyph(_ t: Double) -> Unicode.Scalar {
         let i = Int((min(1, max(0, t.isNaN ? 0 : t)) * Double(ramp.count - 1)).rounded())
         return ramp[i]
     }
 
     /// The bar glyph for a fill in 0...1 (of one cell).
-    public func bar(_ t: Double) -> Unicode.Scalar {
+    package func bar(_ t: Double) -> Unicode.Scalar {
         let i = Int((min(1, max(0, t.isNaN ? 0 : t)) * Double(bars.count - 1)).rounded())
         return bars[i]
     }
@@ -59,7 +59,7 @@ public struct Glyphs: Sendable {
     ///
     /// `--ascii` passes the finished grid through this, so titles, numbers and token texts are plain
     /// ASCII too.
-    public static func asciiFallback(_ s: Unicode.Scalar) -> Unicode.Scalar {
+    package static func asciiFallback(_ s: Unicode.Scalar) -> Unicode.Scalar {
         if s.isASCII { return s }
         switch s {
         case "·", "•": return "."

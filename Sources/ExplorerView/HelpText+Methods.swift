@@ -3,7 +3,7 @@ import DuQuantCore
 extension HelpText {
     /// Each method of the Methods table in two lines: what it does (and leaves out), then the settings it
     /// runs with under `p` and where they come from.
-    public static func methods(_ p: QuantParams) -> [(title: String, what: String, settings: String)] {
+    package static func methods(_ p: QuantParams) -> [(title: String, what: String, settings: String)] {
         Method.allCases.map { m in
             let origin: String
             if p.sameSettings {
@@ -21,7 +21,7 @@ extension HelpText {
     }
 
     /// The note under the methods: which rows compare across methods.
-    public static let ownSpaceNote =
+    package static let ownSpaceNote =
         "act MSE own and wt MSE own are measured in each method's own transformed space (X̃, W̃): they do not "
         + "compare across methods; out rel err (‖XWᵀ − Q(X̃)Q(W̃)ᵀ‖/‖XWᵀ‖) does, and ★ marks only comparable rows."
 }

@@ -1,9 +1,9 @@
 import DuQuantCore
 
 /// The words of the help overlay: every key, and what each stage does to outliers.
-public enum HelpText {
+package enum HelpText {
     /// Key bindings, grouped, as (keys, meaning).
-    public static let keys: [(String, String)] = [
+    package static let keys: [(String, String)] = [
         ("q", "quit (the terminal is restored)"),
         ("?", "this help; Esc closes it"),
         ("j k ↑ ↓", "move in the focused panel (layers, heatmap cursor, parameters)"),
@@ -33,10 +33,10 @@ public enum HelpText {
     ]
 
     /// The help's section about the open sample, from its sidecar's explanation.
-    public static let sampleTitle = "About this sample"
+    package static let sampleTitle = "About this sample"
 
     /// A few sentences on what `stage` does to outliers and why.
-    public static func explanation(_ stage: Stage) -> String {
+    package static func explanation(_ stage: Stage) -> String {
         switch stage {
         case .original:
             return "The activations entering the layer, tokens down, channels across. A few channels carry "
@@ -71,7 +71,7 @@ public enum HelpText {
     }
 
     /// `text` wrapped into lines of at most `width` columns.
-    public static func wrap(_ text: String, width: Int) -> [String] {
+    package static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var lines: [String] = []
         var line = ""

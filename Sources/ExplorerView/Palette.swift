@@ -4,36 +4,36 @@ import ExplorerModel
 ///
 /// In mono mode every colour is the terminal default and the styles lean on attributes (reverse for
 /// selection and bars, bold for titles); the heatmap then uses the ASCII ramp.
-public struct Palette: Sendable {
-    public let themeName: String
-    public let mode: ColourMode
+package struct Palette: Sendable {
+    package let themeName: String
+    package let mode: ColourMode
 
-    public let text: CellStyle
-    public let dim: CellStyle
-    public let title: CellStyle
-    public let header: CellStyle
-    public let selected: CellStyle
-    public let status: CellStyle
-    public let accent: CellStyle
-    public let error: CellStyle
-    public let best: CellStyle
-    public let cursor: CellStyle
-    public let border: CellStyle
-    public let spark: CellStyle
-    public let kept: CellStyle
-    public let dropped: CellStyle
+    package let text: CellStyle
+    package let dim: CellStyle
+    package let title: CellStyle
+    package let header: CellStyle
+    package let selected: CellStyle
+    package let status: CellStyle
+    package let accent: CellStyle
+    package let error: CellStyle
+    package let best: CellStyle
+    package let cursor: CellStyle
+    package let border: CellStyle
+    package let spark: CellStyle
+    package let kept: CellStyle
+    package let dropped: CellStyle
     /// The ramp, low to high, as colour indices (empty in mono mode or for a theme without stops).
-    public let heatRamp: [Colour]
+    package let heatRamp: [Colour]
     /// The background colour of the screen.
-    public let background: Colour
+    package let background: Colour
 
     /// True when heatmaps must be drawn with the ASCII ramp.
-    public var asciiHeat: Bool { heatRamp.isEmpty }
+    package var asciiHeat: Bool { heatRamp.isEmpty }
 
     /// Number of distinct heat levels computed from the theme's stops.
-    public static let heatLevels = 48
+    package static let heatLevels = 48
 
-    public init(theme: Theme, mode: ColourMode, asciiHeat: Bool = false) {
+    package init(theme: Theme, mode: ColourMode, asciiHeat: Bool = false) {
         themeName = theme.name
         self.mode = mode
         func c(_ key: String) -> Colour {
@@ -74,7 +74,7 @@ public struct Palette: Sendable {
     }
 
     /// The ramp colour for an intensity in 0...1.
-    public func heat(_ t: Double) -> Colour {
+    package func heat(_ t: Double) -> Colour {
         guard !heatRamp.isEmpty else { return .terminalDefault }
         let i = Int((min(1, max(0, t.isNaN ? 0 : t)) * Double(heatRamp.count - 1)).rounded())
         return heatRamp[i]

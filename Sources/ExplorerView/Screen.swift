@@ -7,9 +7,9 @@ import ExplorerModel
 /// let grid = Screen.render(state, theme: dark)
 /// print(grid.text)
 /// ```
-public enum Screen {
+package enum Screen {
     /// Draws `state` at `state.size` with `theme` (mapped to `state.colourMode`).
-    public static func render(_ state: AppState, theme: Theme) -> CellGrid {
+    package static func render(_ state: AppState, theme: Theme) -> CellGrid {
         let palette = Palette(theme: theme, mode: state.colourMode, asciiHeat: state.asciiHeat)
         let glyphs: Glyphs = state.ascii ? .ascii : .unicode
         var ctx = Context(state: state, palette: palette, glyphs: glyphs,

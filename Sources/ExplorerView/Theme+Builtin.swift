@@ -2,7 +2,7 @@
 
 extension Theme {
     /// The theme files shipped in `themes/`, built in so the explorer works from any directory.
-    public static let builtinSources: [(name: String, text: String)] = [
+    package static let builtinSources: [(name: String, text: String)] = [
         ("dark", #"""
 # DuQuant Explorer — dark (the default). Heat ramp after matplotlib's "inferno".
 theme[main_bg]="#1C1C1C"

@@ -10,22 +10,22 @@
 /// theme[heat_0]="#000004"
 /// theme[heat_1]="#FCFFA4"
 /// ```
-public struct Theme: Sendable, Equatable {
+package struct Theme: Sendable, Equatable {
     /// The theme's name (its file name without `.theme`).
-    public var name: String
+    package var name: String
     /// Colour per key; `nil` values mean "terminal default".
-    public var colours: [String: RGB?]
+    package var colours: [String: RGB?]
     /// The heatmap ramp, low to high; empty means ASCII ramp.
-    public var heat: [RGB]
+    package var heat: [RGB]
 
-    public init(name: String, colours: [String: RGB?] = [:], heat: [RGB] = []) {
+    package init(name: String, colours: [String: RGB?] = [:], heat: [RGB] = []) {
         self.name = name
         self.colours = colours
         self.heat = heat
     }
 
     /// Every key a theme may set, with what it colours (written into `themes/README.md`).
-    public static let keys: [(key: String, meaning: String)] = [
+    package static let keys: [(key: String, meaning: String)] = [
         ("main_bg", "background of the whole screen"),
         ("main_fg", "ordinary text"),
         ("dim_fg", "secondary text: units, hints, inactive tabs"),
@@ -48,19 +48,19 @@ public struct Theme: Sendable, Equatable {
     ]
 
     /// The colour of `key`: nil when unset or set to the terminal default.
-    public func colour(_ key: String) -> RGB? {
+    package func colour(_ key: String) -> RGB? {
         colours[key] ?? nil
     }
 
     /// A theme file could not be read; the message names the line.
-    public struct ParseError: Error, CustomStringConvertible, Equatable {
-        public var line: Int
-        public var message: String
-        public var description: String { "line \(line): \(message)" }
+    package struct ParseError: Error, CustomStringConvertible, Equatable {
+        package var line: Int
+        package var message: String
+        package var description: String { "line \(line): \(message)" }
     }
 
     /// Parses theme file text.
-    public static func parse(name: String, text: String) throws(ParseError) -> Theme {
+    package static func parse(name: String, text: String) throws(ParseError) -> Theme {
         var theme = Theme(name: name)
         var stops: [Int: RGB] = [:]
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

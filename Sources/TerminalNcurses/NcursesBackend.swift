@@ -14,9 +14,9 @@ import Glibc
 /// defer { term.shutdown() }
 /// term.draw(grid)
 /// ```
-public final class NcursesBackend: TerminalBackend {
-    public private(set) var size: Size
-    public private(set) var colourMode: ColourMode
+package final class NcursesBackend: TerminalBackend {
+    package private(set) var size: Size
+    package private(set) var colourMode: ColourMode
     private var shown: CellGrid?
     private var pairs: [PairKey: Int32] = [:]
     private let signalFD: Int32
@@ -30,12 +30,12 @@ public final class NcursesBackend: TerminalBackend {
     }
 
     /// Why the terminal could not be started.
-    public struct StartError: Error, CustomStringConvertible {
-        public var description: String
+    package struct StartError: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// Initialises ncurses on the controlling terminal.
-    public static func start(noColor: Bool) throws -> NcursesBackend {
+    package static func start(noColor: Bool) throws -> NcursesBackend {
         try NcursesBackend(noColor: noColor)
     }
 
@@ -73,7 +73,7 @@ public final class NcursesBackend: TerminalBackend {
 
     deinit { shutdown() }
 
-    public func shutdown() {
+    package func shutdown() {
         guard active else { return }
         active = false
         // A further SIGINT/SIGTERM/SIGHUP from here on restores the terminal and ends the process at once,
@@ -86,7 +86,7 @@ public final class NcursesBackend: TerminalBackend {
 
     // MARK: Drawing
 
-    public func draw(_ grid: CellGrid) {
+    package func draw(_ grid: CellGrid) {
         guard active else { return }
         let full = shown == nil || shown!.size != grid.size
         if full { erase() }
@@ -102,7 +102,7 @@ public final class NcursesBackend: TerminalBackend {
     }
 
     /// Forgets what is on screen so the next draw repaints every cell.
-    public func invalidate() {
+    package func invalidate() {
         shown = nil
         clearok(duq_stdscr(), true)
     }
@@ -133,7 +133,7 @@ public final class NcursesBackend: TerminalBackend {
 
     // MARK: Input
 
-    public func makeWaker() -> @Sendable () -> Void {
+    package func makeWaker() -> @Sendable () -> Void {
         let fd = wakeWrite
         return {
             var b: UInt8 = 1
@@ -141,7 +141,7 @@ public final class NcursesBackend: TerminalBackend {
         }
     }
 
-    public func events(timeoutMilliseconds: Int) -> [TerminalEvent] {
+    package func events(timeoutMilliseconds: Int) -> [TerminalEvent] {
         guard active else { return [] }
         var out = readInput()
         if out.isEmpty {

@@ -8,17 +8,17 @@ import ExplorerModel
 /// let pool = HeatPool(matrix: x, view: view, columns: 60, rows: 40)
 /// pool[3, 7]   // max |x| over bin (row 3, column 7)
 /// ```
-public struct HeatPool: Sendable {
-    public let columns: Int
-    public let rows: Int
+package struct HeatPool: Sendable {
+    package let columns: Int
+    package let rows: Int
     /// Max |x| per bin, row-major.
-    public let values: [Float]
+    package let values: [Float]
     /// Token range of each bin row.
-    public let tokenBins: [Range<Int>]
+    package let tokenBins: [Range<Int>]
     /// Channel range of each bin column.
-    public let channelBins: [Range<Int>]
+    package let channelBins: [Range<Int>]
 
-    public init(matrix: Matrix, view: HeatView, columns: Int, rows: Int) {
+    package init(matrix: Matrix, view: HeatView, columns: Int, rows: Int) {
         let tStart = min(max(0, view.tokenStart), max(0, matrix.rows - 1))
         let tCount = max(0, min(view.tokenSpan, matrix.rows - tStart))
         let cStart = min(max(0, view.channelStart), max(0, matrix.cols - 1))
@@ -63,37 +63,37 @@ public struct HeatPool: Sendable {
         values = out
     }
 
-    public subscript(row: Int, column: Int) -> Float {
+    package subscript(row: Int, column: Int) -> Float {
         values[row * columns + column]
     }
 
     /// The bin row holding `token`, if visible.
-    public func row(ofToken token: Int) -> Int? {
+    package func row(ofToken token: Int) -> Int? {
         tokenBins.firstIndex { $0.contains(token) }
     }
 
     /// The bin column holding `channel`, if visible.
-    public func column(ofChannel channel: Int) -> Int? {
+    package func column(ofChannel channel: Int) -> Int? {
         channelBins.firstIndex { $0.contains(channel) }
     }
 }
 
 /// Maps |x| to an intensity in 0...1 for a given maximum and scale.
-public struct HeatMapping: Sendable, Equatable {
-    public var maximum: Float
-    public var scale: HeatScale
+package struct HeatMapping: Sendable, Equatable {
+    package var maximum: Float
+    package var scale: HeatScale
     /// Decades shown below the maximum on the log scale.
-    public static let logDecades: Float = 4
+    package static let logDecades: Float = 4
 
-    public init(maximum: Float, scale: HeatScale) {
+    package init(maximum: Float, scale: HeatScale) {
         self.maximum = maximum.isFinite && maximum > 0 ? maximum : 1
         self.scale = scale
     }
 
     /// The smallest value distinguished from zero on the log scale.
-    public var floor: Float { maximum / powf(10, HeatMapping.logDecades) }
+    package var floor: Float { maximum / powf(10, HeatMapping.logDecades) }
 
-    public func intensity(_ v: Float) -> Double {
+    package func intensity(_ v: Float) -> Double {
         let a = abs(v)
         switch scale {
         case .linear:
@@ -105,7 +105,7 @@ public struct HeatMapping: Sendable, Equatable {
     }
 
     /// The value at intensity `t` (for legend ticks).
-    public func value(at t: Double) -> Float {
+    package func value(at t: Double) -> Float {
         switch scale {
         case .linear: return maximum * Float(t)
         case .log: return t <= 0 ? 0 : floor * powf(10, Float(t) * HeatMapping.logDecades)

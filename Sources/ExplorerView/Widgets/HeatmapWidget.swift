@@ -3,18 +3,18 @@ import ExplorerModel
 
 /// Draws a pooled heatmap: two data rows per text row with `▀` (fg = top, bg = bottom) in colour, one
 /// row per text row with the ASCII ramp otherwise.
-public struct HeatmapWidget {
-    public var pool: HeatPool
-    public var mapping: HeatMapping
-    public var palette: Palette
-    public var glyphs: Glyphs
+package struct HeatmapWidget {
+    package var pool: HeatPool
+    package var mapping: HeatMapping
+    package var palette: Palette
+    package var glyphs: Glyphs
     /// The cell under the cursor (token, channel) to mark, if any.
-    public var cursor: (token: Int, channel: Int)?
+    package var cursor: (token: Int, channel: Int)?
 
     /// Data rows drawn per text row for this palette.
-    public static func rowsPerCell(_ palette: Palette) -> Int { palette.asciiHeat ? 1 : 2 }
+    package static func rowsPerCell(_ palette: Palette) -> Int { palette.asciiHeat ? 1 : 2 }
 
-    public init(pool: HeatPool, mapping: HeatMapping, palette: Palette, glyphs: Glyphs,
+    package init(pool: HeatPool, mapping: HeatMapping, palette: Palette, glyphs: Glyphs,
                 cursor: (token: Int, channel: Int)? = nil) {
         self.pool = pool
         self.mapping = mapping
@@ -23,7 +23,7 @@ public struct HeatmapWidget {
         self.cursor = cursor
     }
 
-    public func draw(into grid: inout CellGrid, area: Rect) {
+    package func draw(into grid: inout CellGrid, area: Rect) {
         grid.fill(area, with: Cell(" ", palette.text))
         let perCell = HeatmapWidget.rowsPerCell(palette)
         let cursorRow = cursor.flatMap { pool.row(ofToken: $0.token) }
@@ -55,21 +55,21 @@ public struct HeatmapWidget {
 }
 
 /// The legend: ramp samples between the two end values and the scale name, in one row.
-public struct HeatLegend {
-    public var mapping: HeatMapping
-    public var palette: Palette
-    public var glyphs: Glyphs
+package struct HeatLegend {
+    package var mapping: HeatMapping
+    package var palette: Palette
+    package var glyphs: Glyphs
     /// True when the scale was chosen for the layer (log on massive outliers) rather than by `L`.
-    public var automatic: Bool
+    package var automatic: Bool
 
-    public init(mapping: HeatMapping, palette: Palette, glyphs: Glyphs, automatic: Bool = false) {
+    package init(mapping: HeatMapping, palette: Palette, glyphs: Glyphs, automatic: Bool = false) {
         self.mapping = mapping
         self.palette = palette
         self.glyphs = glyphs
         self.automatic = automatic
     }
 
-    public func draw(into grid: inout CellGrid, area: Rect) {
+    package func draw(into grid: inout CellGrid, area: Rect) {
         guard !area.isEmpty else { return }
         grid.fill(area.row(0), with: Cell(" ", palette.text))
         let low = mapping.scale == .log ? "≤" + Format.num(mapping.floor) : "0"

@@ -2,21 +2,21 @@ import ExplorerModel
 
 /// Vertical bars of per-channel max |x| (the paper's Figure 1), pooled to the heatmap's columns, several
 /// rows tall with eighth-block resolution.
-public struct ProfileWidget: Widget {
+package struct ProfileWidget: Widget {
     /// Per-column value (already pooled to the heatmap columns).
-    public var columns: [Float]
-    public var mapping: HeatMapping
-    public var palette: Palette
-    public var glyphs: Glyphs
+    package var columns: [Float]
+    package var mapping: HeatMapping
+    package var palette: Palette
+    package var glyphs: Glyphs
 
-    public init(columns: [Float], mapping: HeatMapping, palette: Palette, glyphs: Glyphs) {
+    package init(columns: [Float], mapping: HeatMapping, palette: Palette, glyphs: Glyphs) {
         self.columns = columns
         self.mapping = mapping
         self.palette = palette
         self.glyphs = glyphs
     }
 
-    public func draw(into grid: inout CellGrid, area: Rect) {
+    package func draw(into grid: inout CellGrid, area: Rect) {
         grid.fill(area, with: Cell(" ", palette.text))
         guard area.height > 0 else { return }
         let levels = glyphs.bars.count - 1

@@ -5,18 +5,18 @@ import ExplorerModel
 /// ```swift
 /// Sparkline(values: peaks, kept: 12, palette: p, glyphs: .unicode).draw(into: &grid, area: row)
 /// ```
-public struct Sparkline: Widget {
-    public var values: [Float]
+package struct Sparkline: Widget {
+    package var values: [Float]
     /// Values with index ≤ `kept` are drawn in the kept style, the rest dropped; nil draws all alike.
-    public var kept: Int?
+    package var kept: Int?
     /// Index to mark (current step), if any.
-    public var marker: Int?
+    package var marker: Int?
     /// Lower end of the scale; defaults to the smallest value so a falling trajectory fills the row.
-    public var floor: Float?
-    public var palette: Palette
-    public var glyphs: Glyphs
+    package var floor: Float?
+    package var palette: Palette
+    package var glyphs: Glyphs
 
-    public init(values: [Float], kept: Int? = nil, marker: Int? = nil, floor: Float? = nil, palette: Palette, glyphs: Glyphs) {
+    package init(values: [Float], kept: Int? = nil, marker: Int? = nil, floor: Float? = nil, palette: Palette, glyphs: Glyphs) {
         self.values = values
         self.kept = kept
         self.marker = marker
@@ -25,7 +25,7 @@ public struct Sparkline: Widget {
         self.glyphs = glyphs
     }
 
-    public func draw(into grid: inout CellGrid, area: Rect) {
+    package func draw(into grid: inout CellGrid, area: Rect) {
         guard !area.isEmpty else { return }
         grid.fill(area.row(0), with: Cell(" ", palette.text))
         guard !values.isEmpty else { return }

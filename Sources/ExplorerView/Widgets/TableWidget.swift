@@ -4,15 +4,15 @@ import ExplorerModel
 /// a selected row.
 ///
 /// The first column stretches to the space left over.
-public struct TableWidget: Widget {
-    public struct Column: Sendable {
-        public var title: String
-        public var width: Int
-        public var align: CellGrid.Alignment
+package struct TableWidget: Widget {
+    package struct Column: Sendable {
+        package var title: String
+        package var width: Int
+        package var align: CellGrid.Alignment
         /// Higher stays longer when the table is narrow; the first column is always kept.
-        public var priority: Int
+        package var priority: Int
 
-        public init(_ title: String, width: Int, align: CellGrid.Alignment = .right, priority: Int = 0) {
+        package init(_ title: String, width: Int, align: CellGrid.Alignment = .right, priority: Int = 0) {
             self.title = title
             self.width = width
             self.align = align
@@ -21,27 +21,27 @@ public struct TableWidget: Widget {
     }
 
     /// One cell's text and, optionally, a style instead of the row's.
-    public struct Item: Sendable {
-        public var text: String
-        public var style: CellStyle?
+    package struct Item: Sendable {
+        package var text: String
+        package var style: CellStyle?
 
-        public init(_ text: String, style: CellStyle? = nil) {
+        package init(_ text: String, style: CellStyle? = nil) {
             self.text = text
             self.style = style
         }
     }
 
-    public var columns: [Column]
-    public var rows: [[Item]]
-    public var selected: Int?
+    package var columns: [Column]
+    package var rows: [[Item]]
+    package var selected: Int?
     /// First row shown (scrolling); the caller keeps the selection visible.
-    public var offset: Int
-    public var showHeader: Bool
-    public var palette: Palette
+    package var offset: Int
+    package var showHeader: Bool
+    package var palette: Palette
     /// Whether the table has the keyboard: its selected row is drawn dimmed when not.
-    public var focused: Bool
+    package var focused: Bool
 
-    public init(columns: [Column], rows: [[Item]], selected: Int? = nil, offset: Int = 0, showHeader: Bool = true,
+    package init(columns: [Column], rows: [[Item]], selected: Int? = nil, offset: Int = 0, showHeader: Bool = true,
                 palette: Palette, focused: Bool = true) {
         self.columns = columns
         self.rows = rows
@@ -53,7 +53,7 @@ public struct TableWidget: Widget {
     }
 
     /// Indices of the columns that fit in `width` (first column at least 12 wide), in display order.
-    public func visibleColumns(width: Int) -> [Int] {
+    package func visibleColumns(width: Int) -> [Int] {
         guard !columns.isEmpty else { return [] }
         var chosen: Set<Int> = [0]
         var used = min(columns[0].width, 12)
@@ -68,7 +68,7 @@ public struct TableWidget: Widget {
         return chosen.sorted()
     }
 
-    public func draw(into grid: inout CellGrid, area: Rect) {
+    package func draw(into grid: inout CellGrid, area: Rect) {
         grid.fill(area, with: Cell(" ", palette.text))
         let visible = visibleColumns(width: area.width)
         let fixed = visible.dropFirst().reduce(0) { $0 + 1 + columns[$1].width }

@@ -5,20 +5,20 @@ import Foundation
 /// The teaching view of a small matrix: every value printed in a magnified cell (coloured by the heat
 /// scale), a rule between blocks, global channel numbers above, the permutation's old → new mapping
 /// below, then the caption of what the stage did and, where there is room, the sample's explanation.
-public struct TeachingWidget {
-    public var grid: TeachingGrid
-    public var matrix: Matrix
-    public var mapping: HeatMapping
-    public var palette: Palette
-    public var glyphs: Glyphs
+package struct TeachingWidget {
+    package var grid: TeachingGrid
+    package var matrix: Matrix
+    package var mapping: HeatMapping
+    package var palette: Palette
+    package var glyphs: Glyphs
     /// The cursor (token, channel), if shown.
-    public var cursor: (token: Int, channel: Int)?
+    package var cursor: (token: Int, channel: Int)?
     /// The mapping row: its label and one number per channel (nil: no row).
-    public var mappingRow: (label: String, values: [Int])?
-    public var caption: [String]
-    public var explanation: String?
+    package var mappingRow: (label: String, values: [Int])?
+    package var caption: [String]
+    package var explanation: String?
 
-    public init(grid: TeachingGrid, matrix: Matrix, mapping: HeatMapping, palette: Palette, glyphs: Glyphs,
+    package init(grid: TeachingGrid, matrix: Matrix, mapping: HeatMapping, palette: Palette, glyphs: Glyphs,
                 cursor: (token: Int, channel: Int)?, mappingRow: (label: String, values: [Int])?,
                 caption: [String], explanation: String?) {
         self.grid = grid
@@ -32,7 +32,7 @@ public struct TeachingWidget {
         self.explanation = explanation
     }
 
-    public func draw(into out: inout CellGrid, area: Rect) {
+    package func draw(into out: inout CellGrid, area: Rect) {
         out.fill(area, with: Cell(" ", palette.text))
         let g = grid
         let valueWidth = g.cellWidth - 1
@@ -105,7 +105,7 @@ public struct TeachingWidget {
     }
 
     /// `v` in at most `width` characters, with as many decimals as fit (`16.64`, `16.6`, `17`, `.52`).
-    public static func number(_ v: Float, width: Int) -> String {
+    package static func number(_ v: Float, width: Int) -> String {
         if v.isNaN { return "nan" }
         if v == 0 { return "0" }
         for decimals in stride(from: 2, through: 0, by: -1) {

@@ -11,7 +11,7 @@ import ExplorerModel
 /// Sparkline(values: [1, 2, 3], palette: p, glyphs: .ascii).draw(into: &grid, area: grid.bounds)
 /// #expect(grid == CellGrid(lines: ["...     "]))   // glyphs only; see `CellGrid(lines:)`
 /// ```
-public protocol Widget {
+package protocol Widget {
     /// Draws into `area` of `grid` (clipped to the grid); cells outside `area` are left as they were.
     func draw(into grid: inout CellGrid, area: Rect)
 }
@@ -19,14 +19,14 @@ public protocol Widget {
 extension CellGrid {
     /// A grid holding `lines` (one row each, padded with blanks to the longest), in `style`: the expected
     /// side of a widget test.
-    public init(lines: [String], style: CellStyle = .plain) {
+    package init(lines: [String], style: CellStyle = .plain) {
         let width = lines.map { CellGrid.columns($0) }.max() ?? 0
         self.init(size: Size(width: width, height: lines.count))
         for (y, line) in lines.enumerated() { put(line, at: Point(x: 0, y: y), style: style) }
     }
 
     /// The glyphs of `area`, one string per row (for comparing a widget's drawing without its styles).
-    public func lines(in area: Rect) -> [String] {
+    package func lines(in area: Rect) -> [String] {
         (area.y..<area.maxY).map { y in
             var s = ""
             for x in area.x..<area.maxX { s.unicodeScalars.append(self[x, y].glyph) }
