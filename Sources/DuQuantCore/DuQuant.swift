@@ -63,14 +63,24 @@ public enum DuQuant {
     /// Calibrates the transform for `layer` with `p`; nil if `cancel` fired.
     ///
     /// `progress` receives the fraction of greedy steps done (0…1).
-    public static func calibrate(_ layer: LayerData, _ p: QuantParams, cancel: CancelToken? = nil,
+    ///
+    /// With `searchRows`, the greedy searches look only at those tokens (a preview: the search costs in
+    /// proportion to the tokens it sees); the smoothing scales, the zigzag permutations and every stage are
+    /// still computed on all tokens.
+    public static func calibrate(_ layer: LayerData, _ p: QuantParams, searchRows: [Int]? = nil,
+                                 cancel: CancelToken? = nil,
                                  progress: (@Sendable (Double) -> Void)? = nil) -> DuQuantCalibration? {
         // The searches multiply small tiles; OpenBLAS's own threads only spin on them. We parallelise
         // over blocks (or row tiles) ourselves.
-        FlushToZero.run { BLAS.singleThreaded { calibrateSingleThreadedBLAS(layer, p, cancel: cancel, progress: progress) } }
+        FlushToZero.run {
+            BLAS.singleThreaded {
+                calibrateSingleThreadedBLAS(layer, p, searchRows: searchRows, cancel: cancel, progress: progress)
+            }
+        }
     }
 
-    static func calibrateSingleThreadedBLAS(_ layer: LayerData, _ p: QuantParams, cancel: CancelToken?,
+    static func calibrateSingleThreadedBLAS(_ layer: LayerData, _ p: QuantParams, searchRows: [Int]?,
+                                            cancel: CancelToken?,
                                             progress: (@Sendable (Double) -> Void)?) -> DuQuantCalibration? {
         let x = layer.input
         var stages: [Stage: Matrix] = [.original: x]
@@ -95,11 +105,12 @@ public enum DuQuant {
             for n in sizes where stageBases[n] == nil { stageBases[n] = RotationBase.stageRotation(n, using: &g) }
             let stop = { cancel?.isCancelled ?? false }
             var blockMats: [Matrix] = [], stageTraces: [GreedyTrace] = []
+            let searched = searchRows.map { cur.gatheringRows($0) } ?? cur
             if p.layout == .shared {
                 let full = x.cols / p.block
                 var shared: Matrix? = nil
                 if full > 0 {
-                    let rows = cur.blockRows(blocks: 0..<full, width: p.block)
+                    let rows = searched.blockRows(blocks: 0..<full, width: p.block)
                     // One search covers every block here: report each greedy step, or the progress bar
                     // would stand still for the whole stage.
                     var step = 0
@@ -119,7 +130,7 @@ public enum DuQuant {
                 blockMats = (0..<full).map { _ in shared! }
                 if sizes.count > full {
                     let n = sizes[full]
-                    let rows = cur.blockRows(blocks: full..<(full + 1), width: p.block, lastWidth: n)
+                    let rows = searched.blockRows(blocks: full..<(full + 1), width: p.block, lastWidth: n)
                     guard let r = GreedyRotation.search(rows: rows, width: n, base: stageBases[n]!, steps: p.steps,
                                                         select: p.select, block: full, patience: p.patience, shouldStop: stop) else { return nil }
                     blockMats.append(r.rotation)
@@ -128,7 +139,7 @@ public enum DuQuant {
                 }
             } else {
                 let base = done
-                guard let found = searchBlocks(cur, sizes: sizes, p: p, bases: stageBases, cancel: cancel,
+                guard let found = searchBlocks(searched, sizes: sizes, p: p, bases: stageBases, cancel: cancel,
                                                progress: { k in progress?((base + k) / totalSearches) })
                 else { return nil }
                 done += Double(sizes.count)

@@ -61,3 +61,37 @@ extension EvaluationWorkspace {
         return out
     }
 }
+
+/// A first DuQuant figure on a large layer without waiting for the search on all tokens.
+///
+/// The greedy search costs `2·steps·C·block` flops per token and rotation stage: on a 7B-shaped down_proj
+/// (2048 × 11008, 256 steps, two stages) ~20 s on two cores, while RTN's figures take well under one. An
+/// estimate therefore searches DuQuant's rotations on a preview sample of the tokens (the heavy ones and
+/// an even spread, ``estimateSample(_:)``) sized so that the search costs about ``previewFlops``; the
+/// smoothing scales and the zigzag permutation still come from all tokens (``DuQuant/calibrate(_:_:searchRows:cancel:progress:)``).
+/// The transform is applied to the estimate's sampled tokens and to W, and the figure's note says so. It
+/// is not cached: the exact pass searches on every token.
+extension EvaluationWorkspace {
+    /// The search work an estimate may spend on DuQuant's preview (about half a second on two cores).
+    public static let previewFlops = 60e9
+
+    /// Tokens a preview searches on for `layer` under `p`; nil when the search on all tokens fits
+    /// ``previewFlops`` (the estimate then waits for it and the exact pass reuses it).
+    public static func previewTokens(_ layer: LayerData, _ p: QuantParams) -> Int? {
+        let perToken = 2 * Double(p.steps) * Double(p.permTimes + 1) * Double(layer.inFeatures) * Double(p.block)
+        guard perToken * Double(layer.tokens) > previewFlops else { return nil }
+        return Swift.min(layer.tokens, Swift.max(32, Int(previewFlops / Swift.max(1, perToken))))
+    }
+
+    /// DuQuant's pair on the sampled rows `sample` (X̃ of those rows, W̃), with the rotations searched on a
+    /// preview of `tokens` tokens. Nil if cancelled.
+    func previewTransformed(_ p: QuantParams, tokens: Int, sample: [Int], cancel: CancelToken?) -> Transformed? {
+        let rows = estimateSample(tokens).rows
+        // Smoothing scales and zigzag permutations still come from every token (one column-max pass each).
+        guard let cal = DuQuant.calibrate(layer, p, searchRows: rows, cancel: cancel) else { return nil }
+        let note = "preview: rotations searched on \(rows.count) of \(layer.tokens) tokens; the exact search follows"
+        return Transformed(x: cal.matrix(.rotation2).gatheringRows(sample),
+                           w: layer.weight.map { cal.transform.apply(toWeight: $0) },
+                           note: [note, Self.duquantNote(cal)].compactMap { $0 }.joined(separator: "; "), calibration: cal)
+    }
+}

@@ -92,17 +92,17 @@ public final class EvaluationWorkspace: Sendable {
     /// that need no search (RTN, SmoothQuant, block Hadamard) can be shown while DuQuant is still searching;
     /// QuaRot-style comes last (its weight clip search is the longest part on a large layer).
     public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
-                         sampleTokens: Int? = nil,
+                         sampleTokens: Int? = nil, previewTokens: Int? = nil,
                          progress: (@Sendable (Double) -> Void)? = nil,
                          partial: ((LayerEvaluation) -> Void)? = nil, anatomy: Bool = false) -> LayerEvaluation? {
         FlushToZero.run {
-            evaluateFlushed(p, methods: methods, cancel: cancel, sampleTokens: sampleTokens, progress: progress,
-                            partial: partial, anatomy: anatomy)
+            evaluateFlushed(p, methods: methods, cancel: cancel, sampleTokens: sampleTokens, previewTokens: previewTokens,
+                            progress: progress, partial: partial, anatomy: anatomy)
         }
     }
 
     private func evaluateFlushed(_ p: QuantParams, methods: [Method], cancel: CancelToken?, sampleTokens: Int?,
-                                 progress: (@Sendable (Double) -> Void)?,
+                                 previewTokens: Int?, progress: (@Sendable (Double) -> Void)?,
                                  partial: ((LayerEvaluation) -> Void)?, anatomy: Bool) -> LayerEvaluation? {
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
                                   outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
@@ -121,7 +121,11 @@ public final class EvaluationWorkspace: Sendable {
         // QuaRot-style last: its weight clip search (80 ratios per weight row) takes longer than DuQuant's
         // search on a 7B-shaped layer, and DuQuant's figures should not wait for it.
         let order = methods.sorted().filter { $0 != .quarot } + methods.filter { $0 == .quarot }.prefix(1)
-        let searching = order.contains(.duquant) && state.withLock { $0.transforms[Self.key(.duquant, p)] } == nil
+        let uncalibrated = order.contains(.duquant) && state.withLock { $0.transforms[Self.key(.duquant, p.resolved(for: .duquant))] } == nil
+        // An estimate does not wait for a search too long for it: DuQuant's rotations are then searched on
+        // fewer tokens (a preview, ``previewTransformed``); the exact pass searches on all of them.
+        let preview = rows == nil || !uncalibrated ? nil : (previewTokens ?? Self.previewTokens(layer, p.resolved(for: .duquant)))
+        let searching = uncalibrated && preview == nil
         let searchShare = searching ? 0.8 : 0
         let measureShare = (1 - searchShare) / Double(max(1, order.count))
         var done = 0.0
@@ -132,11 +136,18 @@ public final class EvaluationWorkspace: Sendable {
             let clock = ContinuousClock()
             let start = clock.now
             let before = done
-            guard let t = transformed(method, p, cancel: cancel,
-                                      progress: { f in progress?(before + searchShare * f) }) else { return nil }
+            let previewing = method == .duquant ? preview.flatMap { n in rows.map { (n, $0) } } : nil
+            let found = if let (n, sample) = previewing {
+                previewTransformed(p, tokens: n, sample: sample, cancel: cancel)
+            } else {
+                transformed(method, p, cancel: cancel, progress: { f in progress?(before + searchShare * f) })
+            }
+            guard let t = found else { return nil }
             if method == .duquant { done += searchShare }
-            let qw = t.w.map { quantizedWeight(method, p, $0) }
-            let xs = rows.map { t.x.gatheringRows($0) } ?? t.x
+            // A preview's W̃ is not the transform's: quantized here, not cached.
+            let qw = t.w.map { w in previewing == nil ? quantizedWeight(method, p, w)
+                : { (q: $0, mse: Evaluator.meanSquaredDifference(w, $0)) }(p.weightQuantizer.quantizeRows(w)) }
+            let xs = previewing != nil ? t.x : rows.map { t.x.gatheringRows($0) } ?? t.x
             var m = Evaluator.measure(x: xs, w: t.w, reference: reference, p: p,
                                       quantizedWeight: qw, referenceFactors: factors, cancel: cancel)
             if cancel?.isCancelled == true { return nil }
@@ -158,7 +169,7 @@ public final class EvaluationWorkspace: Sendable {
             m.keptSteps = t.calibration?.keptSteps
             // The cached calibration was made under the parameters of its first use; its Quantized error
             // stage depends on the activation quantizer, which is not part of the cache key (issue 9).
-            if let c = t.calibration { out.calibration = c.requantized(p) }
+            if let c = t.calibration, previewing == nil { out.calibration = c.requantized(p) }
             m.seconds = Evaluator.seconds(clock.now - start)
             out.methods[method] = m
             done += measureShare

@@ -100,6 +100,8 @@ public enum GreedyRotation {
         var cur = [Float](repeating: 0, count: count * n), next = cur
         var m = 0  // candidate rows: cur holds rows order[0..<m], rotated to the current step
         var e = Extremes()
+        // The step's rotation swap(B, 0, d): exchanged in place and back, no copy of B per step.
+        var bd = base
         for step in 0...steps {
             if let shouldStop, shouldStop() { return nil }
             // Grow the candidates until no row outside them can beat the extremes.
@@ -130,7 +132,8 @@ public enum GreedyRotation {
             let d = e.channel(select, width: n)
             chosen.append(d)
             // Rotate the candidates by swap(B, 0, d) and find the new extremes in the same pass.
-            let bd = base.exchangingRowsAndColumns(0, d)
+            bd.exchangeRowsAndColumns(0, d)
+            defer { bd.exchangeRowsAndColumns(0, d) }
             e = cur.withUnsafeBufferPointer { a in
                 bd.storage.withUnsafeBufferPointer { b in
                     next.withUnsafeMutableBufferPointer { c in

@@ -89,9 +89,17 @@ extension Matrix {
     /// A copy with rows `i, j` exchanged and then columns `i, j` exchanged (`P·M·P` for the swap `P`).
     public func exchangingRowsAndColumns(_ i: Int, _ j: Int) -> Matrix {
         var m = self
-        guard i != j else { return m }
-        for c in 0..<cols { m.storage.swapAt(i * cols + c, j * cols + c) }
-        for r in 0..<rows { m.storage.swapAt(r * cols + i, r * cols + j) }
+        m.exchangeRowsAndColumns(i, j)
         return m
+    }
+
+    /// Exchanges rows `i` and `j`, then columns `i` and `j`, in place (its own inverse).
+    public mutating func exchangeRowsAndColumns(_ i: Int, _ j: Int) {
+        guard i != j else { return }
+        let cols = cols
+        storage.withUnsafeMutableBufferPointer { m in
+            for c in 0..<cols { m.swapAt(i * cols + c, j * cols + c) }
+            for r in 0..<rows { m.swapAt(r * cols + i, r * cols + j) }
+        }
     }
 }

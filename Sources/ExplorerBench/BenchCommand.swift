@@ -14,8 +14,9 @@ import Foundation
 package enum BenchCommand {
     static let usage = """
         usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
-               [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file]
+               [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file] [--live]
         --steps changes the greedy steps of every calibration (default 256, the comparison's setting)
+        --live times only what the explorer shows on the realistic 7B down_proj, and when
         """
 
     /// Options of one bench run.
@@ -28,11 +29,12 @@ package enum BenchCommand {
         var peerSteps = 32
         var largeFile = true
         var steps = 256
+        var liveOnly = false
     }
 
     @Sendable package static func run(_ args: [String]) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps"],
-                                    flags: ["quick", "no-peer", "no-large-file"], command: "bench")
+                                    flags: ["quick", "no-peer", "no-large-file", "live"], command: "bench")
         guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE (usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR])") }
         var o = Options()
         o.quick = a.flag("quick")
@@ -44,7 +46,8 @@ package enum BenchCommand {
         o.peerBudget = Double(try a.int("peer-budget", in: 1...86_400) ?? 120)
         o.peerSteps = try a.int("peer-steps", in: 1...100_000) ?? 32
         o.steps = try a.int("steps", in: 1...100_000) ?? 256
-        return run(o)
+        o.liveOnly = a.flag("live")
+        return o.liveOnly ? BenchLayer.live(o) : run(o)
     }
 
     static func progress(_ s: String) { CLI.writeErr("bench: \(s)\n") }

@@ -108,16 +108,7 @@ enum BenchLayer {
         t.add("bits change, every method (EvaluationWorkspace, transforms and X·Wᵀ cached)", tBits,
               flops: 4 * productFlops, note: "not a target at this size (the 50 ms target is for SmolLM2 layers)")
         if shape.name == SyntheticLayer.Shape.llama2DownProj.name || shape.name == SyntheticLayer.Shape.llama2DownProj.quick.name {
-            // What a user who opens this layer sees, and when: the explorer's executor on its default setting.
-            BenchCommand.progress("\(shape.name): the explorer's first and exact figures (default setting)")
-            let live = BenchLive.measure(layer!, p)
-            let exactBound = bound + productFlops / (peak.twoThreads * 1e9)
-            t.add("explorer: first figures (RTN, SmoothQuant, Hadamard) after opening the layer", live.firstAny)
-            t.add("explorer: first DuQuant figure\(live.firstDuQuantWasEstimate ? " (≈ estimate on sampled tokens)" : "")",
-                  live.firstDuQuant, note: "target ≤ 2 s" + (live.firstDuQuant.map { $0 > 2 ? " — NOT met: the estimate waits for the full greedy search on all tokens" : " — met" } ?? ""))
-            t.add("explorer: exact figures, every method", live.exact,
-                  note: "target ≤ calibration bound + output product at peak = \(BenchTable.duration(exactBound))"
-                      + (live.exact.map { " → \(BenchTable.fixed($0 / exactBound, 2))× of it" } ?? ""))
+            liveRows(layer!, p, bound: bound + productFlops / (peak.twoThreads * 1e9), into: &t)
         }
         var out = t.render()
         let peerRows = peerTable(shape, x: x, w: w, ours: calRefT, oursCal: calRef!, default: calT, options: o,
@@ -179,4 +170,38 @@ enum BenchLayer {
         t.note("peer time / ours (default)", BenchTable.fixed(peerSeconds / oursDefault, 1) + "×" + (report.extrapolated ? " (extrapolated)" : ""))
         return (t, peerSeconds, report.extrapolated, "")
     }
+
+    /// What a user who opens `layer` sees in the explorer, and when (`exactBound`: the calibration bound plus
+    /// one output product at peak).
+    static func liveRows(_ layer: LayerData, _ p: QuantParams, bound exactBound: Double, into t: inout BenchTable) {
+        // What a user who opens this layer sees, and when: the explorer's executor on its default setting.
+        BenchCommand.progress("\(layer.name): the explorer's first and exact figures (default setting)")
+        let live = BenchLive.measure(layer, p)
+        t.add("explorer: first figures (RTN, SmoothQuant, Hadamard) after opening the layer", live.firstAny)
+        t.add("explorer: first DuQuant figure\(live.firstDuQuantWasEstimate ? " (≈ estimate on sampled tokens)" : "")",
+              live.firstDuQuant, note: "target ≤ 2 s" + (live.firstDuQuant.map { $0 > 2 ? " — NOT met" : " — met" } ?? "")
+                  + (live.firstDuQuantNote.map { " (\($0))" } ?? ""))
+        t.add("explorer: exact figures, every method", live.exact,
+              note: "target ≤ calibration bound + output product at peak = \(BenchTable.duration(exactBound))"
+                  + (live.exact.map { " → \(BenchTable.fixed($0 / exactBound, 2))× of it" } ?? ""))
+        t.note("explorer: first figures against the exact ones (output rel err)", live.estimateOffsets + " (target within 15%)")
+    }
+
+    /// `bench --live`: only the explorer's timings on the realistic 7B down_proj, with the peak they need.
+    static func live(_ o: BenchCommand.Options) -> String {
+        BenchCommand.progress("measuring the sgemm peak")
+        let peak = BenchPeak.measure(runs: 3)
+        let shape = o.quick ? SyntheticLayer.Shape.llama2DownProj.quick : .llama2DownProj
+        BenchCommand.progress("generating \(shape.name) \(shape.tokens)×\(shape.inFeatures)")
+        let layer = RealisticLayer.generate(shape).layer
+        var p = QuantParams()
+        p.steps = o.steps
+        let flops = Double(p.permTimes + 1) * Double(p.steps) * 2 * Double(shape.tokens * shape.inFeatures * p.block)
+            + 2 * Double(shape.tokens * shape.outFeatures * shape.inFeatures)
+        var t = BenchTable(title: "\(shape.name), realistic SwiGLU input: the explorer's figures and when they show")
+        t.note("load average at start", BenchCommand.loadAverage())
+        liveRows(layer, p, bound: flops / (peak.twoThreads * 1e9), into: &t)
+        return peak.table.render() + t.render()
+    }
+
 }

@@ -26,6 +26,20 @@ enum BenchLive {
         var firstDuQuant: Double?
         var firstDuQuantWasEstimate = false
         var exact: Double?
+        /// Each method's output error as first shown (an estimate on a large layer) and exactly.
+        var firstErrors: [Method: Float] = [:]
+        var exactErrors: [Method: Float] = [:]
+        /// DuQuant's note on its first figure (a preview says on how many tokens it searched).
+        var firstDuQuantNote: String?
+
+        /// How far each method's first figure was from its exact one, e.g. "RTN +3%, DuQuant −8%".
+        var estimateOffsets: String {
+            Method.allCases.compactMap { m in
+                guard let a = firstErrors[m], let b = exactErrors[m], b > 0 else { return nil }
+                let pct = Int(((a - b) / b * 100).rounded())
+                return "\(m.title) \(pct >= 0 ? "+" : "−")\(abs(pct))%"
+            }.joined(separator: ", ")
+        }
     }
 
     static func measure(_ layer: LayerData, _ p: QuantParams) -> Times {
@@ -41,11 +55,16 @@ enum BenchLive {
             let t = seconds()
             times.withLock { x in
                 if x.firstAny == nil, !e.methods.isEmpty { x.firstAny = t }
-                if x.firstDuQuant == nil, e.methods[.duquant] != nil {
+                if x.firstDuQuant == nil, let d = e.methods[.duquant] {
                     x.firstDuQuant = t
                     x.firstDuQuantWasEstimate = e.estimate != nil
+                    x.firstDuQuantNote = d.note
                 }
-                if x.exact == nil, e.estimate == nil, e.pending.isEmpty { x.exact = t }
+                for (m, v) in e.methods where x.firstErrors[m] == nil { x.firstErrors[m] = v.outputRelError }
+                if x.exact == nil, e.estimate == nil, e.pending.isEmpty {
+                    x.exact = t
+                    x.exactErrors = e.methods.compactMapValues(\.outputRelError)
+                }
             }
         }
         executor.run(.evaluate(layer: 0, params: p, generation: 1))

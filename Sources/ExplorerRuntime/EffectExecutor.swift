@@ -112,23 +112,29 @@ package final class EffectExecutor: @unchecked Sendable {
             // Each method's figures are posted as soon as they are measured (RTN, SmoothQuant and Hadamard
             // need no search, so they show while DuQuant searches). A large layer answers twice: first
             // from a sample of its tokens (marked as an estimate), then exactly; the transforms are searched
-            // once, on all tokens, and cached for both. Progress: the estimate pass is most of the work.
+            // once, on all tokens, and cached for both, except a DuQuant search too long to wait for: the
+            // estimate then previews it on fewer tokens and the exact pass searches on all of them.
             let postPartial: (LayerEvaluation) -> Void = { [post] e in
                 guard !token.isCancelled else { return }
                 post(.evaluated(generation: generation, evaluation: e, stats: e.calibration.map { StageStats.of($0) } ?? [:]))
             }
             let estimating = Self.wantsEstimate(data)
+            // Without a preview the estimate pass holds DuQuant's search (most of the work); with one
+            // (``EvaluationWorkspace/previewTokens(_:_:)``) the search is in the exact pass.
+            let searchedInEstimate = ws.cachedCalibration(params.resolved(for: .duquant)) != nil
+                || EvaluationWorkspace.previewTokens(data, params.resolved(for: .duquant)) == nil
+            let share = estimating ? (searchedInEstimate ? 0.85 : 0.1) : 0
             if estimating {
                 guard let estimate = ws.evaluate(params, methods: Method.allCases, cancel: token,
                                                  sampleTokens: Self.estimateTokens,
-                                                 progress: { progress.report(0.85 * $0) },
+                                                 progress: { progress.report(share * $0) },
                                                  partial: postPartial) else { return }
                 guard !token.isCancelled else { return }
                 post(.evaluated(generation: generation, evaluation: estimate,
                                 stats: estimate.calibration.map { StageStats.of($0) } ?? [:]))
             }
             guard let e = ws.evaluate(params, methods: Method.allCases, cancel: token,
-                                      progress: { progress.report(estimating ? 0.85 + 0.15 * $0 : $0) },
+                                      progress: { progress.report(share + (1 - share) * $0) },
                                       partial: estimating ? nil : postPartial, anatomy: anatomy) else { return }
             guard !token.isCancelled else { return }
             let stats = e.calibration.map { StageStats.of($0) } ?? [:]
