@@ -26,6 +26,7 @@ extension ActivationStats {
         private var bucket = 0, rank = 0
         private var settled: Float?
 
+        /// An empty accumulator for `tensor` (its name in the ``NonFiniteReport``), rows of `cols` values (at least 1).
         public init(cols: Int, tensor: String) {
             self.cols = Swift.max(cols, 1)
             self.tensor = tensor

@@ -24,8 +24,11 @@ public enum BLASSelfCheck {
 
     /// One checked product: `A` is m×k, `B` is k×n (or n×k when `transB`).
     public struct Product: Sendable {
+        /// What the product stands for, with its shapes; shown as ``Outcome/worstProduct``.
         public var name: String
+        /// Dimensions: `A` is m×k, `op(B)` is k×n and `C` is m×n.
         public var m: Int, n: Int, k: Int
+        /// Whether `B` is stored n×k and used transposed, as in the layer product `X·Wᵀ`.
         public var transB: Bool
     }
 

@@ -8,6 +8,7 @@ public struct BlockRotation: Sendable, Equatable {
     /// One square matrix per block (the shared layout repeats the same matrix).
     public var blocks: [Matrix]
 
+    /// A rotation from square `blocks` in channel order; traps unless block `i` is `blockSizes[i]` × `blockSizes[i]`.
     public init(blockSizes: [Int], blocks: [Matrix]) {
         precondition(blockSizes.count == blocks.count)
         precondition(zip(blockSizes, blocks).allSatisfy { $0 == $1.rows && $0 == $1.cols })

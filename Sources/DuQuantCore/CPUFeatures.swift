@@ -19,13 +19,16 @@ public struct CPUFeatures: Sendable, Equatable, CustomStringConvertible {
         case sse3, avx, avx2, fma, avx512f, avx512bw, avx512vl, avx512dq, avx512bf16
     }
 
+    /// Who made the CPU, from cpuid's vendor string (Hygon counts as AMD).
     public var vendor: Vendor
     /// Display family (e.g. 6 for Intel Core/Xeon, 25 for AMD Zen 3/4).
     public var family: Int
     /// Display model (e.g. 207 for a 5th-generation Xeon).
     public var model: Int
+    /// The extensions present, AVX and AVX-512 only when the OS saves their registers (XCR0).
     public var flags: Set<Flag>
 
+    /// Features given by hand, to test the kernel choice for a machine other than this one.
     public init(vendor: Vendor, family: Int, model: Int, flags: Set<Flag>) {
         self.vendor = vendor
         self.family = family

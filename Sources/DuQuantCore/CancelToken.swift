@@ -4,6 +4,7 @@ import Synchronization
 public final class CancelToken: Sendable {
     private let flag = Atomic<Bool>(false)
 
+    /// A token not yet cancelled.
     public init() {}
 
     /// Asks the work to stop.

@@ -9,6 +9,7 @@ public struct DuQuantTransform: Sendable, Equatable {
     /// The permutation after rotation `i` (`permTimes` of them); `out[:, i] = x[:, perm[i]]`.
     public var permutations: [[Int]]
 
+    /// Assembles a transform from its stages (unchecked: a pipeline gives `permutations.count + 1` rotations).
     public init(smoothScales: [Float]?, rotations: [BlockRotation], permutations: [[Int]]) {
         self.smoothScales = smoothScales
         self.rotations = rotations

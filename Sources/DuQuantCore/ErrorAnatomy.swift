@@ -17,6 +17,7 @@ public struct ErrorAnatomy: Sendable, Equatable {
     /// Share of the weight quantizer's squared error from clipped values (0…1).
     public var weightClipShare: Float
 
+    /// Memberwise: three output errors relative to ‖XWᵀ‖ and two clip shares in 0…1.
     public init(activationsOnly: Float, weightsOnly: Float, both: Float, activationClipShare: Float,
                 weightClipShare: Float) {
         self.activationsOnly = activationsOnly

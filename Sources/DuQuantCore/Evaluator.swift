@@ -31,6 +31,7 @@ public struct EvaluationEstimate: Sendable, Equatable {
     /// Tokens of the layer.
     public var totalTokens: Int
 
+    /// Marks figures computed on `sampledTokens` of the layer's `totalTokens` tokens.
     public init(sampledTokens: Int, totalTokens: Int) {
         self.sampledTokens = sampledTokens
         self.totalTokens = totalTokens
@@ -39,11 +40,17 @@ public struct EvaluationEstimate: Sendable, Equatable {
 
 /// One layer's results for every method asked.
 public struct LayerEvaluation: Sendable {
+    /// The layer's prefix, as in ``LayerData/name``.
     public var name: String
+    /// Tokens the figures cover: all the layer's rows, or the scored rows of a held-out evaluation.
     public var tokens: Int
+    /// Input channels (columns of X and W).
     public var inFeatures: Int
+    /// Output channels (rows of W), nil without a weight.
     public var outFeatures: Int?
+    /// The parameters asked for; each method ran under their ``QuantParams/resolved(for:)``.
     public var params: QuantParams
+    /// Each evaluated method's figures; a partial answer lacks the methods in ``pending``.
     public var methods: [Method: MethodMetrics]
     /// The DuQuant calibration, when DuQuant was evaluated.
     public var calibration: DuQuantCalibration?

@@ -33,6 +33,7 @@ public struct FakeQuantizer: Sendable, Hashable {
     /// weights: the ratios 1.00, 0.99 … 0.21 are tried and the one with the least Σ|x − Q(x)|^2.4 is kept.
     public var searchClip: Bool
 
+    /// A `bits`-bit quantizer (2…16, traps outside) with range multiplier `clip`; asymmetric, unsearched by default.
     public init(bits: Int, clip: Float = 1, symmetric: Bool = false, searchClip: Bool = false) {
         precondition((2...16).contains(bits), "bits must be 2…16")
         self.bits = bits

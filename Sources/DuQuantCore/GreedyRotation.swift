@@ -11,6 +11,7 @@ public struct GreedyTrace: Sendable, Equatable {
     /// Steps kept: the prefix with the lowest peak (first minimum; 0 = no rotation).
     public var kept: Int
 
+    /// Memberwise; a search records `chosen.count + 1` peaks and `kept` ≤ `chosen.count`.
     public init(block: Int, chosen: [Int], peaks: [Float], kept: Int) {
         self.block = block
         self.chosen = chosen
@@ -32,7 +33,9 @@ public struct GreedyTrace: Sendable, Equatable {
 public enum GreedyRotation {
     /// The result of a search: the trace and the composed rotation of the kept prefix.
     public struct Result: Sendable {
+        /// The channels chosen, the peaks seen and the prefix kept.
         public var trace: GreedyTrace
+        /// The n × n orthogonal product of the kept prefix's exchanged stage rotations (identity when `kept` is 0).
         public var rotation: Matrix
     }
 

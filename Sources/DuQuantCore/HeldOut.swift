@@ -67,6 +67,7 @@ public enum HeldOutSource: Sendable, Equatable {
         return nil
     }
 
+    /// Number of tokens the transforms are fitted on.
     public var fitTokens: Int {
         switch self {
         case .tokens(let s): s.fit.count
@@ -74,6 +75,7 @@ public enum HeldOutSource: Sendable, Equatable {
         }
     }
 
+    /// Number of tokens the figures are scored on.
     public var evalTokens: Int {
         switch self {
         case .tokens(let s): s.eval.count
@@ -93,9 +95,12 @@ public enum HeldOutSource: Sendable, Equatable {
 
 /// Figures measured on held-out tokens with transforms fitted on others.
 public struct HeldOutFigures: Sendable {
+    /// Which tokens fitted the transforms and which were scored.
     public var source: HeldOutSource
+    /// Each method's figures on the scored tokens, with transforms fitted on the others.
     public var methods: [Method: MethodMetrics]
 
+    /// Held-out figures `methods` measured as `source` says.
     public init(source: HeldOutSource, methods: [Method: MethodMetrics]) {
         self.source = source
         self.methods = methods

@@ -13,6 +13,7 @@ public struct LayerData: Sendable {
     /// (see `replacingNonFinite()`); empty when the data was finite.
     public var nonFinite: [NonFiniteReport] = []
 
+    /// A layer from its input (tokens × in) and optional weight (out × in); traps if their in_features differ.
     public init(name: String, input: Matrix, weight: Matrix? = nil) {
         precondition(weight == nil || weight!.cols == input.cols, "weight in_features differs from input")
         self.name = name

@@ -18,6 +18,7 @@ public final class Locked<State>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var state: State
 
+    /// Guards `state` with a new pthread mutex, destroyed with this instance.
     public init(_ state: State) {
         self.state = state
         mutex = .allocate(capacity: 1)

@@ -20,6 +20,7 @@ public struct MethodSettings: Sendable, Hashable {
     /// Weight rows' clip ratio searched (QuaRot's `--w_clip`).
     public var searchesWeightClip: Bool
 
+    /// Memberwise; ``QuantParams/settings(for:)`` gives each method's actual settings.
     public init(alpha: Float?, lac: Float, swc: Float, searchesWeightClip: Bool) {
         self.alpha = alpha
         self.lac = lac

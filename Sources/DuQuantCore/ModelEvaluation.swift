@@ -9,12 +9,18 @@
 public struct ModelEvaluation: Sendable, Equatable {
     /// The range of one method's figure over several seeds.
     public struct SeedSpread: Sendable, Equatable {
+        /// The method whose figure was measured over several seeds.
         public var method: Method
+        /// The bit setting measured, e.g. `W4A4` (a key of ``ModelEvaluation/figures``).
         public var setting: String
+        /// Number of seeds measured; the explorer shows a spread only when it is above 1.
         public var seeds: Int
+        /// Smallest figure over the seeds (for perplexity, the best).
         public var min: Double
+        /// Largest figure over the seeds (for perplexity, the worst).
         public var max: Double
 
+        /// Memberwise, as read from a sidecar's `seed_spread`.
         public init(method: Method, setting: String, seeds: Int, min: Double, max: Double) {
             self.method = method
             self.setting = setting
@@ -38,6 +44,7 @@ public struct ModelEvaluation: Sendable, Equatable {
     /// The parameters of the measurement, as text.
     public var params: String?
 
+    /// Figures as read from a sidecar's `model_eval`; `metric` defaults to perplexity.
     public init(metric: String = "perplexity", text: String? = nil, fullPrecision: Double,
                 figures: [String: [Method: Double]], seedSpread: SeedSpread? = nil, params: String? = nil) {
         self.metric = metric

@@ -20,6 +20,7 @@ public struct NonFiniteReport: Sendable, Equatable {
     /// Column (input channel) of the first one.
     public var firstColumn: Int
 
+    /// Memberwise: `count` non-finite values in `tensor` (`nanCount` NaN), the first at (`firstRow`, `firstColumn`).
     public init(tensor: String, count: Int, nanCount: Int, firstRow: Int, firstColumn: Int) {
         self.tensor = tensor
         self.count = count

@@ -36,6 +36,7 @@ public struct ParameterSpec: Sendable {
     public let help: String
     /// The placeholder of the value in `--help` (`N`, `R`, …); empty for flags.
     public let metavar: String
+    /// The kind of value, its range and ladder, and the ``QuantParams`` key path it sets.
     public let domain: Domain
     /// Whether the explorer's parameter panel shows it.
     public let inPanel: Bool
@@ -125,7 +126,10 @@ public struct ParameterSpec: Sendable {
 
 /// A parameter outside its range, or a value that does not parse: one line.
 public struct ParameterError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, one line, naming the option and the range or form it takes.
     public let message: String
+    /// The message as is.
     public var description: String { message }
+    /// An error that says `message` (one line, no trailing newline).
     public init(_ message: String) { self.message = message }
 }

@@ -28,6 +28,7 @@ public enum Stage: Int, CaseIterable, Sendable {
 public enum Method: String, CaseIterable, Sendable, Comparable {
     case rtn, smoothquant, hadamard, quarot, duquant
 
+    /// Orders methods as `allCases` lists them: rtn, smoothquant, hadamard, quarot, duquant.
     public static func < (a: Method, b: Method) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
@@ -99,6 +100,7 @@ public struct QuantParams: Sendable, Hashable {
     /// asymmetrically always; offered to see what it costs.
     public var actSymmetric = false
 
+    /// The paper's defaults: W4A4, block 128, 256 steps, one permutation, α 0.6, lac 0.9, swc 0.8, seed 0.
     public init() {}
 
     /// The activation quantizer these parameters describe.
@@ -117,13 +119,22 @@ public struct QuantParams: Sendable, Hashable {
 
 /// The parameters that decide the DuQuant transform; bits and clipping are not among them.
 public struct CalibrationKey: Sendable, Hashable {
+    /// Rotation block size (``QuantParams/block``).
     public var block: Int
+    /// Upper bound on greedy steps per rotation (``QuantParams/steps``).
     public var steps: Int
+    /// Steps without a lower peak before a search stops, 0 = exact (``QuantParams/patience``).
     public var patience: Int
+    /// Rotation + permutation rounds before the last rotation (``QuantParams/permTimes``).
     public var permTimes: Int
+    /// DuQuant's smoothing strength α (``QuantParams/alpha``).
     public var alpha: Float
+    /// Whether smoothing precedes the rotations (``QuantParams/smooth``).
     public var smooth: Bool
+    /// Seed of the random orthogonal completions (``QuantParams/seed``).
     public var seed: UInt64
+    /// Greedy selection rule (``QuantParams/select``).
     public var select: Selection
+    /// One rotation per block or one shared by all blocks (``QuantParams/layout``).
     public var layout: RotationLayout
 }

@@ -50,6 +50,7 @@ public enum RealisticLayer {
         /// Standard deviation of the weight.
         public var weightStd: Float = 0.02
 
+        /// The documented recipe: every knob at the default shown above.
         public init() {}
     }
 

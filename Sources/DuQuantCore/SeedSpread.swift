@@ -5,11 +5,16 @@
 public struct SeedSpread: Sendable, Equatable {
     /// Mean, smallest, largest and standard deviation (population) of one figure over the seeds.
     public struct Summary: Sendable, Equatable {
+        /// Mean over the seeds (0 when there are none).
         public var mean: Double
+        /// Smallest value (0 when there are none).
         public var min: Double
+        /// Largest value (0 when there are none).
         public var max: Double
+        /// Population standard deviation (divided by n, not n − 1).
         public var std: Double
 
+        /// Summarises one figure's `values`, one per seed; no values give all zeros.
         public init(_ values: [Double]) {
             let n = Double(Swift.max(1, values.count))
             mean = values.reduce(0, +) / n

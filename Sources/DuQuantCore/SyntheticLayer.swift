@@ -30,6 +30,7 @@ public enum SyntheticLayer {
         /// Output channels (rows of the weight).
         public var outFeatures: Int
 
+        /// A shape whose X is `tokens` × `inFeatures` and whose W is `outFeatures` × `inFeatures`.
         public init(name: String, tokens: Int, inFeatures: Int, outFeatures: Int) {
             self.name = name
             self.tokens = tokens

@@ -39,5 +39,6 @@ public enum DType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The same as ``name``: `F16`, `BF16`, `F32`, `F64` or the file's own spelling.
     public var description: String { name }
 }

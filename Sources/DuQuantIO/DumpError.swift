@@ -13,6 +13,7 @@ public struct DumpError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What is wrong, without the file name.
     public var message: String
 
+    /// A problem in `file` (as the caller named it); `message` leaves the file name out.
     public init(file: String, message: String) {
         self.file = file
         self.message = message

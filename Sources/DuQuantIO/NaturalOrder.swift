@@ -15,6 +15,7 @@ public enum NaturalOrder {
         let scalars: [Unicode.Scalar]
         let text: String
 
+        /// Splits `text` into scalars once, for many comparisons.
         public init(_ text: String) {
             self.text = text
             scalars = Array(text.unicodeScalars)

@@ -18,6 +18,7 @@ public struct SafetensorsWriter: Sendable {
     public var metadata: [String: String] = [:]
     private var tensors: [(name: String, dtype: DType, shape: [Int], bytes: [UInt8])] = []
 
+    /// An empty writer: no tensors, no metadata.
     public init() {}
 
     /// Adds a tensor of `shape` with row-major `values`, stored as `dtype`.

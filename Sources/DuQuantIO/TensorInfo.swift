@@ -14,6 +14,7 @@ public struct TensorInfo: Sendable, Hashable {
     /// made from it carries it as its own `problem`, so the rest of the dump stays usable.
     public var problem: String?
 
+    /// What a header declares for tensor `name`; a non-nil `problem` marks it unreadable.
     public init(name: String, dtype: DType, shape: [Int], byteCount: Int, problem: String? = nil) {
         self.name = name
         self.dtype = dtype
