@@ -38,19 +38,12 @@ extension Screen {
             grid.putLine("blocks: waiting for the calibration", in: area, style: ctx.palette.dim)
             return
         }
+        // The figures came with the stage statistics (for the calibration's block size).
         let block = cal.params.block
-        guard let before = ctx.state.stageStats[.rotation1]?.channelMax,
-              let after = ctx.state.stageStats[.permutation]?.channelMax else { return }
-        let varBefore = ChannelStats.blockMeanVariance(before, block: block)
-        let varAfter = ChannelStats.blockMeanVariance(after, block: block)
-        var shares: [Float] = []
-        let total = after.reduce(0, +)
-        var start = 0
-        while start < after.count {
-            let end = min(start + block, after.count)
-            shares.append(total > 0 ? after[start..<end].reduce(0, +) / total : 0)
-            start = end
-        }
+        guard let before = ctx.state.stageStats[.rotation1]?.blocks, let after = ctx.state.stageStats[.permutation]?.blocks,
+              before.size == block, after.size == block else { return }
+        let varBefore = before.meanVariance, varAfter = after.meanVariance
+        let shares = after.shares
         let wide = area.width >= 90
         let label = wide ? "after perm, outlier share per block " : "perm blocks "
         var x = area.x
