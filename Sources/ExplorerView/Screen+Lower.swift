@@ -23,11 +23,9 @@ extension Screen {
         guard area.height > 0 else { return }
         let (bars, balance) = area.splitRows(fromBottom: 1)
         if let pool = ctx.pool, let mapping = ctx.mapping {
-            var columns = [Float](repeating: 0, count: pool.columns)
-            for r in 0..<pool.rows { for k in 0..<pool.columns { columns[k] = max(columns[k], pool[r, k]) } }
             let x0 = s.compare ? (ctx.layout.heatRight?.x ?? area.x) : area.x
             let barArea = Rect(x: x0, y: bars.y, width: area.maxX - x0, height: bars.height)
-            ProfileWidget(columns: columns, mapping: mapping, palette: ctx.palette, glyphs: ctx.glyphs).draw(into: &grid, area: barArea)
+            ProfileWidget(columns: pool.columnMax, mapping: mapping, palette: ctx.palette, glyphs: ctx.glyphs).draw(into: &grid, area: barArea)
         }
         drawBlockBalance(&grid, ctx, area: balance)
     }
