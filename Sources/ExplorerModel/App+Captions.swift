@@ -45,8 +45,13 @@ extension App {
     }
 
     /// `largest |x| 16.6 at tok 3, ch 1 [blk 0·1]` for `stage`, when its matrix is there.
+    ///
+    /// Where the value sits comes with the stage's statistics: the caption is drawn on every frame, and a
+    /// search of the whole matrix there cost a pass over a large layer per keypress.
     static func largest(_ state: AppState, _ stage: Stage, what: String = "largest |x|") -> String? {
-        guard let m = state.matrix(for: stage), let (a, i) = OutlierHunt.next(in: m, after: nil) else { return nil }
+        guard let m = state.matrix(for: stage) else { return nil }
+        let found = state.stageStats[stage]?.largest.map { ($0.magnitude, $0.index) } ?? OutlierHunt.next(in: m, after: nil)
+        guard let (a, i) = found else { return nil }
         return "\(what) \(compact(a)) at tok \(i / m.cols), \(channelName(state, i % m.cols))"
     }
 

@@ -18,6 +18,8 @@ package final class ExplorerSession {
     /// Colour mode forced from the command line (`--color never`), else the terminal's.
     private let forcedMode: ColourMode?
     private let synchronous: Bool
+    /// The heatmap's pools, kept between frames while the matrix, its window and the pane size stay.
+    private var heatCache = HeatCache()
 
     package init(state: AppState, themes: [Theme], backend: TerminalBackend, source: LayerSource,
                 forcedMode: ColourMode? = nil, synchronous: Bool = false) {
@@ -41,7 +43,7 @@ package final class ExplorerSession {
         var dirty = true
         while !state.quitting {
             if dirty {
-                backend.draw(Screen.render(state, theme: theme))
+                backend.draw(Screen.render(state, theme: theme, cache: &heatCache))
                 dirty = false
             }
             var msgs: [Msg] = []

@@ -12,23 +12,18 @@ extension Screen {
             placeholder(&grid, layout.heat, what, ctx)
             return
         }
-        let perCell = HeatmapWidget.rowsPerCell(p)
-        var panes: [(Rect, Stage?, Matrix?)] = []
-        if s.compare, let right = layout.heatRight {
-            panes = [(layout.heat, s.compareLeft, s.matrix(for: s.compareLeft)), (right, s.stage, s.matrix(for: s.stage))]
-        } else {
-            panes = [(layout.heat, s.step == nil ? s.stage : nil, s.shownMatrix)]
-        }
+        let panes = ctx.panes
         // One scale for every pane (compare mode shares it), from statistics computed with the results.
-        let maximum = panes.filter { $0.2 != nil }.compactMap { s.stats(for: $0.1)?.maxAbs }.max() ?? 1
+        let maximum = panes.filter { $0.matrix != nil }.compactMap { s.stats(for: $0.stage)?.maxAbs }.max() ?? 1
         let mapping = HeatMapping(maximum: maximum, scale: s.scale)
         ctx.mapping = mapping
-        for (i, (paneArea, stage, matrix)) in panes.enumerated() {
-            var area = paneArea
+        for (i, pane) in panes.enumerated() {
+            var area = pane.area
+            let stage = pane.stage
             let titleArea = Rect(x: area.x, y: layout.heatTitle.y, width: area.width, height: 1)
             grid.putLine(heatTitle(s, stage: stage, compareSide: s.compare), in: titleArea,
                          style: s.focus == .heatmap ? p.accent : p.header)
-            guard let matrix else {
+            guard let matrix = pane.matrix, let pool = ctx.heat.pools[i] else {
                 let busy = s.busy[.evaluate] != nil || s.busy[.step] != nil
                 placeholder(&grid, area, busy ? "computing \(stage?.title ?? "step")…" : "not computed", ctx)
                 continue
@@ -37,7 +32,7 @@ extension Screen {
                 area = s.teachingArea
                 ctx.teaching = s.teachingTakesLowerPanel
                 // Every value printed: the pool has one bin per value, for the profile and the inspect line.
-                ctx.pool = HeatPool(matrix: matrix, view: s.heat, columns: teaching.channels.count, rows: teaching.tokens.count)
+                ctx.pool = pool
                 TeachingWidget(grid: teaching, matrix: matrix, mapping: mapping, palette: p, glyphs: ctx.glyphs,
                                cursor: s.focus == .heatmap ? (s.heat.cursorToken, s.heat.cursorChannel) : nil,
                                mappingRow: permutationRow(s, channels: teaching.channels), caption: App.caption(s),
@@ -45,7 +40,6 @@ extension Screen {
                     .draw(into: &grid, area: area)
                 continue
             }
-            let pool = HeatPool(matrix: matrix, view: s.heat, columns: area.width, rows: area.height * perCell)
             HeatmapWidget(pool: pool, mapping: mapping, palette: p, glyphs: ctx.glyphs,
                           cursor: s.focus == .heatmap || s.compare ? (s.heat.cursorToken, s.heat.cursorChannel) : nil)
                 .draw(into: &grid, area: area)
@@ -54,7 +48,7 @@ extension Screen {
         // The teaching view takes the profile's rows: the legend and the inspect line go under it.
         let legend = ctx.teaching ? Rect(x: layout.legend.x, y: s.teachingArea.maxY, width: layout.legend.width, height: 1) : layout.legend
         HeatLegend(mapping: mapping, palette: p, glyphs: ctx.glyphs, automatic: s.autoLog).draw(into: &grid, area: legend)
-        drawInspect(&grid, ctx, matrix: panes.last?.2, open: open)
+        drawInspect(&grid, ctx, matrix: panes.last?.matrix, open: open)
     }
 
     /// The permutation under the teaching view: before it (Original … Rotation 1, step-through of rotation
@@ -104,17 +98,10 @@ extension Screen {
         // After the permutation a position holds another channel: say which (one numbering, followed).
         let from = permutedFrom(ctx.state, channel: c).map { " (was ch \($0))" } ?? ""
         // The bin's maximum and where it sits (when a bin holds several values), so `+` or `x` can land on it.
+        // (Found with the frame's pools, before drawing.)
         var binMax: (value: String, at: String)? = nil
-        if let r = pool.row(ofToken: t), let k = pool.column(ofChannel: c) {
-            let tb = pool.tokenBins[r], cb = pool.channelBins[k]
-            if tb.count > 1 || cb.count > 1 {
-                var best: (Float, Int, Int) = (-1, tb.lowerBound, cb.lowerBound)
-                for bt in tb where bt < matrix.rows { for bc in cb where bc < matrix.cols {
-                    let a = abs(matrix[bt, bc])
-                    if a > best.0 { best = (a, bt, bc) }
-                } }
-                binMax = (Format.num(pool[r, k]), "at tok \(best.1) ch \(best.2)")
-            }
+        if let r = pool.row(ofToken: t), let k = pool.column(ofChannel: c), let at = ctx.heat.cursorPeak {
+            binMax = (Format.num(pool[r, k]), "at tok \(at.token) ch \(at.channel)")
         }
         let bin = binMax.map { " · bin max|x| \($0.value) \($0.at)" } ?? ""
         let shortBin = binMax.map { " · bin max \($0.value) \($0.at)" } ?? ""

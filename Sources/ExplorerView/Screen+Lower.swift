@@ -23,11 +23,9 @@ extension Screen {
         guard area.height > 0 else { return }
         let (bars, balance) = area.splitRows(fromBottom: 1)
         if let pool = ctx.pool, let mapping = ctx.mapping {
-            var columns = [Float](repeating: 0, count: pool.columns)
-            for r in 0..<pool.rows { for k in 0..<pool.columns { columns[k] = max(columns[k], pool[r, k]) } }
             let x0 = s.compare ? (ctx.layout.heatRight?.x ?? area.x) : area.x
             let barArea = Rect(x: x0, y: bars.y, width: area.maxX - x0, height: bars.height)
-            ProfileWidget(columns: columns, mapping: mapping, palette: ctx.palette, glyphs: ctx.glyphs).draw(into: &grid, area: barArea)
+            ProfileWidget(columns: pool.columnMax, mapping: mapping, palette: ctx.palette, glyphs: ctx.glyphs).draw(into: &grid, area: barArea)
         }
         drawBlockBalance(&grid, ctx, area: balance)
     }
@@ -38,19 +36,12 @@ extension Screen {
             grid.putLine("blocks: waiting for the calibration", in: area, style: ctx.palette.dim)
             return
         }
+        // The figures came with the stage statistics (for the calibration's block size).
         let block = cal.params.block
-        guard let before = ctx.state.stageStats[.rotation1]?.channelMax,
-              let after = ctx.state.stageStats[.permutation]?.channelMax else { return }
-        let varBefore = ChannelStats.blockMeanVariance(before, block: block)
-        let varAfter = ChannelStats.blockMeanVariance(after, block: block)
-        var shares: [Float] = []
-        let total = after.reduce(0, +)
-        var start = 0
-        while start < after.count {
-            let end = min(start + block, after.count)
-            shares.append(total > 0 ? after[start..<end].reduce(0, +) / total : 0)
-            start = end
-        }
+        guard let before = ctx.state.stageStats[.rotation1]?.blocks, let after = ctx.state.stageStats[.permutation]?.blocks,
+              before.size == block, after.size == block else { return }
+        let varBefore = before.meanVariance, varAfter = after.meanVariance
+        let shares = after.shares
         let wide = area.width >= 90
         let label = wide ? "after perm, outlier share per block " : "perm blocks "
         var x = area.x

@@ -8,8 +8,15 @@ import ExplorerModel
 /// print(grid.text)
 /// ```
 package enum Screen {
-    /// Draws `state` at `state.size` with `theme` (mapped to `state.colourMode`).
+    /// Draws `state` at `state.size` with `theme` (mapped to `state.colourMode`), pooling the heatmap
+    /// afresh: for one frame (`render`, tests). The run loop keeps a ``HeatCache`` instead.
     package static func render(_ state: AppState, theme: Theme) -> CellGrid {
+        var cache = HeatCache()
+        return render(state, theme: theme, cache: &cache)
+    }
+
+    /// Draws `state` with the heatmap's pools taken from `cache`, which keeps them for the next frame.
+    package static func render(_ state: AppState, theme: Theme, cache: inout HeatCache) -> CellGrid {
         let palette = Palette(theme: theme, mode: state.colourMode, asciiHeat: state.asciiHeat)
         let glyphs: Glyphs = state.ascii ? .ascii : .unicode
         var ctx = Context(state: state, palette: palette, glyphs: glyphs,
@@ -20,6 +27,9 @@ package enum Screen {
             if state.ascii { grid.transliterate(Glyphs.asciiFallback) }
             return grid
         }
+        // Everything computed from the matrices before drawing: the pools (kept while they stay valid).
+        ctx.panes = heatPanes(state, layout: ctx.layout, rowsPerCell: HeatmapWidget.rowsPerCell(palette))
+        ctx.heat = cache.frame(for: ctx.panes, view: state.heat)
         drawTopBar(&grid, ctx)
         drawList(&grid, ctx)
         drawParams(&grid, ctx)
@@ -39,6 +49,9 @@ package enum Screen {
         var palette: Palette
         var glyphs: Glyphs
         var layout: ScreenLayout
+        /// The heatmap panes and their pools, prepared before drawing.
+        var panes: [HeatPane] = []
+        var heat = HeatFrame()
         /// The main heatmap's pool once drawn (the profile and inspection line reuse it).
         var pool: HeatPool?
         var mapping: HeatMapping?

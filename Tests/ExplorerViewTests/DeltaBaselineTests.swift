@@ -6,16 +6,16 @@ import TestSupport
 
 /// "What did my change do?": the Δ row against the previous setting, and ratios to a pinned baseline.
 @Suite struct DeltaBaselineTests {
-    static func lines(_ f: ScreenFixture) -> [String] {
+    static func lines(_ f: some ScreenDriver) -> [String] {
         let g = f.render()
         return (0..<g.height).map { g.line($0) }
     }
 
-    static func row(_ f: ScreenFixture, _ label: String) -> String? { lines(f).first { $0.contains(label) } }
+    static func row(_ f: some ScreenDriver, _ label: String) -> String? { lines(f).first { $0.contains(label) } }
 
     // Issue 13, item 1: the old figure was gone the moment the new one landed.
     @Test func aParameterChangeShowsTheChangeOfEachMethodsError() throws {
-        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        var f = PipelineScreen(size: Size(width: 120, height: 40))
         #expect(Self.row(f, "Δ since last") == nil)  // nothing to compare with yet
         let before = try #require(f.state.evaluation)
         f.press("]")  // act bits 4 → 5: errors fall
@@ -31,7 +31,7 @@ import TestSupport
     }
 
     @Test func aPinnedBaselineGivesRatiosAndMarksTheChangedParameters() throws {
-        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        var f = PipelineScreen(size: Size(width: 120, height: 40))
         let base = try #require(f.state.evaluation?.methods[.duquant]?.outputRelError)
         f.press("B")
         #expect(f.state.baseline?.params == f.state.params)
@@ -50,7 +50,7 @@ import TestSupport
     }
 
     @Test func anotherLayerClearsTheComparison() throws {
-        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        var f = PipelineScreen(size: Size(width: 120, height: 40))
         f.press("B")
         f.press("]")
         f.press(.escape)  // focus the list
@@ -65,7 +65,7 @@ import TestSupport
 /// `A`: the lower panel shows where each method's error comes from, computed on demand.
 @Suite struct AnatomyPanelTests {
     @Test func aAsksForTheAnatomyAndShowsIt() throws {
-        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        var f = PipelineScreen(size: Size(width: 120, height: 40))
         #expect(f.state.evaluation?.methods[.duquant]?.anatomy == nil)  // not computed unless asked
         f.press("A")
         #expect(f.effects.last.map { if case .evaluate(_, _, _, true) = $0 { true } else { false } } == true)
@@ -82,7 +82,7 @@ import TestSupport
 /// `N`: the seed spread in the Methods title, and a DuQuant change within it marked as noise.
 @Suite struct SeedSpreadPanelTests {
     @Test func nMeasuresTheSpreadAndMarksAChangeWithinIt() throws {
-        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        var f = PipelineScreen(size: Size(width: 120, height: 40))
         f.press("N")
         let sp = try #require(f.state.currentSeedSpread?.outputRelError)
         #expect(f.state.currentSeedSpread?.seeds == 4)
@@ -107,14 +107,14 @@ import TestSupport
 /// `V` (or `--calib-tokens`): every method fitted on some tokens and scored on the others, beside the fit.
 @Suite struct HeldOutPanelTests {
     /// The Methods table's row labelled `label` (not the title or the status bar, which may name it too).
-    static func row(_ f: ScreenFixture, _ label: String) -> String? {
+    static func row(_ f: some ScreenDriver, _ label: String) -> String? {
         DeltaBaselineTests.lines(f).first { $0.contains(" " + label + " ") && !$0.contains("Methods") && !$0.contains("tokens held out") }
     }
 
     // Issue 13, item 4: the explorer shows both "fit" and "held-out" figures when a split is active, and the
     // held-out ones are the core's (nothing refitted on the scored tokens).
     @Test func vHoldsTokensOutAndShowsFitAndHeldOutRows() throws {
-        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        var f = PipelineScreen(size: Size(width: 120, height: 40))
         #expect(Self.row(f, "held out") == nil)
         f.press("V")
         #expect(f.state.heldOutSpec == "even")

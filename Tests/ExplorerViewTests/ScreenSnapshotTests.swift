@@ -3,14 +3,25 @@ import Testing
 import TestSupport
 @testable import ExplorerView
 
-/// Whole-screen snapshots at the two sizes the explorer is designed for. Re-record with
-/// `RECORD_SNAPSHOTS=1 swift test --filter ExplorerViewTests` and review the diff.
+/// Whole-screen snapshots at the two sizes the explorer is designed for, drawn from the fixed figures and
+/// matrices of ``EvaluationFixture`` (a change of the numeric core leaves them alone), and one of the real
+/// pipeline end to end. Re-record with `RECORD_SNAPSHOTS=1 swift test --filter ExplorerViewTests` and
+/// review the diff.
 @Suite struct ScreenSnapshotTests {
     static let sizes = [Size(width: 80, height: 24), Size(width: 120, height: 40)]
 
-    func check(_ f: ScreenFixture, _ name: String, theme: String = "dark") {
+    func check(_ f: some ScreenDriver, _ name: String, theme: String = "dark") {
         let grid = f.render(theme: theme)
         #expect(Snapshot.mismatch(grid.snapshot, named: "\(name)-\(f.state.size)") == nil)
+    }
+
+    /// The one screen computed by the real core: three synthetic layers, the first opened, evaluated and
+    /// shown at Rotation 2 with the cursor moved. It changes when the core's figures do.
+    @Test func pipelineEndToEnd() {
+        var f = PipelineScreen(size: Size(width: 80, height: 24))
+        f.press(.enter)
+        f.press("5lllj")
+        check(f, "pipeline-end-to-end")
     }
 
     @Test(arguments: sizes) func startScreen(size: Size) {

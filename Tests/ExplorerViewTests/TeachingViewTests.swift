@@ -8,18 +8,16 @@ import TestSupport
 /// Issue 14 on screen: the teaching view of a small matrix, the inspect line's bin maximum, the cursor
 /// glyph, the legend's scale, the header hint, the help box and the theme notice.
 @Suite struct TeachingViewTests {
-    /// One small layer (8 tokens × 16 channels, blocks of 4): the teaching view fits at 120×40.
-    static func small(size: Size = Size(width: 120, height: 40), mode: ColourMode = .xterm256, channels: Int = 16) -> AppDriver {
-        let layer = TestLayer.make(name: "model.layers.0.mlp.down_proj", tokens: 8, channels: channels, out: 8, seed: 3)
-        let source = FakeLayerSource(layers: [layer], tokens: ["t0", "t1", "t2", "t3"])
-        var state = AppState(files: source.files, layers: source.entries,
-                             themes: AppDriver.themes.map { ThemeChoice(name: $0.name, hasRamp: $0.heat.count >= 2) })
+    /// One small layer (8 tokens × 16 channels, blocks of 4) from the toy fixture: the teaching view fits at 120×40.
+    static func small(size: Size = Size(width: 120, height: 40), mode: ColourMode = .xterm256, channels: Int = 16) -> ScreenFixture {
+        let fixture = EvaluationFixture.toy(channels: channels)
+        var state = AppState(files: fixture.files, layers: fixture.entries, themes: ScreenThemes.choices)
         state.size = size
         state.colourMode = mode
         state.params.block = 4
         state.params.steps = 2
         state.explanations[0] = "A toy: two outlier channels share block 0 until the zigzag deals them out."
-        var f = AppDriver(source: source, state: state)
+        var f = ScreenFixture(fixture: fixture, state: state)
         f.start()
         f.state.layers[0].summary = LayerSummary(maxAbs: 120, ratio: 50)
         return f

@@ -17,6 +17,8 @@ package struct HeatPool: Sendable {
     package let tokenBins: [Range<Int>]
     /// Channel range of each bin column.
     package let channelBins: [Range<Int>]
+    /// Max |x| per bin column over the visible tokens: the channel profile under the heatmap.
+    package let columnMax: [Float]
 
     package init(matrix: Matrix, view: HeatView, columns: Int, rows: Int) {
         let tStart = min(max(0, view.tokenStart), max(0, matrix.rows - 1))
@@ -61,6 +63,9 @@ package struct HeatPool: Sendable {
             }
         }
         values = out
+        var columnMax = [Float](repeating: 0, count: nCols)
+        for r in 0..<nRows { for k in 0..<nCols { columnMax[k] = max(columnMax[k], out[r * nCols + k]) } }
+        self.columnMax = columnMax
     }
 
     package subscript(row: Int, column: Int) -> Float {
@@ -75,6 +80,20 @@ package struct HeatPool: Sendable {
     /// The bin column holding `channel`, if visible.
     package func column(ofChannel channel: Int) -> Int? {
         channelBins.firstIndex { $0.contains(channel) }
+    }
+
+    /// Where the largest |x| of bin (`row`, `column`) sits in `matrix` (the matrix pooled): the first in
+    /// row-major order on a tie; the bin's first cell when no value is larger than -1 (all NaN).
+    package func largest(inRow row: Int, column: Int, of matrix: Matrix) -> (token: Int, channel: Int) {
+        let tb = tokenBins[row], cb = channelBins[column]
+        var best: (Float, Int, Int) = (-1, tb.lowerBound, cb.lowerBound)
+        for bt in tb where bt < matrix.rows {
+            for bc in cb where bc < matrix.cols {
+                let a = abs(matrix[bt, bc])
+                if a > best.0 { best = (a, bt, bc) }
+            }
+        }
+        return (best.1, best.2)
     }
 }
 

@@ -1,0 +1,34 @@
+import DuQuantCore
+import ExplorerModel
+
+/// One heatmap pane of a frame: where it draws, the stage it shows (nil: the step-through matrix), its
+/// matrix (nil until computed) and the bins its pool needs.
+struct HeatPane {
+    var area: Rect
+    var stage: Stage?
+    var matrix: Matrix?
+    /// Bins across: one per channel in the teaching view, else one per cell.
+    var columns: Int
+    /// Bins down: one per token in the teaching view, else the data rows of the pane's cells.
+    var rows: Int
+}
+
+extension Screen {
+    /// The heatmap panes of `s`, left to right (two in compare mode): what the frame's pools are made
+    /// for (``HeatCache``) and what ``drawHeat(_:_:)`` draws.
+    static func heatPanes(_ s: AppState, layout: ScreenLayout, rowsPerCell: Int) -> [HeatPane] {
+        guard s.open != nil else { return [] }
+        func pane(_ area: Rect, _ stage: Stage?, _ matrix: Matrix?) -> HeatPane {
+            // The teaching view prints every value: one bin per value, for the profile and the inspect line.
+            if let teaching = s.teachingGrid {
+                return HeatPane(area: area, stage: stage, matrix: matrix, columns: teaching.channels.count,
+                                rows: teaching.tokens.count)
+            }
+            return HeatPane(area: area, stage: stage, matrix: matrix, columns: area.width, rows: area.height * rowsPerCell)
+        }
+        if s.compare, let right = layout.heatRight {
+            return [pane(layout.heat, s.compareLeft, s.matrix(for: s.compareLeft)), pane(right, s.stage, s.matrix(for: s.stage))]
+        }
+        return [pane(layout.heat, s.step == nil ? s.stage : nil, s.shownMatrix)]
+    }
+}
