@@ -65,8 +65,9 @@ public enum DuQuant {
     /// `progress` receives the fraction of greedy steps done (0…1).
     ///
     /// With `searchRows`, the greedy searches look only at those tokens (a preview: the search costs in
-    /// proportion to the tokens it sees); the smoothing scales, the zigzag permutations and every stage are
-    /// still computed on all tokens.
+    /// proportion to the tokens it sees); the smoothing scales, the zigzag permutations and the stages up
+    /// to the last rotation are still computed on all tokens, the last rotation's output (Rotation 2 and
+    /// the Quantized error) on the searched tokens only.
     public static func calibrate(_ layer: LayerData, _ p: QuantParams, searchRows: [Int]? = nil,
                                  cancel: CancelToken? = nil,
                                  progress: (@Sendable (Double) -> Void)? = nil) -> DuQuantCalibration? {
@@ -148,7 +149,9 @@ public enum DuQuant {
             }
             let rotation = BlockRotation(blockSizes: sizes, blocks: blockMats)
             inputs.append(cur)
-            cur = rotation.apply(to: cur)
+            // A preview's last stage is wanted only where it searched (its figures use the transform).
+            let last = stageIndex == rotationCount - 1
+            cur = rotation.apply(to: last && searchRows != nil ? searched : cur)
             if stageIndex == 0 { stages[.rotation1] = cur }
             rotations.append(rotation)
             traces.append(stageTraces)

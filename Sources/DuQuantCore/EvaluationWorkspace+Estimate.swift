@@ -73,7 +73,7 @@ extension EvaluationWorkspace {
 /// is not cached: the exact pass searches on every token.
 extension EvaluationWorkspace {
     /// The search work an estimate may spend on DuQuant's preview (about half a second on two cores).
-    public static let previewFlops = 60e9
+    public static let previewFlops = 48e9
 
     /// Tokens a preview searches on for `layer` under `p`; nil when the search on all tokens fits
     /// ``previewFlops`` (the estimate then waits for it and the exact pass reuses it).
@@ -90,7 +90,7 @@ extension EvaluationWorkspace {
         // Smoothing scales and zigzag permutations still come from every token (one column-max pass each).
         guard let cal = DuQuant.calibrate(layer, p, searchRows: rows, cancel: cancel) else { return nil }
         let note = "preview: rotations searched on \(rows.count) of \(layer.tokens) tokens; the exact search follows"
-        return Transformed(x: cal.matrix(.rotation2).gatheringRows(sample),
+        return Transformed(x: cal.transform.apply(toInput: layer.input.gatheringRows(sample)),
                            w: layer.weight.map { cal.transform.apply(toWeight: $0) },
                            note: [note, Self.duquantNote(cal)].compactMap { $0 }.joined(separator: "; "), calibration: cal)
     }

@@ -170,6 +170,7 @@ public final class EvaluationWorkspace: Sendable {
             // The cached calibration was made under the parameters of its first use; its Quantized error
             // stage depends on the activation quantizer, which is not part of the cache key (issue 9).
             if let c = t.calibration, previewing == nil { out.calibration = c.requantized(p) }
+            if let (n, _) = previewing { out.estimate?.previewTokens = Swift.min(n, layer.tokens) }
             m.seconds = Evaluator.seconds(clock.now - start)
             out.methods[method] = m
             done += measureShare

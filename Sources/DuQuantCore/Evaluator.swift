@@ -30,6 +30,8 @@ public struct EvaluationEstimate: Sendable, Equatable {
     public var sampledTokens: Int
     /// Tokens of the layer.
     public var totalTokens: Int
+    /// Tokens DuQuant's rotations were searched on, when its figure is a preview (fewer than the layer's).
+    public var previewTokens: Int? = nil
 
     /// Marks figures computed on `sampledTokens` of the layer's `totalTokens` tokens.
     public init(sampledTokens: Int, totalTokens: Int) {

@@ -69,6 +69,10 @@ extension Screen {
         let estimate = s.evaluation?.estimate
         if let estimate {
             stale = " \(ctx.glyphs.approx) on \(estimate.sampledTokens) of \(estimate.totalTokens) tokens, exact follows"
+            // A DuQuant preview searched its rotations on fewer tokens still: say how many.
+            if let searched = s.evaluation?.estimate?.previewTokens {
+                stale = " \(ctx.glyphs.approx) on \(estimate.sampledTokens) of \(estimate.totalTokens) tokens (DuQuant's rotations on \(searched)), exact follows"
+            }
         }
         // Once measured (`N`), how far the seed alone moves DuQuant's figure.
         var spread = ""
