@@ -32,6 +32,11 @@ public struct EvaluationEstimate: Sendable, Equatable {
     public var totalTokens: Int
     /// Tokens DuQuant's rotations were searched on, when its figure is a preview (fewer than the layer's).
     public var previewTokens: Int? = nil
+    /// Methods whose figures are already exact (the exact pass replaces the estimates one by one).
+    public var exact: Set<Method> = []
+
+    /// Whether `method`'s figures are still an estimate.
+    public func isEstimated(_ method: Method) -> Bool { !exact.contains(method) }
 
     /// Marks figures computed on `sampledTokens` of the layer's `totalTokens` tokens.
     public init(sampledTokens: Int, totalTokens: Int) {

@@ -181,6 +181,9 @@ enum BenchLayer {
         t.add("explorer: first DuQuant figure\(live.firstDuQuantWasEstimate ? " (≈ estimate on sampled tokens)" : "")",
               live.firstDuQuant, note: "target ≤ 2 s" + (live.firstDuQuant.map { $0 > 2 ? " — NOT met" : " — met" } ?? "")
                   + (live.firstDuQuantNote.map { " (\($0))" } ?? ""))
+        t.add("explorer: exact DuQuant figure", live.exactDuQuant,
+              note: "target ≤ calibration bound + output product at peak = \(BenchTable.duration(exactBound))"
+                  + (live.exactDuQuant.map { " → \(BenchTable.fixed($0 / exactBound, 2))× of it" } ?? ""))
         t.add("explorer: exact figures, every method", live.exact,
               note: "target ≤ calibration bound + output product at peak = \(BenchTable.duration(exactBound))"
                   + (live.exact.map { " → \(BenchTable.fixed($0 / exactBound, 2))× of it" } ?? ""))

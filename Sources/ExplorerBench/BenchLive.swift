@@ -26,6 +26,8 @@ enum BenchLive {
         var firstDuQuant: Double?
         var firstDuQuantWasEstimate = false
         var exact: Double?
+        /// Seconds to DuQuant's exact figure (the others may still be estimates).
+        var exactDuQuant: Double?
         /// Each method's output error as first shown (an estimate on a large layer) and exactly.
         var firstErrors: [Method: Float] = [:]
         var exactErrors: [Method: Float] = [:]
@@ -61,6 +63,9 @@ enum BenchLive {
                     x.firstDuQuantNote = d.note
                 }
                 for (m, v) in e.methods where x.firstErrors[m] == nil { x.firstErrors[m] = v.outputRelError }
+                if x.exactDuQuant == nil, e.methods[.duquant] != nil, e.estimate?.isEstimated(.duquant) != true {
+                    x.exactDuQuant = t
+                }
                 if x.exact == nil, e.estimate == nil, e.pending.isEmpty {
                     x.exact = t
                     x.exactErrors = e.methods.compactMapValues(\.outputRelError)

@@ -124,6 +124,7 @@ package final class EffectExecutor: @unchecked Sendable {
             let searchedInEstimate = ws.cachedCalibration(params.resolved(for: .duquant)) != nil
                 || EvaluationWorkspace.previewTokens(data, params.resolved(for: .duquant)) == nil
             let share = estimating ? (searchedInEstimate ? 0.85 : 0.1) : 0
+            var estimated: LayerEvaluation? = nil
             if estimating {
                 guard let estimate = ws.evaluate(params, methods: Method.allCases, cancel: token,
                                                  sampleTokens: Self.estimateTokens,
@@ -132,10 +133,15 @@ package final class EffectExecutor: @unchecked Sendable {
                 guard !token.isCancelled else { return }
                 post(.evaluated(generation: generation, evaluation: estimate,
                                 stats: estimate.calibration.map { StageStats.of($0) } ?? [:]))
+                estimated = estimate
+            }
+            // The exact pass replaces each estimate as soon as its method is measured on every token.
+            let replacing: ((LayerEvaluation) -> Void)? = estimated.map { estimate in
+                { exact in postPartial(Self.merging(exact, into: estimate)) }
             }
             guard let e = ws.evaluate(params, methods: Method.allCases, cancel: token,
                                       progress: { progress.report(share + (1 - share) * $0) },
-                                      partial: estimating ? nil : postPartial, anatomy: anatomy) else { return }
+                                      partial: replacing ?? postPartial, anatomy: anatomy) else { return }
             guard !token.isCancelled else { return }
             let stats = e.calibration.map { StageStats.of($0) } ?? [:]
             guard !token.isCancelled else { return }
@@ -169,6 +175,17 @@ package final class EffectExecutor: @unchecked Sendable {
             post(.heldOutMeasured(generation: generation, params: params, result: HeldOutResult(
                 layer: index, params: params, fit: fit.methods, heldOut: HeldOutFigures(source: .tokens(split), methods: held.methods))))
         }
+    }
+
+    /// `estimate` with the methods `exact` has measured replaced by their exact figures (and marked so),
+    /// the others still estimated; nothing pending.
+    static func merging(_ exact: LayerEvaluation, into estimate: LayerEvaluation) -> LayerEvaluation {
+        var out = estimate
+        for (m, figures) in exact.methods { out.methods[m] = figures }
+        out.estimate?.exact = Set(exact.methods.keys)
+        if exact.calibration != nil { out.calibration = exact.calibration }
+        out.pending = []
+        return out
     }
 
     /// Tokens an estimate is computed on.

@@ -135,7 +135,7 @@ extension Screen {
                 let coming = s.evaluation == nil || s.evaluation?.pending.contains(m) == true
                 guard let v else { row.append(TableWidget.Item(coming ? "…" : "–")); continue }
                 let isBest = v == best && finite.count > 1 && ranked
-                let text = cell(v, best: isBest, approx: estimate != nil && label != "wt MSE own")
+                let text = cell(v, best: isBest, approx: estimate?.isEstimated(m) == true && label != "wt MSE own")
                 row.append(TableWidget.Item(text, style: isBest ? ctx.palette.best : nil))
             }
             rows.append(row)
