@@ -196,6 +196,12 @@ public final class EvaluationWorkspace: Sendable {
         return entry
     }
 
+    /// `method`'s transformed pair (X̃, W̃) under `p` (its own settings resolved), from the cache or
+    /// computed now; nil if cancelled. For `bench`'s breakdown, which times each piece of an evaluation.
+    package func transformedPair(_ method: Method, _ p: QuantParams) -> (x: Matrix, w: Matrix?)? {
+        transformed(method, p.resolved(for: method), cancel: nil, progress: nil).map { ($0.x, $0.w) }
+    }
+
     /// The transformed pair of `method` under `p`, from the cache or computed now.
     func transformed(_ method: Method, _ p: QuantParams, cancel: CancelToken?,
                      progress: (@Sendable (Double) -> Void)?) -> Transformed? {

@@ -42,7 +42,7 @@ extension Evaluator {
     /// Per row `t`: `‖a_t bᵀ − r_t‖ / ‖r_t‖` into `out[t]`, the product computed a row tile at a time
     /// (never whole) and compared with the rows of `reference`; returns `(Σ‖·‖², Σ‖r‖²)`. Stops between
     /// tiles when `cancel` fires (the caller then discards the result).
-    static func rowTiledRelativeError(_ a: Matrix, _ b: Matrix, reference r: Matrix, into out: inout [Float],
+    package static func rowTiledRelativeError(_ a: Matrix, _ b: Matrix, reference r: Matrix, into out: inout [Float],
                                       cancel: CancelToken?) -> (Double, Double) {
         precondition(a.cols == b.cols && r.rows == a.rows && r.cols == b.rows && out.count == a.rows)
         let t = a.rows, n = b.rows, c = a.cols

@@ -14,8 +14,9 @@ import Foundation
 package enum BenchCommand {
     static let usage = """
         usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
-               [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file]
+               [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file] [--evaluation]
         --steps changes the greedy steps of every calibration (default 256, the comparison's setting)
+        --evaluation times only what follows the DuQuant search on the 7B down_proj, piece by piece
         """
 
     /// Options of one bench run.
@@ -28,11 +29,12 @@ package enum BenchCommand {
         var peerSteps = 32
         var largeFile = true
         var steps = 256
+        var evaluation = false
     }
 
     @Sendable package static func run(_ args: [String]) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps"],
-                                    flags: ["quick", "no-peer", "no-large-file"], command: "bench")
+                                    flags: ["quick", "no-peer", "no-large-file", "evaluation"], command: "bench")
         guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE (usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR])") }
         var o = Options()
         o.quick = a.flag("quick")
@@ -44,6 +46,7 @@ package enum BenchCommand {
         o.peerBudget = Double(try a.int("peer-budget", in: 1...86_400) ?? 120)
         o.peerSteps = try a.int("peer-steps", in: 1...100_000) ?? 32
         o.steps = try a.int("steps", in: 1...100_000) ?? 256
+        o.evaluation = a.flag("evaluation")
         return run(o)
     }
 
@@ -58,6 +61,7 @@ package enum BenchCommand {
         #endif
         out += "load average at start: \(loadAverage()) (2 cores, shared)\n\n"
         out += "runs per figure: \(o.runs) (median)\(o.quick ? ", quick shapes (512 tokens)" : ""); BLAS threads: \(BLAS.threads)\n\n"
+        if o.evaluation { return out + BenchEvaluation.run(o) }
 
         // The large-file probe runs first: peak RSS only grows, so it must precede the big layers.
         let largeFile = o.largeFile ? largeFileSection(o).render() : ""
