@@ -38,12 +38,19 @@ public final class EvaluationWorkspace: Sendable {
         var transforms: [Key: Transformed] = [:]
         var order: [Key] = []
         /// Q(W̃) and its MSE per method transform and weight quantizer (bits, clip, symmetry).
-        var quantizedWeights: [QuantizedWeightKey: (q: Matrix, mse: Float)] = [:]
+        var quantizedWeights: [QuantizedWeightKey: QuantizedWeight] = [:]
     }
 
     struct QuantizedWeightKey: Hashable {
         var transform: Key
         var quantizer: FakeQuantizer
+    }
+
+    /// Q(W̃), its MSE and, under a searched clip, each row's searched multiplier (for the anatomy).
+    struct QuantizedWeight: Sendable {
+        var q: Matrix
+        var mse: Float
+        var shrinks: [Float]?
     }
 
     private let state = Locked(State())
@@ -138,7 +145,7 @@ public final class EvaluationWorkspace: Sendable {
             let qw = t.w.map { quantizedWeight(method, p, $0) }
             let xs = rows.map { t.x.gatheringRows($0) } ?? t.x
             var m = Evaluator.measure(x: xs, w: t.w, reference: reference, p: p,
-                                      quantizedWeight: qw, referenceFactors: factors, cancel: cancel)
+                                      quantizedWeight: qw.map { ($0.q, $0.mse) }, referenceFactors: factors, cancel: cancel)
             if cancel?.isCancelled == true { return nil }
             if rows != nil { m = Self.weighted(m, weights: weights, x: xs, y: reference, p: p) }
             if anatomy, rows == nil, let w = t.w, let qw, let both = m.outputRelError {
@@ -151,7 +158,7 @@ public final class EvaluationWorkspace: Sendable {
                 m.anatomy = ErrorAnatomy(
                     activationsOnly: relativeError(qx, w), weightsOnly: relativeError(xs, qw.q), both: both,
                     activationClipShare: p.activationQuantizer.clipShare(of: xs, quantized: qx),
-                    weightClipShare: p.weightQuantizer.clipShare(of: w, quantized: qw.q))
+                    weightClipShare: p.weightQuantizer.clipShare(of: w, quantized: qw.q, shrinks: qw.shrinks))
                 if cancel?.isCancelled == true { return nil }
             }
             m.note = t.note
@@ -183,11 +190,11 @@ public final class EvaluationWorkspace: Sendable {
 
     /// Q(W̃) and its MSE for `method`'s transformed weight `w` under `p`'s weight quantizer, cached: a
     /// change of activation bits or clipping then costs no weight quantization.
-    func quantizedWeight(_ method: Method, _ p: QuantParams, _ w: Matrix) -> (q: Matrix, mse: Float) {
+    func quantizedWeight(_ method: Method, _ p: QuantParams, _ w: Matrix) -> QuantizedWeight {
         let key = QuantizedWeightKey(transform: Self.key(method, p), quantizer: p.weightQuantizer)
         if let hit = state.withLock({ $0.quantizedWeights[key] }) { return hit }
-        let q = p.weightQuantizer.quantizeRows(w)
-        let entry = (q: q, mse: Evaluator.meanSquaredDifference(w, q))
+        let (q, shrinks) = p.weightQuantizer.quantizeRowsAndShrinks(w)
+        let entry = QuantizedWeight(q: q, mse: Evaluator.meanSquaredDifference(w, q), shrinks: shrinks)
         state.withLock { s in
             // One entry per transform: the previous weight bits are dropped with their memory.
             s.quantizedWeights = s.quantizedWeights.filter { $0.key.transform != key.transform && s.transforms[$0.key.transform] != nil }

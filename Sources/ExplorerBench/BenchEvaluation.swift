@@ -79,8 +79,9 @@ enum BenchEvaluation {
             t.add("Q(X̃)", BenchClock.median(runs: runs) { qx = aq.quantizeRows(x) }, bytes: 8 * Double(x.count))
             t.add("mean((X̃ − Q(X̃))²)", BenchClock.median(runs: runs) { _ = Evaluator.meanSquaredDifference(x, qx) },
                   bytes: 8 * Double(x.count))
+            var shrinks: [Float]? = nil
             t.add("Q(W̃)\(wq.searchClip ? " with the clip search" : "") (cached per transform + quantizer)",
-                  BenchClock.median(runs: runs) { qw = wq.quantizeRows(wt) }, bytes: 8 * Double(wt.count))
+                  BenchClock.median(runs: runs) { (qw, shrinks) = wq.quantizeRowsAndShrinks(wt) }, bytes: 8 * Double(wt.count))
             t.add("mean((W̃ − Q(W̃))²) (cached with it)", BenchClock.median(runs: runs) { _ = Evaluator.meanSquaredDifference(wt, qw) },
                   bytes: 8 * Double(wt.count))
             t.add("output product Q(X̃)·Q(W̃)ᵀ alone", BenchClock.median(runs: runs) { _ = qx.multipliedTransposed(by: qw) }, flops: flops)
@@ -103,7 +104,8 @@ enum BenchEvaluation {
                 _ = Evaluator.rowTiledRelativeError(x, qw, reference: reference, into: &perToken, cancel: nil)
             }, flops: flops)
             t.add("anatomy: activation clip share", BenchClock.median(runs: runs) { _ = aq.clipShare(of: x, quantized: qx) })
-            t.add("anatomy: weight clip share", BenchClock.median(runs: runs) { _ = wq.clipShare(of: wt, quantized: qw) })
+            t.add("anatomy: weight clip share (the rows' clip ratios kept from Q(W̃))",
+                  BenchClock.median(runs: runs) { _ = wq.clipShare(of: wt, quantized: qw, shrinks: shrinks) })
             out += t.render()
         }
         return out
