@@ -31,8 +31,16 @@ public struct ErrorAnatomy: Sendable, Equatable {
 extension FakeQuantizer {
     /// Of Σ(v − q)² over every row of `m` (its fake-quantized `q`), the part from values beyond their row's
     /// clip range and the part from the others: `(clipping, rounding)`.
+    ///
+    /// With ``searchClip``, `shrinks` are the rows' searched multipliers as quantizing found them
+    /// (``quantizeRowsAndShrinks(_:)``); without them each row's is searched again.
     public func errorParts(of m: Matrix, quantized q: Matrix) -> (clipping: Double, rounding: Double) {
+        errorParts(of: m, quantized: q, shrinks: nil)
+    }
+
+    package func errorParts(of m: Matrix, quantized q: Matrix, shrinks: [Float]?) -> (clipping: Double, rounding: Double) {
         precondition(m.rows == q.rows && m.cols == q.cols)
+        precondition(shrinks == nil || shrinks!.count == m.rows)
         guard m.rows > 0, m.cols > 0 else { return (0, 0) }
         let cols = m.cols
         let parts = m.storage.withUnsafeBufferPointer { pm in
@@ -40,10 +48,18 @@ extension FakeQuantizer {
                 nonisolated(unsafe) let a = pm.baseAddress!, b = pq.baseAddress!
                 return ParallelRows.mapChunks(count: m.rows, chunk: Swift.max(1, (1 << 16) / cols)) { rows in
                     var clip = 0.0, round = 0.0
+                    var guess = 0
                     for r in rows {
                         let row = a + r * cols
                         var (lo, hi) = Self.extremes(row, cols)
-                        let k = self.clip * rowShrink(row, cols, lo: lo, hi: hi)
+                        var shrink: Float = 1
+                        if let shrinks {
+                            shrink = searchClip ? shrinks[r] : 1
+                        } else if searchClip {
+                            guess = searchedIndex(row, cols, lo: lo, hi: hi, guess: guess)
+                            shrink = Self.searchedRatios[guess]
+                        }
+                        let k = self.clip * shrink
                         lo *= k
                         hi *= k
                         if symmetric {
@@ -62,9 +78,12 @@ extension FakeQuantizer {
         return (parts.x, parts.y)
     }
 
-    /// The clipping part's share of the whole squared error (0 when there is no error).
-    public func clipShare(of m: Matrix, quantized q: Matrix) -> Float {
-        let (c, r) = errorParts(of: m, quantized: q)
+    /// The clipping part's share of the whole squared error (0 when there is no error); `shrinks` as in
+    /// ``errorParts(of:quantized:shrinks:)``.
+    public func clipShare(of m: Matrix, quantized q: Matrix) -> Float { clipShare(of: m, quantized: q, shrinks: nil) }
+
+    package func clipShare(of m: Matrix, quantized q: Matrix, shrinks: [Float]?) -> Float {
+        let (c, r) = errorParts(of: m, quantized: q, shrinks: shrinks)
         return c + r > 0 ? Float(c / (c + r)) : 0
     }
 }

@@ -38,12 +38,19 @@ public final class EvaluationWorkspace: Sendable {
         var transforms: [Key: Transformed] = [:]
         var order: [Key] = []
         /// Q(W̃) and its MSE per method transform and weight quantizer (bits, clip, symmetry).
-        var quantizedWeights: [QuantizedWeightKey: (q: Matrix, mse: Float)] = [:]
+        var quantizedWeights: [QuantizedWeightKey: QuantizedWeight] = [:]
     }
 
     struct QuantizedWeightKey: Hashable {
         var transform: Key
         var quantizer: FakeQuantizer
+    }
+
+    /// Q(W̃), its MSE and, under a searched clip, each row's searched multiplier (for the anatomy).
+    struct QuantizedWeight: Sendable {
+        var q: Matrix
+        var mse: Float
+        var shrinks: [Float]?
     }
 
     private let state = Locked(State())
@@ -146,10 +153,10 @@ public final class EvaluationWorkspace: Sendable {
             if method == .duquant { done += searchShare }
             // A preview's W̃ is not the transform's: quantized here, not cached.
             let qw = t.w.map { w in previewing == nil ? quantizedWeight(method, p, w)
-                : { (q: $0, mse: Evaluator.meanSquaredDifference(w, $0)) }(p.weightQuantizer.quantizeRows(w)) }
+                : { QuantizedWeight(q: $0.0, mse: Evaluator.meanSquaredDifference(w, $0.0), shrinks: $0.1) }(p.weightQuantizer.quantizeRowsAndShrinks(w)) }
             let xs = previewing != nil ? t.x : rows.map { t.x.gatheringRows($0) } ?? t.x
             var m = Evaluator.measure(x: xs, w: t.w, reference: reference, p: p,
-                                      quantizedWeight: qw, referenceFactors: factors, cancel: cancel)
+                                      quantizedWeight: qw.map { ($0.q, $0.mse) }, referenceFactors: factors, cancel: cancel)
             if cancel?.isCancelled == true { return nil }
             if rows != nil { m = Self.weighted(m, weights: weights, x: xs, y: reference, p: p) }
             if anatomy, rows == nil, let w = t.w, let qw, let both = m.outputRelError {
@@ -162,7 +169,7 @@ public final class EvaluationWorkspace: Sendable {
                 m.anatomy = ErrorAnatomy(
                     activationsOnly: relativeError(qx, w), weightsOnly: relativeError(xs, qw.q), both: both,
                     activationClipShare: p.activationQuantizer.clipShare(of: xs, quantized: qx),
-                    weightClipShare: p.weightQuantizer.clipShare(of: w, quantized: qw.q))
+                    weightClipShare: p.weightQuantizer.clipShare(of: w, quantized: qw.q, shrinks: qw.shrinks))
                 if cancel?.isCancelled == true { return nil }
             }
             m.note = t.note
@@ -195,17 +202,23 @@ public final class EvaluationWorkspace: Sendable {
 
     /// Q(W̃) and its MSE for `method`'s transformed weight `w` under `p`'s weight quantizer, cached: a
     /// change of activation bits or clipping then costs no weight quantization.
-    func quantizedWeight(_ method: Method, _ p: QuantParams, _ w: Matrix) -> (q: Matrix, mse: Float) {
+    func quantizedWeight(_ method: Method, _ p: QuantParams, _ w: Matrix) -> QuantizedWeight {
         let key = QuantizedWeightKey(transform: Self.key(method, p), quantizer: p.weightQuantizer)
         if let hit = state.withLock({ $0.quantizedWeights[key] }) { return hit }
-        let q = p.weightQuantizer.quantizeRows(w)
-        let entry = (q: q, mse: Evaluator.meanSquaredDifference(w, q))
+        let (q, shrinks) = p.weightQuantizer.quantizeRowsAndShrinks(w)
+        let entry = QuantizedWeight(q: q, mse: Evaluator.meanSquaredDifference(w, q), shrinks: shrinks)
         state.withLock { s in
             // One entry per transform: the previous weight bits are dropped with their memory.
             s.quantizedWeights = s.quantizedWeights.filter { $0.key.transform != key.transform && s.transforms[$0.key.transform] != nil }
             s.quantizedWeights[key] = entry
         }
         return entry
+    }
+
+    /// `method`'s transformed pair (X̃, W̃) under `p` (its own settings resolved), from the cache or
+    /// computed now; nil if cancelled. For `bench`'s breakdown, which times each piece of an evaluation.
+    package func transformedPair(_ method: Method, _ p: QuantParams) -> (x: Matrix, w: Matrix?)? {
+        transformed(method, p.resolved(for: method), cancel: nil, progress: nil).map { ($0.x, $0.w) }
     }
 
     /// The transformed pair of `method` under `p`, from the cache or computed now.

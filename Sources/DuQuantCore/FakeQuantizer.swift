@@ -43,19 +43,64 @@ public struct FakeQuantizer: Sendable, Hashable {
     }
 
     /// The shrink ratios the clip search tries (QuaRot's grid: 80 steps of 0.01 down from 1).
-    static let searchedRatios: [Float] = (0..<80).map { 1 - Float($0) / 100 }
+    package static let searchedRatios: [Float] = (0..<80).map { 1 - Float($0) / 100 }
 
-    /// The row's range multiplier: 1 without ``searchClip``, else the searched ratio with the least
-    /// Σ|x − Q(x)|^2.4 (the first such, so ties keep the wider range).
-    func rowShrink(_ p: UnsafePointer<Float>, _ n: Int, lo: Float, hi: Float) -> Float {
-        guard searchClip else { return 1 }
-        var best = Float.infinity, bestRatio: Float = 1
-        for ratio in Self.searchedRatios {
+    /// Ratios on each side of the first guess that the search sums without trying to rule them out.
+    static let nearGuess = 2
+
+    /// The index in ``searchedRatios`` of a row's range multiplier under ``searchClip``: the ratio with the
+    /// least Σ|x − Q(x)|^2.4, the first such on ties (so ties keep the wider range), as
+    /// ``searchedIndexInOrder(_:_:lo:hi:)`` finds it, but with `guess` (such as the previous row's
+    /// choice) tried first: with a near-least sum known from the start, the others stop summing early.
+    ///
+    /// Why it is the same choice: a winner's cost is always summed in full, and a ratio is ruled out only
+    /// once a lower bound on its cost shows it cannot win: above the best so far when it lies before the
+    /// best in the grid (it would win a tie), at or above it when after. The bounds are Jensen's on
+    /// Σd² (``clipCostBound(_:_:scale:zero:stopAt:)``, no power computed), then the partial sums (which
+    /// only grow: every term is ≥ 0 and float addition is monotone). Any order of trials then ends on the
+    /// grid's first least cost. A row whose costs are not finite (NaN or overflow) is searched in grid
+    /// order, as before.
+    package func searchedIndex(_ p: UnsafePointer<Float>, _ n: Int, lo: Float, hi: Float, guess: Int) -> Int {
+        let ratios = Self.searchedRatios
+        let g = Swift.min(Swift.max(guess, 0), ratios.count - 1)
+        var best = Float.infinity, index = g
+        // The guess and its nearest neighbours first, summed outright (they are close to the least cost,
+        // so a bound would rarely rule them out); then the others in grid order, each only if its
+        // bound does not rule it out.
+        let near = Self.nearGuess
+        var order = [g]
+        order.reserveCapacity(ratios.count)
+        for k in 1...near { for i in [g - k, g + k] where ratios.indices.contains(i) { order.append(i) } }
+        for i in ratios.indices where abs(i - g) > near { order.append(i) }
+        for i in order {
+            let (scale, zero) = parameters(min: lo * ratios[i], max: hi * ratios[i])
+            let before = i < index
+            if abs(i - g) > near {
+                // Ruled out when the bound passes the best (before it in the grid: strictly).
+                let limit = before ? Double(best).nextUp : Double(best)
+                if clipCostBound(p, n, scale: scale, zero: zero, stopAt: limit) >= limit { continue }
+            }
+            let e = clipCost(p, n, scale: scale, zero: zero, stopAt: before ? best.nextUp : best)
+            if i == g {
+                guard e.isFinite else { return searchedIndexInOrder(p, n, lo: lo, hi: hi) }
+                best = e
+                continue
+            }
+            if e.isNaN { return searchedIndexInOrder(p, n, lo: lo, hi: hi) }
+            if before ? e <= best : e < best { best = e; index = i }
+        }
+        return index
+    }
+
+    /// The grid's argmin in grid order (1.00 first): the reference the guessed search must agree with.
+    package func searchedIndexInOrder(_ p: UnsafePointer<Float>, _ n: Int, lo: Float, hi: Float) -> Int {
+        var best = Float.infinity, index = 0
+        for (i, ratio) in Self.searchedRatios.enumerated() {
             let (scale, zero) = parameters(min: lo * ratio, max: hi * ratio)
             let err = clipCost(p, n, scale: scale, zero: zero, stopAt: best)
-            if err < best { best = err; bestRatio = ratio }
+            if err < best { best = err; index = i }
         }
-        return bestRatio
+        return index
     }
 
     /// Σ|x − Q(x)|^2.4 over a row quantized with `scale` and `zero`, eight values at a time (the power by
@@ -64,7 +109,7 @@ public struct FakeQuantizer: Sendable, Hashable {
     package func clipCost(_ p: UnsafePointer<Float>, _ n: Int, scale: Float, zero: Float, stopAt: Float) -> Float {
         let vs = SIMD8<Float>(repeating: scale), vz = SIMD8<Float>(repeating: zero)
         let vmax = SIMD8<Float>(repeating: qmax), v0 = SIMD8<Float>(repeating: 0)
-        func cost(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        @inline(__always) func cost(_ x: SIMD8<Float>) -> SIMD8<Float> {
             var q = (x / vs).rounded(.toNearestOrEven) + vz
             q.replace(with: v0, where: v0 .>= q)
             q.replace(with: vmax, where: vmax .< q)
@@ -193,25 +238,39 @@ public struct FakeQuantizer: Sendable, Hashable {
     }
 
     /// Fake-quantizes every row of `m` (per token / per output channel), rows spread over the cores.
-    public func quantizeRows(_ m: Matrix) -> Matrix {
-        guard m.cols > 0, m.rows > 0 else { return m }
+    public func quantizeRows(_ m: Matrix) -> Matrix { quantizeRowsAndShrinks(m).q }
+
+    /// ``quantizeRows(_:)`` and, with ``searchClip``, each row's searched range multiplier (nil without):
+    /// what the error anatomy's clip split needs, so that it does not search again.
+    package func quantizeRowsAndShrinks(_ m: Matrix) -> (q: Matrix, shrinks: [Float]?) {
+        guard m.cols > 0, m.rows > 0 else { return (m, searchClip ? [Float](repeating: 1, count: m.rows) : nil) }
         let cols = m.cols
-        let storage = [Float](unsafeUninitializedCapacity: m.count) { out, initialized in
-            m.storage.withUnsafeBufferPointer { src in
-                nonisolated(unsafe) let s = src.baseAddress!, d = out.baseAddress!
-                HugePages.advise(out.baseAddress!, count: out.count)
-                ParallelRows.forEach(rows: m.rows, cols: cols) { range in
-                    for r in range {
-                        let (lo, hi) = Self.extremes(s + r * cols, cols)
-                        let k = rowShrink(s + r * cols, cols, lo: lo, hi: hi)
-                        let (scale, zero) = parameters(min: lo * k, max: hi * k)
-                        (d + r * cols).update(from: s + r * cols, count: cols)
-                        quantize(UnsafeMutableBufferPointer(start: d + r * cols, count: cols), scale: scale, zero: zero)
+        var shrinks = [Float](repeating: 1, count: searchClip ? m.rows : 0)
+        let storage = shrinks.withUnsafeMutableBufferPointer { ks in
+            [Float](unsafeUninitializedCapacity: m.count) { out, initialized in
+                m.storage.withUnsafeBufferPointer { src in
+                    nonisolated(unsafe) let s = src.baseAddress!, d = out.baseAddress!, kept = ks.baseAddress
+                    HugePages.advise(out.baseAddress!, count: out.count)
+                    ParallelRows.forEach(rows: m.rows, cols: cols) { range in
+                        // The previous row's choice is the next row's first guess (rows are alike).
+                        var guess = 0
+                        for r in range {
+                            let (lo, hi) = Self.extremes(s + r * cols, cols)
+                            var k: Float = 1
+                            if searchClip {
+                                guess = searchedIndex(s + r * cols, cols, lo: lo, hi: hi, guess: guess)
+                                k = Self.searchedRatios[guess]
+                                kept![r] = k
+                            }
+                            let (scale, zero) = parameters(min: lo * k, max: hi * k)
+                            (d + r * cols).update(from: s + r * cols, count: cols)
+                            quantize(UnsafeMutableBufferPointer(start: d + r * cols, count: cols), scale: scale, zero: zero)
+                        }
                     }
                 }
+                initialized = m.count
             }
-            initialized = m.count
         }
-        return Matrix(rows: m.rows, cols: cols, storage: storage)
+        return (Matrix(rows: m.rows, cols: cols, storage: storage), searchClip ? shrinks : nil)
     }
 }

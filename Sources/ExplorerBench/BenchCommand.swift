@@ -14,9 +14,10 @@ import Foundation
 package enum BenchCommand {
     static let usage = """
         usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
-               [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file] [--live]
+               [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file] [--live] [--evaluation]
         --steps changes the greedy steps of every calibration (default 256, the comparison's setting)
         --live times only what the explorer shows on the realistic 7B down_proj, and when
+        --evaluation times only what follows the DuQuant search on the 7B down_proj, piece by piece
         """
 
     /// Options of one bench run.
@@ -30,11 +31,12 @@ package enum BenchCommand {
         var largeFile = true
         var steps = 256
         var liveOnly = false
+        var evaluation = false
     }
 
     @Sendable package static func run(_ args: [String]) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps"],
-                                    flags: ["quick", "no-peer", "no-large-file", "live"], command: "bench")
+                                    flags: ["quick", "no-peer", "no-large-file", "live", "evaluation"], command: "bench")
         guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE (usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR])") }
         var o = Options()
         o.quick = a.flag("quick")
@@ -47,6 +49,7 @@ package enum BenchCommand {
         o.peerSteps = try a.int("peer-steps", in: 1...100_000) ?? 32
         o.steps = try a.int("steps", in: 1...100_000) ?? 256
         o.liveOnly = a.flag("live")
+        o.evaluation = a.flag("evaluation")
         return o.liveOnly ? BenchLayer.live(o) : run(o)
     }
 
@@ -61,6 +64,7 @@ package enum BenchCommand {
         #endif
         out += "load average at start: \(loadAverage()) (2 cores, shared)\n\n"
         out += "runs per figure: \(o.runs) (median)\(o.quick ? ", quick shapes (512 tokens)" : ""); BLAS threads: \(BLAS.threads)\n\n"
+        if o.evaluation { return out + BenchEvaluation.run(o) }
 
         // The large-file probe runs first: peak RSS only grows, so it must precede the big layers.
         let largeFile = o.largeFile ? largeFileSection(o).render() : ""

@@ -187,6 +187,7 @@ enum BenchLayer {
         t.add("explorer: exact figures, every method", live.exact,
               note: "target ≤ calibration bound + output product at peak = \(BenchTable.duration(exactBound))"
                   + (live.exact.map { " → \(BenchTable.fixed($0 / exactBound, 2))× of it" } ?? ""))
+        t.note("explorer: each method's time in the first pass", live.firstBreakdown)
         t.note("explorer: first figures against the exact ones (output rel err)", live.estimateOffsets + " (target within 15%)")
     }
 

@@ -30,9 +30,16 @@ enum BenchLive {
         var exactDuQuant: Double?
         /// Each method's output error as first shown (an estimate on a large layer) and exactly.
         var firstErrors: [Method: Float] = [:]
+        /// Each method's own time in the first pass (its transform, quantization and measurement).
+        var firstSeconds: [Method: Double] = [:]
         var exactErrors: [Method: Float] = [:]
         /// DuQuant's note on its first figure (a preview says on how many tokens it searched).
         var firstDuQuantNote: String?
+
+        /// Each method's time in the first pass, in the order they ran.
+        var firstBreakdown: String {
+            Method.allCases.compactMap { m in firstSeconds[m].map { "\(m.title) \(BenchTable.duration($0))" } }.joined(separator: ", ")
+        }
 
         /// How far each method's first figure was from its exact one, e.g. "RTN +3%, DuQuant −8%".
         var estimateOffsets: String {
@@ -62,7 +69,10 @@ enum BenchLive {
                     x.firstDuQuantWasEstimate = e.estimate != nil
                     x.firstDuQuantNote = d.note
                 }
-                for (m, v) in e.methods where x.firstErrors[m] == nil { x.firstErrors[m] = v.outputRelError }
+                for (m, v) in e.methods where x.firstErrors[m] == nil {
+                    x.firstErrors[m] = v.outputRelError
+                    x.firstSeconds[m] = v.seconds
+                }
                 if x.exactDuQuant == nil, e.methods[.duquant] != nil, e.estimate?.isEstimated(.duquant) != true {
                     x.exactDuQuant = t
                 }

@@ -149,7 +149,7 @@ import Glibc
 
     // Regression (issue 9, item 4): a parameter change waited for the whole output product (185 GFLOP on a
     // 7B-shaped down_proj, seconds) before the new computation could start. The products (the reference
-    // X Wᵀ and each method's Q(X̃) Q(W̃)ᵀ) now run in row tiles with a cancel check between them.
+    // X Wᵀ and each method's Q(X̃) Q(W̃)ᵀ) now run in tiles with a cancel check between them.
     @Test func cancellationStopsTheOutputProducts() throws {
         // Values do not matter to the time of a product; constant matrices cost nothing to make.
         let a = Matrix(rows: 4096, cols: 4096, storage: [Float](repeating: 0.5, count: 4096 * 4096))
@@ -169,13 +169,14 @@ import Glibc
             } else {
                 var out = [Float](repeating: -1, count: 4096)
                 _ = Evaluator.rowTiledRelativeError(a, b, reference: reference, into: &out, cancel: token)
-                // Rows after the stop were never computed: it stopped between tiles, not at the end.
-                #expect(out.last == 0 && out.contains { $0 > 0 }, "no early stop")
+                // The last band of rows was never computed: it stopped between tiles, not at the end. (Bands
+                // finish as their tiles do, so within the first 150 ms none may have finished yet.)
+                #expect(out.last == 0, "no early stop")
             }
             let returned = ContinuousClock.now
             let at = try #require(cancelledAt.withLock { $0 })
             #expect(returned > at, "\(phase): finished before the cancel (\(returned - start)); make it larger")
-            // One tile is ~30 ms at full speed; the bound allows for the other tests sharing the cores (and
+            // One tile is ~100 ms on one core at full speed; the bound allows for the other tests sharing the cores (and
             // the BLAS gate) under `swift test --parallel`. The whole product takes seconds.
             #expect(returned - at < .seconds(2), "\(phase): stopped \(returned - at) after the cancel")
         }
