@@ -68,6 +68,14 @@ enum BenchEvaluation {
         }
         out += "\n"
 
+        // The whole of what a user waits for, through the explorer's own executor (the search included,
+        // with --steps): once per run, it is long.
+        BenchCommand.progress("the explorer's exact figures from opening the layer (search included)")
+        let live = BenchLive.measure(layer, p)
+        var opening = BenchTable(title: "\(shape.name): the explorer from opening the layer (its executor, one run)")
+        opening.add("exact figures, every method (\(o.steps)-step search included)", live.exact,
+                    note: "first DuQuant figure after \(live.firstDuQuant.map(BenchTable.duration) ?? "—")")
+        out += opening.render()
         let reference = ws.reference()!
         for method in Method.allCases {
             let pm = p.resolved(for: method)
