@@ -195,7 +195,8 @@ public final class EvaluationWorkspace: Sendable {
     func sampledReference(_ rows: [Int]) -> Matrix? {
         guard let w = layer.weight, MemoryBudget.keepsWholeProduct(tokens: rows.count, outFeatures: w.rows) else { return nil }
         if let hit = state.withLock({ $0.sampledReference }), hit.rows == rows { return hit.y }
-        let y = layer.input.gatheringRows(rows).multipliedTransposed(by: w)
+        // In tiles on the cores, as the exact reference (the same bits whatever the BLAS thread count).
+        guard let y = Evaluator.productInRowTiles(layer.input.gatheringRows(rows), w, cancel: nil) else { return nil }
         state.withLock { $0.sampledReference = (rows, y) }
         return y
     }

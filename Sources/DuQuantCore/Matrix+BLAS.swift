@@ -13,17 +13,20 @@ extension Matrix {
         let (inner, n) = transposed ? (other.cols, other.rows) : (other.rows, other.cols)
         precondition(cols == inner, "inner dimensions differ: \(rows)×\(cols) · \(transposed ? "(" : "")"
             + "\(other.rows)×\(other.cols)\(transposed ? ")ᵀ" : "")")
-        var out = Matrix(rows: rows, cols: n)
-        guard rows > 0, n > 0, cols > 0 else { return out }
-        storage.withUnsafeBufferPointer { a in
-            other.storage.withUnsafeBufferPointer { b in
-                out.storage.withUnsafeMutableBufferPointer { c in
+        guard rows > 0, n > 0, cols > 0 else { return Matrix(rows: rows, cols: n) }
+        // The product writes every element (beta 0), so the storage starts uninitialised: no serial
+        // memset before it (a 180 MB result spent 120 ms zeroing fresh pages).
+        let out = [Float](unsafeUninitializedCapacity: rows * n) { c, initialized in
+            HugePages.advise(c.baseAddress!, count: rows * n)
+            storage.withUnsafeBufferPointer { a in
+                other.storage.withUnsafeBufferPointer { b in
                     BLAS.gemm(m: rows, n: n, k: cols, a: a.baseAddress!, lda: cols, b: b.baseAddress!,
                               ldb: other.cols, transB: transposed, c: c.baseAddress!, ldc: n)
                 }
             }
+            initialized = rows * n
         }
-        return out
+        return Matrix(rows: rows, cols: n, storage: out)
     }
 
     /// The transpose.

@@ -49,22 +49,26 @@ public struct RandomizedHadamard: Sendable {
     public func apply(to m: Matrix) -> Matrix {
         precondition(m.cols == width, "width \(m.cols) is not the transform's \(width)")
         guard m.rows > 0 else { return m }
-        var signed = m
-        signed.storage.withUnsafeMutableBufferPointer { buf in
-            signs.withUnsafeBufferPointer { s in
-                nonisolated(unsafe) let p = buf.baseAddress!, d = s.baseAddress!
-                ParallelRows.forEach(rows: m.rows, cols: width) { rows in
-                    for r in rows { for c in 0..<width { p[r * width + c] *= d[c] } }
+        // Signed into new storage in one pass (not a copy, then the signs).
+        let signed = [Float](unsafeUninitializedCapacity: m.count) { buf, initialized in
+            HugePages.advise(buf.baseAddress!, count: m.count)
+            m.storage.withUnsafeBufferPointer { src in
+                signs.withUnsafeBufferPointer { s in
+                    nonisolated(unsafe) let p = buf.baseAddress!, x = src.baseAddress!, d = s.baseAddress!
+                    ParallelRows.forEach(rows: m.rows, cols: width) { rows in
+                        for r in rows { for c in 0..<width { p[r * width + c] = x[r * width + c] * d[c] } }
+                    }
                 }
             }
+            initialized = m.count
         }
         // V A for every row at once: the storage read as (rows · 2^m) × n.
         var out: Matrix
         if order > 1 {
-            let flat = Matrix(rows: m.rows * powerOfTwo, cols: order, storage: signed.storage)
+            let flat = Matrix(rows: m.rows * powerOfTwo, cols: order, storage: signed)
             out = Matrix(rows: m.rows, cols: width, storage: flat.multiplied(by: dense).storage)
         } else {
-            out = signed
+            out = Matrix(rows: m.rows, cols: width, storage: signed)
         }
         let n = order, two = powerOfTwo, scale = 1 / Float(width).squareRoot()
         out.storage.withUnsafeMutableBufferPointer { buf in

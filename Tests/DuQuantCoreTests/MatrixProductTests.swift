@@ -1,0 +1,71 @@
+@testable import DuQuantCore
+import TestSupport
+import Testing
+
+/// Products written into uninitialised storage, and the QuaRot-style transform built on them, against
+/// their step-by-step definitions, bit for bit.
+@Suite struct MatrixProductTests {
+    /// `a · op(b)` by one BLAS call into zeroed storage (what `Matrix` did before).
+    static func zeroedProduct(_ a: Matrix, _ b: Matrix, transposed: Bool) -> [Float] {
+        let n = transposed ? b.rows : b.cols
+        var c = [Float](repeating: 0, count: a.rows * n)
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    BLAS.gemm(m: a.rows, n: n, k: a.cols, a: pa.baseAddress!, lda: a.cols, b: pb.baseAddress!, ldb: b.cols,
+                              transB: transposed, c: pc.baseAddress!, ldc: n)
+                }
+            }
+        }
+        return c
+    }
+
+    // (1500 × 1500: over the huge-page threshold, so the advised path runs too.)
+    @Test(arguments: [(1, 1, 1), (3, 5, 7), (37, 19, 53), (1500, 64, 1500)])
+    func productsEqualOneCallIntoZeroedStorage(m: Int, k: Int, n: Int) {
+        let a = SyntheticLayer.gaussianMatrix(rows: m, cols: k, scale: 1, seed: 3)
+        let b = SyntheticLayer.gaussianMatrix(rows: k, cols: n, scale: 1, seed: 4)
+        let bt = SyntheticLayer.gaussianMatrix(rows: n, cols: k, scale: 1, seed: 5)
+        #expect(a.multiplied(by: b).storage.map(\.bitPattern) == Self.zeroedProduct(a, b, transposed: false).map(\.bitPattern))
+        #expect(a.multipliedTransposed(by: bt).storage.map(\.bitPattern)
+            == Self.zeroedProduct(a, bt, transposed: true).map(\.bitPattern))
+    }
+
+    @Test func emptyInnerDimensionGivesZeros() {
+        let a = Matrix(rows: 3, cols: 0), b = Matrix(rows: 4, cols: 0)
+        #expect(a.multipliedTransposed(by: b) == Matrix(rows: 3, cols: 4))
+    }
+
+    /// `m · Q` step by step: signs, the dense factor on every line of the rows, the Walsh–Hadamard
+    /// butterflies across lines, the scale. Widths with and without a dense factor, odd row counts.
+    @Test(arguments: [(3, 96), (17, 1536), (5, 4096), (9, 11008)])
+    func randomizedHadamardIsItsDefinitionBitForBit(rows: Int, width: Int) throws {
+        let r = try #require(RandomizedHadamard(width: width, seed: 7))
+        let m = SyntheticLayer.gaussianMatrix(rows: rows, cols: width, scale: 1, seed: 6)
+        var v = m
+        for i in 0..<rows { for c in 0..<width { v[i, c] = m[i, c] * r.signs[c] } }
+        let n = r.order, lines = r.powerOfTwo
+        if n > 1 {
+            let flat = Matrix(rows: rows * lines, cols: n, storage: v.storage)
+            v = Matrix(rows: rows, cols: width, storage: Self.zeroedProduct(flat, r.dense, transposed: false))
+        }
+        let scale = 1 / Float(width).squareRoot()
+        for i in 0..<rows {
+            var h = 1
+            while h < lines {
+                for start in stride(from: 0, to: lines, by: 2 * h) {
+                    for b in start..<(start + h) {
+                        for a in 0..<n {
+                            let x = v[i, b * n + a], y = v[i, (b + h) * n + a]
+                            v[i, b * n + a] = x + y
+                            v[i, (b + h) * n + a] = x - y
+                        }
+                    }
+                }
+                h *= 2
+            }
+            for c in 0..<width { v[i, c] *= scale }
+        }
+        #expect(r.apply(to: m).storage.map(\.bitPattern) == v.storage.map(\.bitPattern))
+    }
+}
