@@ -39,6 +39,8 @@ public final class EvaluationWorkspace: Sendable {
         var order: [Key] = []
         /// Q(W̃) and its MSE per method transform and weight quantizer (bits, clip, symmetry).
         var quantizedWeights: [QuantizedWeightKey: QuantizedWeight] = [:]
+        /// X̃'s per-channel maxima and kurtosis per method transform (no quantizer changes them).
+        var inputFigures: [Key: Evaluator.InputFigures] = [:]
     }
 
     struct QuantizedWeightKey: Hashable {
@@ -155,13 +157,21 @@ public final class EvaluationWorkspace: Sendable {
             let qw = t.w.map { w in previewing == nil ? quantizedWeight(method, p, w)
                 : { QuantizedWeight(q: $0.0, mse: Evaluator.meanSquaredDifference(w, $0.0), shrinks: $0.1) }(p.weightQuantizer.quantizeRowsAndShrinks(w)) }
             let xs = previewing != nil ? t.x : rows.map { t.x.gatheringRows($0) } ?? t.x
-            var m = Evaluator.measure(x: xs, w: t.w, reference: reference, p: p,
-                                      quantizedWeight: qw.map { ($0.q, $0.mse) }, referenceFactors: factors, cancel: cancel)
+            // X̃'s own figures are kept per transform (for the exact figures; an estimate's are its sample's).
+            let key = Self.key(method, p)
+            let known = rows == nil ? state.withLock { $0.inputFigures[key] } : nil
+            let measured = Evaluator.measureKeeping(x: xs, w: t.w, reference: reference, p: p,
+                                                    quantizedWeight: qw.map { ($0.q, $0.mse) }, referenceFactors: factors,
+                                                    inputFigures: known, cancel: cancel)
+            var m = measured.metrics
+            if rows == nil, known == nil {
+                state.withLock { s in if s.transforms[key] != nil { s.inputFigures[key] = measured.figures } }
+            }
             if cancel?.isCancelled == true { return nil }
             if rows != nil { m = Self.weighted(m, weights: weights, x: xs, y: reference, p: p) }
             if anatomy, rows == nil, let w = t.w, let qw, let both = m.outputRelError {
                 // Two more products (only activations, only weights quantized), tiled like the others.
-                let qx = p.activationQuantizer.quantizeRows(xs)
+                let qx = measured.qx
                 func relativeError(_ a: Matrix, _ b: Matrix) -> Float {
                     var perRow = [Float](repeating: 0, count: a.rows)
                     return Evaluator.outputError(a, b, reference: reference, factors: factors, into: &perRow, cancel: cancel) ?? 0
@@ -270,10 +280,11 @@ public final class EvaluationWorkspace: Sendable {
 
     private func store(_ key: Key, _ t: Transformed) {
         state.withLock { s in
-            if s.transforms.updateValue(t, forKey: key) == nil { s.order.append(key) }
+            if s.transforms.updateValue(t, forKey: key) == nil { s.order.append(key) } else { s.inputFigures[key] = nil }
             while s.order.count > capacity {
                 let old = s.order.removeFirst()
                 s.transforms[old] = nil
+                s.inputFigures[old] = nil
             }
         }
     }

@@ -98,6 +98,28 @@ public enum Evaluator {
                                quantizedWeight: (q: Matrix, mse: Float)? = nil,
                                referenceFactors: (x: Matrix, w: Matrix)? = nil,
                                cancel: CancelToken? = nil) -> MethodMetrics {
+        measureKeeping(x: x, w: w, reference: reference, p: p, quantizedWeight: quantizedWeight,
+                       referenceFactors: referenceFactors, cancel: cancel).metrics
+    }
+
+    /// The figures of X̃ that no quantizer changes: its per-channel max |x̃| and its kurtosis.
+    struct InputFigures: Sendable {
+        var channelMax: [Float]
+        var kurtosis: Float
+
+        init(_ x: Matrix) {
+            channelMax = ChannelStats.maxAbs(x)
+            kurtosis = ChannelStats.kurtosis(x)
+        }
+    }
+
+    /// ``measure(x:w:reference:p:quantizedWeight:referenceFactors:cancel:)``, with X̃'s own figures given
+    /// when the caller has them (a bits or clip change leaves them as they were), and keeping Q(X̃) and
+    /// those figures for the caller (the anatomy quantizes X̃ the same way).
+    static func measureKeeping(x: Matrix, w: Matrix?, reference: Matrix?, p: QuantParams,
+                               quantizedWeight: (q: Matrix, mse: Float)? = nil,
+                               referenceFactors: (x: Matrix, w: Matrix)? = nil, inputFigures: InputFigures? = nil,
+                               cancel: CancelToken? = nil) -> (metrics: MethodMetrics, qx: Matrix, figures: InputFigures) {
         let qx = p.activationQuantizer.quantizeRows(x)
         let actMSE = meanSquaredDifference(x, qx)
         var weightMSE: Float? = nil, outErr: Float? = nil
@@ -109,12 +131,13 @@ public enum Evaluator {
         } else {
             _ = perRowRelativeError(qx, x, into: &perToken)
         }
-        let channelMax = ChannelStats.maxAbs(x)
-        return MethodMetrics(
-            actMaxAbs: channelMax.max() ?? 0, kurtosis: ChannelStats.kurtosis(x), actMSE: actMSE,
+        let figures = inputFigures ?? InputFigures(x)
+        let metrics = MethodMetrics(
+            actMaxAbs: figures.channelMax.max() ?? 0, kurtosis: figures.kurtosis, actMSE: actMSE,
             weightMSE: weightMSE, outputRelError: outErr, perTokenError: perToken,
-            blockMeanVariance: ChannelStats.blockMeanVariance(channelMax, block: p.block),
+            blockMeanVariance: ChannelStats.blockMeanVariance(figures.channelMax, block: p.block),
             seconds: 0, keptSteps: nil, note: nil)
+        return (metrics, qx, figures)
     }
 
     /// `‖a bᵀ − X Wᵀ‖ / ‖X Wᵀ‖` (per row into `out`), against the held `reference` when there is one,
