@@ -2,8 +2,8 @@
 import TestSupport
 import Testing
 
-/// Products written into uninitialised storage, and the QuaRot-style transform built on them, against
-/// their step-by-step definitions, bit for bit.
+/// Products written into uninitialised storage against one BLAS call into zeroed storage, bit for bit; the
+/// QuaRot-style transform built on them against its step-by-step definition, to rounding.
 @Suite struct MatrixProductTests {
     /// `a · op(b)` by one BLAS call into zeroed storage (what `Matrix` did before).
     static func zeroedProduct(_ a: Matrix, _ b: Matrix, transposed: Bool) -> [Float] {
@@ -39,7 +39,7 @@ import Testing
     /// `m · Q` step by step: signs, the dense factor on every line of the rows, the Walsh–Hadamard
     /// butterflies across lines, the scale. Widths with and without a dense factor, odd row counts.
     @Test(arguments: [(3, 96), (17, 1536), (5, 4096), (9, 11008)])
-    func randomizedHadamardIsItsDefinitionBitForBit(rows: Int, width: Int) throws {
+    func randomizedHadamardIsItsDefinition(rows: Int, width: Int) throws {
         let r = try #require(RandomizedHadamard(width: width, seed: 7))
         let m = SyntheticLayer.gaussianMatrix(rows: rows, cols: width, scale: 1, seed: 6)
         var v = m
@@ -66,6 +66,11 @@ import Testing
             }
             for c in 0..<width { v[i, c] *= scale }
         }
-        #expect(r.apply(to: m).storage.map(\.bitPattern) == v.storage.map(\.bitPattern))
+        // To rounding: BLAS may split the dense factor's product into other row blocks than one call does
+        // (seen once under load on 17 × 1536), which changes the order of additions, not the transform.
+        let got = r.apply(to: m)
+        var worst: Float = 0
+        for i in v.storage.indices { worst = max(worst, abs(got.storage[i] - v.storage[i])) }
+        #expect(worst <= 1e-5, "max |Δ| \(worst)")
     }
 }
