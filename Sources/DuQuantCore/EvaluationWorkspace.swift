@@ -99,19 +99,20 @@ public final class EvaluationWorkspace: Sendable {
     /// counts for 80%; each method's measurement for an equal share of the rest). `partial` receives the
     /// evaluation after each method but the last, with the others in ``LayerEvaluation/pending``: figures
     /// that need no search (RTN, SmoothQuant, block Hadamard) can be shown while DuQuant is still searching;
-    /// QuaRot-style comes last (its weight clip search is the longest part on a large layer).
+    /// QuaRot-style comes last (its weight clip search is the longest part on a large layer); `leading`, if
+    /// given, first (the exact pass after an estimate: DuQuant, whose estimate is the furthest from exact).
     public func evaluate(_ p: QuantParams, methods: [Method] = Method.allCases, cancel: CancelToken? = nil,
-                         sampleTokens: Int? = nil, previewTokens: Int? = nil,
+                         sampleTokens: Int? = nil, previewTokens: Int? = nil, leading: Method? = nil,
                          progress: (@Sendable (Double) -> Void)? = nil,
                          partial: ((LayerEvaluation) -> Void)? = nil, anatomy: Bool = false) -> LayerEvaluation? {
         FlushToZero.run {
             evaluateFlushed(p, methods: methods, cancel: cancel, sampleTokens: sampleTokens, previewTokens: previewTokens,
-                            progress: progress, partial: partial, anatomy: anatomy)
+                            leading: leading, progress: progress, partial: partial, anatomy: anatomy)
         }
     }
 
     private func evaluateFlushed(_ p: QuantParams, methods: [Method], cancel: CancelToken?, sampleTokens: Int?,
-                                 previewTokens: Int?, progress: (@Sendable (Double) -> Void)?,
+                                 previewTokens: Int?, leading: Method?, progress: (@Sendable (Double) -> Void)?,
                                  partial: ((LayerEvaluation) -> Void)?, anatomy: Bool) -> LayerEvaluation? {
         var out = LayerEvaluation(name: layer.name, tokens: layer.tokens, inFeatures: layer.inFeatures,
                                   outFeatures: layer.outFeatures, params: p, methods: [:], calibration: nil,
@@ -129,7 +130,8 @@ public final class EvaluationWorkspace: Sendable {
             ? layer.weight.map { (rows.map { layer.input.gatheringRows($0) } ?? layer.input, $0) } : nil
         // QuaRot-style last: its weight clip search (80 ratios per weight row) takes longer than DuQuant's
         // search on a 7B-shaped layer, and DuQuant's figures should not wait for it.
-        let order = methods.sorted().filter { $0 != .quarot } + methods.filter { $0 == .quarot }.prefix(1)
+        var order = methods.sorted().filter { $0 != .quarot } + methods.filter { $0 == .quarot }.prefix(1)
+        if let leading, let i = order.firstIndex(of: leading) { order.insert(order.remove(at: i), at: 0) }
         let uncalibrated = order.contains(.duquant) && state.withLock { $0.transforms[Self.key(.duquant, p.resolved(for: .duquant))] } == nil
         // An estimate does not wait for a search too long for it: DuQuant's rotations are then searched on
         // fewer tokens (a preview, ``previewTransformed``); the exact pass searches on all of them.

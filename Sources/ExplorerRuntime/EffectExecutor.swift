@@ -139,7 +139,9 @@ package final class EffectExecutor: @unchecked Sendable {
             let replacing: ((LayerEvaluation) -> Void)? = estimated.map { estimate in
                 { exact in postPartial(Self.merging(exact, into: estimate)) }
             }
+            // DuQuant first: the others' estimates are already within a few percent of exact.
             guard let e = ws.evaluate(params, methods: Method.allCases, cancel: token,
+                                      leading: estimating ? .duquant : nil,
                                       progress: { progress.report(share + (1 - share) * $0) },
                                       partial: replacing ?? postPartial, anatomy: anatomy) else { return }
             guard !token.isCancelled else { return }
