@@ -98,12 +98,12 @@ import Testing
     @Test func productDoesNotDependOnTheBLASThreadCount() throws {
         let a = SyntheticLayer.gaussianMatrix(rows: 301, cols: 517, scale: 1, seed: 8)
         let b = SyntheticLayer.gaussianMatrix(rows: 203, cols: 517, scale: 1, seed: 9)
-        let saved = BLAS.threads
-        defer { BLAS.setThreads(saved) }
+        // Through `BLAS.singleThreaded` (counted, restored by its last user), not `setThreads`: tests run in
+        // parallel, and a thread count set here and restored from a stale value leaked into other tests.
         var results: [[UInt32]] = []
-        for threads in [1, 2, 1] {
-            BLAS.setThreads(threads)
-            let y = try #require(Evaluator.productInRowTiles(a, b, cancel: nil))
+        for single in [true, false, true] {
+            let y = try #require(single ? BLAS.singleThreaded { Evaluator.productInRowTiles(a, b, cancel: nil) }
+                                        : Evaluator.productInRowTiles(a, b, cancel: nil))
             results.append(y.storage.map(\.bitPattern))
         }
         #expect(results[0] == results[1] && results[1] == results[2])
