@@ -26,9 +26,9 @@ test: deps
 	swift build
 	swift build -c release
 	@.build/release/duquant-explorer --version | grep '^BLAS'
-	@# Serially: the tests are CPU-bound (parallel took as long on two cores), and several change OpenBLAS's
+	@# Serially (--no-parallel: Swift Testing runs tests concurrently otherwise): CPU-bound tests gain little from it, and several change OpenBLAS's
 	@# global thread count (BLAS.singleThreaded), which made bit-level comparisons in others flaky.
-	swift test 2>&1 | tee .build/unit-tests.log | tail -n 40; s=$${PIPESTATUS[0]}; \
+	swift test --no-parallel 2>&1 | tee .build/unit-tests.log | tail -n 40; s=$${PIPESTATUS[0]}; \
 	  grep -a -E '^✘ Test .*recorded an issue' .build/unit-tests.log | cut -c1-300 | head -20; test $$s -eq 0
 	tests/e2e/run-all.sh
 	$(MAKE) --no-print-directory test-fuzz
