@@ -1,3 +1,4 @@
+import DuQuantCore
 import ExplorerCLI
 #if canImport(Glibc)
 import Glibc
@@ -57,5 +58,16 @@ extension BenchClock {
         try body()
         let d = clock.now - start
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// Median seconds of re-evaluating `ws` with the activation bits flipped 3 ↔ 5 each run (transforms cached).
+    static func bitsChange(_ ws: EvaluationWorkspace, _ p: QuantParams, runs: Int) -> Double {
+        var bits = 3
+        return median(runs: runs) {
+            var q = p
+            q.abits = bits
+            bits = bits == 3 ? 5 : 3
+            _ = ws.evaluate(q)
+        }
     }
 }

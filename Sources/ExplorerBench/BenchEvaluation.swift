@@ -42,13 +42,7 @@ enum BenchEvaluation {
         let ws = EvaluationWorkspace(layer)
         ws.adopt(cal)
         _ = ws.evaluate(p)
-        var bits = 3
-        let tBits = BenchClock.median(runs: runs) {
-            var q = p
-            q.abits = bits
-            bits = bits == 3 ? 5 : 3
-            _ = ws.evaluate(q)
-        }
+        let tBits = BenchClock.bitsChange(ws, p, runs: runs)
         whole.add("bits change, every method (transforms, Q(W̃), X·Wᵀ cached)", tBits, flops: 5 * flops,
                   note: "5 output products at peak ≈ \(BenchTable.duration(5 * flops / 152e9))")
         let tEstimate = BenchClock.median(runs: runs) { _ = ws.evaluate(p, sampleTokens: 256) }

@@ -98,13 +98,7 @@ enum BenchLayer {
         let ws = EvaluationWorkspace(layer!)
         ws.adopt(cal!)
         _ = ws.evaluate(p)
-        var bits = 3
-        let tBits = BenchClock.median(runs: o.runs) {
-            var q = p
-            q.abits = bits
-            bits = bits == 3 ? 5 : 3
-            _ = ws.evaluate(q)
-        }
+        let tBits = BenchClock.bitsChange(ws, p, runs: o.runs)
         t.add("bits change, every method (EvaluationWorkspace, transforms and X·Wᵀ cached)", tBits,
               flops: 4 * productFlops, note: "not a target at this size (the 50 ms target is for SmolLM2 layers)")
         if shape.name == SyntheticLayer.Shape.llama2DownProj.name || shape.name == SyntheticLayer.Shape.llama2DownProj.quick.name {

@@ -49,13 +49,7 @@ enum BenchSamples {
             }
             t.add("… recalibration (DuQuant.calibrate, new seed)", recal, note: "target ≤ 300 ms")
             worst["recalibration (target ≤ 300 ms)", default: 0] = max(worst["recalibration (target ≤ 300 ms)", default: 0], recal)
-            var bits = 3
-            let tBits = BenchClock.median(runs: runs) {
-                var q = p
-                q.abits = bits
-                bits = bits == 3 ? 5 : 3
-                _ = ws.evaluate(q)
-            }
+            let tBits = BenchClock.bitsChange(ws, p, runs: runs)
             t.add("… bits change, every method (EvaluationWorkspace, transforms cached)", tBits, note: "target ≤ 50 ms")
             var lac: Float = 0.8
             let tClip = BenchClock.median(runs: runs) {
