@@ -33,39 +33,28 @@ public struct BlockRotation: Sendable, Equatable {
         return sizes
     }
 
-    /// `m · diag(R_0, R_1, …)`: every block of channels multiplied by its matrix (through BLAS).
+    /// `m · diag(R_0, R_1, …)`: every block of channels multiplied by its matrix.
     ///
-    /// One rotation shared by whole blocks is a single product over the reshaped (rows·K × n) matrix on
-    /// every BLAS thread; distinct blocks run as row ranges on the cores, each product single-threaded.
+    /// In ``FixedOrder`` (not BLAS), row ranges on the cores: the transformed activation and weight are the
+    /// same bits on every machine, so the quantizers that round them decide the same everywhere.
     public func apply(to m: Matrix) -> Matrix {
         precondition(m.cols == channels, "transform covers \(channels) channels, matrix has \(m.cols)")
-        guard m.rows > 0, let n = blockSizes.first else { return Matrix(rows: m.rows, cols: m.cols) }
-        let k = blockSizes.count
-        let shared = blockSizes.allSatisfy { $0 == n } && blocks.allSatisfy { $0 == blocks[0] }
-        // Every output element is written by a product (beta 0), so the storage starts uninitialised:
-        // no serial memset, and the first-touch page faults happen on the worker threads.
+        guard m.rows > 0, !blockSizes.isEmpty else { return Matrix(rows: m.rows, cols: m.cols) }
+        // Every output element is written by a product, so the storage starts uninitialised: no serial
+        // memset, and the first-touch page faults happen on the worker threads.
         let storage = [Float](unsafeUninitializedCapacity: m.count) { out, initialized in
             HugePages.advise(out.baseAddress!, count: out.count)
             m.storage.withUnsafeBufferPointer { src in
-                if shared {
-                    blocks[0].storage.withUnsafeBufferPointer { rb in
-                        BLAS.gemm(m: m.rows * k, n: n, k: n, a: src.baseAddress!, lda: n, b: rb.baseAddress!, ldb: n,
-                                  transB: false, c: out.baseAddress!, ldc: n)
-                    }
-                    return
-                }
                 nonisolated(unsafe) let a = src.baseAddress!, c = out.baseAddress!
-                BLAS.singleThreaded {
-                    ParallelRows.forEach(rows: m.rows, cols: m.cols) { range in
-                        var start = 0
-                        for (size, r) in zip(blockSizes, blocks) {
-                            r.storage.withUnsafeBufferPointer { rb in
-                                BLAS.gemm(m: range.count, n: size, k: size, a: a + range.lowerBound * m.cols + start,
-                                          lda: m.cols, b: rb.baseAddress!, ldb: size, transB: false,
-                                          c: c + range.lowerBound * m.cols + start, ldc: m.cols)
-                            }
-                            start += size
+                let cols = m.cols
+                ParallelRows.forEach(rows: m.rows, cols: m.cols) { range in
+                    var start = 0
+                    for (size, r) in zip(blockSizes, blocks) {
+                        r.storage.withUnsafeBufferPointer { rb in
+                            FixedOrder.multiply(rows: range.count, k: size, n: size, a: a + range.lowerBound * cols + start,
+                                                lda: cols, b: rb.baseAddress!, c: c + range.lowerBound * cols + start, ldc: cols)
                         }
+                        start += size
                     }
                 }
             }

@@ -20,6 +20,26 @@ public struct DuQuantCalibration: Sendable, Equatable {
     public var transform: DuQuantTransform
     /// Whether smoothing was applied (it needs the weight).
     public var smoothed: Bool
+    /// What the exact decisions cost (not part of equality: it may differ between BLAS kernels).
+    public var screenStats = ScreenStats()
+
+    /// Memberwise (``screenStats`` starts empty).
+    public init(params: QuantParams, stages: [Stage: Matrix], traces: [[GreedyTrace]], bases: [[Int: Matrix]],
+                rotationInputs: [Matrix], transform: DuQuantTransform, smoothed: Bool) {
+        self.params = params
+        self.stages = stages
+        self.traces = traces
+        self.bases = bases
+        self.rotationInputs = rotationInputs
+        self.transform = transform
+        self.smoothed = smoothed
+    }
+
+    /// Equal calibrations: every field but ``screenStats``.
+    public static func == (a: DuQuantCalibration, b: DuQuantCalibration) -> Bool {
+        a.params == b.params && a.stages == b.stages && a.traces == b.traces && a.bases == b.bases
+            && a.rotationInputs == b.rotationInputs && a.transform == b.transform && a.smoothed == b.smoothed
+    }
 
     /// The activation at `stage`.
     public func matrix(_ stage: Stage) -> Matrix { stages[stage]! }
@@ -75,14 +95,21 @@ public enum DuQuant {
         // over blocks (or row tiles) ourselves.
         FlushToZero.run {
             BLAS.singleThreaded {
-                calibrateSingleThreadedBLAS(layer, p, searchRows: searchRows, cancel: cancel, progress: progress)
+                calibrateSingleThreadedBLAS(layer, p, searchRows: searchRows, cancel: cancel, progress: progress, rule: .exact)
             }
+        }
+    }
+
+    /// ``calibrate(_:_:searchRows:cancel:progress:)`` under `rule` (the bench times `.screenOnly` beside it).
+    package static func calibrate(_ layer: LayerData, _ p: QuantParams, rule: DecisionRule) -> DuQuantCalibration? {
+        FlushToZero.run {
+            BLAS.singleThreaded { calibrateSingleThreadedBLAS(layer, p, searchRows: nil, cancel: nil, progress: nil, rule: rule) }
         }
     }
 
     static func calibrateSingleThreadedBLAS(_ layer: LayerData, _ p: QuantParams, searchRows: [Int]?,
                                             cancel: CancelToken?,
-                                            progress: (@Sendable (Double) -> Void)?) -> DuQuantCalibration? {
+                                            progress: (@Sendable (Double) -> Void)?, rule: DecisionRule) -> DuQuantCalibration? {
         let x = layer.input
         var stages: [Stage: Matrix] = [.original: x]
         var scales: [Float]? = nil
@@ -98,6 +125,14 @@ public enum DuQuant {
         let totalSearches = Double(max(1, rotationCount * searchesPerStage))
         var done = 0.0
 
+        // Decisions are made on exact values (ScreenedChoice): `screen` is the current stage's input in
+        // double through BLAS, within `screenBound` of the exact input that `exact` recomputes.
+        let exact = ExactStages(input: cur)
+        var screen = cur.storage.map(Double.init)
+        var screenBound = 0.0
+        var stats = ScreenStats()
+        let tokens = searchRows ?? Array(0..<x.rows)
+
         var rotations: [BlockRotation] = [], permutations: [[Int]] = []
         var traces: [[GreedyTrace]] = [], bases: [[Int: Matrix]] = [], inputs: [Matrix] = []
         for stageIndex in 0..<rotationCount {
@@ -105,13 +140,29 @@ public enum DuQuant {
             var stageBases: [Int: Matrix] = [:]
             for n in sizes where stageBases[n] == nil { stageBases[n] = RotationBase.stageRotation(n, using: &g) }
             let stop = { cancel?.isCancelled ?? false }
-            var blockMats: [Matrix] = [], stageTraces: [GreedyTrace] = []
+            var results: [GreedyRotation.Result] = []
             let searched = searchRows.map { cur.gatheringRows($0) } ?? cur
+            // The screened rows of channels `start ..< start + n` (rows: tokens, or tokens × blocks).
+            let stageScreen = screen, bound = screenBound, cols = x.cols, s = stageIndex
+            @Sendable func input(blocks: Range<Int>, start: Int, n: Int) -> GreedyInput {
+                let k = blocks.count
+                var rows = [Double](repeating: 0, count: tokens.count * k * n)
+                for (r, t) in tokens.enumerated() {
+                    for (bi, b) in blocks.enumerated() {
+                        let src = t * cols + start + b * n, dst = (r * k + bi) * n
+                        for j in 0..<n { rows[dst + j] = stageScreen[src + j] }
+                    }
+                }
+                if s == 0 { return GreedyInput(exact: rows, width: n) }
+                let toks = tokens
+                return GreedyInput(screened: rows, width: n, bound: bound) { i in
+                    let from = start + blocks[blocks.startIndex + i % k] * n
+                    return Array(exact.row(stage: s, token: toks[i / k])[from..<(from + n)])
+                }
+            }
             if p.layout == .shared {
                 let full = x.cols / p.block
-                var shared: Matrix? = nil
                 if full > 0 {
-                    let rows = searched.blockRows(blocks: 0..<full, width: p.block)
                     // One search covers every block here: report each greedy step, or the progress bar
                     // would stand still for the whole stage.
                     var step = 0
@@ -121,43 +172,70 @@ public enum DuQuant {
                         if p.steps > 0 { progress?((before + Swift.min(1, Double(step) / Double(p.steps))) / totalSearches) }
                         return stop()
                     }
-                    guard let r = GreedyRotation.search(rows: rows, width: p.block, base: stageBases[p.block]!,
+                    guard let r = GreedyRotation.search(input(blocks: 0..<full, start: 0, n: p.block), base: stageBases[p.block]!,
                                                         steps: p.steps, select: p.select, block: -1,
-                                                        threads: workers, patience: p.patience, shouldStop: stepped) else { return nil }
-                    shared = r.rotation
-                    stageTraces.append(r.trace)
+                                                        threads: workers, patience: p.patience, rule: rule, shouldStop: stepped) else { return nil }
+                    results = [GreedyRotation.Result](repeating: r, count: full)
                     done += 1; progress?(done / totalSearches)
                 }
-                blockMats = (0..<full).map { _ in shared! }
                 if sizes.count > full {
                     let n = sizes[full]
-                    let rows = searched.blockRows(blocks: full..<(full + 1), width: p.block, lastWidth: n)
-                    guard let r = GreedyRotation.search(rows: rows, width: n, base: stageBases[n]!, steps: p.steps,
-                                                        select: p.select, block: full, patience: p.patience, shouldStop: stop) else { return nil }
-                    blockMats.append(r.rotation)
-                    stageTraces.append(r.trace)
+                    guard var r = GreedyRotation.search(input(blocks: 0..<1, start: full * p.block, n: n), base: stageBases[n]!,
+                                                        steps: p.steps, select: p.select, block: full, patience: p.patience,
+                                                        rule: rule, shouldStop: stop) else { return nil }
+                    r.trace.block = full
+                    results.append(r)
                     done += 1; progress?(done / totalSearches)
                 }
+                stats.recomputed += (results.first?.recomputed ?? 0) + (sizes.count > full && full > 0 ? results.last!.recomputed : 0)
             } else {
                 let base = done
-                guard let found = searchBlocks(searched, sizes: sizes, p: p, bases: stageBases, cancel: cancel,
+                let inputs: [@Sendable () -> GreedyInput] = sizes.indices.map { k in { input(blocks: 0..<1, start: k * p.block, n: sizes[k]) } }
+                guard let found = searchBlocks(inputs, sizes: sizes, p: p, bases: stageBases, rule: rule, cancel: cancel,
                                                progress: { k in progress?((base + k) / totalSearches) })
                 else { return nil }
                 done += Double(sizes.count)
-                blockMats = found.map(\.rotation)
-                stageTraces = found.map(\.trace)
+                results = found
+                stats.recomputed += found.reduce(0) { $0 + $1.recomputed }
             }
-            let rotation = BlockRotation(blockSizes: sizes, blocks: blockMats)
+            let stageTraces = p.layout == .shared
+                ? (x.cols / p.block > 0 ? [results[0].trace] : []) + (sizes.count > x.cols / p.block ? [results.last!.trace] : [])
+                : results.map(\.trace)
+            stats.steps += stageTraces.reduce(0) { $0 + $1.chosen.count + 1 }
+            let rotation = BlockRotation(blockSizes: sizes, blocks: results.map(\.rotation))
             inputs.append(cur)
-            // A preview's last stage is wanted only where it searched (its figures use the transform).
             let last = stageIndex == rotationCount - 1
-            cur = rotation.apply(to: last && searchRows != nil ? searched : cur)
+            if last {
+                // A preview's last stage is wanted only where it searched (its figures use the transform).
+                cur = rotation.apply(to: searchRows != nil ? searched : cur)
+            } else {
+                screenBound = rotateScreen(&screen, rows: x.rows, sizes: sizes, results: results,
+                                           bases: stageBases, bound: screenBound)
+                cur = rotation.apply(to: cur)
+            }
             if stageIndex == 0 { stages[.rotation1] = cur }
             rotations.append(rotation)
             traces.append(stageTraces)
             bases.append(stageBases)
             if stageIndex < p.permTimes {
-                let perm = Zigzag.permutation(channelMax: ChannelStats.maxAbs(cur), block: p.block)
+                var finished = ExactStages.Stage(sizes: sizes, steps: results.map { Array($0.trace.chosen.prefix($0.trace.kept)) },
+                                                 bases: sizes.map { stageBases[$0]!.storage.map(Double.init) }, permutation: nil)
+                // Only the block holding a channel is rotated to recompute it (cached per token and block).
+                var slices: [Int: [Double]] = [:]
+                let (order, recomputed) = zigzagRanking(screen, rows: x.rows, cols: x.cols,
+                                                        bound: rule == .exact ? screenBound : .infinity) { t, j in
+                    let b = j / p.block, start = b * p.block, n = sizes[b]
+                    if let s = slices[t * sizes.count + b] { return s[j - start] }
+                    let s = ExactStages.rotate(Array(exact.row(stage: stageIndex, token: t)[start..<(start + n)]),
+                                               steps: finished.steps[b], base: finished.bases[b])
+                    slices[t * sizes.count + b] = s
+                    return s[j - start]
+                }
+                stats.rankingRecomputed += recomputed
+                let perm = Zigzag.permutation(ranked: order, block: p.block)
+                finished.permutation = perm
+                exact.append(finished)
+                screen = gatherColumns(screen, rows: x.rows, cols: x.cols, perm)
                 cur = cur.gatheringColumns(perm)
                 permutations.append(perm)
                 stages[.permutation] = cur
@@ -165,10 +243,12 @@ public enum DuQuant {
         }
         stages[.rotation2] = cur
         stages[.quantError] = quantizationError(cur, p.activationQuantizer)
-        return DuQuantCalibration(
+        var cal = DuQuantCalibration(
             params: p, stages: stages, traces: traces, bases: bases, rotationInputs: inputs,
             transform: DuQuantTransform(smoothScales: scales, rotations: rotations, permutations: permutations),
             smoothed: scales != nil)
+        cal.screenStats = stats
+        return cal
     }
 }
 
@@ -185,7 +265,8 @@ extension DuQuant {
     static var workers: Int { Swift.max(1, Swift.min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) }
 
     /// Searches every block of a per-block stage, blocks shared among worker threads. Nil if cancelled.
-    static func searchBlocks(_ cur: Matrix, sizes: [Int], p: QuantParams, bases: [Int: Matrix],
+    static func searchBlocks(_ inputs: [@Sendable () -> GreedyInput], sizes: [Int], p: QuantParams, bases: [Int: Matrix],
+                             rule: DecisionRule,
                              cancel: CancelToken?, progress: @Sendable (Double) -> Void) -> [GreedyRotation.Result]? {
         let results = UnsafeMutableBufferPointer<GreedyRotation.Result?>.allocate(capacity: sizes.count)
         results.initialize(repeating: nil)
@@ -198,9 +279,8 @@ extension DuQuant {
                 let k = next.add(1, ordering: .relaxed).oldValue
                 guard k < sizes.count, !stop() else { return }
                 let n = sizes[k]
-                let rows = cur.columns(k * p.block, n)
-                out.p[k] = GreedyRotation.search(rows: rows, width: n, base: bases[n]!, steps: p.steps,
-                                                 select: p.select, block: k, patience: p.patience, shouldStop: stop)
+                out.p[k] = GreedyRotation.search(inputs[k](), base: bases[n]!, steps: p.steps,
+                                                 select: p.select, block: k, patience: p.patience, rule: rule, shouldStop: stop)
                 progress(Double(finished.add(1, ordering: .relaxed).newValue))
             }
         }

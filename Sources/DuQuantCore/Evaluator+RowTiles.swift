@@ -9,7 +9,7 @@ extension Evaluator {
     static func productInRowTiles(_ a: Matrix, _ b: Matrix, cancel: CancelToken?) -> Matrix? {
         precondition(a.cols == b.cols)
         let t = a.rows, n = b.rows, c = a.cols
-        guard t > 0, n > 0, c > 0 else { return a.multipliedTransposed(by: b) }
+        guard t > 0, n > 0, c > 0 else { return a.outputProduct(b) }
         var done = true
         let storage = [Float](unsafeUninitializedCapacity: t * n) { out, initialized in
             HugePages.advise(out.baseAddress!, count: t * n)

@@ -41,10 +41,10 @@ extension Evaluator {
                 while n0 < n {
                     let cols = Swift.min(colTile, n - n0)
                     if c > 0 {
-                        BLAS.gemm(m: rows, n: cols, k: c, a: pa.baseAddress! + r0 * c, lda: c, b: pb.baseAddress! + n0 * c,
-                                  ldb: c, transB: true, c: yt, ldc: cols)
-                        BLAS.gemm(m: rows, n: cols, k: c, a: px.baseAddress! + r0 * c, lda: c, b: pw.baseAddress! + n0 * c,
-                                  ldb: c, transB: true, c: rt, ldc: cols)
+                        BLAS.gemmInDouble(m: rows, n: cols, k: c, a: pa.baseAddress! + r0 * c, lda: c,
+                                          b: pb.baseAddress! + n0 * c, ldb: c, c: yt, ldc: cols)
+                        BLAS.gemmInDouble(m: rows, n: cols, k: c, a: px.baseAddress! + r0 * c, lda: c,
+                                          b: pw.baseAddress! + n0 * c, ldb: c, c: rt, ldc: cols)
                     } else {
                         yt.update(repeating: 0, count: rows * cols)
                         rt.update(repeating: 0, count: rows * cols)

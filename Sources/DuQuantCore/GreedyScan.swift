@@ -1,44 +1,29 @@
 import Dispatch
 
-/// The extremes of a matrix with the reference's tie-breaking (first in row-major order), and the fused
-/// multiply-and-scan kernel the greedy search spends its time in.
+/// The screened extremes of the rows a greedy step rotated: the largest and smallest value with their
+/// place (first in row-major order on ties), and every row's own largest and smallest value, so that the
+/// candidates near an extreme can be collected without another pass over the other rows.
 struct Extremes: Sendable {
-    var maxV = -Float.infinity, maxRow = Int.max, maxCol = 0
-    var minV = Float.infinity, minRow = Int.max, minCol = 0
+    var maxV = -Double.infinity, maxRow = Int.max, maxCol = 0
+    var minV = Double.infinity, minRow = Int.max, minCol = 0
 
-    var peak: Float { maxV - minV }
+    var peak: Double { maxV - minV }
 
-    /// The channel the next step moves, by the selection rule (the reference compares |max| > |min|).
-    func channel(_ select: Selection, width n: Int) -> Int {
-        let useMax = Swift.abs(maxV) > Swift.abs(minV)
-        switch select {
-        case .paper: return useMax ? maxCol : minCol
-        case .reference: return (useMax ? maxRow : minRow) % n
-        }
-    }
-
-    /// Folds one row (values `p[0..<n]`, row index `row`) into the extremes.
-    ///
-    /// Two vector compares per 16 values, then one small reduction tree per row; the column is searched
-    /// only when the row can beat the current extremes.
+    /// Folds one row (values `p[0..<n]`, row index `row`) into the extremes; returns the row's max and min.
     @inline(__always)
-    mutating func see(row: Int, _ p: UnsafePointer<Float>, _ n: Int) {
-        let (vmax, vmin) = GreedyScan.rowMaxMin16(p, n)
-        let mx = GreedyScan.horizontalMax(vmax), mn = GreedyScan.horizontalMin(vmin)
-        if mx >= maxV {
-            if mx > maxV || (mx == maxV && row < maxRow) {
-                var j = 0
-                while p[j] != mx { j += 1 }
-                maxV = mx; maxRow = row; maxCol = j
-            }
+    mutating func see(row: Int, _ p: UnsafePointer<Double>, _ n: Int) -> (max: Double, min: Double) {
+        let (mx, mn) = GreedyScan.rowMaxMin(p, n)
+        if mx > maxV || (mx == maxV && row < maxRow) {
+            var j = 0
+            while p[j] != mx { j += 1 }
+            maxV = mx; maxRow = row; maxCol = j
         }
-        if mn <= minV {
-            if mn < minV || (mn == minV && row < minRow) {
-                var j = 0
-                while p[j] != mn { j += 1 }
-                minV = mn; minRow = row; minCol = j
-            }
+        if mn < minV || (mn == minV && row < minRow) {
+            var j = 0
+            while p[j] != mn { j += 1 }
+            minV = mn; minRow = row; minCol = j
         }
+        return (mx, mn)
     }
 
     /// Combines two partial results with the same tie-breaking.
@@ -52,94 +37,82 @@ struct Extremes: Sendable {
     }
 }
 
+/// The fused multiply-and-scan kernel the greedy search spends its time in: a double-precision BLAS
+/// product of a tile of rows, scanned while it is still in cache.
 enum GreedyScan {
-    /// Rows per product tile: the tile (rows × n floats) stays in L2 while it is scanned.
-    static let tileRows = 512
+    /// Rows per product tile: the tile (rows × n doubles) stays in L2 while it is scanned.
+    static let tileRows = 256
 
-    // Reduction trees written out: the generic `SIMD.max()` and `any(_:)` compile to lane-by-lane loops
-    // through memory here (seen in the disassembly), slower than the whole vector scan of a row.
-
-    /// Largest lane.
+    /// Largest and smallest of `n` doubles (NaN never wins; ∓∞ for an empty row).
     @inline(__always)
-    static func horizontalMax(_ v: SIMD16<Float>) -> Float {
-        var a = v.lowHalf
-        let b = v.highHalf
-        a.replace(with: b, where: b .> a)
-        var c = a.lowHalf
-        let d = a.highHalf
-        c.replace(with: d, where: d .> c)
-        return Swift.max(Swift.max(c[0], c[1]), Swift.max(c[2], c[3]))
-    }
-
-    /// Smallest lane.
-    @inline(__always)
-    static func horizontalMin(_ v: SIMD16<Float>) -> Float {
-        var a = v.lowHalf
-        let b = v.highHalf
-        a.replace(with: b, where: b .< a)
-        var c = a.lowHalf
-        let d = a.highHalf
-        c.replace(with: d, where: d .< c)
-        return Swift.min(Swift.min(c[0], c[1]), Swift.min(c[2], c[3]))
-    }
-
-    /// Lane-wise max and min of `n` floats folded into 16 lanes (NaN never wins; unused lanes ∓∞).
-    @inline(__always)
-    static func rowMaxMin16(_ p: UnsafePointer<Float>, _ n: Int) -> (SIMD16<Float>, SIMD16<Float>) {
-        var vmax = SIMD16<Float>(repeating: -.infinity), vmin = SIMD16<Float>(repeating: .infinity)
+    static func rowMaxMin(_ p: UnsafePointer<Double>, _ n: Int) -> (Double, Double) {
+        var vmax = SIMD8<Double>(repeating: -.infinity), vmin = SIMD8<Double>(repeating: .infinity)
         let raw = UnsafeRawPointer(p)
         var j = 0
-        while j + 16 <= n {
-            let v = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+        while j + 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
             vmax.replace(with: v, where: v .> vmax)
             vmin.replace(with: v, where: v .< vmin)
-            j += 16
+            j += 8
         }
-        var lane = 0
+        var mx = -Double.infinity, mn = Double.infinity
+        for k in 0..<8 {
+            if vmax[k] > mx { mx = vmax[k] }
+            if vmin[k] < mn { mn = vmin[k] }
+        }
         while j < n {
             let v = p[j]
-            if v > vmax[lane] { vmax[lane] = v }
-            if v < vmin[lane] { vmin[lane] = v }
+            if v > mx { mx = v }
+            if v < mn { mn = v }
             j += 1
-            lane += 1
         }
-        return (vmax, vmin)
+        return (mx, mn)
     }
 
     /// `c = a · b` for `rows` contiguous rows of width `n`, tile by tile, folding every product row into
-    /// `e` while it is still in cache; `ids[i]` is row `i`'s index in the searched matrix (for ties).
-    static func multiplyScan(a: UnsafePointer<Float>, rows: Int, n: Int, b: UnsafePointer<Float>,
-                             c: UnsafeMutablePointer<Float>, ids: UnsafePointer<Int>, into e: inout Extremes) {
+    /// `e` and writing its max and min to `rowMax`/`rowMin`; `ids[i]` is row `i`'s index in the searched
+    /// matrix (for ties).
+    static func multiplyScan(a: UnsafePointer<Double>, rows: Int, n: Int, b: UnsafePointer<Double>,
+                             c: UnsafeMutablePointer<Double>, ids: UnsafePointer<Int>,
+                             rowMax: UnsafeMutablePointer<Double>, rowMin: UnsafeMutablePointer<Double>,
+                             into e: inout Extremes) {
         var done = 0
         while done < rows {
             let take = Swift.min(tileRows, rows - done)
-            BLAS.gemm(m: take, n: n, k: n, a: a + done * n, lda: n, b: b, ldb: n, transB: false,
-                      c: c + done * n, ldc: n)
-            for i in 0..<take { e.see(row: ids[done + i], c + (done + i) * n, n) }
+            BLAS.dgemm(m: take, n: n, k: n, a: a + done * n, lda: n, b: b, ldb: n, c: c + done * n, ldc: n)
+            for i in 0..<take {
+                let (mx, mn) = e.see(row: ids[done + i], c + (done + i) * n, n)
+                rowMax[done + i] = mx
+                rowMin[done + i] = mn
+            }
             done += take
         }
     }
 
     /// ``multiplyScan`` over `rows` rows split among `workers` threads; the partial extremes are merged
     /// with the same tie-breaking, so the result does not depend on the split.
-    static func multiplyScanParallel(a: UnsafePointer<Float>, rows: Int, n: Int, b: UnsafePointer<Float>,
-                                     c: UnsafeMutablePointer<Float>, ids: UnsafePointer<Int>, workers: Int) -> Extremes {
+    static func multiplyScanParallel(a: UnsafePointer<Double>, rows: Int, n: Int, b: UnsafePointer<Double>,
+                                     c: UnsafeMutablePointer<Double>, ids: UnsafePointer<Int>,
+                                     rowMax: UnsafeMutablePointer<Double>, rowMin: UnsafeMutablePointer<Double>,
+                                     workers: Int) -> Extremes {
         let w = Swift.max(1, Swift.min(workers, rows / tileRows))
         if w == 1 {
             var e = Extremes()
-            multiplyScan(a: a, rows: rows, n: n, b: b, c: c, ids: ids, into: &e)
+            multiplyScan(a: a, rows: rows, n: n, b: b, c: c, ids: ids, rowMax: rowMax, rowMin: rowMin, into: &e)
             return e
         }
         let parts = UnsafeMutableBufferPointer<Extremes>.allocate(capacity: w)
         defer { parts.deallocate() }
         let per = (rows + w - 1) / w
         let pa = SharedPointer(a), pb = SharedPointer(b), pc = SharedPointer(c), pi = SharedPointer(ids)
+        let px = SharedPointer(rowMax), pn = SharedPointer(rowMin)
         let out = SharedPointer(parts.baseAddress!)
         DispatchQueue.concurrentPerform(iterations: w) { k in
             var e = Extremes()
             let lo = k * per, hi = Swift.min(rows, lo + per)
             if lo < hi {
-                multiplyScan(a: pa.p + lo * n, rows: hi - lo, n: n, b: pb.p, c: pc.p + lo * n, ids: pi.p + lo, into: &e)
+                multiplyScan(a: pa.p + lo * n, rows: hi - lo, n: n, b: pb.p, c: pc.p + lo * n, ids: pi.p + lo,
+                             rowMax: px.p + lo, rowMin: pn.p + lo, into: &e)
             }
             (out.p + k).initialize(to: e)
         }

@@ -126,7 +126,7 @@ extension Evaluator {
         precondition(evalInput.cols == fitLayer.inFeatures, "held-out input has other in_features")
         let clean = fitLayer.replacingNonFinite()
         let evalX = LayerData(name: clean.name, input: evalInput, weight: nil).replacingNonFinite().input
-        let reference = clean.weight.map { evalX.multipliedTransposed(by: $0) }
+        let reference = clean.weight.map { evalX.outputProduct($0) }
         var out = LayerEvaluation(name: clean.name, tokens: evalX.rows, inFeatures: clean.inFeatures,
                                   outFeatures: clean.outFeatures, params: p, methods: [:], calibration: nil,
                                   nonFinite: clean.nonFinite)

@@ -8,6 +8,23 @@ extension Matrix {
     /// `self · otherᵀ` (rows × other.rows): the linear layer product `X Wᵀ`.
     public func multipliedTransposed(by other: Matrix) -> Matrix { product(other, transposed: true) }
 
+    /// `self · otherᵀ` computed in double and rounded once (``BLAS/gemmInDouble(m:n:k:a:lda:b:ldb:c:ldc:)``):
+    /// the output products every figure is measured on, the same on every BLAS kernel.
+    public func outputProduct(_ other: Matrix) -> Matrix {
+        precondition(cols == other.cols, "inner dimensions differ: \(rows)×\(cols) · (\(other.rows)×\(other.cols))ᵀ")
+        var out = Matrix(rows: rows, cols: other.rows)
+        guard cols > 0 else { return out }
+        storage.withUnsafeBufferPointer { a in
+            other.storage.withUnsafeBufferPointer { b in
+                out.storage.withUnsafeMutableBufferPointer { c in
+                    BLAS.gemmInDouble(m: rows, n: other.rows, k: cols, a: a.baseAddress!, lda: cols, b: b.baseAddress!,
+                                      ldb: cols, c: c.baseAddress!, ldc: other.rows)
+                }
+            }
+        }
+        return out
+    }
+
     /// `self · op(other)` through one sgemm; `op` transposes when `transposed`.
     private func product(_ other: Matrix, transposed: Bool) -> Matrix {
         let (inner, n) = transposed ? (other.cols, other.rows) : (other.rows, other.cols)
@@ -57,6 +74,51 @@ public enum BLAS {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),
                         beta, c, blasint(ldc))
+        }
+    }
+
+    /// `C = A · B` in double precision, row-major (the screens of ``ScreenedChoice`` run on it).
+    public static func dgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
+                             b: UnsafePointer<Double>, ldb: Int, transB: Bool = false,
+                             c: UnsafeMutablePointer<Double>, ldc: Int) {
+        gate.call {
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, blasint(m), blasint(n),
+                        blasint(k), 1, a, blasint(lda), b, blasint(ldb), 0, c, blasint(ldc))
+        }
+    }
+
+    /// Rows and columns of the sub-tiles ``gemmInDouble(m:n:k:a:lda:b:ldb:c:ldc:)`` converts at a time.
+    static let doubleSubTile = 256
+
+    /// `C = A · Bᵀ` of float operands, computed in double and rounded once to float.
+    ///
+    /// An output product in float carries an error of `γ_k·Σ|aᵢbᵢ|` per element, and an output error is a
+    /// small difference of two such products: on a massive outlier rotated over a block (where `Σ|aᵢbᵢ|`
+    /// is ~√block times the result) that made the output error move by 3e-5 between BLAS kernels. In double
+    /// the products' own error is ~1e-13 and only the final rounding remains, the same on every machine
+    /// but for values within that error of a rounding boundary. Sub-tiles of ``doubleSubTile`` rows of
+    /// each operand are converted at a time (22 MB each for a 7B down_proj), and the conversion costs 1/256 of the product.
+    public static func gemmInDouble(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                                    b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        let s = doubleSubTile
+        let da = UnsafeMutablePointer<Double>.allocate(capacity: Swift.min(m, s) * k)
+        let db = UnsafeMutablePointer<Double>.allocate(capacity: Swift.min(n, s) * k)
+        let dc = UnsafeMutablePointer<Double>.allocate(capacity: Swift.min(m, s) * Swift.min(n, s))
+        defer { da.deallocate(); db.deallocate(); dc.deallocate() }
+        var r0 = 0
+        while r0 < m {
+            let rows = Swift.min(s, m - r0)
+            for r in 0..<rows { for j in 0..<k { da[r * k + j] = Double(a[(r0 + r) * lda + j]) } }
+            var c0 = 0
+            while c0 < n {
+                let cols = Swift.min(s, n - c0)
+                for r in 0..<cols { for j in 0..<k { db[r * k + j] = Double(b[(c0 + r) * ldb + j]) } }
+                dgemm(m: rows, n: cols, k: k, a: da, lda: k, b: db, ldb: k, transB: true, c: dc, ldc: cols)
+                for r in 0..<rows { for j in 0..<cols { c[(r0 + r) * ldc + c0 + j] = Float(dc[r * cols + j]) } }
+                c0 += cols
+            }
+            r0 += rows
         }
     }
 

@@ -11,7 +11,7 @@ import Synchronization
 /// other work takes fewer of them, and `cancel` is checked before each tile (one tile is about
 /// ``tileFlops``, a tenth of a second on one core).
 ///
-/// Every element comes from one BLAS call over the whole inner dimension, and the grid depends only on
+/// Every element comes from one BLAS call over the whole inner dimension, in double (``BLAS/gemmInDouble(m:n:k:a:lda:b:ldb:c:ldc:)``), and the grid depends only on
 /// the shapes: the product is the same whatever the number of cores or of BLAS threads.
 ///
 /// ```swift
@@ -100,8 +100,8 @@ package struct ProductTiles: Sendable, Equatable {
                     let band = k / perBand, r0 = band * tileRows, n0 = (k % perBand) * tileCols
                     let m = Swift.min(tileRows, rows - r0), n = Swift.min(tileCols, cols - n0)
                     if c > 0 {
-                        BLAS.gemm(m: m, n: n, k: c, a: a + r0 * c, lda: c, b: b + n0 * c, ldb: c, transB: true,
-                                  c: out + r0 * ldc + n0, ldc: ldc)
+                        BLAS.gemmInDouble(m: m, n: n, k: c, a: a + r0 * c, lda: c, b: b + n0 * c, ldb: c,
+                                          c: out + r0 * ldc + n0, ldc: ldc)
                     } else {
                         for r in 0..<m { (out + (r0 + r) * ldc + n0).update(repeating: 0, count: n) }
                     }

@@ -3,11 +3,11 @@
 /// `Q = D · (H_{2^m} ⊗ A) / √N` for a width `N = 2^m · n`: `D` a diagonal of random signs (from the
 /// seed), `H_{2^m}` Sylvester's Hadamard matrix (applied as a fast Walsh–Hadamard transform) and `A` a
 /// Hadamard matrix of the small order `n` (``HadamardConstruction``; 1 for a power-of-two width), applied
-/// as one dense product through BLAS. `Q` is orthogonal, so `(X Q)(W Q)ᵀ = X Wᵀ` exactly (up to float
+/// as one dense product in ``FixedOrder``. `Q` is orthogonal, so `(X Q)(W Q)ᵀ = X Wᵀ` exactly (up to float
 /// rounding); no `N × N` matrix is ever built.
 ///
 /// Each row `v` is read as a `2^m × n` matrix `V` (row `b`, column `a`, `v[b·n + a]`); then
-/// `v (H ⊗ A)` is `H V A`: the product by `A` is one sgemm over all rows at once, the transform by `H`
+/// `v (H ⊗ A)` is `H V A`: the product by `A` runs over all rows at once, the transform by `H`
 /// runs down the columns.
 ///
 /// ```swift
@@ -65,8 +65,21 @@ public struct RandomizedHadamard: Sendable {
         // V A for every row at once: the storage read as (rows · 2^m) × n.
         var out: Matrix
         if order > 1 {
-            let flat = Matrix(rows: m.rows * powerOfTwo, cols: order, storage: signed)
-            out = Matrix(rows: m.rows, cols: width, storage: flat.multiplied(by: dense).storage)
+            // In fixed order, not BLAS: the same bits on every machine (the clip search decides on them).
+            let rows = m.rows * powerOfTwo, n = order
+            let product = [Float](unsafeUninitializedCapacity: m.count) { buf, initialized in
+                signed.withUnsafeBufferPointer { src in
+                    dense.storage.withUnsafeBufferPointer { a in
+                        nonisolated(unsafe) let p = buf.baseAddress!, x = src.baseAddress!, b = a.baseAddress!
+                        ParallelRows.forEach(rows: rows, cols: n) { r in
+                            FixedOrder.multiply(rows: r.count, k: n, n: n, a: x + r.lowerBound * n, lda: n, b: b,
+                                                c: p + r.lowerBound * n, ldc: n)
+                        }
+                    }
+                }
+                initialized = m.count
+            }
+            out = Matrix(rows: m.rows, cols: width, storage: product)
         } else {
             out = Matrix(rows: m.rows, cols: width, storage: signed)
         }

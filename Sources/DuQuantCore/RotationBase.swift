@@ -79,9 +79,12 @@ public enum RotationBase {
         let e = givensBase(n)
         guard n > 1 else { return e }
         let qp = randomOrthogonal(n - 1, using: &g)
-        var d = Matrix.identity(n)
-        for r in 0..<(n - 1) { for c in 0..<(n - 1) { d[r + 1, c + 1] = qp[r, c] } }
-        return e.multiplied(by: d)
+        var d = [Double](repeating: 0, count: n * n)
+        d[0] = 1
+        for r in 0..<(n - 1) { for c in 0..<(n - 1) { d[(r + 1) * n + c + 1] = Double(qp[r, c]) } }
+        // In one fixed order (not BLAS): every decision of the search starts from these bits.
+        let b = FixedOrder.product(e.storage.map(Double.init), d, n: n)
+        return Matrix(rows: n, cols: n, storage: b.map { Float($0) })
     }
 }
 

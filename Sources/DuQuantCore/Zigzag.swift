@@ -11,15 +11,20 @@
 public enum Zigzag {
     /// The permutation `perm` with `out[:, i] = x[:, perm[i]]`.
     public static func permutation(channelMax: [Float], block: Int) -> [Int] {
-        precondition(block > 0)
-        let c = channelMax.count
-        guard c > 0 else { return [] }
-        let k = (c + block - 1) / block
-        let capacity = (0..<k).map { Swift.min(block, c - $0 * block) }
-        let order = (0..<c).sorted { a, b in
+        let order = channelMax.indices.sorted { a, b in
             let va = channelMax[a], vb = channelMax[b]
             return va != vb ? va > vb : a < b
         }
+        return permutation(ranked: order, block: block)
+    }
+
+    /// The permutation dealing channels already ranked (`order`: largest max |x| first), as above.
+    public static func permutation(ranked order: [Int], block: Int) -> [Int] {
+        precondition(block > 0)
+        let c = order.count
+        guard c > 0 else { return [] }
+        let k = (c + block - 1) / block
+        let capacity = (0..<k).map { Swift.min(block, c - $0 * block) }
         var buckets = [[Int]](repeating: [], count: k)
         var cur = 0, up = true
         func advance() {

@@ -15,9 +15,11 @@ package enum BenchCommand {
     static let usage = """
         usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
                [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file] [--live] [--evaluation]
+               [--decisions]
         --steps changes the greedy steps of every calibration (default 256, the comparison's setting)
         --live times only what the explorer shows on the realistic 7B down_proj, and when
         --evaluation times only what follows the DuQuant search on the 7B down_proj, piece by piece
+        --decisions times DuQuant's calibration with exact decisions against the screen alone
         """
 
     /// Options of one bench run.
@@ -32,11 +34,12 @@ package enum BenchCommand {
         var steps = 256
         var liveOnly = false
         var evaluation = false
+        var decisions = false
     }
 
     @Sendable package static func run(_ args: [String]) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps"],
-                                    flags: ["quick", "no-peer", "no-large-file", "live", "evaluation"], command: "bench")
+                                    flags: ["quick", "no-peer", "no-large-file", "live", "evaluation", "decisions"], command: "bench")
         guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE (usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR])") }
         var o = Options()
         o.quick = a.flag("quick")
@@ -50,6 +53,7 @@ package enum BenchCommand {
         o.steps = try a.int("steps", in: 1...100_000) ?? 256
         o.liveOnly = a.flag("live")
         o.evaluation = a.flag("evaluation")
+        o.decisions = a.flag("decisions")
         return o.liveOnly ? BenchLayer.live(o) : run(o)
     }
 
@@ -65,6 +69,7 @@ package enum BenchCommand {
         out += "load average at start: \(loadAverage()) (2 cores, shared)\n\n"
         out += "runs per figure: \(o.runs) (median)\(o.quick ? ", quick shapes (512 tokens)" : ""); BLAS threads: \(BLAS.threads)\n\n"
         if o.evaluation { return out + BenchEvaluation.run(o) }
+        if o.decisions { return out + BenchDecisions.run(o) }
 
         // The large-file probe runs first: peak RSS only grows, so it must precede the big layers.
         let largeFile = o.largeFile ? largeFileSection(o).render() : ""

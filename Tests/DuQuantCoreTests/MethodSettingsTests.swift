@@ -39,7 +39,7 @@ import Testing
         var unclipped = p
         unclipped.lac = 1
         unclipped.swc = 1
-        let reference = layer.input.multipliedTransposed(by: layer.weight!)
+        let reference = layer.input.outputProduct(layer.weight!)
         let plain = Evaluator.measure(x: layer.input, w: layer.weight, reference: reference, p: unclipped)
         #expect(rtn.outputRelError == plain.outputRelError)
         #expect(rtn.actMSE == plain.actMSE)

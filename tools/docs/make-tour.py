@@ -15,8 +15,9 @@ Run from the repository root after `swift build -c release`:
     python3 tools/docs/make-tour.py           # rewrite the files
     python3 tools/docs/make-tour.py --check   # exit 1 with a diff when a committed file differs
 
-The figures depend on the floating-point path (release build, BLAS kernels of this CPU): the check is
-exact, and is meant for the machine that runs the test suite (docs/DECISIONS.md, 2026-11-30).
+The figures do not depend on the BLAS kernels of the CPU (docs/DECISIONS.md, "Screen fast, decide
+exactly"): the check is exact, and passes under every OpenBLAS core (OPENBLAS_CORETYPE=Haswell,
+SkylakeX, Cooperlake, Zen), which tests/e2e/test-cross-core.sh checks figure by figure.
 """
 import difflib
 import json

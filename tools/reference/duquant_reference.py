@@ -93,36 +93,49 @@ def get_rot(n, rng):
     return _BASE[n] @ q
 
 
-def rotation(weight, block, max_rotation_step, rng, stop_after=None):
-    """UniformAffineQuantizer.rotation (score_func=None, other=None)."""
+def rotation(weight, block, max_rotation_step, rng, stop_after=None, exact=False):
+    """UniformAffineQuantizer.rotation (score_func=None, other=None).
+
+    With `exact`, every decision (argmax/argmin, |max| > |min|, the kept prefix) is taken on the same
+    chain computed in float64 instead of float32, ties to the first index, and the kept rotation is
+    composed in float64: the rule the explorer follows so that its choices do not depend on the BLAS
+    kernel (docs/DECISIONS.md, "Screen fast, decide exactly"). The timed float32 loop is unchanged.
+    """
     hidden_dim = weight.shape[-1]
     original = weight.copy()
     exchange_ids, peak_values = [], []
     w = weight.reshape(-1, block)
+    w64 = w.astype(np.float64) if exact else None
     rot = get_rot(block, rng)
+    rot64 = rot.astype(np.float64)
     steps = max_rotation_step if stop_after is None else min(max_rotation_step, stop_after)
+
+    def decide(m):
+        r, c = divmod(int(m.argmax()), m.shape[-1])
+        r2, c2 = divmod(int(m.argmin()), m.shape[-1])
+        return r, c, r2, c2, m[r, c], m[r2, c2]
+
     t0 = time.perf_counter()
-    for _ in range(steps):
-        r, c = divmod(int(w.argmax()), w.shape[-1])
-        r2, c2 = divmod(int(w.argmin()), w.shape[-1])
-        peak_values.append(float(w[r, c] - w[r2, c2]))
-        exchange_id = r if abs(w[r, c]) > abs(w[r2, c2]) else r2
+    for _ in range(steps + 1):
+        r, c, r2, c2, hi, lo = decide(w64 if exact else w)
+        peak_values.append(float(hi - lo))
+        exchange_id = r if abs(hi) > abs(lo) else r2
         exchange_ids.append(exchange_id)
+        if len(exchange_ids) > steps:
+            break
         R = exchange_row_col(rot, 0, exchange_id % block)
         w = w @ R
+        if exact:
+            w64 = w64 @ exchange_row_col(rot64, 0, exchange_id % block)
     loop_seconds = time.perf_counter() - t0
-    r, c = divmod(int(w.argmax()), w.shape[-1])
-    r2, c2 = divmod(int(w.argmin()), w.shape[-1])
-    peak_values.append(float(w[r, c] - w[r2, c2]))
-    exchange_id = r if abs(w[r, c]) > abs(w[r2, c2]) else r2
-    exchange_ids.append(exchange_id)
 
-    # torch.argmin(torch.tensor(peak_values)): float32, first minimum.
-    select_length = int(np.argmin(np.asarray(peak_values, dtype=np.float32)))
+    # torch.argmin(torch.tensor(peak_values)): float32, first minimum (float64 with `exact`).
+    select_length = int(np.argmin(np.asarray(peak_values, dtype=np.float64 if exact else np.float32)))
     kept_ids = exchange_ids[:select_length]
-    R_ = np.eye(block, dtype=np.float32)
+    R_ = np.eye(block, dtype=np.float64 if exact else np.float32)
     for eid in kept_ids:
-        R_ = R_ @ exchange_row_col(rot, 0, eid % block)
+        R_ = R_ @ exchange_row_col(rot64 if exact else rot, 0, eid % block)
+    R_ = R_.astype(np.float32)
     out = (original.reshape(-1, block) @ R_).reshape(-1, hidden_dim)
     stage = {
         "steps": steps,

@@ -6,7 +6,8 @@ port in duquant_reference.py) run on a small matrix, for a test that our `--sele
 The port draws each stage's rotation B = E_n·diag(1, Q') itself; the fixture records both B matrices, so
 the Swift test can search with the very same rotations and must then choose the same exchange rows, keep
 the same prefix, build the same composed rotation and the same zigzag permutation, and end with the same
-matrix. Deterministic (seeded); run from the repository root:
+matrix. The port decides on its float64 chain (`exact=True`), as the explorer decides on exact values.
+Deterministic (seeded); run from the repository root:
 
     python3 tools/reference/make_crosscheck_fixture.py
 """
@@ -44,9 +45,9 @@ def main():
     ref.get_rot = recording_get_rot
     ref._BASE[BLOCK] = ref.givens_base(BLOCK)
     stage_rng = np.random.default_rng(11)
-    x1, r0, s0 = ref.rotation(x, BLOCK, STEPS, stage_rng)
+    x1, r0, s0 = ref.rotation(x, BLOCK, STEPS, stage_rng, exact=True)
     x1p, perm = ref.permutation_zigzag(x1, BLOCK)
-    out, r1, s1 = ref.rotation(x1p, BLOCK, STEPS, stage_rng)
+    out, r1, s1 = ref.rotation(x1p, BLOCK, STEPS, stage_rng, exact=True)
 
     def flat(a):
         return [float(v) for v in np.asarray(a, dtype=np.float32).ravel()]

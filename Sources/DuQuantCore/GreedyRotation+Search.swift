@@ -1,0 +1,260 @@
+/// The state of one lazy greedy search (``GreedyRotation/search(_:base:steps:select:block:threads:patience:shouldStop:)``):
+/// the screened candidate rows, the error bound, the exact rows recomputed so far and the decisions.
+struct GreedySearchState {
+    /// One step's extremes: where they are (row-major index in the searched matrix), the value each
+    /// decision used and that value's bound (0 once recomputed exactly).
+    struct StepRecord {
+        var maxIndex: Int, maxValue: Double, maxBound: Double
+        var minIndex: Int, minValue: Double, minBound: Double
+        var peak: Double { maxValue - minValue }
+        var peakBound: Double { maxBound + minBound }
+    }
+
+    let input: GreedyInput
+    let bounds: GreedyRotation.BaseBounds
+    let n: Int, count: Int, steps: Int
+    /// Upper bounds on the exact input rows' norms, the largest of them, and the visiting order.
+    var norms: [Double], order: [Int]
+    let gamma: Double
+
+    var chosen: [Int] = []
+    var records: [StepRecord] = []
+    /// Exact rows recomputed so far: row → (step it is rotated to, values).
+    var exactRows: [Int: (step: Int, values: [Double])] = [:]
+    var recomputed = 0
+    var rule = DecisionRule.exact
+    /// Checkpoints of the composed rotation (double, BLAS): (step, R_step), increasing steps.
+    var checkpoints: [(step: Int, r: [Double])]
+
+    init(input: GreedyInput, bounds: GreedyRotation.BaseBounds, steps: Int) {
+        self.input = input
+        self.bounds = bounds
+        n = input.width
+        count = input.count
+        self.steps = steps
+        gamma = ScreenedChoice.gamma(n)
+        let rootN = Double(n).squareRoot()
+        norms = (0..<count).map { i in
+            var s = 0.0
+            for j in 0..<input.width { let v = input.rows[i * input.width + j]; s += v * v }
+            return s.squareRoot() * (1 + 4 * Double(input.width) * ScreenedChoice.unitRoundoff) + rootN * input.bound
+        }
+        let nm = norms
+        order = (0..<count).sorted { nm[$0] != nm[$1] ? nm[$0] > nm[$1] : $0 < $1 }
+        var id = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { id[i * n + i] = 1 }
+        checkpoints = [(0, id)]
+    }
+
+    /// Growth of a row's norm over `k` steps (the float `B` is orthogonal only to rounding).
+    func growth(_ k: Int) -> Double {
+        var g = 1.0
+        for _ in 0..<(k + 1) { g *= bounds.growth }
+        return g
+    }
+
+    /// The bound on `|screened − exact|` of any entry of row `i` (searched-matrix index) after `k` steps:
+    /// the input's bound carried through, plus the rounding of two chains of `k` products (BLAS's and
+    /// ``FixedOrder``'s) and of the composed rotation that rows joining late are rotated by (√n more: its
+    /// error is bounded row by row), each in proportion to the row's norm. A row that is exactly zero stays
+    /// exactly zero in both, so its bound is 0.
+    func delta(_ i: Int, _ k: Int) -> Double {
+        guard norms[i] > 0 || input.bound > 0 else { return 0 }
+        // Before the first step the rows are the input itself (times the identity, which is exact).
+        guard k > 0 || input.bound > 0 else { return 0 }
+        let rootN = Double(n).squareRoot()
+        let chain = Double(k + 1) * gamma * bounds.spread * (1 + rootN) * norms[i]
+        return 2 * growth(k) * (rootN * input.bound + 2 * chain) + 4 * Double(n * (k + 1)) * Double.leastNormalMagnitude
+    }
+
+    /// A bound on every exact value of row `i` (its norm) after `k` steps.
+    func rowBound(_ i: Int, _ k: Int) -> Double {
+        growth(k) * norms[i] * (1 + Double(k + 1) * gamma * bounds.spread) * (1 + 1e-12)
+    }
+
+    /// The exact row `r` after the first `k` chosen steps, recomputed in ``FixedOrder`` (kept and moved
+    /// forward when `k` is at or after the step it holds, fresh otherwise).
+    mutating func exactRow(_ r: Int, at k: Int) -> [Double] {
+        var start: (step: Int, values: [Double])
+        if let c = exactRows[r], c.step <= k { start = c } else { start = (0, input.exact(r)) }
+        if start.step < k {
+            var scratch = [Double](repeating: 0, count: n)
+            let n = n
+            start.values.withUnsafeMutableBufferPointer { y in
+                bounds.base.withUnsafeBufferPointer { b in
+                    scratch.withUnsafeMutableBufferPointer { sc in
+                        for d in chosen[start.step..<k] {
+                            FixedOrder.greedyStep(y.baseAddress!, base: b.baseAddress!, n: n, channel: d, scratch: sc.baseAddress!)
+                        }
+                    }
+                }
+            }
+            start.step = k
+        }
+        if (exactRows[r]?.step ?? -1) <= k { exactRows[r] = start }
+        return start.values
+    }
+
+    /// The exact value at row-major index `index` after `k` steps.
+    mutating func exactValue(_ index: Int, at k: Int) -> Double {
+        recomputed += 1
+        return exactRow(index / n, at: k)[index % n]
+    }
+
+    /// The composed rotation after `k` steps (double, through BLAS), from the nearest checkpoint.
+    mutating func composed(upTo k: Int) -> [Double] {
+        let cp = checkpoints.last { $0.step <= k }!
+        var r = cp.r, scratch = [Double](repeating: 0, count: n * n)
+        for d in chosen[cp.step..<k] { GreedyRotation.composeStep(&r, base: bounds.base, n: n, channel: d, scratch: &scratch) }
+        if k > checkpoints.last!.step { checkpoints.append((k, r)) }
+        return r
+    }
+
+    /// Makes step `t`'s record exact (both extremes recomputed).
+    mutating func makeExact(_ t: Int) {
+        if records[t].maxBound > 0 { records[t].maxValue = exactValue(records[t].maxIndex, at: t); records[t].maxBound = 0 }
+        if records[t].minBound > 0 { records[t].minValue = exactValue(records[t].minIndex, at: t); records[t].minBound = 0 }
+    }
+
+    mutating func run(select: Selection, block: Int, threads: Int, patience: Int,
+                      shouldStop: (() -> Bool)?) -> GreedyRotation.Result? {
+        var cur = [Double](repeating: 0, count: count * n), next = cur
+        var rowMax = [Double](repeating: 0, count: count), rowMin = rowMax
+        var m = 0  // candidate rows: cur holds rows order[0..<m], rotated to the current step
+        var e = Extremes()
+        var kept = 0
+        var maxItems: [(index: Int, value: Double, bound: Double)] = []
+        var minItems: [(index: Int, value: Double, bound: Double)] = []
+        // The step's rotation swap(B, 0, d): exchanged in place and back, no copy of B per step.
+        var bd = bounds.base
+        for step in 0...steps {
+            if let shouldStop, shouldStop() { return nil }
+            // Every row's bound is proportional to its norm (or 0): the first row's is the largest.
+            let deltaMax = delta(order[0], step)
+            let exact = deltaMax.isFinite && rule == .exact
+            // Grow the candidates until no row outside them can hold an exact extreme.
+            while m < count && !(e.maxV - deltaMax > rowBound(order[m], step) && e.minV + deltaMax < -rowBound(order[m], step)) {
+                let grown = Swift.min(count, Swift.max(16, 2 * m))
+                let r = composed(upTo: step)
+                for i in m..<grown {
+                    let src = order[i] * n
+                    for j in 0..<n { next[i * n + j] = input.rows[src + j] }
+                }
+                let part = next.withUnsafeBufferPointer { a in
+                    r.withUnsafeBufferPointer { b in
+                        cur.withUnsafeMutableBufferPointer { c in
+                            order.withUnsafeBufferPointer { ids in
+                                rowMax.withUnsafeMutableBufferPointer { rx in
+                                    rowMin.withUnsafeMutableBufferPointer { rn in
+                                        GreedyScan.multiplyScanParallel(
+                                            a: a.baseAddress! + m * n, rows: grown - m, n: n, b: b.baseAddress!,
+                                            c: c.baseAddress! + m * n, ids: ids.baseAddress! + m,
+                                            rowMax: rx.baseAddress! + m, rowMin: rn.baseAddress! + m, workers: threads)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                e.merge(part)
+                m = grown
+            }
+            // The extremes, decided on exact values where the screen cannot tell.
+            maxItems.removeAll(keepingCapacity: true)
+            minItems.removeAll(keepingCapacity: true)
+            if exact {
+                let hi = e.maxV - delta(e.maxRow, step), lo = e.minV + delta(e.minRow, step)
+                for i in 0..<m {
+                    let d = delta(order[i], step)
+                    guard rowMax[i] + d >= hi || rowMin[i] - d <= lo else { continue }
+                    let row = order[i] * n
+                    if d == 0 {
+                        // Exact as screened: only the row's first maximum and first minimum can win.
+                        if rowMax[i] >= hi, let j = (0..<n).first(where: { cur[i * n + $0] == rowMax[i] }) {
+                            maxItems.append((row + j, rowMax[i], 0))
+                        }
+                        if rowMin[i] <= lo, let j = (0..<n).first(where: { cur[i * n + $0] == rowMin[i] }) {
+                            minItems.append((row + j, rowMin[i], 0))
+                        }
+                        continue
+                    }
+                    for j in 0..<n {
+                        let v = cur[i * n + j]
+                        if v + d >= hi { maxItems.append((row + j, v, d)) }
+                        if v - d <= lo { minItems.append((row + j, v, d)) }
+                    }
+                }
+            }
+            if maxItems.isEmpty { maxItems = [(e.maxRow * n + e.maxCol, e.maxV, 0)] }
+            if minItems.isEmpty { minItems = [(e.minRow * n + e.minCol, e.minV, 0)] }
+            // Candidates come row by row: the exact row is fetched once per run of a row's entries.
+            var last: (row: Int, values: [Double]) = (-1, [])
+            let exactAtStep: (Int) -> Double = { index in
+                if last.row != index / n { last = (index / n, exactRow(index / n, at: step)) }
+                return last.values[index % n]
+            }
+            let hiChoice = ScreenedChoice.largest(maxItems, exact: exactAtStep)
+            let loChoice = ScreenedChoice.smallest(minItems, exact: exactAtStep)
+            recomputed += hiChoice.recomputed + loChoice.recomputed
+            records.append(StepRecord(maxIndex: hiChoice.index, maxValue: hiChoice.exact ?? hiChoice.screened,
+                                      maxBound: hiChoice.exact == nil ? hiChoice.bound : 0,
+                                      minIndex: loChoice.index, minValue: loChoice.exact ?? loChoice.screened,
+                                      minBound: loChoice.exact == nil ? loChoice.bound : 0))
+            // The kept prefix: the first step with the lowest exact peak.
+            if step > 0 {
+                let r = records[step], b = records[kept]
+                let lower = ScreenedChoice.less(r.peak, bound: r.peakBound, b.peak, bound: b.peakBound,
+                                                exactA: { makeExact(step); return records[step].peak },
+                                                exactB: { makeExact(kept); return records[kept].peak })
+                if lower.less { kept = step }
+            }
+            if step == steps || (patience > 0 && step - kept >= patience) { break }
+            // The selection rule: the larger magnitude (the reference compares |max| > |min|; a tie takes min).
+            let r = records[step]
+            let useMax = ScreenedChoice.less(Swift.abs(r.minValue), bound: r.minBound,
+                                             Swift.abs(r.maxValue), bound: r.maxBound,
+                                             exactA: { makeExact(step); return Swift.abs(records[step].minValue) },
+                                             exactB: { makeExact(step); return Swift.abs(records[step].maxValue) }).less
+            let index = useMax ? records[step].maxIndex : records[step].minIndex
+            let d = select == .paper ? index % n : (index / n) % n
+            chosen.append(d)
+            // Rotate the candidates by swap(B, 0, d) and find the new extremes in the same pass.
+            bd.swapColumns(0, d, width: n)
+            bd.swapRows(0, d, width: n)
+            defer {
+                bd.swapColumns(0, d, width: n)
+                bd.swapRows(0, d, width: n)
+            }
+            e = cur.withUnsafeBufferPointer { a in
+                bd.withUnsafeBufferPointer { b in
+                    next.withUnsafeMutableBufferPointer { c in
+                        order.withUnsafeBufferPointer { ids in
+                            rowMax.withUnsafeMutableBufferPointer { rx in
+                                rowMin.withUnsafeMutableBufferPointer { rn in
+                                    GreedyScan.multiplyScanParallel(a: a.baseAddress!, rows: m, n: n, b: b.baseAddress!,
+                                                                    c: c.baseAddress!, ids: ids.baseAddress!,
+                                                                    rowMax: rx.baseAddress!, rowMin: rn.baseAddress!,
+                                                                    workers: threads)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&cur, &next)
+        }
+        // The kept rotation in fixed order: it is applied and exported, so its bits must not depend on BLAS.
+        let rd = FixedOrder.composed(base: bounds.base, n: n, chosen: chosen[0..<kept])
+        let trace = GreedyTrace(block: block, chosen: chosen, peaks: records.map { Float($0.peak) }, kept: kept)
+        return GreedyRotation.Result(trace: trace, rotation: Matrix(rows: n, cols: n, storage: rd.map { Float($0) }),
+                                     rotationD: rd, recomputed: recomputed)
+    }
+}
+
+extension Array where Element == Double {
+    /// Exchanges rows `i` and `j` of a row-major matrix of `width` columns, in place.
+    mutating func swapRows(_ i: Int, _ j: Int, width: Int) {
+        guard i != j else { return }
+        for c in 0..<width { swapAt(i * width + c, j * width + c) }
+    }
+}
