@@ -24,12 +24,16 @@ extension FixedOrder {
         var j = 0
         while j + 16 <= n {
             var c0 = SIMD16<Float>(repeating: 0), c1 = c0, c2 = c0, c3 = c0
-            for l in 0..<k {
-                let v = rb.loadUnaligned(fromByteOffset: (l * n + j) * 4, as: SIMD16<Float>.self)
-                c0.addProduct(SIMD16(repeating: a[l]), v)
-                c1.addProduct(SIMD16(repeating: a[lda + l]), v)
-                c2.addProduct(SIMD16(repeating: a[2 * lda + l]), v)
-                c3.addProduct(SIMD16(repeating: a[3 * lda + l]), v)
+            var pb = rb + j &* 4, a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda
+            let stride = n &* 4
+            for _ in 0..<k {
+                let v = pb.loadUnaligned(as: SIMD16<Float>.self)
+                c0.addProduct(SIMD16(repeating: a0.pointee), v)
+                c1.addProduct(SIMD16(repeating: a1.pointee), v)
+                c2.addProduct(SIMD16(repeating: a2.pointee), v)
+                c3.addProduct(SIMD16(repeating: a3.pointee), v)
+                pb += stride
+                a0 += 1; a1 += 1; a2 += 1; a3 += 1
             }
             let rc = UnsafeMutableRawPointer(c)
             rc.storeBytes(of: c0, toByteOffset: j * 4, as: SIMD16<Float>.self)
@@ -80,12 +84,17 @@ extension FixedOrder {
             var j = 0
             while j + 8 <= n {
                 var c0 = SIMD8<Double>(repeating: 0), c1 = c0, c2 = c0, c3 = c0
-                for l in 0..<n {
-                    let v = rb.loadUnaligned(fromByteOffset: (l * n + j) * 8, as: SIMD8<Double>.self)
-                    c0.addProduct(SIMD8(repeating: a[i * n + l]), v)
-                    c1.addProduct(SIMD8(repeating: a[(i + 1) * n + l]), v)
-                    c2.addProduct(SIMD8(repeating: a[(i + 2) * n + l]), v)
-                    c3.addProduct(SIMD8(repeating: a[(i + 3) * n + l]), v)
+                // Pointers stepped with wrapping adds: no overflow check per term in the inner loop.
+                var pb = rb + j &* 8, a0 = a + i &* n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n
+                let stride = n &* 8
+                for _ in 0..<n {
+                    let v = pb.loadUnaligned(as: SIMD8<Double>.self)
+                    c0.addProduct(SIMD8(repeating: a0.pointee), v)
+                    c1.addProduct(SIMD8(repeating: a1.pointee), v)
+                    c2.addProduct(SIMD8(repeating: a2.pointee), v)
+                    c3.addProduct(SIMD8(repeating: a3.pointee), v)
+                    pb += stride
+                    a0 += 1; a1 += 1; a2 += 1; a3 += 1
                 }
                 let rc = UnsafeMutableRawPointer(c)
                 rc.storeBytes(of: c0, toByteOffset: (i * n + j) * 8, as: SIMD8<Double>.self)

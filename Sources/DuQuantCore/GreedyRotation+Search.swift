@@ -46,31 +46,42 @@ struct GreedySearchState {
         checkpoints = [(0, id)]
     }
 
-    /// Growth of a row's norm over `k` steps (the float `B` is orthogonal only to rounding).
+    /// Growth of a row's norm over `k` steps (the float `B` is orthogonal only to rounding): `growth^(k+1)`.
     func growth(_ k: Int) -> Double {
         var g = 1.0
         for _ in 0..<(k + 1) { g *= bounds.growth }
         return g
     }
 
-    /// The bound on `|screened − exact|` of any entry of row `i` (searched-matrix index) after `k` steps:
+    /// The bound on `|screened − exact|` of any entry of row `i` after `k` steps, as `fixed + perNorm·‖row‖`:
     /// the input's bound carried through, plus the rounding of two chains of `k` products (BLAS's and
     /// ``FixedOrder``'s) and of the composed rotation that rows joining late are rotated by (√n more: its
-    /// error is bounded row by row), each in proportion to the row's norm. A row that is exactly zero stays
-    /// exactly zero in both, so its bound is 0.
-    func delta(_ i: Int, _ k: Int) -> Double {
-        guard norms[i] > 0 || input.bound > 0 else { return 0 }
-        // Before the first step the rows are the input itself (times the identity, which is exact).
-        guard k > 0 || input.bound > 0 else { return 0 }
-        let rootN = Double(n).squareRoot()
-        let chain = Double(k + 1) * gamma * bounds.spread * (1 + rootN) * norms[i]
-        return 2 * growth(k) * (rootN * input.bound + 2 * chain) + 4 * Double(n * (k + 1)) * Double.leastNormalMagnitude
+    /// error is bounded row by row), each in proportion to the row's norm; and an underflow margin.
+    struct StepBound {
+        var fixed: Double, perNorm: Double, normGrowth: Double
     }
 
-    /// A bound on every exact value of row `i` (its norm) after `k` steps.
-    func rowBound(_ i: Int, _ k: Int) -> Double {
-        growth(k) * norms[i] * (1 + Double(k + 1) * gamma * bounds.spread) * (1 + 1e-12)
+    /// The step's bound coefficients (``delta(_:_:)`` for every row from them).
+    func stepBound(_ k: Int) -> StepBound {
+        // Before the first step the rows are the input itself (times the identity, which is exact).
+        let g = growth(k), rootN = Double(n).squareRoot()
+        let chain = k > 0 ? Double(k + 1) * gamma * bounds.spread * (1 + rootN) : 0
+        let fixed = input.bound > 0 || k > 0
+            ? 2 * g * rootN * input.bound + 4 * Double(n * (k + 1)) * Double.leastNormalMagnitude : 0
+        return StepBound(fixed: fixed, perNorm: 4 * g * chain,
+                         normGrowth: g * (1 + Double(k + 1) * gamma * bounds.spread) * (1 + 1e-12))
     }
+
+    /// The bound of row `i` (searched-matrix index) under the step's coefficients. A row that is exactly
+    /// zero stays exactly zero in the screen and in the exact chain, so its bound is 0.
+    @inline(__always)
+    func delta(_ i: Int, _ b: StepBound) -> Double {
+        norms[i] > 0 || input.bound > 0 ? b.fixed + b.perNorm * norms[i] : 0
+    }
+
+    /// A bound on every exact value of row `i` (its norm) under the step's coefficients.
+    @inline(__always)
+    func rowBound(_ i: Int, _ b: StepBound) -> Double { norms[i] * b.normGrowth }
 
     /// The exact row `r` after the first `k` chosen steps, recomputed in ``FixedOrder`` (kept and moved
     /// forward when `k` is at or after the step it holds, fresh otherwise).
@@ -129,11 +140,12 @@ struct GreedySearchState {
         var bd = bounds.base
         for step in 0...steps {
             if let shouldStop, shouldStop() { return nil }
-            // Every row's bound is proportional to its norm (or 0): the first row's is the largest.
-            let deltaMax = delta(order[0], step)
+            // Every row's bound grows with its norm (or is 0): the first row's is the largest.
+            let sb = stepBound(step)
+            let deltaMax = delta(order[0], sb)
             let exact = deltaMax.isFinite && rule == .exact
             // Grow the candidates until no row outside them can hold an exact extreme.
-            while m < count && !(e.maxV - deltaMax > rowBound(order[m], step) && e.minV + deltaMax < -rowBound(order[m], step)) {
+            while m < count && !(e.maxV - deltaMax > rowBound(order[m], sb) && e.minV + deltaMax < -rowBound(order[m], sb)) {
                 let grown = Swift.min(count, Swift.max(16, 2 * m))
                 let r = composed(upTo: step)
                 for i in m..<grown {
@@ -163,9 +175,9 @@ struct GreedySearchState {
             maxItems.removeAll(keepingCapacity: true)
             minItems.removeAll(keepingCapacity: true)
             if exact {
-                let hi = e.maxV - delta(e.maxRow, step), lo = e.minV + delta(e.minRow, step)
+                let hi = e.maxV - delta(e.maxRow, sb), lo = e.minV + delta(e.minRow, sb)
                 for i in 0..<m {
-                    let d = delta(order[i], step)
+                    let d = delta(order[i], sb)
                     guard rowMax[i] + d >= hi || rowMin[i] - d <= lo else { continue }
                     let row = order[i] * n
                     if d == 0 {

@@ -47,13 +47,14 @@ enum GreedyScan {
     @inline(__always)
     static func rowMaxMin(_ p: UnsafePointer<Double>, _ n: Int) -> (Double, Double) {
         var vmax = SIMD8<Double>(repeating: -.infinity), vmin = SIMD8<Double>(repeating: .infinity)
-        let raw = UnsafeRawPointer(p)
+        var q = UnsafeRawPointer(p)
         var j = 0
-        while j + 8 <= n {
-            let v = raw.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
+        while j &+ 8 <= n {
+            let v = q.loadUnaligned(as: SIMD8<Double>.self)
             vmax.replace(with: v, where: v .> vmax)
             vmin.replace(with: v, where: v .< vmin)
-            j += 8
+            q += 64
+            j &+= 8
         }
         var mx = -Double.infinity, mn = Double.infinity
         for k in 0..<8 {
