@@ -1,10 +1,6 @@
 #!/usr/bin/env python3
 """Helpers of tests/e2e/test-cross-core.sh (the same figures under every OpenBLAS core and thread count).
 
-  cross_core.py layer OUT.safetensors [--tokens N]
-      writes a LLaMA-7B-shaped down_proj (X N×11008, default N 256; W 4096×11008), the recipe of
-      make-7b-layer.py (SwiGLU-shaped input, normal outliers, massive values on token 0 and two others),
-      seeded: the same file every time. Needs numpy.
   cross_core.py compare [--rel R] LABEL=REFERENCE.json LABEL=OTHER.json…
       every numeric figure of the `report --format json` documents within R (default 1e-5) relative of
       REFERENCE's, every integer (kept steps, chosen channels, counts) identical, the same structure;
@@ -27,46 +23,6 @@ IGNORED_KEYS = {"seconds", "elapsed", "time", "wall", "wall_seconds", "peak_memo
 def ignored(key):
     k = key.lower()
     return k in IGNORED_KEYS or k.endswith("_seconds") or k.endswith("_ms") or k.startswith("peak_")
-
-
-def make_layer(out, tokens):
-    import struct
-
-    import numpy as np
-
-    T, C, N = tokens, 11008, 4096
-    rng = np.random.default_rng(11008 + T)
-
-    def silu(v):
-        return v / (1.0 + np.exp(-v))
-
-    g = rng.standard_normal((T, C), dtype=np.float32) * rng.lognormal(0.0, 0.3, C).astype(np.float32)
-    u = rng.standard_normal((T, C), dtype=np.float32) * rng.lognormal(0.0, 0.5, C).astype(np.float32)
-    x = silu(g) * u
-    outliers = rng.choice(C, size=max(1, C // 200), replace=False)
-    x[:, outliers] *= rng.uniform(10.0, 30.0, outliers.size).astype(np.float32)
-    massive = rng.choice(C, size=3, replace=False)
-    for t in [0] + sorted(rng.choice(np.arange(1, T), size=2, replace=False).tolist()):
-        x[t, massive] = np.exp(rng.uniform(np.log(300.0), np.log(2000.0), 3)).astype(np.float32)
-    w = rng.standard_normal((N, C), dtype=np.float32) * np.float32(0.02)
-
-    name = "model.layers.1.mlp.down_proj"
-    tensors = [(name + ".input", x), (name + ".weight", w)]
-    header, offset = {}, 0
-    for key, m in tensors:
-        header[key] = {"dtype": "F32", "shape": list(m.shape), "data_offsets": [offset, offset + m.nbytes]}
-        offset += m.nbytes
-    header["__metadata__"] = {"source": f"seeded SwiGLU-shaped synthetic layer, {T} tokens (tests/e2e/cross_core.py)"}
-    head = json.dumps(header, separators=(",", ":")).encode()
-    head += b" " * ((8 - len(head) % 8) % 8)
-    tmp = out + ".part"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(head)))
-        f.write(head)
-        for _, m in tensors:
-            f.write(np.ascontiguousarray(m, dtype="<f4").tobytes())
-    import os
-    os.replace(tmp, out)
 
 
 def is_number(v):
@@ -204,14 +160,6 @@ def main():
         print(__doc__)
         return 2
     cmd, args = sys.argv[1], sys.argv[2:]
-    if cmd == "layer":
-        tokens = 256
-        if "--tokens" in args:
-            i = args.index("--tokens")
-            tokens = int(args[i + 1])
-            del args[i:i + 2]
-        make_layer(args[0], tokens)
-        return 0
     if cmd == "compare":
         return compare(args)
     if cmd == "table":

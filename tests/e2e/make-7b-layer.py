@@ -5,16 +5,22 @@ weight W 4096×11008 (float32, ~270 MB), shaped like real down_proj inputs rathe
 X is a SwiGLU product silu(g)·u with per-channel lognormal scales (σ 0.3 for g, 0.5 for u); ~0.5% of the
 channels are normal outliers (×10–30 on every token); massive values (300–2000, log-uniform) sit on 3
 channels of token 0 and of two other tokens. W ~ N(0, 0.02²). Seeded: the same file every time.
+`--tokens N` writes N tokens instead of 2048 (the cross-core test uses 256).
 
-Usage: python3 tests/e2e/make-7b-layer.py OUT.safetensors
+Usage: python3 tests/e2e/make-7b-layer.py OUT.safetensors [--tokens N]
 """
 import json
+import os
 import struct
 import sys
 
 import numpy as np
 
 T, C, N = 2048, 11008, 4096
+if len(sys.argv) == 4 and sys.argv[2] == "--tokens":
+    T = int(sys.argv[3])
+elif len(sys.argv) != 2:
+    sys.exit("usage: make-7b-layer.py OUT.safetensors [--tokens N]")
 rng = np.random.default_rng(11008)
 
 
@@ -39,11 +45,12 @@ header, offset = {}, 0
 for key, m in tensors:
     header[key] = {"dtype": "F32", "shape": list(m.shape), "data_offsets": [offset, offset + m.nbytes]}
     offset += m.nbytes
-header["__metadata__"] = {"source": "seeded SwiGLU-shaped synthetic layer (tests/e2e/make-7b-layer.py)"}
+header["__metadata__"] = {"source": f"seeded SwiGLU-shaped synthetic layer, {T} tokens (tests/e2e/make-7b-layer.py)"}
 head = json.dumps(header, separators=(",", ":")).encode()
 head += b" " * ((8 - len(head) % 8) % 8)
-with open(sys.argv[1], "wb") as f:
+with open(sys.argv[1] + ".part", "wb") as f:
     f.write(struct.pack("<Q", len(head)))
     f.write(head)
     for _, m in tensors:
         f.write(np.ascontiguousarray(m, dtype="<f4").tobytes())
+os.replace(sys.argv[1] + ".part", sys.argv[1])

@@ -87,10 +87,10 @@ fi
 
 # ---- the 7B-shaped layer at 256 tokens, generated once
 mkdir -p .build/e2e-cache
-L7B=.build/e2e-cache/cross-core-7b-down_proj-256.safetensors
+L7B=.build/e2e-cache/7b-down_proj-256.safetensors
 if [ ! -s "$L7B" ]; then
   echo "-- generating the 7B-shaped down_proj (256×11008, W 4096×11008) into $L7B"
-  python3 tests/e2e/cross_core.py layer "$L7B" --tokens 256
+  python3 tests/e2e/make-7b-layer.py "$L7B" --tokens 256
 fi
 
 # ---- the cases: NAME|report arguments (each one child process per configuration)
