@@ -117,14 +117,12 @@ extension DuQuant {
     /// through BLAS, in place; returns the new bound on `|screen − exact|` of any entry: the old bound
     /// carried through the rotation (√n·bound·‖R‖₂ per entry) plus the rotation's own (``GreedyRotation/chainBound``).
     static func rotateScreen(_ screen: inout [Double], rows: Int, sizes: [Int], results: [GreedyRotation.Result],
-                             bases: [Int: Matrix], bound: Double) -> Double {
+                             bounds boundsBySize: [Int: GreedyRotation.BaseBounds], bound: Double) -> Double {
         let cols = sizes.reduce(0, +)
         var newBound = 0.0
         var start = 0
-        var boundsBySize: [Int: GreedyRotation.BaseBounds] = [:]
         for (b, n) in sizes.enumerated() {
-            let bb = boundsBySize[n] ?? GreedyRotation.BaseBounds(bases[n]!)
-            boundsBySize[n] = bb
+            let bb = boundsBySize[n]!
             var slice = [Double](repeating: 0, count: rows * n), out = slice
             var norm = 0.0
             for t in 0..<rows {

@@ -139,6 +139,11 @@ public enum DuQuant {
             var g = SeededGenerator(seed: p.seed &* 0x9E37_79B9 &+ UInt64(stageIndex) &+ 1)
             var stageBases: [Int: Matrix] = [:]
             for n in sizes where stageBases[n] == nil { stageBases[n] = RotationBase.stageRotation(n, using: &g) }
+            if cancel?.isCancelled == true { return nil }
+            // The bases' error bounds once per stage, not once per block.
+            var stageBounds: [Int: GreedyRotation.BaseBounds] = [:]
+            for (n, b) in stageBases { stageBounds[n] = GreedyRotation.BaseBounds(b) }
+            let boundsBySize = stageBounds
             let stop = { cancel?.isCancelled ?? false }
             var results: [GreedyRotation.Result] = []
             let searched = searchRows.map { cur.gatheringRows($0) } ?? cur
@@ -173,7 +178,7 @@ public enum DuQuant {
                         return stop()
                     }
                     guard let r = GreedyRotation.search(input(blocks: 0..<full, start: 0, n: p.block), base: stageBases[p.block]!,
-                                                        steps: p.steps, select: p.select, block: -1,
+                                                        bounds: boundsBySize[p.block], steps: p.steps, select: p.select, block: -1,
                                                         threads: workers, patience: p.patience, rule: rule, shouldStop: stepped) else { return nil }
                     results = [GreedyRotation.Result](repeating: r, count: full)
                     done += 1; progress?(done / totalSearches)
@@ -191,7 +196,8 @@ public enum DuQuant {
             } else {
                 let base = done
                 let inputs: [@Sendable () -> GreedyInput] = sizes.indices.map { k in { input(blocks: 0..<1, start: k * p.block, n: sizes[k]) } }
-                guard let found = searchBlocks(inputs, sizes: sizes, p: p, bases: stageBases, rule: rule, cancel: cancel,
+                guard let found = searchBlocks(inputs, sizes: sizes, p: p, bases: stageBases, bounds: boundsBySize, rule: rule,
+                                               cancel: cancel,
                                                progress: { k in progress?((base + k) / totalSearches) })
                 else { return nil }
                 done += Double(sizes.count)
@@ -210,7 +216,7 @@ public enum DuQuant {
                 cur = rotation.apply(to: searchRows != nil ? searched : cur)
             } else {
                 screenBound = rotateScreen(&screen, rows: x.rows, sizes: sizes, results: results,
-                                           bases: stageBases, bound: screenBound)
+                                           bounds: boundsBySize, bound: screenBound)
                 cur = rotation.apply(to: cur)
             }
             if stageIndex == 0 { stages[.rotation1] = cur }
@@ -266,7 +272,7 @@ extension DuQuant {
 
     /// Searches every block of a per-block stage, blocks shared among worker threads. Nil if cancelled.
     static func searchBlocks(_ inputs: [@Sendable () -> GreedyInput], sizes: [Int], p: QuantParams, bases: [Int: Matrix],
-                             rule: DecisionRule,
+                             bounds: [Int: GreedyRotation.BaseBounds], rule: DecisionRule,
                              cancel: CancelToken?, progress: @Sendable (Double) -> Void) -> [GreedyRotation.Result]? {
         let results = UnsafeMutableBufferPointer<GreedyRotation.Result?>.allocate(capacity: sizes.count)
         results.initialize(repeating: nil)
@@ -279,7 +285,7 @@ extension DuQuant {
                 let k = next.add(1, ordering: .relaxed).oldValue
                 guard k < sizes.count, !stop() else { return }
                 let n = sizes[k]
-                out.p[k] = GreedyRotation.search(inputs[k](), base: bases[n]!, steps: p.steps,
+                out.p[k] = GreedyRotation.search(inputs[k](), base: bases[n]!, bounds: bounds[n], steps: p.steps,
                                                  select: p.select, block: k, patience: p.patience, rule: rule, shouldStop: stop)
                 progress(Double(finished.add(1, ordering: .relaxed).newValue))
             }

@@ -41,10 +41,11 @@ extension Evaluator {
                 while n0 < n {
                     let cols = Swift.min(colTile, n - n0)
                     if c > 0 {
-                        BLAS.gemmInDouble(m: rows, n: cols, k: c, a: pa.baseAddress! + r0 * c, lda: c,
-                                          b: pb.baseAddress! + n0 * c, ldb: c, c: yt, ldc: cols)
-                        BLAS.gemmInDouble(m: rows, n: cols, k: c, a: px.baseAddress! + r0 * c, lda: c,
-                                          b: pw.baseAddress! + n0 * c, ldb: c, c: rt, ldc: cols)
+                        guard BLAS.gemmInDouble(m: rows, n: cols, k: c, a: pa.baseAddress! + r0 * c, lda: c,
+                                                b: pb.baseAddress! + n0 * c, ldb: c, c: yt, ldc: cols, cancel: cancel),
+                              BLAS.gemmInDouble(m: rows, n: cols, k: c, a: px.baseAddress! + r0 * c, lda: c,
+                                                b: pw.baseAddress! + n0 * c, ldb: c, c: rt, ldc: cols, cancel: cancel)
+                        else { return }
                     } else {
                         yt.update(repeating: 0, count: rows * cols)
                         rt.update(repeating: 0, count: rows * cols)

@@ -174,9 +174,10 @@ public enum GreedyRotation {
                rule: .exact, shouldStop: shouldStop)
     }
 
-    /// The search under `rule` (``DecisionRule/screenOnly`` only for the bench's comparison).
-    package static func search(_ input: GreedyInput, base: Matrix, steps: Int, select: Selection,
-                               block: Int, threads: Int = 1, patience: Int = 0, rule: DecisionRule,
+    /// The search under `rule` (``DecisionRule/screenOnly`` only for the bench's comparison); `bounds` are
+    /// the base's, when the caller computed them once for several searches.
+    package static func search(_ input: GreedyInput, base: Matrix, bounds: BaseBounds? = nil, steps: Int,
+                               select: Selection, block: Int, threads: Int = 1, patience: Int = 0, rule: DecisionRule,
                                shouldStop: (() -> Bool)? = nil) -> Result? {
         let n = input.width
         precondition(base.rows == n && base.cols == n && n > 0 && input.rows.count % n == 0)
@@ -187,7 +188,8 @@ public enum GreedyRotation {
             return Result(trace: GreedyTrace(block: block, chosen: [], peaks: [0], kept: 0), rotation: .identity(n),
                           rotationD: id, recomputed: 0)
         }
-        var s = GreedySearchState(input: input, bounds: BaseBounds(base), steps: steps)
+        if let shouldStop, shouldStop() { return nil }
+        var s = GreedySearchState(input: input, bounds: bounds ?? BaseBounds(base), steps: steps)
         s.rule = rule
         return s.run(select: select, block: block, threads: threads, patience: patience, shouldStop: shouldStop)
     }

@@ -98,9 +98,12 @@ public enum BLAS {
     /// the products' own error is ~1e-13 and only the final rounding remains, the same on every machine
     /// but for values within that error of a rounding boundary. Sub-tiles of ``doubleSubTile`` rows of
     /// each operand are converted at a time (22 MB each for a 7B down_proj), and the conversion costs 1/256 of the product.
+    /// Returns false, leaving part of `C` unwritten, when `cancel` fired (checked between sub-tiles).
+    @discardableResult
     public static func gemmInDouble(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
-                                    b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        guard m > 0, n > 0 else { return }
+                                    b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                    cancel: CancelToken? = nil) -> Bool {
+        guard m > 0, n > 0 else { return true }
         let s = doubleSubTile
         let da = UnsafeMutablePointer<Double>.allocate(capacity: Swift.min(m, s) * k)
         let db = UnsafeMutablePointer<Double>.allocate(capacity: Swift.min(n, s) * k)
@@ -112,6 +115,7 @@ public enum BLAS {
             for r in 0..<rows { for j in 0..<k { da[r * k + j] = Double(a[(r0 + r) * lda + j]) } }
             var c0 = 0
             while c0 < n {
+                if cancel?.isCancelled == true { return false }
                 let cols = Swift.min(s, n - c0)
                 for r in 0..<cols { for j in 0..<k { db[r * k + j] = Double(b[(c0 + r) * ldb + j]) } }
                 dgemm(m: rows, n: cols, k: k, a: da, lda: k, b: db, ldb: k, transB: true, c: dc, ldc: cols)
@@ -120,6 +124,7 @@ public enum BLAS {
             }
             r0 += rows
         }
+        return true
     }
 
     /// Serialises entries into OpenBLAS and thread-count changes (see ``BLASGate``).

@@ -100,8 +100,11 @@ package struct ProductTiles: Sendable, Equatable {
                     let band = k / perBand, r0 = band * tileRows, n0 = (k % perBand) * tileCols
                     let m = Swift.min(tileRows, rows - r0), n = Swift.min(tileCols, cols - n0)
                     if c > 0 {
-                        BLAS.gemmInDouble(m: m, n: n, k: c, a: a + r0 * c, lda: c, b: b + n0 * c, ldb: c,
-                                          c: out + r0 * ldc + n0, ldc: ldc)
+                        if !BLAS.gemmInDouble(m: m, n: n, k: c, a: a + r0 * c, lda: c, b: b + n0 * c, ldb: c,
+                                              c: out + r0 * ldc + n0, ldc: ldc, cancel: cancel) {
+                            stopped.store(true, ordering: .relaxed)
+                            return
+                        }
                     } else {
                         for r in 0..<m { (out + (r0 + r) * ldc + n0).update(repeating: 0, count: n) }
                     }
