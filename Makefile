@@ -50,7 +50,7 @@ test-tsan:
 bench: release
 	$(BIN) bench
 
-## Model-level evaluation: W4A4 perplexity of SmolLM2-135M per method (docs/RESULTS.md); 11 min of CPU time.
+## Model-level evaluation: W4A4 perplexity of SmolLM2-135M per method (docs/RESULTS.md); 25 min of CPU time.
 ## Python packages go into a venv outside the repository; the dump and transforms into out/eval/.
 EVAL_VENV ?= $(HOME)/.venvs/duquant-eval
 eval: release

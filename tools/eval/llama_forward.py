@@ -1,9 +1,19 @@
-"""A float32 NumPy Llama forward pass whose every linear layer goes through one replaceable function.
+"""A NumPy Llama forward pass (float32 tensors) whose every linear layer goes through one replaceable function.
 
 NumPy only (no GGUF, no tokenizer): the evaluation runs it on SmolLM2-135M (weights from
 `tools/samples/llama_numpy.py`) and its test on a tiny random Llama built here. The arithmetic is the
 same as `llama_numpy.LlamaModel.forward` (RMSNorm, Hugging Face RoPE, grouped-query attention,
 SwiGLU); `run_eval.py` checks that both give the same full-precision perplexity.
+
+Every tensor between the operations is float32, but every product and reduction is accumulated in
+float64 and rounded to float32 once (`matmul`; the norms, the softmax and SiLU likewise): the result is
+then the correctly rounded float32 value whichever BLAS kernel computed it (OpenBLAS's Haswell and
+SkylakeX kernels sum in different orders, and float32 sums differ in their last bits), except when the
+exact value lies within ~1e-16 of a float32 rounding boundary. It matters because W4A4 fake
+quantization is chaotic: a last-bit change moves a value across a rounding boundary of a 4-bit grid
+(a whole step), and the flips cascade through 30 blocks — with float32 products SmolLM2's block
+Hadamard W4A4 perplexity was 74.69 under OpenBLAS's Haswell kernels and 83.92 under its SkylakeX
+kernels, with the same transforms.
 """
 from __future__ import annotations
 
@@ -93,9 +103,16 @@ def random_llama(cfg: Config, seed: int = 0, outlier_channels: int = 2) -> Weigh
     return Weights(embd, head, np.ones(cfg.d_model, np.float32), blocks)
 
 
+def matmul(a, b) -> np.ndarray:
+    """`a @ b` (NumPy's matmul broadcasting) accumulated in float64, rounded to float32 once: the same
+    float32 result whatever kernel or thread count the BLAS uses (see the module docstring)."""
+    return np.matmul(np.asarray(a, np.float64), np.asarray(b, np.float64)).astype(np.float32)
+
+
 def _rms_norm(x, w, eps):
-    var = np.mean(x.astype(np.float32) ** 2, axis=-1, keepdims=True)
-    return (x / np.sqrt(var + np.float32(eps))) * w
+    x = np.asarray(x, np.float64)
+    var = np.mean(x * x, axis=-1, keepdims=True)
+    return (x / np.sqrt(var + eps) * w).astype(np.float32)
 
 
 def _rope(x, positions, cfg):
@@ -109,8 +126,26 @@ def _rope(x, positions, cfg):
 
 
 def exact_linear(wts: Weights):
-    """The full-precision linear layer: `x @ Wᵀ`."""
-    return lambda block, module, x: x @ wts.linear(block, module).T
+    """The full-precision linear layer: `x @ Wᵀ` (float64 accumulation, float32 result)."""
+    return lambda block, module, x: matmul(x, wts.linear(block, module).T)
+
+
+def _attention(q, k, v, mask, head_dim):
+    """softmax(q kᵀ/√d + mask) v per head, in float64 (products, exp, sums), rounded to float32 once."""
+    p = np.matmul(np.asarray(q, np.float64), np.asarray(k, np.float64).transpose(0, 2, 1))
+    p /= np.sqrt(head_dim)               # in place from here on: (heads, T, T) float64 arrays are large
+    p += mask
+    p -= p.max(axis=-1, keepdims=True)
+    np.exp(p, out=p)
+    p /= p.sum(axis=-1, keepdims=True)
+    return np.matmul(p, np.asarray(v, np.float64)).astype(np.float32)
+
+
+def _swiglu(g, u):
+    """SiLU(g)·u in float64, rounded to float32 once."""
+    g = np.asarray(g, np.float64)
+    with np.errstate(over="ignore"):          # exp(−g) = inf for g < −709: SiLU(g) = −0, as it should
+        return (g / (1.0 + np.exp(-g)) * u).astype(np.float32)
 
 
 def forward(cfg: Config, wts: Weights, ids, linear=None) -> np.ndarray:
@@ -120,9 +155,8 @@ def forward(cfg: Config, wts: Weights, ids, linear=None) -> np.ndarray:
     T = len(ids)
     h = wts.tok_embd[np.asarray(ids)].astype(np.float32)
     positions = np.arange(T)
-    mask = np.triu(np.full((T, T), -np.inf, dtype=np.float32), k=1)
+    mask = np.triu(np.full((T, T), -np.inf), k=1)
     rep = cfg.n_heads // cfg.n_kv_heads
-    scale = np.float32(1.0 / np.sqrt(cfg.head_dim))
     for li, B in enumerate(wts.blocks):
         x = _rms_norm(h, B["attn_norm"], cfg.rms_eps)
         q = linear(li, "self_attn.q_proj", x)
@@ -133,19 +167,14 @@ def forward(cfg: Config, wts: Weights, ids, linear=None) -> np.ndarray:
         v = v.reshape(T, cfg.n_kv_heads, cfg.head_dim).transpose(1, 0, 2)
         k = np.repeat(k, rep, axis=0)
         v = np.repeat(v, rep, axis=0)
-        scores = (q @ k.transpose(0, 2, 1)) * scale + mask
-        scores -= scores.max(axis=-1, keepdims=True)
-        p = np.exp(scores)
-        p /= p.sum(axis=-1, keepdims=True)
-        attn = (p @ v).transpose(1, 0, 2).reshape(T, cfg.n_heads * cfg.head_dim)
+        attn = _attention(q, k, v, mask, cfg.head_dim).transpose(1, 0, 2).reshape(T, cfg.n_heads * cfg.head_dim)
         h = h + linear(li, "self_attn.o_proj", attn)
         x = _rms_norm(h, B["ffn_norm"], cfg.rms_eps)
         g = linear(li, "mlp.gate_proj", x)
         u = linear(li, "mlp.up_proj", x)
-        a = ((g / (1.0 + np.exp(-g))) * u).astype(np.float32)
-        h = h + linear(li, "mlp.down_proj", a)
+        h = h + linear(li, "mlp.down_proj", _swiglu(g, u))
     h = _rms_norm(h, wts.output_norm, cfg.rms_eps)
-    return h @ wts.output.T
+    return matmul(h, wts.output.T)
 
 
 def perplexity(logits: np.ndarray, ids) -> float:
@@ -161,11 +190,12 @@ def capture_inputs(cfg: Config, wts: Weights, ids) -> dict[str, np.ndarray]:
     """Every linear layer's input (tokens x in) of a forward over `ids`, shared inputs stored once under
     the module that owns them: {"model.layers.0.self_attn.q_proj": x, ...}."""
     out = {}
+    exact = exact_linear(wts)
 
     def hook(block, module, x):
         if module not in SHARED:
             out[layer_name(block, module)] = np.array(x, dtype=np.float32)
-        return x @ wts.linear(block, module).T
+        return exact(block, module, x)
 
     forward(cfg, wts, ids, hook)
     return out

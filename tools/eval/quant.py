@@ -6,6 +6,11 @@ element: per row (token / output channel) min and max times the clip ratio, asym
 `q = clamp(round(x/scale) + zero, 0, 2^b − 1)`, result `(q − zero)·scale`, rounding half to even,
 float32 throughout. The transforms are never computed here: they are read from the files
 `duquant-explorer export` writes (docs/EXPORT.md), whatever method wrote them, and applied.
+
+Every product here (a transform's rotations, the quantized layer's Q(X̃) Q(W̃)ᵀ) is accumulated in
+float64 and rounded to float32 (`llama_forward.matmul`): the values reaching the quantizer, and what it
+returns, are then the same whatever BLAS kernel runs — with float32 products a last-bit difference
+between two kernels moves values across the 4-bit grid's rounding boundaries (llama_forward's docstring).
 """
 from __future__ import annotations
 
@@ -17,7 +22,9 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_np  # noqa: E402
+from llama_forward import matmul  # noqa: E402
 
 MIN_SCALE = np.float32(1e-5)
 MAX_SCALE = np.float32(1e4)
@@ -59,9 +66,9 @@ def _block_rotate(m: np.ndarray, rot: np.ndarray | None, tail: np.ndarray | None
         k, n, _ = rot.shape
         done = k * n
         blocks = m[:, :done].reshape(m.shape[0], k, n).transpose(1, 0, 2)      # (k, rows, n)
-        out[:, :done] = np.matmul(blocks, rot).transpose(1, 0, 2).reshape(m.shape[0], done)
+        out[:, :done] = matmul(blocks, rot).transpose(1, 0, 2).reshape(m.shape[0], done)
     if tail is not None:
-        out[:, done:] = m[:, done:] @ tail
+        out[:, done:] = matmul(m[:, done:], tail)
     elif done < m.shape[1]:
         raise ValueError(f"transform covers {done} channels, matrix has {m.shape[1]}")
     return out
@@ -110,7 +117,7 @@ def output_error(x: np.ndarray, w: np.ndarray, t: dict[str, np.ndarray], qa: Qua
     x = np.asarray(x, np.float32)
     w = np.asarray(w, np.float32)
     ref = (x.astype(np.float64) @ w.T.astype(np.float64))
-    y = qa(apply_transform(x, t, "input")) @ qw(apply_transform(w, t, "weight")).T
+    y = matmul(qa(apply_transform(x, t, "input")), qw(apply_transform(w, t, "weight")).T)
     return float(np.linalg.norm(y - ref) / np.linalg.norm(ref))
 
 
@@ -136,4 +143,4 @@ class QuantizedLinears:
 
     def __call__(self, block: int, module: str, x: np.ndarray) -> np.ndarray:
         t = self.transforms.get(self.name_of(block, module), {})
-        return self.qa(apply_transform(x, t, "input")) @ self.weights[(block, module)]
+        return matmul(self.qa(apply_transform(x, t, "input")), self.weights[(block, module)])

@@ -134,7 +134,9 @@ Written by `make eval` (`tools/eval/run_eval.py`) on {results['date']}; the raw 
 [RESULTS.json](RESULTS.json). Every linear layer of the model (q, k, v, o, gate, up, down of all 30 blocks:
 210 layers) is fake-quantized after its method's transform, which `duquant-explorer export --method M
 --all-layers` calibrated on the calibration dump (nothing of any transform is computed in Python); the
-embedding, the head, the norms and the attention products stay float32.
+embedding, the head, the norms and the attention are not quantized. Tensors are float32; every product is
+accumulated in float64 and rounded to float32 once, so that the figures do not depend on the BLAS kernel
+(float32 products did: block Hadamard's W4A4 perplexity moved 12% between OpenBLAS's Haswell and SkylakeX kernels).
 
 ## Perplexity
 

@@ -253,13 +253,17 @@ def main() -> None:
                    "activations": "per token, asymmetric, clip lac (not quantized in W4A16)",
                    "weights": "per output channel, asymmetric, clip swc",
                    "layers": "all 210 linear layers (q, k, v, o, gate, up, down of 30 blocks); "
-                             "embedding, head, norms and attention products in float32",
+                             "embedding, head, norms and attention not quantized",
+                   "arithmetic": "float32 tensors; every product (linear layers, transforms, attention, head), "
+                                 "norms, softmax and SiLU computed in float64 and rounded to float32 once: "
+                                 "the same figures whatever BLAS kernel runs",
                    "transforms": "one per layer, from duquant-explorer export --method M --all-layers"},
         "fp_perplexity": fp, "fp_perplexity_llama_numpy": round(fp_reference, 4),
         "rows": rows, "duquant_seed_spread": spread, "seed_spreads": spreads,
         "q4_1_grid": q4_grid_check(wts),
         "timings_seconds": dict(phases.seconds, calibrate_per_job={k: round(v, 1) for k, v in calib_seconds.items()}),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
+                    "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
                     "load_average_1min_at_start_and_end": [round(load_before[0], 1), round(os.getloadavg()[0], 1)],
                     "note": "the load average counts every process of the machine, this run's included (up to ~2-3)"},
     }

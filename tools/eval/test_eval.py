@@ -9,7 +9,12 @@ real CLI, and checks:
   * at W4A4 quantization is really on (RTN moves the perplexity) and the methods differ;
   * the pipeline's per-layer output error (transform applied in NumPy, FakeQuantizer in NumPy) equals
     `report`'s on the same dump for every method, on one layer of each shape;
-  * a transform applied to input and weight leaves X Wᵀ unchanged.
+  * a transform applied to input and weight leaves X Wᵀ unchanged;
+  * the forward's products are the correctly rounded float32 of the exact ones, and the full-precision
+    logits, the captured calibration inputs and RTN's, block Hadamard's and DuQuant's W4A4 logits are bit
+    for bit the same under two OpenBLAS kernels (OPENBLAS_CORETYPE=Nehalem and the one the CPU picks),
+    where float32 products differ in their last bits (on SmolLM2, W4A4's rounding to the 4-bit grid turned
+    that into a 12% perplexity move).
 Needs NumPy and the release binary (DUQUANT_BIN, default .build/release/duquant-explorer); without
 NumPy every test is skipped with the reason, without the binary they fail.
 
@@ -45,6 +50,40 @@ BIN = os.environ.get("DUQUANT_BIN", os.path.join(REPO, ".build", "release", "duq
 EXPORT_ARGS = ["--block", "32", "--steps", "24", "--same-settings"]
 
 
+def tiny_model():
+    """(cfg, weights, calibration ids, evaluation ids) of the test's tiny random Llama."""
+    cfg = lf.Config(n_layers=2, d_model=48, d_ff=80, n_heads=4, n_kv_heads=2, head_dim=12,
+                    rope_theta=10000.0, rms_eps=1e-5, vocab_size=61)
+    rng = np.random.default_rng(7)
+    calib_ids = [1] + rng.integers(2, cfg.vocab_size, 63).tolist()
+    eval_ids = [1] + rng.integers(2, cfg.vocab_size, 47).tolist()
+    return cfg, lf.random_llama(cfg, seed=3), calib_ids, eval_ids
+
+
+# Run in a subprocess per BLAS kernel (OPENBLAS_CORETYPE is read when the library loads): SHA-256 of a
+# plain float32 product (to tell whether the kernels differ at all), of the full-precision logits, of the
+# captured calibration inputs and of each method's W4A4 logits. argv: transforms directory, methods.
+KERNEL_PROBE = r"""
+import hashlib, json, os, sys
+sys.path.insert(0, os.environ["EVAL_DIR"])
+import numpy as np
+import llama_forward as lf, pipeline, quant, test_eval
+digest = lambda a: hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
+cfg, wts, calib_ids, eval_ids = test_eval.tiny_model()
+rng = np.random.default_rng(0)
+a, b = rng.standard_normal((64, 96), np.float32), rng.standard_normal((96, 80), np.float32)
+out = {"float32 product": digest(a @ b), "FP logits": digest(lf.forward(cfg, wts, eval_ids))}
+captured = lf.capture_inputs(cfg, wts, calib_ids)
+out["calibration inputs"] = digest(np.concatenate([captured[k].ravel() for k in sorted(captured)]))
+qa, qw = pipeline.quantizers(pipeline.SETTINGS[0], 0.9, 0.8)
+for m in sys.argv[2:]:
+    t = quant.load_transforms(os.path.join(sys.argv[1], m))[1]
+    linear = quant.QuantizedLinears(quant.transformed_weights(wts, t, lf.layer_name), t, qa, qw, lf.layer_name)
+    out[m + " W4A4 logits"] = digest(lf.forward(cfg, wts, eval_ids, linear))
+print(json.dumps(out))
+"""
+
+
 @unittest.skipIf(MISSING is not None, MISSING or "")
 class TinyLlamaEvaluation(unittest.TestCase):
     @classmethod
@@ -53,12 +92,7 @@ class TinyLlamaEvaluation(unittest.TestCase):
             raise unittest.SkipTest(f"{BIN} is missing: build it with `swift build -c release`") \
                 if os.environ.get("DUQUANT_EVAL_TEST_ALLOW_NO_BIN") else AssertionError(f"{BIN} is missing")
         cls.tmp = tempfile.mkdtemp(prefix="duquant-eval-test-")
-        cls.cfg = lf.Config(n_layers=2, d_model=48, d_ff=80, n_heads=4, n_kv_heads=2, head_dim=12,
-                            rope_theta=10000.0, rms_eps=1e-5, vocab_size=61)
-        cls.wts = lf.random_llama(cls.cfg, seed=3)
-        rng = np.random.default_rng(7)
-        cls.calib_ids = [1] + rng.integers(2, cls.cfg.vocab_size, 63).tolist()
-        cls.eval_ids = [1] + rng.integers(2, cls.cfg.vocab_size, 47).tolist()
+        cls.cfg, cls.wts, cls.calib_ids, cls.eval_ids = tiny_model()
         cls.dump = os.path.join(cls.tmp, "tiny.safetensors")
         pipeline.write_dump(cls.dump, cls.cfg, cls.wts, cls.calib_ids, {"model": "tiny random Llama"},
                             dtype=np.float32)
@@ -138,6 +172,38 @@ class TinyLlamaEvaluation(unittest.TestCase):
         for v in w4a4:
             self.assertNotAlmostEqual(v, self.fp, places=6)
             self.assertNotAlmostEqual(v, everything, places=6)
+
+    def test_products_are_the_correctly_rounded_float32_of_the_exact_ones(self):
+        # What makes the forward independent of the BLAS kernel: whichever order a kernel sums in, a float64
+        # accumulation rounded to float32 gives the float32 nearest the exact sum (math.fsum: exact sums of
+        # the float64 products of float32 values, themselves exact). A float32 product (`a @ b`) does not.
+        import math
+        rng = np.random.default_rng(5)
+        a = (rng.standard_normal((6, 1536)) * np.exp(rng.standard_normal(1536))).astype(np.float32)
+        b = rng.standard_normal((1536, 5)).astype(np.float32)
+        exact = np.array([[math.fsum(a[i].astype(np.float64) * b[:, j]) for j in range(b.shape[1])]
+                          for i in range(a.shape[0])]).astype(np.float32)
+        np.testing.assert_array_equal(lf.matmul(a, b), exact)
+        # Stacked operands (the block rotations, the attention heads): one product per slice.
+        x, r = rng.standard_normal((3, 4, 128)).astype(np.float32), rng.standard_normal((3, 128, 128)).astype(np.float32)
+        np.testing.assert_array_equal(lf.matmul(x, r)[1], lf.matmul(x[1], r[1]))
+
+    def test_forward_and_w4a4_are_bit_identical_under_two_blas_kernels(self):
+        env = dict(os.environ, EVAL_DIR=HERE)
+        env.pop("OPENBLAS_CORETYPE", None)
+        methods = [m for m in ["rtn", "hadamard", "duquant"] if m in self.methods]
+        runs = {}
+        for core in [None, "Nehalem"]:       # the kernel OpenBLAS picks for this CPU, and SSE4.2's
+            e = dict(env, OPENBLAS_CORETYPE=core) if core else env
+            out = subprocess.run([sys.executable, "-c", KERNEL_PROBE, os.path.join(self.tmp, "t")] + methods,
+                                 env=e, check=True, capture_output=True, text=True).stdout
+            runs[core or "default"] = json.loads(out)
+        a, b = runs.values()
+        if a["float32 product"] == b["float32 product"]:
+            self.skipTest("NumPy's BLAS gives the same float32 product under OPENBLAS_CORETYPE=Nehalem "
+                          "(not OpenBLAS, or not x86-64): no second kernel to compare")
+        differ = [key for key in a if key != "float32 product" and a[key] != b[key]]
+        self.assertEqual(differ, [], "differ between the BLAS kernels")
 
     def test_fake_quant_matches_the_core_definition(self):
         # Hand-computed: row [-1, 0, 0.5, 2], 2 bits, no clip: scale 1, zero 1, q = [0, 1, 1, 3] (0.5 rounds to 0).
