@@ -142,6 +142,10 @@ accumulated in float64 and rounded to float32 once, so that the figures do not d
 
 {table(results)}
 
+Reproducible is not the same as precise: W4A4 rounding is chaotic, and on this short text one-ulp nudges of
+the embeddings moved block Hadamard's W4A4 perplexity over 79.5–94.1 and DuQuant's (seed 0) over 30.9–35.7
+(six nudges each, measured 2026-12-07). Gaps between methods smaller than about 10–15% are not evidence.
+
 - **Model:** {results['model']}.
 - **Evaluation text:** {results['evaluation']['text']}: {results['evaluation']['tokens']} tokens, BOS first,
   {results['evaluation']['predicted']} predicted. FP perplexity {fp:.4f} (llama_numpy's forward: {results['fp_perplexity_llama_numpy']:.4f};
