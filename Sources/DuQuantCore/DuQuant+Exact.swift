@@ -41,20 +41,11 @@ final class ExactStages: Sendable {
         var y = start.values
         for k in start.stage..<s {
             let st = done[k]
-            var scratch = [Double](repeating: 0, count: st.sizes.max() ?? 0)
             var offset = 0
-            y.withUnsafeMutableBufferPointer { yp in
-                scratch.withUnsafeMutableBufferPointer { sc in
-                    for (b, n) in st.sizes.enumerated() {
-                        st.bases[b].withUnsafeBufferPointer { base in
-                            for d in st.steps[b] {
-                                FixedOrder.greedyStep(yp.baseAddress! + offset, base: base.baseAddress!, n: n, channel: d,
-                                                      scratch: sc.baseAddress!)
-                            }
-                        }
-                        offset += n
-                    }
-                }
+            for (b, n) in st.sizes.enumerated() {
+                let slice = FixedOrder.greedySteps(Array(y[offset..<(offset + n)]), base: st.bases[b], chosen: st.steps[b])
+                y.replaceSubrange(offset..<(offset + n), with: slice)
+                offset += n
             }
             if let perm = st.permutation { y = perm.map { y[$0] } }
         }
@@ -92,24 +83,6 @@ public struct ScreenStats: Sendable, Equatable {
 
     /// No steps yet.
     public init() {}
-}
-
-extension ExactStages {
-    /// A block's slice `y` (n values) rotated by `steps` of `base` (n × n), in ``FixedOrder``.
-    static func rotate(_ y: [Double], steps: [Int], base: [Double]) -> [Double] {
-        let n = y.count
-        var y = y, scratch = [Double](repeating: 0, count: n)
-        y.withUnsafeMutableBufferPointer { yp in
-            scratch.withUnsafeMutableBufferPointer { sc in
-                base.withUnsafeBufferPointer { b in
-                    for d in steps {
-                        FixedOrder.greedyStep(yp.baseAddress!, base: b.baseAddress!, n: n, channel: d, scratch: sc.baseAddress!)
-                    }
-                }
-            }
-        }
-        return y
-    }
 }
 
 extension DuQuant {

@@ -232,8 +232,8 @@ public enum DuQuant {
                                                         bound: rule == .exact ? screenBound : .infinity) { t, j in
                     let b = j / p.block, start = b * p.block, n = sizes[b]
                     if let s = slices[t * sizes.count + b] { return s[j - start] }
-                    let s = ExactStages.rotate(Array(exact.row(stage: stageIndex, token: t)[start..<(start + n)]),
-                                               steps: finished.steps[b], base: finished.bases[b])
+                    let s = FixedOrder.greedySteps(Array(exact.row(stage: stageIndex, token: t)[start..<(start + n)]),
+                                                   base: finished.bases[b], chosen: finished.steps[b])
                     slices[t * sizes.count + b] = s
                     return s[j - start]
                 }

@@ -52,6 +52,23 @@ public enum FixedOrder {
         y.swapAt(0, d)
     }
 
+    /// A row `y` (n values) taken through the greedy steps `chosen` of `base` (n × n), one
+    /// ``greedyStep(_:base:n:channel:scratch:)`` each: the exact row the decisions use.
+    public static func greedySteps(_ y: [Double], base: [Double], chosen: some Sequence<Int>) -> [Double] {
+        let n = y.count
+        var y = y, scratch = [Double](repeating: 0, count: n)
+        y.withUnsafeMutableBufferPointer { yp in
+            scratch.withUnsafeMutableBufferPointer { sc in
+                base.withUnsafeBufferPointer { b in
+                    for d in chosen {
+                        greedyStep(yp.baseAddress!, base: b.baseAddress!, n: n, channel: d, scratch: sc.baseAddress!)
+                    }
+                }
+            }
+        }
+        return y
+    }
+
     /// `a · b` of row-major `n × n` matrices, row by row with ``rowTimes(_:_:n:_:)``.
     public static func product(_ a: [Double], _ b: [Double], n: Int) -> [Double] {
         precondition(a.count == n * n && b.count == n * n)

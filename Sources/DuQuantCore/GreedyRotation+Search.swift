@@ -89,18 +89,7 @@ struct GreedySearchState {
         var start: (step: Int, values: [Double])
         if let c = exactRows[r], c.step <= k { start = c } else { start = (0, input.exact(r)) }
         if start.step < k {
-            var scratch = [Double](repeating: 0, count: n)
-            let n = n
-            start.values.withUnsafeMutableBufferPointer { y in
-                bounds.base.withUnsafeBufferPointer { b in
-                    scratch.withUnsafeMutableBufferPointer { sc in
-                        for d in chosen[start.step..<k] {
-                            FixedOrder.greedyStep(y.baseAddress!, base: b.baseAddress!, n: n, channel: d, scratch: sc.baseAddress!)
-                        }
-                    }
-                }
-            }
-            start.step = k
+            start = (k, FixedOrder.greedySteps(start.values, base: bounds.base, chosen: chosen[start.step..<k]))
         }
         if (exactRows[r]?.step ?? -1) <= k { exactRows[r] = start }
         return start.values
