@@ -129,6 +129,7 @@ public enum DuQuant {
         // double through BLAS, within `screenBound` of the exact input that `exact` recomputes.
         let exact = ExactStages(input: cur)
         var screen = cur.storage.map(Double.init)
+        if cancel?.isCancelled == true { return nil }
         var screenBound = 0.0
         var stats = ScreenStats()
         let tokens = searchRows ?? Array(0..<x.rows)
@@ -138,8 +139,10 @@ public enum DuQuant {
         for stageIndex in 0..<rotationCount {
             var g = SeededGenerator(seed: p.seed &* 0x9E37_79B9 &+ UInt64(stageIndex) &+ 1)
             var stageBases: [Int: Matrix] = [:]
-            for n in sizes where stageBases[n] == nil { stageBases[n] = RotationBase.stageRotation(n, using: &g) }
-            if cancel?.isCancelled == true { return nil }
+            for n in sizes where stageBases[n] == nil {
+                stageBases[n] = RotationBase.stageRotation(n, using: &g)
+                if cancel?.isCancelled == true { return nil }
+            }
             // The bases' error bounds once per stage, not once per block.
             var stageBounds: [Int: GreedyRotation.BaseBounds] = [:]
             for (n, b) in stageBases { stageBounds[n] = GreedyRotation.BaseBounds(b) }

@@ -18,13 +18,16 @@ public enum RotationBase {
         // R = G_i · R, for i = 0 … n−2. G_i only mixes rows i and i+1 of R.
         var r = Matrix.identity(n)
         if n > 1 {
-            for i in 0..<(n - 1) {
-                let c = 1 / Double(i + 2).squareRoot()
-                let s = Double(i + 1).squareRoot() / Double(i + 2).squareRoot()
-                for j in 0..<n {
-                    let a = Double(r[i, j]), b = Double(r[i + 1, j])
-                    r[i, j] = Float(c * a - s * b)
-                    r[i + 1, j] = Float(s * a + c * b)
+            r.storage.withUnsafeMutableBufferPointer { m in
+                for i in 0..<(n - 1) {
+                    let c = 1 / Double(i + 2).squareRoot()
+                    let s = Double(i + 1).squareRoot() / Double(i + 2).squareRoot()
+                    let upper = m.baseAddress! + i * n, lower = upper + n
+                    for j in 0..<n {
+                        let a = Double(upper[j]), b = Double(lower[j])
+                        upper[j] = Float(c * a - s * b)
+                        lower[j] = Float(s * a + c * b)
+                    }
                 }
             }
         }
@@ -41,37 +44,46 @@ public enum RotationBase {
         for i in 0..<n { q[i * n + i] = 1 }
         var signs = [Double](repeating: 1, count: n)
         var v = [Double](repeating: 0, count: n)
-        for k in 0..<n {
-            var norm = 0.0
-            for i in k..<n { norm += a[k * n + i] * a[k * n + i] }
-            norm = norm.squareRoot()
-            let alpha = a[k * n + k] >= 0 ? -norm : norm
-            // R[k][k] = alpha; Haar correction multiplies column k of Q by sign(R[k][k]).
-            signs[k] = alpha < 0 ? -1 : 1
-            for i in 0..<n { v[i] = 0 }
-            for i in k..<n { v[i] = a[k * n + i] }
-            v[k] -= alpha
-            var vnorm2 = 0.0
-            for i in k..<n { vnorm2 += v[i] * v[i] }
-            if vnorm2 == 0 { continue }
-            // Apply H = I − 2vvᵀ/vᵀv to the remaining columns of A.
-            for j in k..<n {
-                var dot = 0.0
-                for i in k..<n { dot += v[i] * a[j * n + i] }
-                let f = 2 * dot / vnorm2
-                for i in k..<n { a[j * n + i] -= f * v[i] }
-            }
-            // Q = Q · H (accumulate on the right).
-            for r in 0..<n {
-                var dot = 0.0
-                for i in k..<n { dot += q[r * n + i] * v[i] }
-                let f = 2 * dot / vnorm2
-                for i in k..<n { q[r * n + i] -= f * v[i] }
+        a.withUnsafeMutableBufferPointer { ab in
+            q.withUnsafeMutableBufferPointer { qb in
+                v.withUnsafeMutableBufferPointer { vb in
+                    let a = ab.baseAddress!, q = qb.baseAddress!, v = vb.baseAddress!
+                    for k in 0..<n {
+                        var norm = 0.0
+                        for i in k..<n { norm += a[k * n + i] * a[k * n + i] }
+                        norm = norm.squareRoot()
+                        let alpha = a[k * n + k] >= 0 ? -norm : norm
+                        // R[k][k] = alpha; Haar correction multiplies column k of Q by sign(R[k][k]).
+                        signs[k] = alpha < 0 ? -1 : 1
+                        for i in 0..<n { v[i] = 0 }
+                        for i in k..<n { v[i] = a[k * n + i] }
+                        v[k] -= alpha
+                        var vnorm2 = 0.0
+                        for i in k..<n { vnorm2 += v[i] * v[i] }
+                        if vnorm2 == 0 { continue }
+                        // Apply H = I − 2vvᵀ/vᵀv to the remaining columns of A.
+                        for j in k..<n {
+                            let col = a + j * n
+                            var dot = 0.0
+                            for i in k..<n { dot += v[i] * col[i] }
+                            let f = 2 * dot / vnorm2
+                            for i in k..<n { col[i] -= f * v[i] }
+                        }
+                        // Q = Q · H (accumulate on the right).
+                        for r in 0..<n {
+                            let row = q + r * n
+                            var dot = 0.0
+                            for i in k..<n { dot += row[i] * v[i] }
+                            let f = 2 * dot / vnorm2
+                            for i in k..<n { row[i] -= f * v[i] }
+                        }
+                    }
+                }
             }
         }
-        var out = Matrix(rows: n, cols: n)
-        for r in 0..<n { for c in 0..<n { out[r, c] = Float(q[r * n + c] * signs[c]) } }
-        return out
+        var out = [Float](repeating: 0, count: n * n)
+        for r in 0..<n { for c in 0..<n { out[r * n + c] = Float(q[r * n + c] * signs[c]) } }
+        return Matrix(rows: n, cols: n, storage: out)
     }
 
     /// `B = E_n · diag(1, Q′)`: the rotation a stage uses for every greedy step (before the exchange).
