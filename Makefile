@@ -42,9 +42,9 @@ test-fuzz:
 ## the explorer's model, views and run loop with its background executor; then the tmux end-to-end
 ## scripts against an instrumented binary (docs/FUZZING.md).
 test-tsan:
-	swift test --scratch-path .build-tsan --sanitize=thread \
+	swift test --scratch-path .build-tsan --sanitize=thread -Xswiftc -DTHREAD_SANITIZER \
 	  --filter "ConcurrencyTests|ExplorerSessionTests|EvaluationWorkspaceTests|EvaluationCacheTests|ExplorerModelTests|ExplorerViewTests"
-	swift build --scratch-path .build-tsan --sanitize=thread
+	swift build --scratch-path .build-tsan --sanitize=thread -Xswiftc -DTHREAD_SANITIZER
 	tests/e2e/tsan-tui.sh
 
 bench: release

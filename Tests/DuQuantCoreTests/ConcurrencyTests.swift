@@ -36,8 +36,12 @@ import Glibc
     /// How soon a cancelled calibration must return (see ``cancellationStopsALongCalibration()``).
     static let calibrationLatencyBound: Duration = underThreadSanitizer ? .seconds(2) : .milliseconds(500)
 
-    /// Whether this process runs under the thread sanitizer (its runtime is linked in).
-    static let underThreadSanitizer = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil
+    /// Whether this build runs under the thread sanitizer (`make test-tsan` defines `THREAD_SANITIZER`).
+    #if THREAD_SANITIZER
+    static let underThreadSanitizer = true
+    #else
+    static let underThreadSanitizer = false
+    #endif
 
     /// Runs `body` on a thread of its own after a delay. Not on a GCD queue: under `swift test --parallel`
     /// the other suites can keep every pool thread busy, and the cancel arrived only after the work ended.
