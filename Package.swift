@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CNcursesw",
                        providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CFloatEnv"),  // per-thread flush-to-zero (MXCSR), header only
+        .systemLibrary(name: "CMalloc"),  // freed heap back to the kernel (malloc_trim), header only
         // C files where state must exist once per process: signal state (Sources/CSignals/signals.c).
         .target(name: "CSignals"),
         // A SIGBUS guard for header mappings of files that shrink while parsed (Sources/CMapGuard/mapguard.c).
@@ -44,7 +45,7 @@ let package = Package(
         .target(name: "ExplorerView", dependencies: ["ExplorerModel", "DuQuantCore"]),
         // The run loop, the effect executor, layer sources and the terminal protocol: between the app and a
         // terminal (the ncurses one, or a scripted one in tests).
-        .target(name: "ExplorerRuntime", dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView"]),
+        .target(name: "ExplorerRuntime", dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "CMalloc"]),
         .target(name: "TerminalNcurses", dependencies: ["ExplorerRuntime", "ExplorerView", "ExplorerModel", "CNcursesw", "CSignals"]),
 
         // MARK: - Command line

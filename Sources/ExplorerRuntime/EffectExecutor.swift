@@ -1,3 +1,4 @@
+import CMalloc
 import DuQuantCore
 import ExplorerModel
 import ExplorerView
@@ -49,7 +50,17 @@ package final class EffectExecutor: @unchecked Sendable {
             guard !token.isCancelled else { return }
             let counts = kind != .scan
             if counts { lock.withLock { interactive += 1 } }
-            defer { if counts { lock.withLock { interactive -= 1 } } }
+            defer {
+                let idle = lock.withLock {
+                    if counts { interactive -= 1 }
+                    return interactive == 0
+                }
+                // A computation frees tens of MB of intermediates (a 7B layer's, gigabytes); malloc keeps
+                // them in its arenas, one per thread that computed, so the resident size wandered by
+                // ±10 MB from change to change and only ever rose to the largest peak. Handed back when
+                // the interactive work is done, it measures what the explorer holds (issue 23).
+                if idle { duq_release_free_heap() }
+            }
             switch effect {
             case let .loadLayer(index, generation): load(index, generation, token)
             case let .evaluate(layer, params, generation, anatomy): evaluate(layer, params, generation, anatomy, token)
