@@ -92,4 +92,15 @@ package enum OutputFile {
         guard rename(linked!, path) == 0 else { throw failure("cannot rename into place") }
         done = true
     }
+
+    /// Syncs directory `dir`, so that names made or renamed in it are on disk (a file system that cannot
+    /// sync a directory, `EINVAL`, is taken as having nothing to do).
+    package static func syncDirectory(_ dir: String) throws(DumpError) {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw DumpError(file: dir, message: "cannot sync: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 || errno == EINVAL else {
+            throw DumpError(file: dir, message: "cannot sync: \(String(cString: strerror(errno)))")
+        }
+    }
 }

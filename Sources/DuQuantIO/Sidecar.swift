@@ -43,7 +43,7 @@ public struct Sidecar: Sendable {
     public var modelEvaluation: ModelEvaluation?
 
     /// The candidate sidecar paths for a dump at `path`, in the order they are tried.
-    static func candidates(for path: String, isDirectory: Bool) -> [String] {
+    package static func candidates(for path: String, isDirectory: Bool) -> [String] {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         if isDirectory { return [trimmed + "/sidecar.json", trimmed + ".json"] }

@@ -82,6 +82,13 @@ package enum Commands {
         }
     }
 
+    /// Where a sidecar of the dump at `path` is looked for (``Sidecar``), whether or not one is there.
+    static func sidecarCandidates(of path: String) -> [String] {
+        var st = stat()
+        let isDirectory = stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+        return Sidecar.candidates(for: path, isDirectory: isDirectory).filter { $0 != path }
+    }
+
     /// Whether two paths name the same existing file (same device and inode, through links).
     static func sameFile(_ a: String, _ b: String) -> Bool {
         var sa = stat(), sb = stat()

@@ -89,55 +89,6 @@ enum ExportCommand {
         return (k, n)
     }
 
-    /// Every usable layer of `path` into `dir/<layer>.safetensors`, plus `dir/index.json` naming them;
-    /// one progress line per layer on stderr. With a shard `K/N`, only layers K, K+N, K+2N, … (counting
-    /// from 1), indexed in `dir/index-K-of-N.json`: N processes then share one export.
-    static func exportAll(_ path: String, to dir: String, method: Method, _ p: QuantParams,
-                          shard: (k: Int, n: Int)? = nil) throws(CLIError) -> String {
-        try makeDirectory(dir)
-        let dump = try Commands.open(path)
-        var names = try Commands.layerNames([], in: dump)
-        if let shard { names = names.enumerated().filter { $0.offset % shard.n == shard.k - 1 }.map(\.element) }
-        let indexName = shard.map { "index-\($0.k)-of-\($0.n).json" } ?? "index.json"
-        let clock = ContinuousClock()
-        let start = clock.now
-        var files: [(String, JSONText)] = []
-        for (k, name) in names.enumerated() {
-            let t0 = clock.now
-            let file = name.replacingOccurrences(of: "/", with: "_") + ".safetensors"
-            let (layer, e) = try export(name, of: dump, method: method, p, to: dir + "/" + file)
-            files.append((name, .string(file)))
-            let took = format1(seconds(clock.now - t0))
-            CLI.writeErr("export \(method.rawValue): [\(k + 1)/\(names.count)] \(name) \(took) s\(e.note.map { " (\($0))" } ?? "")\n")
-            for note in Commands.nonFiniteNotes(layer.nonFinite) { CLI.writeErr("  \(name): \(note)\n") }
-        }
-        let index = JSONText.object([
-            ("method", .string(method.rawValue)), ("source", .string(dump.path)),
-            ("params", .string(ParameterOptions.summary(p))), ("seed", .string(String(p.seed))),
-            ("layers", .object(files)),
-        ])
-        do { try OutputFile.write(Array((index.render(indent: 1) + "\n").utf8), to: dir + "/" + indexName) } catch {
-            throw CLIError(error.description)
-        }
-        return "wrote \(dir): \(names.count) \(method.title) transforms and \(indexName) in "
-            + "\(format1(seconds(clock.now - start))) s\n"
-    }
-
-    /// Creates `dir` when missing; an existing directory is used, anything else (a symbolic link
-    /// included) is refused before any work.
-    static func makeDirectory(_ dir: String) throws(CLIError) {
-        var st = stat()
-        if lstat(dir, &st) == 0 {
-            guard (st.st_mode & S_IFMT) == S_IFDIR else {
-                throw CLIError("\(DisplayText.escaped(dir)): not a directory (--all-layers writes one file per layer into -o DIR)")
-            }
-            return
-        }
-        guard mkdir(dir, 0o755) == 0 else {
-            throw CLIError("\(DisplayText.escaped(dir)): \(String(cString: strerror(errno)))")
-        }
-    }
-
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }

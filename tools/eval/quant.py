@@ -15,8 +15,10 @@ between two kernels moves values across the 4-bit grid's rounding boundaries (ll
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import os
+import re
 import sys
 
 import numpy as np
@@ -90,25 +92,74 @@ def apply_transform(m: np.ndarray, t: dict[str, np.ndarray], side: str) -> np.nd
     return m
 
 
+LOCK = ".duquant-export.lock"
+PART = re.compile(r"index-([1-9][0-9]{0,8})-of-([1-9][0-9]{0,8})\.json")
+# What the parts of one set agree on (docs/EXPORT.md); an index of the format before has only some.
+AGREE = ("format", "method", "source", "source_stamp", "params", "seed", "layer_count")
+
+
+def merge_parts(parts: dict[int, dict], n: int) -> dict | None:
+    """The whole set the part-indexes `parts` (shard k -> index) of `n` shards make, or None: all n
+    present, agreeing, with disjoint layers that number `layer_count` (when the parts record it)."""
+    if sorted(parts) != list(range(1, n + 1)):
+        return None
+    first = parts[1]
+    if any(p.get(k) != first.get(k) for p in parts.values() for k in AGREE):
+        return None
+    layers = {}
+    for k in range(1, n + 1):
+        for name, file in parts[k]["layers"].items():
+            if name in layers:
+                return None
+            layers[name] = file
+    if "layer_count" in first and len(layers) != first["layer_count"]:
+        return None
+    whole = {k: v for k, v in first.items() if k not in ("shard", "layers")}
+    whole["shards"] = n
+    whole["layers"] = layers
+    return whole
+
+
+def read_index(directory: str) -> dict:
+    """The index of an `export --all-layers -o DIR` directory: `index.json`, the commit point; without
+    one (a directory written before index.json was merged by the CLI), the part-indexes
+    `index-K-of-N.json` when they make a complete set by the rule the CLI merges by."""
+    whole = os.path.join(directory, "index.json")
+    if os.path.exists(whole):
+        with open(whole, encoding="utf-8") as f:
+            return json.load(f)
+    by_n: dict[int, dict[int, dict]] = {}
+    for name in os.listdir(directory):
+        m = PART.fullmatch(name)
+        if m and int(m.group(1)) <= int(m.group(2)):
+            with open(os.path.join(directory, name), encoding="utf-8") as f:
+                by_n.setdefault(int(m.group(2)), {})[int(m.group(1))] = json.load(f)
+    sets = [s for s in (merge_parts(parts, n) for n, parts in by_n.items()) if s is not None]
+    if len(sets) != 1:
+        have = ", ".join(f"{k}-of-{n}" for n in sorted(by_n) for k in sorted(by_n[n])) or "none"
+        raise FileNotFoundError(f"{directory}: no index.json and no single complete set of part-indexes (have: {have})")
+    return sets[0]
+
+
 def load_transforms(directory: str) -> tuple[dict, dict[str, dict[str, np.ndarray]]]:
-    """The index and every layer's transform of an `export --all-layers -o DIR` directory (its
-    `index.json`, or the `index-K-of-N.json` of every shard, merged)."""
-    names = sorted(n for n in os.listdir(directory) if n == "index.json" or
-                   (n.startswith("index-") and n.endswith(".json")))
-    if not names:
-        raise FileNotFoundError(f"{directory}: no index.json")
-    index = None
-    for n in names:
-        with open(os.path.join(directory, n), encoding="utf-8") as f:
-            part = json.load(f)
-        if index is None:
-            index = part
-        else:
-            index["layers"].update(part["layers"])
-    out = {}
-    for layer, file in index["layers"].items():
-        tensors, _ = safetensors_np.load(os.path.join(directory, file))
-        out[layer] = {k: np.asarray(v, dtype=np.float32) for k, v in tensors.items()}
+    """The index (`read_index`) and every layer's transform of an `export --all-layers -o DIR`
+    directory. Only the files the index names are read (each a relative path inside `directory`),
+    holding the export's lock shared meanwhile so that no export removes them while they are read."""
+    lock = os.path.join(directory, LOCK)
+    fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW) if os.path.isfile(lock) else None
+    try:
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        index = read_index(directory)
+        out = {}
+        for layer, file in index["layers"].items():
+            if os.path.isabs(file) or ".." in file.split("/"):
+                raise ValueError(f"{directory}: index names a file outside the directory: {file!r}")
+            tensors, _ = safetensors_np.load(os.path.join(directory, file))
+            out[layer] = {k: np.asarray(v, dtype=np.float32) for k, v in tensors.items()}
+    finally:
+        if fd is not None:
+            os.close(fd)
     return index, out
 
 

@@ -214,6 +214,43 @@ class TinyLlamaEvaluation(unittest.TestCase):
         np.testing.assert_array_equal(q, [[-0.5, 0, 0.5, 1]])
 
 
+@unittest.skipIf(MISSING is not None, MISSING or "")
+class ExportIndexReading(unittest.TestCase):
+    """`quant.read_index` follows index.json only; without it, a complete set of agreeing part-indexes
+    (the CLI's merge rule, docs/EXPORT.md); never a file outside the directory."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="duquant-index-test-")
+        self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
+
+    def write(self, name, index):
+        with open(os.path.join(self.dir, name), "w", encoding="utf-8") as f:
+            json.dump(index, f)
+
+    @staticmethod
+    def part(k, n, layers, method="duquant"):
+        return {"format": "duquant-explorer export index v2", "method": method, "source": "d", "source_stamp": "1 2.0",
+                "params": "p", "seed": "0", "layer_count": 3, "shard": f"{k}/{n}", "layers": layers}
+
+    def test_parts_merge_only_when_complete_and_agreeing(self):
+        self.write("index-1-of-2.json", self.part(1, 2, {"a": "run-1/0001-a.safetensors", "c": "run-1/0003-c.safetensors"}))
+        with self.assertRaises(FileNotFoundError):
+            quant.read_index(self.dir)
+        self.write("index-2-of-2.json", self.part(2, 2, {"b": "run-2/0002-b.safetensors"}, method="rtn"))
+        with self.assertRaises(FileNotFoundError):
+            quant.read_index(self.dir)
+        self.write("index-2-of-2.json", self.part(2, 2, {"b": "run-2/0002-b.safetensors"}))
+        self.assertEqual(sorted(quant.read_index(self.dir)["layers"]), ["a", "b", "c"])
+        # index.json, when present, is the commit point: the parts are not read.
+        self.write("index.json", dict(self.part(1, 1, {"a": "run-3/0001-a.safetensors"}, method="rtn"), shard=None))
+        self.assertEqual(quant.read_index(self.dir)["method"], "rtn")
+
+    def test_an_index_naming_a_file_outside_the_directory_is_refused(self):
+        self.write("index.json", {"method": "rtn", "source": "d", "params": "p", "seed": "0", "layers": {"a": "../x"}})
+        with self.assertRaises(ValueError):
+            quant.load_transforms(self.dir)
+
+
 if __name__ == "__main__":
     if MISSING:
         print(f"SKIP: {MISSING}")
