@@ -36,6 +36,7 @@ package final class EffectExecutor: @unchecked Sendable {
 
     /// Starts `effect` (`.quit` is the run loop's business and ignored here); `.cancel` stops a kind's work.
     package func run(_ effect: Effect) {
+        Hop.here()
         if case .cancel(let kind) = effect {
             lock.withLock { tokens[kind]?.cancel() }
             return

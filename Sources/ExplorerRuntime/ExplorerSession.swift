@@ -43,6 +43,7 @@ package final class ExplorerSession {
         var dirty = true
         while !state.quitting {
             if dirty {
+                Hop.here("draw")
                 backend.draw(Screen.render(state, theme: theme, cache: &heatCache))
                 dirty = false
             }
@@ -73,6 +74,7 @@ package final class ExplorerSession {
         var queue = msgs
         while !queue.isEmpty {
             for msg in queue where !state.quitting {
+                Hop.here()
                 App.update(&state, msg).forEach(executor.run)
             }
             queue = synchronous ? inbox.drain() : []

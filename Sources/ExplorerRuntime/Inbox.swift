@@ -10,6 +10,7 @@ final class Inbox: @unchecked Sendable {
     init(wake: @escaping @Sendable () -> Void) { self.wake = wake }
 
     func post(_ msg: Msg) {
+        Hop.here()
         lock.withLock { pending.append(msg) }
         wake()
     }

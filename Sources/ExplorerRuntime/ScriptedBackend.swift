@@ -39,6 +39,7 @@ package final class ScriptedBackend: TerminalBackend, @unchecked Sendable {
         guard !script.isEmpty else { return [.signal(.terminate)] }
         switch script.removeFirst() {
         case .event(let e):
+            Hop.here("\(e)")
             if case .resize(let s) = e { size = s }
             // Results that arrived meanwhile are drained too, as the real loop would after a wake-up.
             return [e, .wake]

@@ -143,6 +143,7 @@ package final class NcursesBackend: TerminalBackend {
 
     package func events(timeoutMilliseconds: Int) -> [TerminalEvent] {
         guard active else { return [] }
+        Hop.here()
         var out = readInput()
         if out.isEmpty {
             var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),

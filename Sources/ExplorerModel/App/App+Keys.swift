@@ -2,6 +2,7 @@ import DuQuantCore
 
 extension App {
     static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        Hop.here()
         state.notice = nil
         if state.search != nil { return searchKey(&state, key) }
         if state.showProblems { return overlayKey(&state, key, opener: "!", open: \.showProblems) }
@@ -174,6 +175,7 @@ extension App {
     }
 
     static func setStage(_ state: inout AppState, _ stage: Stage) -> [Effect] {
+        Hop.here()
         state.stage = stage
         state.step = nil
         if state.focus == .layers && state.open != nil { state.focus = .heatmap }
@@ -189,6 +191,7 @@ extension App {
     // MARK: Panels
 
     static func listKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        Hop.here()
         let n = state.layers.count
         guard n > 0 else { return [] }
         let page = max(1, ScreenLayout(size: state.size, compare: state.compare).list.height - 2)
@@ -213,6 +216,7 @@ extension App {
     }
 
     static func heatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        Hop.here()
         let (t, c) = state.openShape
         let bins = heatBins(state)
         let v = state.heat
@@ -242,6 +246,7 @@ extension App {
     }
 
     static func paramKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        Hop.here()
         let n = ParamField.allCases.count
         switch key {
         case .char("j"), .down: state.paramRow = min(n - 1, state.paramRow + 1)

@@ -1,5 +1,6 @@
 extension App {
     static func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> [Effect] {
+        Hop.here()
         guard !state.showHelp, state.search == nil else { return [] }
         let layout = ScreenLayout(size: state.size, compare: state.compare)
         guard !layout.tooSmall else { return [] }

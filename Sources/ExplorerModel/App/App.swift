@@ -19,6 +19,7 @@ package enum App {
 
     /// Applies `msg` to `state` and returns the work it asks for.
     package static func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
+        Hop.here()
         switch msg {
         case .key(let key):
             return handleKey(&state, key)
@@ -150,6 +151,7 @@ package enum App {
 
     /// Opens layer `index`: clears results and asks for its data.
     static func openLayer(_ state: inout AppState, _ index: Int) -> [Effect] {
+        Hop.here()
         guard state.layers.indices.contains(index) else { return [] }
         // A sample's sidecar names the parameters it is meant to be seen with: switching to its file
         // switches to them (staying in one file keeps the user's changes).
@@ -171,6 +173,7 @@ package enum App {
 
     /// Recomputes every method on the open layer with the current parameters.
     static func evaluate(_ state: inout AppState) -> [Effect] {
+        Hop.here()
         guard let open = state.open else { return [] }
         let g = state.nextGeneration(.evaluate)
         state.busy[.evaluate] = Busy(what: "computing")
@@ -179,6 +182,7 @@ package enum App {
 
     /// Restarts the background scan of all layers.
     static func rescan(_ state: inout AppState) -> [Effect] {
+        Hop.here()
         guard !state.layers.isEmpty else { return [] }
         let g = state.nextGeneration(.scan)
         state.busy[.scan] = Busy(what: "scanning layers")
@@ -187,6 +191,7 @@ package enum App {
 
     /// Sets new parameters and recomputes what depends on them.
     static func setParams(_ state: inout AppState, _ p: QuantParams) -> [Effect] {
+        Hop.here()
         guard p != state.params else { return [] }
         do { try p.validate() } catch {
             report(&state, error.message)
@@ -199,6 +204,7 @@ package enum App {
 
     /// Asks for the step-through heatmap of the current step.
     static func requestStep(_ state: inout AppState) -> [Effect] {
+        Hop.here()
         guard let step = state.step, let calibration = state.calibration else { return [] }
         let g = state.nextGeneration(.step)
         state.busy[.step] = Busy(what: "step \(step.step)")

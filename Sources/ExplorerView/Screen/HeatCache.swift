@@ -61,6 +61,7 @@ package struct HeatCache {
 
     /// The pools of `panes` for `view`, and the largest value of the cursor's bin in the last pane.
     mutating func frame(for panes: [HeatPane], view: HeatView) -> HeatFrame {
+        Hop.here()
         var kept: [Entry] = []
         var pools: [HeatPool?] = []
         var last: Int?

@@ -3,6 +3,7 @@ import ExplorerModel
 
 extension Screen {
     static func drawHeat(_ grid: inout CellGrid, _ ctx: inout Context) {
+        Hop.here()
         let s = ctx.state
         let layout = ctx.layout
         let p = ctx.palette

@@ -17,6 +17,7 @@ extension Screen {
     /// The heatmap panes of `s`, left to right (two in compare mode): what the frame's pools are made
     /// for (``HeatCache``) and what ``drawHeat(_:_:)`` draws.
     static func heatPanes(_ s: AppState, layout: ScreenLayout, rowsPerCell: Int) -> [HeatPane] {
+        Hop.here()
         guard s.open != nil else { return [] }
         func pane(_ area: Rect, _ stage: Stage?, _ matrix: Matrix?) -> HeatPane {
             // The teaching view prints every value: one bin per value, for the profile and the inspect line.

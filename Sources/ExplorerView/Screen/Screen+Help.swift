@@ -3,6 +3,7 @@ import ExplorerModel
 extension Screen {
     /// The help overlay: keys, then what the current stage does.
     static func drawHelp(_ grid: inout CellGrid, _ ctx: Context) {
+        Hop.here()
         let p = ctx.palette
         let inner = overlayBox(grid).inset(by: 1)
         var lines: [(String, CellStyle)] = [("Keys", p.header)]
@@ -36,6 +37,7 @@ extension Screen {
 
     /// The problems overlay (`!`): every problem of the session in full, oldest first.
     static func drawProblems(_ grid: inout CellGrid, _ ctx: Context) {
+        Hop.here()
         let p = ctx.palette
         let inner = overlayBox(grid).inset(by: 1)
         let problems = ctx.state.problems

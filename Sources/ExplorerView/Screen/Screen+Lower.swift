@@ -3,6 +3,7 @@ import ExplorerModel
 
 extension Screen {
     static func drawLower(_ grid: inout CellGrid, _ ctx: Context) {
+        Hop.here()
         // The teaching view's caption took these rows (it says in numbers what the profile shows).
         if ctx.teaching && ctx.state.step == nil && !ctx.state.showAnatomy { return }
         if ctx.state.step != nil {

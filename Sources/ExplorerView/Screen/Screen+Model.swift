@@ -6,6 +6,7 @@ extension Screen {
     /// method's perplexity of the whole model at the current bits (W4A4 when those were not measured),
     /// the best marked. Nil without model figures.
     static func modelRow(_ ctx: Context, _ methods: [Method]) -> [TableWidget.Item]? {
+        Hop.here()
         guard let e = ctx.state.modelEvaluation, let (setting, figures) = e.figures(for: ctx.state.params) else { return nil }
         let best = figures.values.filter(\.isFinite).min()
         var row = [TableWidget.Item("\(shortMetric(e.metric)) \(setting)")]

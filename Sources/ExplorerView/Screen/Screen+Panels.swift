@@ -3,6 +3,7 @@ import ExplorerModel
 
 extension Screen {
     static func drawList(_ grid: inout CellGrid, _ ctx: Context) {
+        Hop.here()
         let s = ctx.state
         let title = s.search != nil ? "Layers — find: \(s.search!)"
             : "Layers (\(s.layers.count))" + (s.listSort == .file ? "" : " · \(s.listSort.title)")
@@ -37,6 +38,7 @@ extension Screen {
     }
 
     static func drawParams(_ grid: inout CellGrid, _ ctx: Context) {
+        Hop.here()
         let s = ctx.state
         let area = ctx.layout.params
         // A short panel scrolls with the selection; its title counts the rows out of view.
@@ -64,6 +66,7 @@ extension Screen {
     }
 
     static func drawMetrics(_ grid: inout CellGrid, _ ctx: Context) {
+        Hop.here()
         let s = ctx.state
         var stale = s.busy[.evaluate] != nil ? " (updating…)" : ""
         let estimate = s.evaluation?.estimate

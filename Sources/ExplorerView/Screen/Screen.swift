@@ -17,6 +17,7 @@ package enum Screen {
 
     /// Draws `state` with the heatmap's pools taken from `cache`, which keeps them for the next frame.
     package static func render(_ state: AppState, theme: Theme, cache: inout HeatCache) -> CellGrid {
+        Hop.here()
         let palette = Palette(theme: theme, mode: state.colourMode, asciiHeat: state.asciiHeat)
         let glyphs: Glyphs = state.ascii ? .ascii : .unicode
         var ctx = Context(state: state, palette: palette, glyphs: glyphs,
@@ -75,6 +76,7 @@ package enum Screen {
     }
 
     static func drawTopBar(_ grid: inout CellGrid, _ ctx: Context) {
+        Hop.here()
         let bar = ctx.layout.topBar
         let p = ctx.palette
         grid.fill(bar, with: Cell(" ", p.title))
@@ -105,6 +107,7 @@ package enum Screen {
     }
 
     static func drawStatus(_ grid: inout CellGrid, _ ctx: Context) {
+        Hop.here()
         let s = ctx.state
         let p = ctx.palette
         let bar = ctx.layout.statusBar

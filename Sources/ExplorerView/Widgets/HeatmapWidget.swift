@@ -24,6 +24,7 @@ package struct HeatmapWidget {
     }
 
     package func draw(into grid: inout CellGrid, area: Rect) {
+        Hop.here()
         grid.fill(area, with: Cell(" ", palette.text))
         let perCell = HeatmapWidget.rowsPerCell(palette)
         let cursorRow = cursor.flatMap { pool.row(ofToken: $0.token) }
@@ -70,6 +71,7 @@ package struct HeatLegend {
     }
 
     package func draw(into grid: inout CellGrid, area: Rect) {
+        Hop.here()
         guard !area.isEmpty else { return }
         grid.fill(area.row(0), with: Cell(" ", palette.text))
         let low = mapping.scale == .log ? "≤" + Format.num(mapping.floor) : "0"

@@ -17,6 +17,7 @@ package struct ProfileWidget: Widget {
     }
 
     package func draw(into grid: inout CellGrid, area: Rect) {
+        Hop.here()
         grid.fill(area, with: Cell(" ", palette.text))
         guard area.height > 0 else { return }
         let levels = glyphs.bars.count - 1

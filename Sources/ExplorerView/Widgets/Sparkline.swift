@@ -26,6 +26,7 @@ package struct Sparkline: Widget {
     }
 
     package func draw(into grid: inout CellGrid, area: Rect) {
+        Hop.here()
         guard !area.isEmpty else { return }
         grid.fill(area.row(0), with: Cell(" ", palette.text))
         guard !values.isEmpty else { return }

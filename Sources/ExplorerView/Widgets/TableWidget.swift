@@ -69,6 +69,7 @@ package struct TableWidget: Widget {
     }
 
     package func draw(into grid: inout CellGrid, area: Rect) {
+        Hop.here()
         grid.fill(area, with: Cell(" ", palette.text))
         let visible = visibleColumns(width: area.width)
         let fixed = visible.dropFirst().reduce(0) { $0 + 1 + columns[$1].width }

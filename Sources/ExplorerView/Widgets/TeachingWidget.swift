@@ -33,6 +33,7 @@ package struct TeachingWidget {
     }
 
     package func draw(into out: inout CellGrid, area: Rect) {
+        Hop.here()
         out.fill(area, with: Cell(" ", palette.text))
         let g = grid
         let valueWidth = g.cellWidth - 1

@@ -13,7 +13,10 @@ package enum ParamField: Int, CaseIterable, Sendable {
     package func value(in p: QuantParams) -> String { spec.value(in: p) }
 
     /// `p` with this knob moved one notch (`direction` is +1 or −1), inside the spec's range.
-    package func adjust(_ p: QuantParams, by direction: Int) -> QuantParams { spec.adjust(p, by: direction) }
+    package func adjust(_ p: QuantParams, by direction: Int) -> QuantParams {
+        Hop.here()
+        return spec.adjust(p, by: direction)
+    }
 }
 
 extension QuantParams {

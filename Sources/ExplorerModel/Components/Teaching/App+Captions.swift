@@ -8,6 +8,7 @@ extension App {
     /// Two lines saying what the shown stage (or greedy step) did to the values, or nothing before the
     /// figures arrive.
     package static func caption(_ state: AppState) -> [String] {
+        Hop.here()
         if let step = state.step { return stepCaption(state, step) }
         let stage = state.stage
         guard let now = state.stageStats[stage] else { return [] }
