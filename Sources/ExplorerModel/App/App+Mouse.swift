@@ -30,7 +30,7 @@ extension App {
             return []
         }
         if let stage = stageTab(at: p, width: state.size.width), layout.topBar.contains(p), event.kind == .press {
-            return setStage(&state, stage)
+            return Heatmap.setStage(&state, stage)
         }
         // The teaching view: one cell per value, under a header row.
         if let g = state.teachingGrid, event.kind == .press, state.teachingArea.contains(p) {

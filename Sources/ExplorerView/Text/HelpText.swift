@@ -1,36 +1,15 @@
 import DuQuantCore
+import ExplorerModel
 
 /// The words of the help overlay: every key, and what each stage does to outliers.
 package enum HelpText {
-    /// Key bindings, grouped, as (keys, meaning).
-    package static let keys: [(String, String)] = [
-        ("q", "quit (the terminal is restored)"),
-        ("?", "this help; Esc closes it"),
-        ("j k ↑ ↓", "move in the focused panel (layers, heatmap cursor, parameters)"),
-        ("Enter", "open the selected layer; focus the heatmap"),
-        ("Esc", "dismiss the problem in the status bar; leave step-through; back to the layer list"),
-        ("!", "every problem of this session in full (files, skipped layers, failed work)"),
-        ("/", "find a layer by name (Enter opens, Esc cancels, ↓ next match)"),
-        ("1–6, Tab", "stage: Original, Smoothed, Rotation 1, Permutation, Rotation 2, Quantized error"),
-        ("h j k l", "heatmap cursor, one bin at a time; J K half a page of tokens, H F half a page of channels left / right"),
-        ("x", "cursor to the largest |x| of this stage; x again: the next largest"),
-        ("+ - 0", "zoom in / out around the cursor, reset zoom"),
-        ("T", "teaching view on / off: every value printed, blocks ruled, the permutation's mapping and a caption (when the visible part fits)"),
-        ("L", "linear / log colour scale (log is the default on layers with massive outliers)"),
-        ("c C", "compare: Original beside the chosen stage, same scale; C changes the left stage"),
-        ("s", "greedy step-through: . , one step, > < ten, r next rotation, b next block"),
-        ("p", "focus the parameters panel (j k row, h l change)"),
-        ("[ ]", "change the selected parameter down / up (from any panel)"),
-        ("S O", "switch greedy selection paper/reference, rotation layout perblock/shared"),
-        ("m", "method whose error the layer list shows (its column is named after it: DuQ out, RTN out, …)"),
-        ("A", "error anatomy: output error with only activations / only weights quantized, clipping's share"),
-        ("N", "DuQuant over seeds 0–3 in the background: the spread in the Methods title; a Δ within it is marked ≈"),
-        ("V", "hold tokens out: fit on even tokens, then on the first half, then off; rows 'fit' and 'held out'"),
-        ("B", "pin these figures as the baseline (ratios to it under the output error; • marks changed parameters)"),
-        ("o", "sort the layer list: file order, max|x|, ratio, error (worst first)"),
-        ("t", "next colour theme (its name shows in the status bar)"),
-        ("mouse", "click a layer, a heatmap cell, a parameter or a stage tab; wheel scrolls"),
-    ]
+    /// The help's rows: every key of ``KeyTable`` (one row per help entry, in table order), then the mouse.
+    package static var keys: [(String, String)] {
+        KeyTable.helpRows.map { ($0.keys, $0.text) } + [mouse]
+    }
+
+    /// The mouse is not a key: its row is written here.
+    package static let mouse = ("mouse", "click a layer, a heatmap cell, a parameter or a stage tab; wheel scrolls")
 
     /// The help's section about the open sample, from its sidecar's explanation.
     package static let sampleTitle = "About this sample"

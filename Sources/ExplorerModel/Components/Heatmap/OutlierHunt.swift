@@ -57,7 +57,7 @@ extension AppState {
     }
 }
 
-extension App {
+extension Heatmap {
     /// `x`: the cursor to the largest |x| of the shown matrix; pressed again in place, to the next largest.
     static func huntOutlier(_ state: inout AppState) -> [Effect] {
         guard let m = state.shownMatrix, m.rows > 0, m.cols > 0 else {
@@ -84,7 +84,7 @@ extension App {
         state.heat.applyZoom(state.heat.zoom, tokens: tokens, channels: channels)
         if state.focus == .layers { state.focus = .heatmap }
         let nth = rank == 1 ? "largest" : "#\(rank) largest"
-        state.notice = "\(nth) |x| \(App.compact(a)) at tok \(t), \(channelName(state, c)) — x again: next"
+        state.notice = "\(nth) |x| \(App.compact(a)) at tok \(t), \(App.channelName(state, c)) — x again: next"
         return []
     }
 }
