@@ -120,30 +120,6 @@ import Testing
         #expect(h.state.scale == .log && !h.state.autoLog)
     }
 
-    @Test func channelNamesAreGlobalWithBlockAndIndexInBrackets() {
-        var h = Harness()
-        h.start()
-        #expect(App.channelName(h.state, 37) == "ch 37 [blk \(37 / h.state.params.block) #\(37 % h.state.params.block)]")
-        let traces = h.state.calibration!.traces[0]
-        for trace in traces where !trace.chosen.isEmpty {
-            let name = App.chosenName(h.state, trace, step: 0)
-            let global = trace.block * h.state.params.block + trace.chosen[0]
-            #expect(name.hasPrefix("ch \(global) "))
-            #expect(name == App.channelName(h.state, global))
-        }
-    }
-
-    @Test func stepThroughCaptionNamesTheGlobalChannel() throws {
-        var h = Harness()
-        h.start()
-        h.press("s.")
-        let step = try #require(h.state.step)
-        let trace = h.state.calibration!.traces[0][step.traceIndex]
-        let global = trace.block * h.state.params.block + trace.chosen[0]
-        let caption = App.caption(h.state)
-        #expect(caption.first?.contains("ch \(global) [blk \(trace.block) #\(trace.chosen[0])]") == true)
-    }
-
     @Test func teachingGridFitsSmallMatricesOnly() {
         let area = Rect(x: 0, y: 0, width: 73, height: 23)
         let g = TeachingGrid(tokens: 0..<8, channels: 0..<16, block: 4, area: area)
@@ -175,28 +151,6 @@ import Testing
         #expect(h.state.teachingGrid == nil)
         h.press("T")
         #expect(h.state.teachingGrid != nil)
-    }
-
-    @Test func captionsSayWhatEachStageDidInNumbers() throws {
-        var h = Harness()
-        h.start()
-        let block = h.state.params.block
-        for stage in Stage.allCases {
-            h.state.stage = stage
-            let lines = App.caption(h.state)
-            #expect(lines.count == 2, "\(stage)")
-        }
-        // Original: the largest |x| and where it sits.
-        h.state.stage = .original
-        let m = try #require(h.state.matrix(for: .original))
-        let top = Self.ranked(m)[0].1
-        #expect(App.caption(h.state)[0].contains("tok \(top / m.cols), ch \(top % m.cols) "))
-        // Permutation: each move named is one the permutation made.
-        h.state.stage = .permutation
-        let perm = try #require(h.state.calibration?.transform.permutations.last)
-        let first = App.caption(h.state)[0]
-        let i = try #require(perm.indices.first { first.contains("ch \(perm[$0]) → \($0) (blk \($0 / block))") })
-        #expect(perm[i] >= 0)
     }
 
     @Test func aFilesPresetAppliesWhenOpeningItsLayers() {

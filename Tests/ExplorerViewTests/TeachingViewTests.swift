@@ -48,7 +48,7 @@ import TestSupport
         }
         // The caption and the sample's explanation are on screen.
         let text = grid.text
-        for line in App.caption(f.state) { #expect(text.contains(String(line.prefix(40)))) }
+        for line in Caption.lines(f.state) { #expect(text.contains(String(line.prefix(40)))) }
         #expect(text.contains("two outlier channels share block 0"))
     }
 

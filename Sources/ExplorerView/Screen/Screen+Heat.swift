@@ -2,7 +2,7 @@ import DuQuantCore
 import ExplorerModel
 
 extension Screen {
-    static func drawHeat(_ grid: inout CellGrid, _ ctx: inout Context) {
+    static func drawHeat(_ grid: inout CellGrid, _ ctx: Context) {
         Hop.here()
         let s = ctx.state
         let layout = ctx.layout
@@ -14,10 +14,7 @@ extension Screen {
             return
         }
         let panes = ctx.panes
-        // One scale for every pane (compare mode shares it), from statistics computed with the results.
-        let maximum = panes.filter { $0.matrix != nil }.compactMap { s.stats(for: $0.stage)?.maxAbs }.max() ?? 1
-        let mapping = HeatMapping(maximum: maximum, scale: s.scale)
-        ctx.mapping = mapping
+        guard let mapping = ctx.shown.mapping else { return }
         for (i, pane) in panes.enumerated() {
             var area = pane.area
             let stage = pane.stage
@@ -31,12 +28,9 @@ extension Screen {
             }
             if let teaching = s.teachingGrid {
                 area = s.teachingArea
-                ctx.teaching = s.teachingTakesLowerPanel
-                // Every value printed: the pool has one bin per value, for the profile and the inspect line.
-                ctx.pool = pool
                 TeachingWidget(grid: teaching, matrix: matrix, mapping: mapping, palette: p, glyphs: ctx.glyphs,
                                cursor: s.focus == .heatmap ? (s.heat.cursorToken, s.heat.cursorChannel) : nil,
-                               mappingRow: permutationRow(s, channels: teaching.channels), caption: App.caption(s),
+                               mappingRow: permutationRow(s, channels: teaching.channels), caption: Caption.lines(s),
                                explanation: s.open.flatMap { s.explanations[s.layers[$0.index].file] })
                     .draw(into: &grid, area: area)
                 continue
@@ -44,10 +38,9 @@ extension Screen {
             HeatmapWidget(pool: pool, mapping: mapping, palette: p, glyphs: ctx.glyphs,
                           cursor: s.focus == .heatmap || s.compare ? (s.heat.cursorToken, s.heat.cursorChannel) : nil)
                 .draw(into: &grid, area: area)
-            if i == panes.count - 1 { ctx.pool = pool }
         }
         // The teaching view takes the profile's rows: the legend and the inspect line go under it.
-        let legend = ctx.teaching ? Rect(x: layout.legend.x, y: s.teachingArea.maxY, width: layout.legend.width, height: 1) : layout.legend
+        let legend = ctx.shown.teaching ? Rect(x: layout.legend.x, y: s.teachingArea.maxY, width: layout.legend.width, height: 1) : layout.legend
         HeatLegend(mapping: mapping, palette: p, glyphs: ctx.glyphs, automatic: s.autoLog).draw(into: &grid, area: legend)
         drawInspect(&grid, ctx, matrix: panes.last?.matrix, open: open)
     }
@@ -87,10 +80,10 @@ extension Screen {
 
     /// One line about the cell under the cursor: token (and its text), channel range, value.
     static func drawInspect(_ grid: inout CellGrid, _ ctx: Context, matrix: Matrix?, open: OpenLayer) {
-        let area = ctx.teaching ? Rect(x: ctx.layout.inspect.x, y: ctx.state.teachingArea.maxY + 1, width: ctx.layout.inspect.width, height: 1)
+        let area = ctx.shown.teaching ? Rect(x: ctx.layout.inspect.x, y: ctx.state.teachingArea.maxY + 1, width: ctx.layout.inspect.width, height: 1)
             : ctx.layout.inspect
         grid.fill(area, with: Cell(" ", ctx.palette.text))
-        guard let matrix, let pool = ctx.pool else { return }
+        guard let matrix, let pool = ctx.shown.pool else { return }
         let t = ctx.state.heat.cursorToken, c = ctx.state.heat.cursorChannel
         guard t < matrix.rows, c < matrix.cols else { return }
         var word: String? = nil

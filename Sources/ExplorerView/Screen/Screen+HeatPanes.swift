@@ -13,6 +13,28 @@ struct HeatPane {
     var rows: Int
 }
 
+/// What the heatmap shows this frame, settled before anything is drawn: the colour mapping every pane
+/// shares, the main pane's pool (the profile and the inspect line read it) and whether the teaching view
+/// takes the lower panel's rows (the legend and inspect line then move under it, the profile is not drawn).
+struct HeatShown {
+    var mapping: HeatMapping?
+    var pool: HeatPool?
+    var teaching = false
+
+    init() {}
+
+    init(_ s: AppState, panes: [HeatPane], frame: HeatFrame) {
+        guard s.open != nil else { return }
+        // One scale for every pane (compare mode shares it), from statistics computed with the results.
+        let maximum = panes.filter { $0.matrix != nil }.compactMap { s.stats(for: $0.stage)?.maxAbs }.max() ?? 1
+        mapping = HeatMapping(maximum: maximum, scale: s.scale)
+        guard let last = panes.indices.last, panes[last].matrix != nil, frame.pools.indices.contains(last),
+              let pool = frame.pools[last] else { return }
+        self.pool = pool
+        teaching = s.teachingGrid != nil && s.teachingTakesLowerPanel
+    }
+}
+
 extension Screen {
     /// The heatmap panes of `s`, left to right (two in compare mode): what the frame's pools are made
     /// for (``HeatCache``) and what ``drawHeat(_:_:)`` draws.

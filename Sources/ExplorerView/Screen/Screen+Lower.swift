@@ -5,7 +5,7 @@ extension Screen {
     static func drawLower(_ grid: inout CellGrid, _ ctx: Context) {
         Hop.here()
         // The teaching view's caption took these rows (it says in numbers what the profile shows).
-        if ctx.teaching && ctx.state.step == nil && !ctx.state.showAnatomy { return }
+        if ctx.shown.teaching && ctx.state.step == nil && !ctx.state.showAnatomy { return }
         if ctx.state.step != nil {
             drawStepPanel(&grid, ctx)
         } else if ctx.state.showAnatomy {
@@ -23,7 +23,7 @@ extension Screen {
         grid.fill(area, with: Cell(" ", ctx.palette.text))
         guard area.height > 0 else { return }
         let (bars, balance) = area.splitRows(fromBottom: 1)
-        if let pool = ctx.pool, let mapping = ctx.mapping {
+        if let pool = ctx.shown.pool, let mapping = ctx.shown.mapping {
             let x0 = s.compare ? (ctx.layout.heatRight?.x ?? area.x) : area.x
             let barArea = Rect(x: x0, y: bars.y, width: area.maxX - x0, height: bars.height)
             ProfileWidget(columns: pool.columnMax, mapping: mapping, palette: ctx.palette, glyphs: ctx.glyphs).draw(into: &grid, area: barArea)
@@ -76,7 +76,7 @@ extension Screen {
         let blockName = trace.block < 0 ? "shared" : "block \(trace.block)"
         var line = "\(blockName) (\(min(step.traceIndex, traces.count - 1) + 1)/\(traces.count)) · step \(step.step)/\(trace.chosen.count)"
         if step.step > 0 && step.step <= trace.chosen.count {
-            line += " · chose \(App.chosenName(s, trace, step: step.step - 1))"
+            line += " · chose \(Caption.chosenName(s, trace, step: step.step - 1))"
         }
         if let first = trace.peaks.first, step.step < trace.peaks.count {
             line += " · peak \(Format.num(first)) → \(Format.num(trace.peaks[step.step]))"

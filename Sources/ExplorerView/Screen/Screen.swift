@@ -17,6 +17,17 @@ package enum Screen {
 
     /// Draws `state` with the heatmap's pools taken from `cache`, which keeps them for the next frame.
     package static func render(_ state: AppState, theme: Theme, cache: inout HeatCache) -> CellGrid {
+        render(state, theme: theme, cache: &cache, order: panels)
+    }
+
+    /// A panel's drawing: it reads the context only, so the panels may be drawn in any order.
+    typealias Draw = @Sendable (inout CellGrid, Context) -> Void
+
+    /// The panels under the overlays (each into its own rectangles of the layout).
+    static let panels: [Draw] = [drawTopBar, drawList, drawParams, drawHeat, drawLower, drawMetrics, drawStatus]
+
+    /// Draws `state` with the panels drawn in `order` (tests draw them backwards: the screen must not change).
+    static func render(_ state: AppState, theme: Theme, cache: inout HeatCache, order: [Draw]) -> CellGrid {
         Hop.here()
         let palette = Palette(theme: theme, mode: state.colourMode, asciiHeat: state.asciiHeat)
         let glyphs: Glyphs = state.ascii ? .ascii : .unicode
@@ -31,13 +42,9 @@ package enum Screen {
         // Everything computed from the matrices before drawing: the pools (kept while they stay valid).
         ctx.panes = heatPanes(state, layout: ctx.layout, rowsPerCell: HeatmapWidget.rowsPerCell(palette))
         ctx.heat = cache.frame(for: ctx.panes, view: state.heat)
-        drawTopBar(&grid, ctx)
-        drawList(&grid, ctx)
-        drawParams(&grid, ctx)
-        drawHeat(&grid, &ctx)
-        drawLower(&grid, ctx)
-        drawMetrics(&grid, ctx)
-        drawStatus(&grid, ctx)
+        ctx.shown = HeatShown(state, panes: ctx.panes, frame: ctx.heat)
+        // Every draw below reads the context only: none depends on another having run first.
+        for draw in order { draw(&grid, ctx) }
         if state.showHelp { drawHelp(&grid, ctx) }
         if state.showProblems { drawProblems(&grid, ctx) }
         if state.ascii { grid.transliterate(Glyphs.asciiFallback) }
@@ -53,11 +60,8 @@ package enum Screen {
         /// The heatmap panes and their pools, prepared before drawing.
         var panes: [HeatPane] = []
         var heat = HeatFrame()
-        /// The main heatmap's pool once drawn (the profile and inspection line reuse it).
-        var pool: HeatPool?
-        var mapping: HeatMapping?
-        /// The teaching view was drawn: it took the lower panel's rows.
-        var teaching = false
+        /// The shared scale, the main pane's pool and the teaching view's rows, settled before drawing.
+        var shown = HeatShown()
     }
 
     static func drawTooSmall(_ grid: inout CellGrid, _ ctx: Context) {

@@ -1,19 +1,21 @@
 import DuQuantCore
+import ExplorerModel
 
-/// What each stage did, in numbers: the two caption lines of the teaching view.
+/// What each stage did, in numbers: the two caption lines of the teaching view. Display text, so it lives
+/// with the view; the figures come from the state's stage statistics and calibration.
 ///
 /// Every channel is named by its global number (its column in the shown matrix), with its block and its
 /// index inside the block in brackets where that helps (`ch 1229 [blk 9 #77]`).
-extension App {
+package enum Caption {
     /// Two lines saying what the shown stage (or greedy step) did to the values, or nothing before the
     /// figures arrive.
-    package static func caption(_ state: AppState) -> [String] {
+    package static func lines(_ state: AppState) -> [String] {
         Hop.here()
         if let step = state.step { return stepCaption(state, step) }
         let stage = state.stage
         guard let now = state.stageStats[stage] else { return [] }
         let block = state.params.block
-        let n = compact
+        let n = App.compact
         switch stage {
         case .original:
             return [largest(state, stage) ?? "largest |x| \(n(now.maxAbs))",
@@ -26,7 +28,7 @@ extension App {
             }
             let c = argmax(before.channelMax)
             let s = scales.indices.contains(c) ? scales[c] : 1
-            return ["each channel ÷ s = max|x|^α / max|w|^(1−α), α \(fixed(Double(state.params.alpha), decimals: 2)): "
+            return ["each channel ÷ s = max|x|^α / max|w|^(1−α), α \(App.fixed(Double(state.params.alpha), decimals: 2)): "
                         + "ch \(c)'s max \(n(before.channelMax[c])) ÷ \(n(s)) = \(n(now.channelMax[c]))",
                     "largest |x| \(n(before.maxAbs)) → \(n(now.maxAbs)); the weight's column \(c) × \(n(s)), so X·Wᵀ is unchanged"]
         case .rotation1:
@@ -39,7 +41,7 @@ extension App {
         case .quantError:
             let levels = 1 << state.params.abits
             var lines = [largest(state, stage, what: "largest error") ?? "largest error \(n(now.maxAbs))"]
-            lines.append("each token: \(levels) levels spread over its [min, max] × clip \(fixed(Double(state.params.lac), decimals: 2)); "
+            lines.append("each token: \(levels) levels spread over its [min, max] × clip \(App.fixed(Double(state.params.lac), decimals: 2)); "
                 + "error = |x − nearest level|, at most half a level")
             return lines
         }
@@ -53,7 +55,7 @@ extension App {
         guard let m = state.matrix(for: stage) else { return nil }
         let found = state.stageStats[stage]?.largest.map { ($0.magnitude, $0.index) } ?? OutlierHunt.next(in: m, after: nil)
         guard let (a, i) = found else { return nil }
-        return "\(what) \(compact(a)) at tok \(i / m.cols), \(channelName(state, i % m.cols))"
+        return "\(what) \(App.compact(a)) at tok \(i / m.cols), \(App.channelName(state, i % m.cols))"
     }
 
     static func rotationCaption(_ state: AppState, rotation: Int, before: Stage, after: Stage) -> [String] {
@@ -71,14 +73,14 @@ extension App {
         // The block whose peak fell most, then the others.
         let order = peaksBefore.indices.sorted { (peaksBefore[$0] - peaksAfter[$0]) > (peaksBefore[$1] - peaksAfter[$1]) }
         let k = order[0]
-        var first = "block \(k)'s peak \(compact(peaksBefore[k])) → \(compact(peaksAfter[k]))"
+        var first = "block \(k)'s peak \(App.compact(peaksBefore[k])) → \(App.compact(peaksAfter[k]))"
         if let trace = traces.first(where: { $0.block == k }) ?? traces.first(where: { $0.block == -1 }), trace.kept > 0,
            let d = trace.chosen.first {
             let global = trace.block >= 0 ? "ch \(trace.block * block + d)" : "ch #\(d) of each block"
             first += " in \(trace.kept) step\(trace.kept == 1 ? "" : "s"): \(global) spread over \(block) channels"
-                + " (÷\(compact(Float(Double(block).squareRoot()))))"
+                + " (÷\(App.compact(Float(Double(block).squareRoot()))))"
         }
-        let others = order.dropFirst().map { "\($0): \(compact(peaksBefore[$0])) → \(compact(peaksAfter[$0]))" }
+        let others = order.dropFirst().map { "\($0): \(App.compact(peaksBefore[$0])) → \(App.compact(peaksAfter[$0]))" }
         return [first, others.isEmpty ? "one block" : "other blocks " + others.joined(separator: " · ")]
     }
 
@@ -93,7 +95,7 @@ extension App {
         let moves = ranked.prefix(8).map { i in "ch \(perm[i]) → \(i)" + (block < perm.count ? " (blk \(i / block))" : "") }
         let vb = ChannelStats.blockMeanVariance(before, block: block), va = ChannelStats.blockMeanVariance(after.channelMax, block: block)
         return ["largest first: " + moves.joined(separator: " · "),
-                "variance of block means \(compact(vb)) → \(compact(va)): " + blockList(blockMeans(before, block)) + " → "
+                "variance of block means \(App.compact(vb)) → \(App.compact(va)): " + blockList(blockMeans(before, block)) + " → "
                     + blockList(blockMeans(after.channelMax, block))]
     }
 
@@ -109,7 +111,7 @@ extension App {
         }
         var second = ""
         if let p0 = trace.peaks.first, step.step < trace.peaks.count {
-            second = "\(name)'s peak (max − min) \(compact(p0)) → \(compact(trace.peaks[step.step])); the search keeps the first \(trace.kept)"
+            second = "\(name)'s peak (max − min) \(App.compact(p0)) → \(App.compact(trace.peaks[step.step])); the search keeps the first \(trace.kept)"
         }
         return [first, second]
     }
@@ -138,7 +140,7 @@ extension App {
     }
 
     static func blockList(_ values: [Float]) -> String {
-        let shown = values.prefix(12).map { compact($0) }.joined(separator: " ")
+        let shown = values.prefix(12).map { App.compact($0) }.joined(separator: " ")
         return values.count > 12 ? shown + " …" : shown
     }
 
