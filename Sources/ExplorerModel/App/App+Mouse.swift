@@ -1,28 +1,13 @@
 extension App {
+    /// A click or wheel turn goes to the panel under it (the same rectangles the view draws into).
     static func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> [Effect] {
-        Hop.here()
         guard !state.showHelp, state.search == nil else { return [] }
         let layout = ScreenLayout(size: state.size, compare: state.compare)
         guard !layout.tooSmall else { return [] }
         let p = event.at
-        if layout.list.contains(p) {
-            switch event.kind {
-            case .wheelUp: state.selected = state.listOrder[max(0, state.selectedRow - 3)]
-            case .wheelDown: state.selected = state.listOrder[min(state.layers.count - 1, state.selectedRow + 3)]
-            case .press:
-                guard let row = layout.layerIndex(at: p, offset: state.listOffset, count: state.layers.count) else { return [] }
-                let i = state.listOrder[row]
-                state.focus = .layers
-                if i == state.selected && state.open?.index == i { state.focus = .heatmap; return [] }
-                state.selected = i
-                return openLayer(&state, i)
-            }
-            keepSelectionVisible(&state)
-            return []
-        }
+        if layout.list.contains(p) { return listMouse(&state, event, layout) }
         if layout.params.contains(p), event.kind == .press {
-            let row = p.y - layout.params.y
-                + ScreenLayout.paramOffset(selected: state.paramRow, height: layout.params.height)
+            let row = p.y - layout.params.y + ScreenLayout.paramOffset(selected: state.paramRow, height: layout.params.height)
             if ParamField(rawValue: row) != nil {
                 state.paramRow = row
                 state.focus = .params
@@ -42,29 +27,47 @@ extension App {
             state.focus = .heatmap
             return []
         }
-        for (area, isRight) in [(layout.heat, false), (layout.heatRight, true)] {
+        for area in [layout.heat, layout.heatRight] {
             guard let area, area.contains(p), state.open != nil else { continue }
-            let (t, c) = state.openShape
-            switch event.kind {
-            case .wheelUp, .wheelDown:
-                let bin = heatBinSize(state)
-                state.heat.moveCursor(dTokens: (event.kind == .wheelUp ? -3 : 3) * bin.tokens, dChannels: 0, tokens: t, channels: c)
-            case .press:
-                let perCell = state.heatRowsPerCell
-                let rows = area.height * perCell
-                let dataRows = min(rows, state.heat.tokenSpan)
-                let cols = min(area.width, state.heat.channelSpan)
-                let x = p.x - area.x, y = (p.y - area.y) * perCell
-                guard x < cols, y < dataRows else { return [] }
-                let tb = HeatView.bin(y, of: dataRows, start: state.heat.tokenStart, count: state.heat.tokenSpan)
-                let cb = HeatView.bin(x, of: cols, start: state.heat.channelStart, count: state.heat.channelSpan)
-                state.heat.cursorToken = tb.lowerBound
-                state.heat.cursorChannel = cb.lowerBound
-                state.focus = .heatmap
-                _ = isRight
-            }
+            heatMouse(&state, event, area)
             return []
         }
         return []
+    }
+
+    /// The wheel scrolls the list three rows; a click opens the layer (or, on the open one, focuses the heatmap).
+    static func listMouse(_ state: inout AppState, _ event: MouseEvent, _ layout: ScreenLayout) -> [Effect] {
+        switch event.kind {
+        case .wheelUp: state.selected = state.listOrder[max(0, state.selectedRow - 3)]
+        case .wheelDown: state.selected = state.listOrder[min(state.layers.count - 1, state.selectedRow + 3)]
+        case .press:
+            guard let row = layout.layerIndex(at: event.at, offset: state.listOffset, count: state.layers.count) else { return [] }
+            let i = state.listOrder[row]
+            state.focus = .layers
+            if i == state.selected && state.open?.index == i { state.focus = .heatmap; return [] }
+            state.selected = i
+            return openLayer(&state, i)
+        }
+        keepSelectionVisible(&state)
+        return []
+    }
+
+    /// The wheel moves the cursor three bins of tokens; a click puts it on the bin under the pointer.
+    static func heatMouse(_ state: inout AppState, _ event: MouseEvent, _ area: Rect) {
+        let (t, c) = state.openShape
+        switch event.kind {
+        case .wheelUp, .wheelDown:
+            let bin = heatBinSize(state)
+            state.heat.moveCursor(dTokens: (event.kind == .wheelUp ? -3 : 3) * bin.tokens, dChannels: 0, tokens: t, channels: c)
+        case .press:
+            let perCell = state.heatRowsPerCell
+            let dataRows = min(area.height * perCell, state.heat.tokenSpan)
+            let cols = min(area.width, state.heat.channelSpan)
+            let x = event.at.x - area.x, y = (event.at.y - area.y) * perCell
+            guard x < cols, y < dataRows else { return }
+            state.heat.cursorToken = HeatView.bin(y, of: dataRows, start: state.heat.tokenStart, count: state.heat.tokenSpan).lowerBound
+            state.heat.cursorChannel = HeatView.bin(x, of: cols, start: state.heat.channelStart, count: state.heat.channelSpan).lowerBound
+            state.focus = .heatmap
+        }
     }
 }

@@ -17,7 +17,8 @@ package enum App {
         return openLayer(&state, state.selected) + rescan(&state)
     }
 
-    /// Applies `msg` to `state` and returns the work it asks for.
+    /// Applies `msg` to `state` and returns the work it asks for: input goes to the key table or the mouse,
+    /// results to the handlers in `App+Results.swift`.
     package static func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         Hop.here()
         switch msg {
@@ -31,85 +32,21 @@ package enum App {
             return []
         case let .layerLoaded(generation, index, layer, tokens, summary, stats):
             guard generation == state.generation(.load) else { return [] }
-            if let summary, state.layers.indices.contains(index) {
-                let error = state.layers[index].summary?.error
-                state.layers[index].summary = summary
-                if summary.error == nil { state.layers[index].summary?.error = error }
-            }
-            state.busy[.load] = nil
-            state.loading = nil
-            state.open = OpenLayer(index: index, data: layer, tokens: tokens)
-            // Figures of another layer are not comparable.
-            state.lastFigures = nil
-            state.seedSpread = nil
-            state.heldOut = nil
-            state.previousFigures = nil
-            if state.baseline != nil && state.baseline?.layer != index {
-                state.baseline = nil
-                state.notice = "baseline cleared: it was pinned on another layer"
-            }
-            // The NaN/inf rule (NumericAudit): the loader replaced them by 0; say so.
-            if !layer.nonFinite.isEmpty { state.notice = layer.nonFinite.map(\.summary).joined(separator: "; ") }
-            state.evaluation = nil
-            state.stageStats = [.original: stats]
-            state.heat = HeatView(tokens: layer.tokens, channels: layer.inFeatures)
-            if state.step != nil { state.step = StepState() }
-            return evaluate(&state)
+            return layerLoaded(&state, index: index, layer: layer, tokens: tokens, summary: summary, stats: stats)
         case let .evaluated(generation, evaluation, stats):
             guard generation == state.generation(.evaluate) else { return [] }
-            // An estimate or a partial answer keeps the job marked busy: more figures are coming.
-            if evaluation.estimate == nil && evaluation.pending.isEmpty { state.busy[.evaluate] = nil }
-            state.evaluation = evaluation
-            if evaluation.estimate == nil && evaluation.pending.isEmpty, let open = state.open {
-                let now = Figures(layer: open.index, params: evaluation.params, methods: evaluation.methods)
-                if let last = state.lastFigures, last.layer == now.layer, last.params != now.params {
-                    state.previousFigures = last
-                }
-                state.lastFigures = now
-            }
-            var effects: [Effect] = []
-            if evaluation.estimate == nil && evaluation.pending.isEmpty { effects += measureHeldOut(&state) }
-            // A partial answer without DuQuant has no stage matrices yet: keep the Original's statistics.
-            state.stageStats = stats.isEmpty ? state.stageStats.filter { $0.key == .original } : stats
-            if let open = state.open, let m = evaluation.methods[state.listMethod] {
-                var summary = state.layers[open.index].summary ?? LayerSummary(maxAbs: 0, ratio: 0)
-                summary.error = m.outputRelError ?? m.actMSE
-                summary.errorIsOutput = m.outputRelError != nil
-                state.layers[open.index].summary = summary
-            }
-            state.heat.clamp(tokens: evaluation.tokens, channels: evaluation.inFeatures)
-            if var step = state.step {
-                // New parameters may bring fewer rotation stages, blocks or steps.
-                let stages = evaluation.calibration?.traces.count ?? 0
-                step.rotation = min(step.rotation, max(0, stages - 1))
-                step.traceIndex = min(step.traceIndex, max(0, (evaluation.calibration?.traces[step.rotation].count ?? 1) - 1))
-                step.step = min(step.step, maxSteps(state, rotation: step.rotation))
-                state.step = step
-                return effects + requestStep(&state)
-            }
-            return effects
+            return evaluated(&state, evaluation, stats: stats)
         case let .progress(kind, generation, fraction, elapsed):
             guard generation == state.generation(kind), let busy = state.busy[kind] else { return [] }
             state.busy[kind] = Busy(what: busy.what, fraction: fraction, elapsed: elapsed)
             return []
         case let .stepped(generation, rotation, step, matrix, stats):
             guard generation == state.generation(.step), state.step != nil else { return [] }
-            state.busy[.step] = nil
-            if state.step?.rotation == rotation {
-                state.step?.matrix = matrix
-                state.step?.stats = stats
-                state.step?.shownStep = step
-            }
+            stepped(&state, rotation: rotation, step: step, matrix: matrix, stats: stats)
             return []
         case let .layerSummary(generation, index, summary):
             guard generation == state.generation(.scan), state.layers.indices.contains(index) else { return [] }
-            var summary = summary
-            if summary.error == nil, let known = state.layers[index].summary, known.error != nil {
-                // The scan's first pass brings statistics only; keep the error already shown.
-                summary.error = known.error
-                summary.errorIsOutput = known.errorIsOutput
-            }
-            state.layers[index].summary = summary
+            layerSummary(&state, index: index, summary)
             return []
         case let .scanFinished(generation):
             if generation == state.generation(.scan) { state.busy[.scan] = nil }
