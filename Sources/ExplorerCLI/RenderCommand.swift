@@ -20,6 +20,10 @@ package enum RenderCommand {
     /// The rendered screen.
     package static func run(_ arguments: [String]) throws(CLIError) -> String {
         let options = try ExplorerOptions(arguments, command: "render")
+        return try ParameterOptions.withMemoryBudget(bytes: options.memoryBudget) { () throws(CLIError) in try run(options) }
+    }
+
+    private static func run(_ options: ExplorerOptions) throws(CLIError) -> String {
         guard options.files.count >= 1 else { throw CLIError("render needs a FILE\n" + usage) }
         let source = try Commands.layerSource(options.files)
         let (themes, themeIndex) = try options.themes()
