@@ -33,7 +33,7 @@ extension JSONStream {
             case UInt8(ascii: "t"): try expectWord("true")
             case UInt8(ascii: "f"): try expectWord("false")
             case UInt8(ascii: "n"): try expectWord("null")
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number(keep: false, into: &scratch)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number(into: &scratch, limit: 0)
             default: throw fail("unexpected character")
             }
             guard complete else { continue }

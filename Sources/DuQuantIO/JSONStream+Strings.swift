@@ -6,6 +6,13 @@ extension JSONStream {
     /// `limit: 0` only checks the string and measures it; nothing is appended.
     @discardableResult
     mutating func string(into out: inout [UInt8], limit: Int = .max) throws(FormatError) -> Int {
+        try string(into: &out, limit: limit) { $0.append($1) }
+    }
+
+    /// ``string(into:limit:)`` appending each kept byte to `out` with `append`.
+    @inline(__always)
+    private mutating func string<Sink>(into out: inout Sink, limit: Int,
+                                       append: (inout Sink, UInt8) -> Void) throws(FormatError) -> Int {
         guard try peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }
         advance()
         var count = 0
@@ -24,7 +31,10 @@ extension JSONStream {
             } else if c == UInt8(ascii: "\"") {
                 return count
             } else if c == UInt8(ascii: "\\") {
-                try escape(into: &out, count: &count, limit: limit)
+                for b in try escape() {
+                    if count < limit { append(&out, b) }
+                    count += 1
+                }
                 continue
             } else if c < 0x20 {
                 throw fail("control character in string")
@@ -40,16 +50,33 @@ extension JSONStream {
                 default: throw fail("string is not valid UTF-8")
                 }
             }
-            if count < limit { out.append(c) }
+            if count < limit { append(&out, c) }
             count += 1
         }
     }
 
-    /// The string at the current position as a `String`.
+    /// The string at the current position as a `String`: measured first, then decoded straight into the
+    /// string's own storage (a long text is held once, not also in a growing buffer).
     mutating func stringValue() throws(FormatError) -> String {
-        var bytes: [UInt8] = []
-        try string(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        let start = offset
+        var none: [UInt8] = []
+        let count = try string(into: &none, limit: 0)
+        seek(to: start)
+        var failure: FormatError? = nil
+        let s = String(unsafeUninitializedCapacity: count) { buffer in
+            var filled = 0
+            do throws(FormatError) {
+                _ = try string(into: &filled, limit: count) { filled, b in
+                    buffer[filled] = b
+                    filled += 1
+                }
+            } catch {
+                failure = error
+            }
+            return filled
+        }
+        if let failure { throw failure }
+        return s
     }
 
     /// The string at the current position if it has at most `limit` bytes, else nil (read to its end).
@@ -59,8 +86,8 @@ extension JSONStream {
         return n <= limit ? String(decoding: bytes, as: UTF8.self) : nil
     }
 
-    /// One escape after its backslash: its bytes appended (within `limit`) and counted.
-    private mutating func escape(into out: inout [UInt8], count: inout Int, limit: Int) throws(FormatError) {
+    /// One escape after its backslash, as the UTF-8 bytes it stands for.
+    private mutating func escape() throws(FormatError) -> Unicode.UTF8.EncodedScalar {
         guard let e = try peek() else { throw fail("unterminated escape") }
         advance()
         var scalar: UInt32
@@ -84,11 +111,8 @@ extension JSONStream {
             }
         default: throw fail("bad escape")
         }
-        guard let u = Unicode.Scalar(scalar) else { throw fail("unpaired surrogate") }
-        for b in UTF8.encode(u)! {
-            if count < limit { out.append(b) }
-            count += 1
-        }
+        guard let u = Unicode.Scalar(scalar), let bytes = UTF8.encode(u) else { throw fail("unpaired surrogate") }
+        return bytes
     }
 
     private mutating func hex4() throws(FormatError) -> UInt32 {

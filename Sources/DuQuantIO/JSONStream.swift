@@ -135,10 +135,11 @@ struct JSONStream {
 
     // MARK: Numbers
 
-    /// Reads a number (RFC 8259 grammar), appending its text to `text` when `keep`.
-    mutating func number(keep: Bool, into text: inout [UInt8]) throws(FormatError) {
+    /// Reads a number (RFC 8259 grammar), appending at most `limit` bytes of its text to `text`
+    /// (`limit: 0` only checks it).
+    mutating func number(into text: inout [UInt8], limit: Int) throws(FormatError) {
         func take(_ r: inout JSONStream, _ c: UInt8, _ text: inout [UInt8]) {
-            if keep { text.append(c) }
+            if text.count < limit { text.append(c) }
             r.advance()
         }
         func digits(_ r: inout JSONStream, _ text: inout [UInt8]) throws(FormatError) -> Int {
@@ -161,12 +162,5 @@ struct JSONStream {
             if let s = try peek(), s == UInt8(ascii: "+") || s == UInt8(ascii: "-") { take(&self, s, &text) }
             guard try digits(&self, &text) > 0 else { throw fail("expected a digit in the exponent") }
         }
-    }
-
-    /// The number at the current position, as its text.
-    mutating func numberText() throws(FormatError) -> String {
-        var text: [UInt8] = []
-        try number(keep: true, into: &text)
-        return String(decoding: text, as: UTF8.self)
     }
 }

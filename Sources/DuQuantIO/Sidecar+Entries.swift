@@ -75,7 +75,7 @@ extension Sidecar {
         var text: [UInt8] = []
         func id(_ r: inout JSONStream, _ text: inout [UInt8]) throws(FormatError) -> Int32? {
             text.removeAll(keepingCapacity: true)
-            try r.number(keep: true, into: &text)
+            try r.number(into: &text, limit: 11)  // 2³¹−1 has ten digits: eleven bytes are already too many
             guard text.count <= 10, text.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                   let v = Int(String(decoding: text, as: UTF8.self)), v <= Int(Int32.max) else { return nil }
             return Int32(v)

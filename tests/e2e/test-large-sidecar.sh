@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end (issue 23, item 4): large sidecars through the real binary. `list` on a dump beside a 19 MB
-# sidecar (unknown keys, deep nesting, many small keys, or a long token list) must stay within twice the
+# sidecar (unknown keys, deep nesting, many small keys, a long text or a long token list) must stay within twice the
 # sidecar's size in memory over the same run without it (it took 38× before: a tree of the whole file);
 # a sidecar over 20 MB is refused with one warning line and the dump is listed as without it.
 set -euo pipefail
@@ -30,7 +30,7 @@ make_sidecar() {
   python3 - "$out/run.json" "$1" "$2" <<'PY'
 import json, sys
 path, kind, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
-with open(path, "w") as f:
+with open(path, "w", encoding="utf-8") as f:
     f.write('{"model": "m"')
     n = len('{"model": "m"')
     k = 0
@@ -47,6 +47,13 @@ with open(path, "w") as f:
         while n < size:
             s = ', "k%d": 0' % k
             f.write(s); n += len(s); k += 1
+    elif kind == "text":
+        # One long known string (read, and held once), with escapes and non-ASCII text.
+        f.write(', "explanation": "')
+        chunk = "a\\n\\u00e9 é€ " * 1000
+        while n < size - len(chunk):
+            f.write(chunk); n += len(chunk.encode())
+        f.write('"')
     elif kind == "tokens":
         # A long token list (short texts) and its ids.
         f.write(', "tokens": [')
@@ -64,7 +71,7 @@ read -r base_rss base_s base_rc < <(measure list "$out/run.safetensors")
 [ "$base_rc" = 0 ] || { echo "FAIL: list without a sidecar exited $base_rc"; exit 1; }
 echo "  list without a sidecar: max RSS $((base_rss / 1048576)) MB, ${base_s} s"
 
-for kind in unknown keys tokens; do
+for kind in unknown keys text tokens; do
   make_sidecar "$kind" $((19 * 1048576))
   size=$(stat -c %s "$out/run.json")
   read -r rss secs rc < <(measure list "$out/run.safetensors")
