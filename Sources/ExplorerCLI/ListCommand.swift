@@ -8,7 +8,10 @@ enum ListCommand {
 
     static func run(_ args: [String]) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ["memory-budget"], flags: [], command: "list")
-        try ParameterOptions.applyMemoryBudget(a)
+        return try ParameterOptions.withMemoryBudget(a) { () throws(CLIError) in try run(a) }
+    }
+
+    private static func run(_ a: Arguments) throws(CLIError) -> String {
         guard a.positionals.count == 1 else { throw CLIError(usage) }
         let dump = try Commands.open(a.positionals[0])
         var rows: [[String]] = [["layer", "kind", "tokens×in", "out", "dtype", "max|x|", "ratio", "channel", "token"]]
