@@ -17,6 +17,7 @@ public struct TokenTexts: RandomAccessCollection, Equatable, Sendable, Expressib
         ends.reserveCapacity(count)
     }
 
+    /// The texts `elements`, in order.
     public init(arrayLiteral elements: String...) {
         for e in elements { appendText { $0 += e.utf8 } }
     }
@@ -27,9 +28,12 @@ public struct TokenTexts: RandomAccessCollection, Equatable, Sendable, Expressib
         ends.append(UInt32(utf8.count))
     }
 
+    /// The first text's position (0).
     public var startIndex: Int { 0 }
+    /// One past the last text's position: the number of texts.
     public var endIndex: Int { ends.count }
 
+    /// The text at `position`.
     public subscript(position: Int) -> String {
         let start = position == 0 ? 0 : Int(ends[position - 1])
         return String(decoding: utf8[start..<Int(ends[position])], as: UTF8.self)
