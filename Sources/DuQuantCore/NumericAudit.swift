@@ -50,6 +50,13 @@ public enum NumericAudit {
     /// What happens to a non-finite value, as every report words it.
     public static let nonFiniteRule = "replaced by 0"
 
+    /// What every surface shows for a metric that overflowed `Float` (``ShownFigure/overflow``).
+    public static let overflowFlag = "overflow"
+    /// The same in a column too narrow for it.
+    public static let overflowFlagShort = "ovfl"
+    /// What every surface shows for a figure that is not defined (``ShownFigure/undefined``).
+    public static let undefinedFlag = "—"
+
     /// The non-finite values of `m`, or nil when every value is finite.
     public static func scan(_ m: Matrix, tensor: String) -> NonFiniteReport? {
         var count = 0, nans = 0, first = -1
@@ -107,5 +114,38 @@ extension LayerData {
         if let w = weight, weightReport != nil { out.weight = NumericAudit.replacingNonFinite(w) }
         out.nonFinite = nonFinite + [inputReport, weightReport].compactMap { $0 }
         return out
+    }
+}
+
+/// What a figure is shown as, by the one rule of every surface (list, report, render, the explorer): a
+/// finite number as itself; a metric that overflowed `Float` as ``NumericAudit/overflowFlag``; anything
+/// undefined (no value, a ratio over a zero median, 0/0) as ``NumericAudit/undefinedFlag``. Never a bare
+/// `inf` or `nan`.
+///
+/// Which non-finite values are which follows from the NaN rule: the inputs are finite (non-finite values
+/// are replaced by 0 on load), so a metric of ``MethodMetrics`` can be non-finite only by overflowing
+/// (the cases ``NumericAudit/overflowedMetrics(_:)`` names), while a statistic of the data (a ratio of
+/// maxima to medians) is non-finite only where it is undefined.
+///
+/// ```swift
+/// ShownFigure.metric(.infinity)      // .overflow
+/// ShownFigure.statistic(.infinity)   // .undefined (max|x| over a zero median)
+/// ShownFigure.metric(0.0123)         // .number(0.0123)
+/// ```
+public enum ShownFigure: Equatable, Sendable {
+    case number(Float)
+    case undefined
+    case overflow
+
+    /// A metric of a method's figures (errors, MSEs, max |x̃|, kurtosis, block variance).
+    public static func metric(_ v: Float?) -> ShownFigure {
+        guard let v else { return .undefined }
+        return v.isFinite ? .number(v) : .overflow
+    }
+
+    /// A statistic of the data (max |x|, a ratio of maxima to medians).
+    public static func statistic(_ v: Float?) -> ShownFigure {
+        guard let v, v.isFinite else { return .undefined }
+        return .number(v)
     }
 }

@@ -144,18 +144,15 @@ extension DumpFile {
         throw FormatError("could not read the .npy header")
     }
 
-    /// The first sidecar candidate that exists, parsed; a malformed one becomes a warning.
+    /// The first sidecar candidate that exists, read; a refused or malformed one, and every entry left
+    /// out of it, become warnings.
     static func loadSidecar(for path: String, isDirectory: Bool, warnings: inout [DumpError]) -> Sidecar? {
         for candidate in Sidecar.candidates(for: path, isDirectory: isDirectory) where candidate != path {
             var st = stat()
             guard stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
-            do throws(DumpError) {
-                let file = try MappedFile(path: candidate)
-                return try parsingHeaders(of: file) { () throws(DumpError) in try Sidecar.parse(file.bytes, path: candidate) }
-            } catch {
-                warnings.append(error)
-                return nil
-            }
+            let (sidecar, problems) = Sidecar.read(path: candidate)
+            warnings += problems
+            return sidecar
         }
         return nil
     }

@@ -1,4 +1,7 @@
 import DuQuantCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Optional JSON that travels beside a dump and says where the activations came from.
 ///
@@ -16,10 +19,16 @@ import DuQuantCore
 /// without metadata. `explanation` is a text the explorer shows with the data (a teaching sample says
 /// what to look for); `parameters` names the options the explorer opens with, as on the command line
 /// (`{"block": 4, "steps": 0, "no-smooth": true}`; options given on the command line win). Every other
-/// key is kept, as compact JSON text, in `extras`.
+/// key is skipped; small ones (up to 64 KB each, 1 MB in all) are kept, as compact JSON text, in `extras`.
+///
+/// Reading: a sidecar over 20 MB is refused from its size; the rest is read in chunks, skipping what is
+/// not kept without building it. Every figure is checked where it is read (a perplexity ≥ 1 and finite as
+/// a `Float`, a parameter in its ``ParameterSpec`` range, a token id in 0…2³¹−1): an entry that fails, or
+/// a known key of the wrong kind, is left out and named with the reason in one warning; malformed JSON
+/// makes the whole sidecar a warning.
 public struct Sidecar: Sendable {
-    /// Sidecars larger than this are refused.
-    static let maxBytes = 100_000_000
+    /// Sidecars larger than this (20 MB) are refused from their size, before reading.
+    static let maxBytes = 20 << 20
 
     /// Where the sidecar was read from.
     public var path: String
@@ -27,17 +36,17 @@ public struct Sidecar: Sendable {
     public var model: String?
     /// What text was fed to the model.
     public var textSource: String?
-    /// The token ids, one per row of the inputs.
-    public var tokenIds: [Int]?
+    /// The token ids, one per row of the inputs (each in 0…2³¹−1).
+    public var tokenIds: [Int32]?
     /// The tokens as text, one per row of the inputs.
-    public var tokens: [String]?
+    public var tokens: TokenTexts?
     /// Layer prefix → prefix whose `.input` it shares.
     public var sharedInputs: [String: String]
     /// What to look for in this data, in words.
     public var explanation: String?
     /// Explorer options to open with: option name (without `--`) → value text; a flag's value is "".
     public var parameters: [(name: String, value: String)] = []
-    /// Any other keys, each value as compact JSON text.
+    /// Other keys with small values (see ``maxExtraBytes``), each value as compact JSON text.
     public var extras: [String: String]
     /// Model-level figures per method (key `model_eval`, see ``parseModelEvaluation(_:)``).
     public var modelEvaluation: ModelEvaluation?
@@ -54,57 +63,106 @@ public struct Sidecar: Sendable {
         return [trimmed + ".json"]
     }
 
-    /// Parses the sidecar JSON in `bytes`, read from `path`.
-    static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(DumpError) -> Sidecar {
-        guard bytes.count <= maxBytes else { throw DumpError(file: path, message: "sidecar larger than \(maxBytes) bytes") }
-        let json: JSONValue
-        do throws(FormatError) { json = try JSONParser.parse(bytes) } catch { throw error.in(path) }
-        guard let members = json.object else { throw DumpError(file: path, message: "sidecar is not a JSON object") }
-        var s = Sidecar(path: path, sharedInputs: [:], extras: [:])
-        func bad(_ key: String, _ what: String) -> DumpError {
-            DumpError(file: path, message: "sidecar key \"\(key)\" must be \(what)")
+    /// Reads the sidecar at `path` (a regular file): the sidecar, or nil when it is refused, and one
+    /// warning per problem (a sidecar over ``maxBytes``, malformed JSON, or an entry ignored and why).
+    ///
+    /// The size is checked before anything is read; the file is then read in chunks (``JSONStream``), so
+    /// memory holds one chunk and what is kept, not the file.
+    static func read(path: String) -> (sidecar: Sidecar?, warnings: [DumpError]) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            return (nil, [DumpError(file: path, message: "sidecar: cannot open: \(String(cString: strerror(errno)))")])
         }
-        for (key, value) in members {
-            switch key {
-            case "model":
-                guard let v = value.string else { throw bad(key, "a string") }
-                s.model = v
-            case "text_source":
-                guard let v = value.string else { throw bad(key, "a string") }
-                s.textSource = v
-            case "token_ids":
-                guard let ids = value.array?.compactMap(\.int), ids.count == value.array?.count else {
-                    throw bad(key, "an array of integers")
-                }
-                s.tokenIds = ids
-            case "tokens":
-                guard let tokens = value.array?.compactMap(\.string), tokens.count == value.array?.count else {
-                    throw bad(key, "an array of strings")
-                }
-                s.tokens = tokens
-            case "explanation":
-                guard let v = value.string else { throw bad(key, "a string") }
-                s.explanation = v
-            case "parameters":
-                guard let members = value.object else { throw bad(key, "an object of option names") }
-                for (name, v) in members {
-                    switch v {
-                    case .number(let text), .string(let text): s.parameters.append((name, text))
-                    case .bool(true): s.parameters.append((name, ""))
-                    case .bool(false): continue
-                    default: throw bad(key, "an object of numbers, strings or true")
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            return (nil, [DumpError(file: path, message: "sidecar: cannot stat: \(String(cString: strerror(errno)))")])
+        }
+        let size = Int(st.st_size)
+        guard size <= maxBytes else {
+            // Just over the limit, rounding would say "20 MB, over the 20 MB": then the bytes are given.
+            let shown = MemoryBudget.describe(size) == MemoryBudget.describe(maxBytes) ? "\(size) bytes" : MemoryBudget.describe(size)
+            return (nil, [DumpError(file: path, message: "sidecar is \(shown), over the \(MemoryBudget.describe(maxBytes)) "
+                + "a sidecar may be; not read (the dump opens without it)")])
+        }
+        var r = JSONStream(fd: fd, size: size)
+        do throws(DumpError) {
+            let (s, ignored) = try parse(&r, path: path)
+            return (s, ignored)
+        } catch {
+            return (nil, [error])
+        }
+    }
+
+    /// Parses the sidecar JSON in `bytes` as if read from `path`, `chunk` bytes at a time.
+    static func parse(_ bytes: [UInt8], path: String, chunk: Int = 1 << 16) throws(DumpError) -> (sidecar: Sidecar, ignored: [DumpError]) {
+        var r = JSONStream(bytes: bytes, chunk: chunk)
+        return try parse(&r, path: path)
+    }
+
+    /// The keys read into fields; any other key is skipped (and kept in ``extras`` when small).
+    static let knownKeys: Set<String> = ["model", "text_source", "token_ids", "tokens", "explanation", "parameters",
+                                         "shared_inputs", "model_eval"]
+    /// Longest key kept (longer ones are neither known nor kept).
+    static let maxKeyBytes = 256
+    /// Largest value read as a tree: `parameters`, `shared_inputs`, `model_eval` and a kept extra.
+    static let maxTreeBytes = 1 << 20
+    /// Largest unknown value kept in ``extras``, and most bytes all of them may take.
+    static let maxExtraBytes = 64 << 10, maxExtrasBytes = 1 << 20
+
+    /// Reads one sidecar object from `r`: a malformed document throws; an entry of the wrong kind or
+    /// out of range is ignored and named in the returned warnings.
+    static func parse(_ r: inout JSONStream, path: String) throws(DumpError) -> (sidecar: Sidecar, ignored: [DumpError]) {
+        var s = Sidecar(path: path, sharedInputs: [:], extras: [:])
+        var notes = SidecarNotes()
+        do throws(FormatError) {
+            try r.skipSpace()
+            guard try r.peek() == UInt8(ascii: "{") else {
+                try r.skipDocument()
+                throw FormatError("sidecar is not a JSON object")
+            }
+            r.advance()
+            try r.skipSpace()
+            if try r.peek() == UInt8(ascii: "}") {
+                r.advance()
+            } else {
+                var known: Set<String> = []
+                var extrasBytes = 0
+                members: while true {
+                    try r.skipSpace()
+                    let key = try r.shortString(limit: maxKeyBytes)
+                    try r.expect(UInt8(ascii: ":"), "':'")
+                    try r.skipSpace()
+                    if let key, knownKeys.contains(key) {
+                        guard known.insert(key).inserted else { throw r.fail("duplicate key \"\(key)\"") }
+                        try s.read(key, from: &r, notes: &notes)
+                    } else {
+                        let start = r.offset
+                        try r.skipValue()
+                        let size = r.offset - start
+                        // Small unknown values are kept as compact text; the rest is skipped, never held.
+                        // An entry is charged its key, its value and a dictionary slot's overhead.
+                        let cost = size + (key?.utf8.count ?? 0) + 64
+                        if let key, size <= maxExtraBytes, extrasBytes + cost <= maxExtrasBytes,
+                           let value = try? JSONParser.parse(try r.bytes(from: start, to: r.offset)) {
+                            guard s.extras[key] == nil else { throw r.fail("duplicate key \"\(key)\"") }
+                            s.extras[key] = value.encoded
+                            extrasBytes += cost
+                        }
+                    }
+                    try r.skipSpace()
+                    switch try r.peek() {
+                    case UInt8(ascii: ","): r.advance()
+                    case UInt8(ascii: "}"): r.advance(); break members
+                    default: throw r.fail("expected ',' or '}'")
                     }
                 }
-            case "shared_inputs":
-                guard let map = SharedInputs.parse(value) else { throw bad(key, "an object of strings") }
-                s.sharedInputs = map
-            case "model_eval":
-                guard let e = parseModelEvaluation(value) else { throw bad(key, "an object with \"fp\" and \"methods\" figures") }
-                s.modelEvaluation = e
-            default:
-                s.extras[key] = value.encoded
             }
+            try r.skipSpace()
+            guard try r.atEnd() else { throw r.fail("unexpected data after the JSON value") }
+        } catch {
+            throw error.in(path)
         }
-        return s
+        return (s, notes.warnings(file: path))
     }
 }

@@ -89,16 +89,10 @@ package enum CLI {
     package static func dispatch(_ arguments: [String], commands: [String: Command] = [:]) throws(CLIError) -> String {
         guard let first = arguments.first else { return help + "\n" }
         let rest = Array(arguments.dropFirst())
-        // `--memory-budget` holds for this command only, on this thread (tests run many commands at once
-        // in one process); the command's own option parsing reports a malformed value.
-        var result: Result<String, CLIError> = .success("")
-        MemoryBudget.$scoped.withValue(ParameterOptions.memoryBudget(in: rest)) {
-            result = Result { () throws(CLIError) -> String in
-                if let extra = commands[first] { return try extra(rest) }
-                return try command(first, rest)
-            }
-        }
-        return try result.get()
+        // Each command reads its own `--memory-budget` when it parses its options, and binds it for its
+        // work on this thread only (tests run many commands at once in one process).
+        if let extra = commands[first] { return try extra(rest) }
+        return try command(first, rest)
     }
 
     private static func command(_ first: String, _ rest: [String]) throws(CLIError) -> String {

@@ -25,15 +25,18 @@ package struct ExplorerOptions {
     var heldOut: String?
     /// Parameter options given on the command line (a sidecar's `parameters` apply to the others).
     var givenParameters: Set<String>
+    /// `--memory-budget SIZE`, in bytes (nil: the default).
+    var memoryBudget: Int?
 
     package init(_ args: [String], command: String) throws(CLIError) {
         let a = try Arguments.parse(args, options: ExplorerOptions.names, flags: ExplorerOptions.flags, command: command)
         files = a.positionals
         params = try ParameterOptions.params(from: a)
         givenParameters = Set(a.options.keys).union(a.flags)
+        memoryBudget = try ParameterOptions.applyMemoryBudget(a)
         // The live explorer's work runs on its executor's threads: its budget is process-wide.
-        // (`render` runs inline, inside the scoped budget `CLI.dispatch` binds.)
-        if command == "explorer", let budget = try ParameterOptions.applyMemoryBudget(a) { MemoryBudget.set(budget) }
+        // (`render` runs inline, inside a budget scoped to its thread.)
+        if command == "explorer", let memoryBudget { MemoryBudget.set(memoryBudget) }
         theme = a.value("theme")
         layer = a.value("layer")
         let stageName = a.value("stage") ?? "original"

@@ -25,6 +25,10 @@ enum ExportCommand {
         }
         let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "o", "output", "method", "shard"]),
                                     flags: ParameterOptions.flags.union(["all-layers"]), command: "export")
+        return try ParameterOptions.withMemoryBudget(a) { () throws(CLIError) in try run(a) }
+    }
+
+    private static func run(_ a: Arguments) throws(CLIError) -> String {
         guard a.positionals.count == 1 else { throw CLIError(usage) }
         guard let out = a.value("o") ?? a.value("output") else { throw CLIError("export needs -o OUT.safetensors") }
         let p = try ParameterOptions.params(from: a)

@@ -8,7 +8,10 @@ enum ListCommand {
 
     static func run(_ args: [String]) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ["memory-budget"], flags: [], command: "list")
-        try ParameterOptions.applyMemoryBudget(a)
+        return try ParameterOptions.withMemoryBudget(a) { () throws(CLIError) in try run(a) }
+    }
+
+    private static func run(_ a: Arguments) throws(CLIError) -> String {
         guard a.positionals.count == 1 else { throw CLIError(usage) }
         let dump = try Commands.open(a.positionals[0])
         var rows: [[String]] = [["layer", "kind", "tokens×in", "out", "dtype", "max|x|", "ratio", "channel", "token"]]
@@ -27,8 +30,8 @@ enum ListCommand {
             }
             notes += Commands.nonFiniteNotes(nonFinite).map { DisplayText.escaped("\(info.name): \($0)") }
             rows.append([DisplayText.escaped(info.name), info.moduleKind.rawValue, "\(info.tokens)×\(info.inFeatures)",
-                         info.outFeatures.map(String.init) ?? "—", info.dtype.name, ReportFormatter.num(s.maxAbs),
-                         s.ratio.isFinite ? String(format: "%.0f×", Double(s.ratio)) : "—",
+                         info.outFeatures.map(String.init) ?? "—", info.dtype.name, ReportFormatter.stat(s.maxAbs),
+                         s.ratio.isFinite ? ReportFormatter.ratioText(s.ratio) : NumericAudit.undefinedFlag,
                          "\(s.topChannel)", "\(s.topToken)" + tokenText(dump, s.topToken)])
         }
         var out = "\(DisplayText.escaped(dump.path))  (\(dump.format.rawValue), \(dump.layers.count) layers, \(dump.tensors.count) tensors)\n"

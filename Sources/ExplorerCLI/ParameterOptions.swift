@@ -63,20 +63,23 @@ enum ParameterOptions {
         return bytes
     }
 
-    /// The last well-formed `--memory-budget SIZE` (or `=SIZE`) among raw `args`, before any `--`.
-    static func memoryBudget(in args: [String]) -> Int? {
-        var found: Int?
-        var i = 0
-        while i < args.count, args[i] != "--" {
-            if args[i] == "--memory-budget", i + 1 < args.count {
-                found = MemoryBudget.parse(args[i + 1]) ?? found
-                i += 1
-            } else if args[i].hasPrefix("--memory-budget=") {
-                found = MemoryBudget.parse(String(args[i].dropFirst("--memory-budget=".count))) ?? found
-            }
-            i += 1
+    /// Runs `body` under the `--memory-budget` of `a`, the options of one scope already parsed: a
+    /// command's, or the words of `report --baseline "…"`. Without one, the enclosing budget holds.
+    ///
+    /// The budget is read from the parsed options of its own scope only (it used to be found by scanning
+    /// the raw argument list, so a `--memory-budget=1K` inside `--baseline "…"` bound the whole command).
+    static func withMemoryBudget<T>(_ a: Arguments, _ body: () throws(CLIError) -> T) throws(CLIError) -> T {
+        try withMemoryBudget(bytes: try applyMemoryBudget(a), body)
+    }
+
+    /// Runs `body` under a budget of `bytes` on this thread (nil: the enclosing budget).
+    static func withMemoryBudget<T>(bytes: Int?, _ body: () throws(CLIError) -> T) throws(CLIError) -> T {
+        guard let budget = bytes else { return try body() }
+        var result: Result<T, CLIError>?
+        MemoryBudget.$scoped.withValue(budget) {
+            result = Result { () throws(CLIError) -> T in try body() }
         }
-        return found
+        return try result!.get()
     }
 
     /// One line naming every parameter, both fidelity switches included.

@@ -20,8 +20,14 @@ package enum RenderCommand {
     /// The rendered screen.
     package static func run(_ arguments: [String]) throws(CLIError) -> String {
         let options = try ExplorerOptions(arguments, command: "render")
+        return try ParameterOptions.withMemoryBudget(bytes: options.memoryBudget) { () throws(CLIError) in try run(options) }
+    }
+
+    private static func run(_ options: ExplorerOptions) throws(CLIError) -> String {
         guard options.files.count >= 1 else { throw CLIError("render needs a FILE\n" + usage) }
         let source = try Commands.layerSource(options.files)
+        // What the live explorer lists under `!` (a sidecar entry ignored, a layer skipped): said once.
+        for problem in source.problems { CLI.writeErr("duquant-explorer: warning: \(problem)\n") }
         let (themes, themeIndex) = try options.themes()
         var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
         let colour: Bool

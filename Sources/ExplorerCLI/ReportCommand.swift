@@ -9,7 +9,7 @@ enum ReportCommand {
                [--format table|json|csv] [--anatomy] [--seeds N] [--calib-tokens A:B|even|odd]
                [--eval-file FILE2] [--baseline "PARAMS"] [parameters]
           --baseline "PARAMS"   also every method under these parameters (from the defaults, e.g.
-                      "--lac 1 --swc 1") and the ratio of each figure to it
+                      "--lac 1 --swc 1") and the ratio of each figure to it; they set the baseline only
           --calib-tokens SPEC   fit every transform on some tokens and score on the others: A:B (fit on
                       tokens A..<B), even or odd; the figures of both are printed
           --eval-file FILE2   fit every transform on FILE's layer and score it also on the layer of the
@@ -27,19 +27,28 @@ enum ReportCommand {
     static func run(_ args: [String], progress: ((String) -> Void)?) throws(CLIError) -> String {
         let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format", "seeds", "calib-tokens", "eval-file", "baseline"]),
                                     flags: ParameterOptions.flags.union(["anatomy"]), command: "report")
+        return try ParameterOptions.withMemoryBudget(a) { () throws(CLIError) in try run(a, progress: progress) }
+    }
+
+    /// The options of `--baseline "PARAMS"`, parsed in their own scope: they set the baseline's
+    /// parameters (from the defaults) and, with `--memory-budget`, the budget of its evaluation only.
+    static func baselineOptions(_ text: String) throws(CLIError) -> Arguments {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let b = try Arguments.parse(words, options: ParameterOptions.names, flags: ParameterOptions.flags,
+                                    command: "report --baseline")
+        guard b.positionals.isEmpty else { throw CLIError("--baseline takes parameters only (got '\(b.positionals[0])')") }
+        return b
+    }
+
+    private static func run(_ a: Arguments, progress: ((String) -> Void)?) throws(CLIError) -> String {
         guard a.positionals.count == 1 else { throw CLIError("report needs exactly one FILE") }
         let p = try ParameterOptions.params(from: a)
         let methods = try parseMethods(a.value("methods"))
         let format = try a.choice("format", ReportFormat.self) ?? .table
         let seeds = try a.int("seeds", in: 1...1000)
         // `--baseline "--lac 1 --swc 1"`: parameters (from the defaults) to compare every figure with.
-        let baseline = try a.value("baseline").map { text throws(CLIError) -> QuantParams in
-            let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            let b = try Arguments.parse(words, options: ParameterOptions.names, flags: ParameterOptions.flags,
-                                        command: "report --baseline")
-            guard b.positionals.isEmpty else { throw CLIError("--baseline takes parameters only (got '\(b.positionals[0])')") }
-            return try ParameterOptions.params(from: b)
-        }
+        let baselineArguments = try a.value("baseline").map { text throws(CLIError) in try baselineOptions(text) }
+        let baseline = try baselineArguments.map { b throws(CLIError) in try ParameterOptions.params(from: b) }
         let dump = try Commands.open(a.positionals[0])
         if a.value("calib-tokens") != nil && a.value("eval-file") != nil {
             throw CLIError("--calib-tokens and --eval-file are two ways to hold tokens out: choose one")
@@ -85,9 +94,20 @@ enum ReportCommand {
                 guard let h = Evaluator.evaluateHeldOut(fit: layer, scoring: scoring, p, methods: methods) else { throw CLIError("cancelled") }
                 e.heldOut = HeldOutFigures(source: .file(evalDump.path, fitTokens: layer.tokens, evalTokens: scoring.rows), methods: h.methods)
             }
-            if let baseline {
-                guard let b = Evaluator.evaluate(fitted, baseline, methods: methods) else { throw CLIError("cancelled") }
-                e.baseline = (baseline, b.methods)
+            if let baseline, let baselineArguments {
+                // Under the baseline's own budget when it names one: a layer over it has no baseline.
+                let evaluated = try ParameterOptions.withMemoryBudget(baselineArguments) {
+                    () throws(CLIError) -> Result<LayerEvaluation?, CLIError> in
+                    if let problem = dump.evaluationBudgetProblem(layer: name) {
+                        return .failure(CLIError("\(name): baseline not computed: \(problem)"))
+                    }
+                    return .success(Evaluator.evaluate(fitted, baseline, methods: methods))
+                }
+                switch evaluated {
+                case .success(let b?): e.baseline = (baseline, b.methods)
+                case .success(nil): throw CLIError("cancelled")
+                case .failure(let skip): skipped.append(skip.message)
+                }
             }
             if let seeds, methods.contains(.duquant) { e.seedSpread = SeedSpread.measure(layer, p, seeds: seeds) }
             results.append(e)

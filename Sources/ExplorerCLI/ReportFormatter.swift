@@ -20,11 +20,28 @@ enum ReportFormatter {
         }
     }
 
+    /// A metric, compactly (``digits(_:)``), by the one rule (``ShownFigure``): `overflow` when it overflowed
+    /// `Float`, `—` when absent.
+    static func num(_ f: Float?) -> String { shown(.metric(f)) }
+
+    /// A statistic of the data (max |x|, a ratio): `—` where undefined.
+    static func stat(_ f: Float?) -> String { shown(.statistic(f)) }
+
+    static func shown(_ figure: ShownFigure) -> String {
+        switch figure {
+        case .number(let v): digits(v)
+        case .undefined: NumericAudit.undefinedFlag
+        case .overflow: NumericAudit.overflowFlag
+        }
+    }
+
+    /// A ratio of maxima to medians, `46353×`: whole below 10⁵, in four digits above (`1.313e+30×`, not 31 digits).
+    static func ratioText(_ r: Float) -> String {
+        r < 1e5 ? String(format: "%.0f×", Double(r)) : digits(r) + "×"
+    }
+
     /// Compact number: 4 significant digits, scientific outside 1e-3…1e5.
-    static func num(_ f: Float?) -> String {
-        guard let f else { return "—" }
-        if f.isNaN { return "NaN" }
-        if f.isInfinite { return f > 0 ? "inf" : "-inf" }
+    static func digits(_ f: Float) -> String {
         let a = abs(f)
         if a == 0 { return "0" }
         if a >= 1e5 || a < 1e-3 { return String(format: "%.3e", Double(f)) }

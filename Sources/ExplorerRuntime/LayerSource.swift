@@ -73,7 +73,8 @@ package final class DumpLayerSource: LayerSource {
         if let problem = dump.evaluationBudgetProblem(layer: name) { throw LayerSourceError(problem) }
         let layer: LayerData
         do { layer = try dump.loadLayer(name) } catch { throw LayerSourceError(error.description) }
-        return (layer, dump.sidecar?.tokens)
+        // The texts of this layer's rows (a sidecar may list more tokens than a layer has).
+        return (layer, dump.sidecar?.tokens.map { Array($0.prefix(layer.tokens)) })
     }
 
     package var modelEvaluation: ModelEvaluation? { dumps.lazy.compactMap { $0?.sidecar?.modelEvaluation }.first }

@@ -36,10 +36,11 @@ import Testing
         #expect(dump.sidecar?.extras["model_eval"] == nil)
     }
 
-    /// A malformed entry is a warning like any malformed sidecar key; the dump still opens.
+    /// A malformed entry is a warning naming it; the entry is left out, the rest of the sidecar is kept
+    /// (issue 23: before, one bad entry dropped the whole sidecar) and the dump still opens.
     @Test func malformedEntryIsAWarning() throws {
-        let dump = try Self.open(sidecar: #"{"model_eval": {"fp": "high", "methods": {}}}"#)
-        #expect(dump.sidecar == nil)
+        let dump = try Self.open(sidecar: #"{"tokens": ["a", "b"], "model_eval": {"fp": "high", "methods": {}}}"#)
+        #expect(dump.sidecar?.modelEvaluation == nil && dump.sidecar?.tokens == ["a", "b"])
         #expect(dump.warnings.contains { $0.description.contains("model_eval") })
         #expect(try dump.loadLayer("l").input.rows == 2)
     }

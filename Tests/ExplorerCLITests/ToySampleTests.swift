@@ -115,30 +115,36 @@ import Testing
         #expect(sidecar.extras["explanation"] == nil && sidecar.extras["parameters"] == nil)
     }
 
-    /// A sidecar naming an option that does not exist, or a value out of range, is refused in one line
-    /// that names the sidecar.
-    @Test(arguments: [#"{"parameters": {"blocks": 4}}"#, #"{"parameters": {"abits": 1}}"#])
-    func aBadSidecarParameterIsRefused(json: String) throws {
+    /// Regression (issue 23, item 3): a sidecar naming an option that does not exist, or a value out of
+    /// range, made `render` (and the explorer) fail. It is now checked when the sidecar is read: the entry
+    /// is ignored and named once (`list` prints it as a warning), the sidecar's other parameters apply.
+    @Test(arguments: [#"{"parameters": {"blocks": 4, "steps": 0}}"#, #"{"parameters": {"abits": 1, "steps": 0}}"#,
+                      #"{"parameters": {"alpha": 1e308, "steps": 0}}"#])
+    func issue23_aBadSidecarParameterIsIgnoredAndNamed(json: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("t.safetensors").path
         try FileManager.default.copyItem(atPath: Self.sample("zigzag.safetensors"), toPath: file)
         try json.write(toFile: dir.appendingPathComponent("t.json").path, atomically: true, encoding: .utf8)
-        let error = #expect(throws: CLIError.self) { _ = try CLI.dispatch(["render", file, "--size", "80x24"]) }
-        #expect(error?.message.contains("t.json") == true, "\(error?.message ?? "")")
+        let screen = try CLI.dispatch(["render", file, "--size", "120x40"])
+        #expect(screen.contains("t.json sets --steps 0"), "\(screen)")
+        let list = try CLI.dispatch(["list", file])
+        let warnings = list.split(separator: "\n").filter { $0.hasPrefix("warning: ") && $0.contains("t.json") }
+        #expect(warnings.count == 1 && warnings[0].contains("sidecar entry \"parameters.") && warnings[0].contains(" ignored: "),
+                "\(list)")
     }
 
-    /// A `parameters` key that is not an object makes the sidecar malformed: a warning, as for any bad sidecar.
+    /// A `parameters` key that is not an object is a warning naming it; the rest of the sidecar is kept.
     @Test func aMalformedParametersKeyIsAWarning() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("t.safetensors").path
         try FileManager.default.copyItem(atPath: Self.sample("zigzag.safetensors"), toPath: file)
-        try #"{"parameters": [4]}"#.write(toFile: dir.appendingPathComponent("t.json").path, atomically: true, encoding: .utf8)
+        try #"{"parameters": [4], "model": "m"}"#.write(toFile: dir.appendingPathComponent("t.json").path, atomically: true, encoding: .utf8)
         let dump = try DumpFile.open(file)
-        #expect(dump.sidecar == nil)
+        #expect(dump.sidecar?.parameters.isEmpty == true && dump.sidecar?.model == "m")
         #expect(dump.warnings.contains { $0.description.contains("\"parameters\"") })
     }
 }

@@ -61,3 +61,30 @@ import TestSupport
         #expect(!f.render().snapshot.contains("ppl W4A4"))
     }
 }
+
+/// Sidecar figures are checked when read (issue 23, item 3), on the real path file → source → screen.
+@Suite struct ModelEvaluationValidationTests {
+    /// Regression (issue 23, item 3): a perplexity of 1e308 was shown as `inf` and a negative one got the
+    /// best mark (★) as the lowest. Both are now left out when the sidecar is read, the ★ goes to the
+    /// lowest valid figure, and the explorer's problem list names each entry once.
+    @Test func issue23_anOutOfRangePerplexityIsNotShownNorStarred() throws {
+        let dir = NSTemporaryDirectory() + "duq-model-eval-bad-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let repo = ModelEvaluationTests.here.deletingLastPathComponent().deletingLastPathComponent()
+        try FileManager.default.copyItem(atPath: repo.appendingPathComponent("tests/e2e/fixtures/tiny.safetensors").path,
+                                         toPath: dir + "/run.safetensors")
+        try #"""
+            {"model_eval": {"fp": 17.5, "methods": {"rtn": {"W4A4": 1e308}, "smoothquant": {"W4A4": 211.3},
+             "hadamard": {"W4A4": 48.62}, "duquant": {"W4A4": -5}}}}
+            """#.write(toFile: dir + "/run.json", atomically: true, encoding: .utf8)
+        let source = try DumpLayerSource(paths: [dir + "/run.safetensors"])
+        #expect(source.problems.filter { $0.contains("\"model_eval.methods.rtn.W4A4\" ignored") }.count == 1, "\(source.problems)")
+        #expect(source.problems.filter { $0.contains("\"model_eval.methods.duquant.W4A4\" ignored") }.count == 1)
+        var f = ScreenFixture(size: Size(width: 120, height: 40))
+        f.state.modelEvaluation = source.modelEvaluation
+        let row = try #require(f.render().snapshot.split(separator: "\n").first { $0.contains("ppl W4A4") })
+        #expect(!row.contains("inf") && !row.contains("-5"), "\(row)")
+        #expect(row.contains("48.6 ★") && row.components(separatedBy: "★").count == 2, "\(row)")
+    }
+}

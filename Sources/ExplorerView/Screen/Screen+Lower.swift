@@ -111,9 +111,9 @@ extension Screen {
             TableWidget.Column(methodColumnTitle($0, width: colWidth), width: colWidth, priority: columnPriority($0))
         }
         let specs: [(String, (ErrorAnatomy) -> String)] = [
-            ("X only", { Format.num($0.activationsOnly) }),
-            ("W only", { Format.num($0.weightsOnly) }),
-            ("X and W", { Format.num($0.both) }),
+            ("X only", { Format.metric($0.activationsOnly) }),
+            ("W only", { Format.metric($0.weightsOnly) }),
+            ("X and W", { Format.metric($0.both) }),
             ("clip % X W", { "\(Int(($0.activationClipShare * 100).rounded())) \(Int(($0.weightClipShare * 100).rounded()))" }),
         ]
         let rows: [[TableWidget.Item]] = specs.map { label, text in

@@ -29,7 +29,7 @@ extension Screen {
                 TableWidget.Item("\(layer.tokens)×\(layer.inFeatures)"),
                 TableWidget.Item(sum.map { Format.num($0.maxAbs) } ?? "…"),
                 TableWidget.Item(sum.map { Format.num($0.ratio) } ?? "…"),
-                TableWidget.Item(sum?.error.map { Format.num($0) } ?? "…"),
+                TableWidget.Item(sum?.error.map { Format.metric($0, width: 7) } ?? "…"),
             ]
         }
         TableWidget(columns: columns, rows: rows, selected: s.selectedRow, offset: s.listOffset, palette: ctx.palette,
@@ -111,6 +111,7 @@ extension Screen {
         // narrow column one, and fewer digits before anything is cut.
         func cell(_ v: Float, best: Bool, approx: Bool) -> String {
             let pre = approx ? String(ctx.glyphs.approx) : "", mark = String(ctx.glyphs.best)
+            guard v.isFinite else { return pre + Format.metric(v, width: colWidth - 2 - pre.count) }
             for n in Format.shortened(v) {
                 for pad in [2, 1] where n.count <= colWidth - pad - pre.count {
                     return pre + n + (best ? String(repeating: " ", count: pad - 1) + mark : String(repeating: " ", count: pad))

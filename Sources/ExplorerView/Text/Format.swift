@@ -1,13 +1,14 @@
+import DuQuantCore
 import Foundation
 
 /// Number formatting for tables, legends and the status bar: short, aligned, never scientific for
 /// everyday magnitudes.
 package enum Format {
     /// About three significant digits in at most 7 columns: `12.3`, `0.0123`, `1.2e-05`, `45612`.
+    /// Not finite: undefined (``ShownFigure/statistic(_:)``), shown as `—`; a metric goes through ``metric(_:)``.
     package static func num(_ v: Float?) -> String {
         guard let v else { return "–" }
-        if v.isNaN { return "nan" }
-        if v.isInfinite { return v > 0 ? "inf" : "-inf" }
+        guard v.isFinite else { return NumericAudit.undefinedFlag }
         let a = abs(v)
         if a == 0 { return "0" }
         if a >= 100_000 || a < 0.001 { return String(format: "%.2g", Double(v)) }
@@ -19,8 +20,19 @@ package enum Format {
         return String(format: "%.5f", Double(v))
     }
 
+    /// A metric of a method's figures by the one rule (``ShownFigure``): `overflow` when it overflowed
+    /// `Float` (`ovfl` in `width` under 8), else ``num(_:)``.
+    package static func metric(_ v: Float?, width: Int = .max) -> String {
+        switch ShownFigure.metric(v) {
+        case .number(let x): num(x)
+        case .undefined: v == nil ? "–" : NumericAudit.undefinedFlag
+        case .overflow: width >= NumericAudit.overflowFlag.count ? NumericAudit.overflowFlag : NumericAudit.overflowFlagShort
+        }
+    }
+
     /// `num(v)`, then shorter forms of it, most precise first: `0.00228`, `0.0023`, `2.3e-3`, `2e-3`.
     package static func shortened(_ v: Float) -> [String] {
+        guard v.isFinite else { return [num(v)] }
         let a = Double(v)
         var out = [num(v), String(format: "%.2g", a)]
         if a != 0, a.isFinite {
