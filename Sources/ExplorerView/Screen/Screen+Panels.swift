@@ -68,45 +68,14 @@ extension Screen {
     static func drawMetrics(_ grid: inout CellGrid, _ ctx: Context) {
         Hop.here()
         let s = ctx.state
-        var stale = s.busy[.evaluate] != nil ? " (updating…)" : ""
         let estimate = s.evaluation?.estimate
-        if let estimate {
-            stale = " \(ctx.glyphs.approx) on \(estimate.sampledTokens) of \(estimate.totalTokens) tokens, exact follows"
-            // A DuQuant preview searched its rotations on fewer tokens still: say how many.
-            if let searched = s.evaluation?.estimate?.previewTokens {
-                stale = " \(ctx.glyphs.approx) on \(estimate.sampledTokens) of \(estimate.totalTokens) tokens (DuQuant's rotations on \(searched)), exact follows"
-            }
-        }
-        // Once measured (`N`), how far the seed alone moves DuQuant's figure.
-        var spread = ""
-        if let sp = s.currentSeedSpread, let e = sp.outputRelError {
-            spread = " · DuQuant over seeds 0–\(sp.seeds - 1): \(Format.num(Float(e.min)))–\(Format.num(Float(e.max)))"
-        }
-        if let spec = s.heldOutSpec, let h = s.currentHeldOut {
-            spread += " · fit on \(h.heldOut.source.fitTokens), held out \(h.heldOut.source.evalTokens) (\(spec))"
-        }
-        panelTitle(&grid, ctx.layout.metricsTitle, "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)\(spread)\(modelTitle(ctx))",
-                   focused: false, ctx)
+        panelTitle(&grid, ctx.layout.metricsTitle, metricsTitle(ctx), focused: false, ctx)
         let methods = Method.allCases
         let area = ctx.layout.metrics
         let labelWidth = 12
         let colWidth = max(7, min(13, (area.width - labelWidth) / methods.count - 1))
-        // Each method's own settings (α, clip ratios): in the first row; in narrow columns α moves to the header.
-        let alphaInHeader = colWidth < 9
-        var columns = [TableWidget.Column("", width: labelWidth, align: .left, priority: 10)]
-        columns += methods.map {
-            TableWidget.Column(methodColumnTitle($0, width: colWidth, alpha: alphaInHeader ? s.params.settings(for: $0).alpha : nil),
-                               width: colWidth, priority: columnPriority($0))
-        }
-        var rows: [[TableWidget.Item]] = [
-            [TableWidget.Item(alphaInHeader ? "clip X/W" : "α, clip X/W", style: ctx.palette.dim)] + methods.map { m in
-                let set = s.params.settings(for: m)
-                let alpha = alphaInHeader ? "" : set.alpha.map { "α" + MethodSettings.compact($0) + " " } ?? ""
-                let text = alpha + set.compactClip
-                // Aligned with the figures (two cells for their ★) where that fits.
-                return TableWidget.Item(text + (text.count + 2 <= colWidth ? "  " : ""), style: ctx.palette.dim)
-            },
-        ]
+        let columns = methodColumns(ctx, labelWidth: labelWidth, colWidth: colWidth)
+        var rows: [[TableWidget.Item]] = [settingsRow(ctx, colWidth: colWidth)]
         // A figure, its ≈ and ★ in a column: two cells after the number keep the columns aligned; in a
         // narrow column one, and fewer digits before anything is cut.
         func cell(_ v: Float, best: Bool, approx: Bool) -> String {
@@ -150,6 +119,54 @@ extension Screen {
             }
         }
         TableWidget(columns: columns, rows: rows, palette: ctx.palette).draw(into: &grid, area: area)
+    }
+
+    /// The Methods title: the bits, whether the figures are estimates or updating, the seed spread, the
+    /// held-out split and the model's figures.
+    static func metricsTitle(_ ctx: Context) -> String {
+        let s = ctx.state
+        var stale = s.busy[.evaluate] != nil ? " (updating…)" : ""
+        let estimate = s.evaluation?.estimate
+        if let estimate {
+            stale = " \(ctx.glyphs.approx) on \(estimate.sampledTokens) of \(estimate.totalTokens) tokens, exact follows"
+            // A DuQuant preview searched its rotations on fewer tokens still: say how many.
+            if let searched = s.evaluation?.estimate?.previewTokens {
+                stale = " \(ctx.glyphs.approx) on \(estimate.sampledTokens) of \(estimate.totalTokens) tokens (DuQuant's rotations on \(searched)), exact follows"
+            }
+        }
+        // Once measured (`N`), how far the seed alone moves DuQuant's figure.
+        var spread = ""
+        if let sp = s.currentSeedSpread, let e = sp.outputRelError {
+            spread = " · DuQuant over seeds 0–\(sp.seeds - 1): \(Format.num(Float(e.min)))–\(Format.num(Float(e.max)))"
+        }
+        if let spec = s.heldOutSpec, let h = s.currentHeldOut {
+            spread += " · fit on \(h.heldOut.source.fitTokens), held out \(h.heldOut.source.evalTokens) (\(spec))"
+        }
+        return "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)\(spread)\(modelTitle(ctx))"
+    }
+
+    /// Each method's own settings (α, clip ratios) sit in the first row; in narrow columns α moves to the header.
+    static func alphaInHeader(colWidth: Int) -> Bool { colWidth < 9 }
+
+    /// The label column and one column per method, titled (with α when narrow).
+    static func methodColumns(_ ctx: Context, labelWidth: Int, colWidth: Int) -> [TableWidget.Column] {
+        let inHeader = alphaInHeader(colWidth: colWidth)
+        return [TableWidget.Column("", width: labelWidth, align: .left, priority: 10)] + Method.allCases.map {
+            TableWidget.Column(methodColumnTitle($0, width: colWidth, alpha: inHeader ? ctx.state.params.settings(for: $0).alpha : nil),
+                               width: colWidth, priority: columnPriority($0))
+        }
+    }
+
+    /// The first row: each method's α (unless in the header) and clip ratios.
+    static func settingsRow(_ ctx: Context, colWidth: Int) -> [TableWidget.Item] {
+        let inHeader = alphaInHeader(colWidth: colWidth)
+        return [TableWidget.Item(inHeader ? "clip X/W" : "α, clip X/W", style: ctx.palette.dim)] + Method.allCases.map { m in
+            let set = ctx.state.params.settings(for: m)
+            let alpha = inHeader ? "" : set.alpha.map { "α" + MethodSettings.compact($0) + " " } ?? ""
+            let text = alpha + set.compactClip
+            // Aligned with the figures (two cells for their ★) where that fits.
+            return TableWidget.Item(text + (text.count + 2 <= colWidth ? "  " : ""), style: ctx.palette.dim)
+        }
     }
 
     /// With tokens held out (`V`, `--calib-tokens`): each method fitted on the fit tokens and measured there,
