@@ -28,6 +28,19 @@ import TestSupport
         String(String.UnicodeScalarView((x..<(x + width)).map { g[$0, y].glyph })).trimmingCharacters(in: .whitespaces)
     }
 
+    /// True when `shown` reads back as `v` to the precision it is written in (`16.6` for 16.64, `.52` for
+    /// 0.52, `3e3` for 3064): independent of the widget's formatter, so a wrong value fails.
+    static func reads(_ shown: String, as v: Float) -> Bool {
+        if let e = shown.firstIndex(of: "e"), let m = Double(shown[..<e]), let x = Double(shown[shown.index(after: e)...]) {
+            return abs(m * pow(10, x) - Double(v)) <= 0.5 * pow(10, x) * 1.0001
+        }
+        guard let read = Double(shown) else { return false }
+        let decimals = shown.firstIndex(of: ".").map { shown.distance(from: $0, to: shown.endIndex) - 1 } ?? 0
+        return abs(read - Double(v)) <= 0.5 * pow(10, -Double(decimals)) * 1.0001
+    }
+
+    /// Issue 24: this compared each cell with `TeachingWidget.number` itself, so a wrong formatter passed;
+    /// now each printed value must read back as the matrix's value.
     @Test func everyValueIsPrintedWithChannelNumbersAndBlockRules() throws {
         var f = Self.small()
         f.press(.enter)
@@ -41,8 +54,8 @@ import TestSupport
         }
         for t in tg.tokens {
             for c in tg.channels {
-                #expect(Self.text(grid, area.x + tg.x(ofChannel: c), area.y + 1 + t, w) == TeachingWidget.number(m[t, c], width: w),
-                        "tok \(t) ch \(c)")
+                let shown = Self.text(grid, area.x + tg.x(ofChannel: c), area.y + 1 + t, w)
+                #expect(Self.reads(shown, as: m[t, c]), "tok \(t) ch \(c): \(shown) for \(m[t, c])")
             }
             for c in [4, 8, 12] { #expect(grid[area.x + tg.x(ofChannel: c) - 1, area.y + 1 + t].glyph == "│") }
         }
