@@ -1,3 +1,4 @@
+import DuQuantCore
 import ExplorerModel
 
 /// Drives `App.update` with scripted input and answers every effect from an ``EvaluationFixture``: the
@@ -13,10 +14,21 @@ package struct FixtureDriver {
     /// Every effect `update` asked for, in order.
     package private(set) var effects: [Effect] = []
     package let fixture: EvaluationFixture
+    /// Answer effects as they come (otherwise they only accumulate in `effects`; `run` answers one).
+    package var runEffects: Bool
 
-    package init(fixture: EvaluationFixture, state: AppState) {
+    package init(fixture: EvaluationFixture, state: AppState, runEffects: Bool = true) {
         self.fixture = fixture
         self.state = state
+        self.runEffects = runEffects
+    }
+
+    /// The fixture's layers, as a layer source would load them.
+    package var layers: [LayerData] { fixture.layers.map(\.data) }
+
+    /// Answers `effect` from the fixture and applies what it answers, in order.
+    package mutating func run(_ effect: Effect) {
+        for msg in fixture.answer(effect) { send(msg) }
     }
 
     package mutating func start() { handle(App.start(&state)) }
@@ -29,6 +41,7 @@ package struct FixtureDriver {
 
     private mutating func handle(_ new: [Effect]) {
         effects += new
-        for e in new { for msg in fixture.answer(e) { send(msg) } }
+        guard runEffects else { return }
+        for e in new { run(e) }
     }
 }

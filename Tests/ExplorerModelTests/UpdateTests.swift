@@ -1,5 +1,6 @@
 import DuQuantCore
 import Testing
+import TestSupport
 @testable import ExplorerModel
 
 @Suite struct UpdateTests {
@@ -52,7 +53,7 @@ import Testing
         #expect(h.state.open?.index == 1)
         guard case let .evaluate(_, params, g, _) = h.effects.last else { Issue.record("no evaluate"); return }
         h.press("]")  // abits 4 → 5: a newer evaluation
-        let stale = Evaluator.evaluate(h.layers[1], params)!
+        let stale = h.fixture.layers[1].evaluation(params, anatomy: false)
         h.send(.evaluated(generation: g, evaluation: stale, stats: [:]))
         #expect(h.state.evaluation == nil)
     }
@@ -144,7 +145,8 @@ import Testing
         h.start()
         h.press("s")
         #expect(h.state.step?.shownStep == 0)
-        #expect(h.state.shownMatrix == h.state.calibration!.stepThrough(rotation: 0, steps: 0))
+        // Step 0 shows rotation 1's input: the smoothed stage (the fixture moves an eighth of the way per step).
+        #expect(h.state.shownMatrix == h.state.calibration!.stages[.smoothed])
         h.press("..")
         #expect(h.state.step?.step == 2)
         #expect(h.state.step?.shownStep == 2)
@@ -161,16 +163,14 @@ import Testing
 
     /// Step-through opens on the block whose search starts from the highest peak (the outlier's block).
     @Test func stepThroughStartsAtTheLoudestBlock() throws {
-        var h = Harness(runEffects: false)
+        // A layer whose massive value sits in block 2 (channel 40 with blocks of 16).
+        let fixture = EvaluationFixture([EvaluationFixture.Spec(name: Harness.names[0], tokens: 24, channels: 64, out: 32, block: 16,
+                                                                steps: 16, outliers: [40, 5], massive: 500, ratio: 40)], tokens: nil)
+        var state = Harness().state
+        state.files = fixture.files
+        state.layers = fixture.entries
+        var h = Harness(fixture: fixture, state: state)
         h.start()
-        // A layer whose massive value sits in block 2 (channels 32–47 with block 16).
-        var x = h.layers[0].input
-        x[0, 40] = 500
-        let layer = LayerData(name: h.layers[0].name, input: x, weight: h.layers[0].weight)
-        h.send(.layerLoaded(generation: 1, index: 0, layer: layer, tokens: nil, summary: nil, stats: StageStats.of(x)))
-        guard case let .evaluate(_, params, g, _) = h.effects.last else { Issue.record("no evaluate"); return }
-        let e = try #require(Evaluator.evaluate(layer, params))
-        h.send(.evaluated(generation: g, evaluation: e, stats: StageStats.of(e.calibration!)))
         h.press("s")
         let traces = try #require(h.state.calibration?.traces[0])
         #expect(traces[2].peaks[0] == traces.map { $0.peaks[0] }.max())
