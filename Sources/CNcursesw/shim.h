@@ -39,9 +39,10 @@ static inline int duq_set_locale_all(void) { return setlocale(LC_ALL, "") != NUL
 #include <wchar.h>
 
 /// Draws one glyph with attributes and an extended colour pair at (y, x) of stdscr.
-static inline int duq_put_cell(int y, int x, unsigned int glyph, attr_t attrs, int pair) {
+static inline int duq_put_cell(int y, int x, unsigned int glyph, unsigned int mark, attr_t attrs, int pair) {
     cchar_t cc;
-    wchar_t wch[2] = { (wchar_t)glyph, 0 };
+    // A combining mark (0: none) follows its base character in the same cell.
+    wchar_t wch[3] = { (wchar_t)glyph, (wchar_t)mark, 0 };
     if (setcchar(&cc, wch, attrs, 0, &pair) != OK) return ERR;
     return mvwadd_wch(stdscr, y, x, &cc);
 }

@@ -15,11 +15,12 @@ package enum BenchCommand {
     static let usage = """
         usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
                [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file] [--live] [--evaluation]
-               [--decisions]
+               [--decisions] [--soak [--changes N]]
         --steps changes the greedy steps of every calibration (default 256, the comparison's setting)
         --live times only what the explorer shows on the realistic 7B down_proj, and when
         --evaluation times only what follows the DuQuant search on the 7B down_proj, piece by piece
         --decisions times DuQuant's calibration with exact decisions against the screen alone
+        --soak runs N parameter changes (default 300) in the explorer on the sample and a 200-layer dump, resident memory after each
         """
 
     /// Options of one bench run.
@@ -35,11 +36,13 @@ package enum BenchCommand {
         var liveOnly = false
         var evaluation = false
         var decisions = false
+        var soak = false
+        var changes = 300
     }
 
     @Sendable package static func run(_ args: [String]) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps"],
-                                    flags: ["quick", "no-peer", "no-large-file", "live", "evaluation", "decisions"], command: "bench")
+        let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps", "changes"],
+                                    flags: ["quick", "no-peer", "no-large-file", "live", "evaluation", "decisions", "soak"], command: "bench")
         guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE (usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR])") }
         var o = Options()
         o.quick = a.flag("quick")
@@ -54,6 +57,8 @@ package enum BenchCommand {
         o.liveOnly = a.flag("live")
         o.evaluation = a.flag("evaluation")
         o.decisions = a.flag("decisions")
+        o.soak = a.flag("soak")
+        o.changes = try a.int("changes", in: 2...100_000) ?? 300
         return o.liveOnly ? BenchLayer.live(o) : run(o)
     }
 
@@ -70,6 +75,7 @@ package enum BenchCommand {
         out += "runs per figure: \(o.runs) (median)\(o.quick ? ", quick shapes (512 tokens)" : ""); BLAS threads: \(BLAS.threads)\n\n"
         if o.evaluation { return out + BenchEvaluation.run(o) }
         if o.decisions { return out + BenchDecisions.run(o) }
+        if o.soak { return out + BenchSoak.section(samples: o.samples, changes: o.changes) }
 
         // The large-file probe runs first: peak RSS only grows, so it must precede the big layers.
         let largeFile = o.largeFile ? largeFileSection(o).render() : ""

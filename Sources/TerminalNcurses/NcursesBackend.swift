@@ -94,7 +94,7 @@ package final class NcursesBackend: TerminalBackend {
             for x in 0..<grid.width {
                 let cell = grid[x, y]
                 if !full, let old = shown, old[x, y] == cell { continue }
-                _ = duq_put_cell(Int32(y), Int32(x), cell.glyph.value, attributes(cell.style.attrs), pair(cell.style))
+                _ = duq_put_cell(Int32(y), Int32(x), cell.glyph.value, cell.mark?.value ?? 0, attributes(cell.style.attrs), pair(cell.style))
             }
         }
         refresh()

@@ -29,6 +29,16 @@ import TestSupport
         #expect(try dump.loadTensor(dump.tensors[0].name) == m)
     }
 
+    /// The soak drives the explorer's own loop: one reading per settled change, each a real RSS.
+    @Test func soakReadsTheMemoryAfterEveryChange() throws {
+        #expect(BenchSoak.slope([1, 3, 5, 7]) == 2)
+        #expect(BenchSoak.slope([4, 4, 4]) == 0)
+        let path = try BenchSoak.writeManyLayers(3)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (open, changes) = try BenchSoak.run([path], setup: "p", forward: "l", back: "h", changes: 4)
+        #expect(open > 1 && changes.count == 4 && changes.allSatisfy { $0 > 1 })
+    }
+
     @Test func tableFormatsDurationsAndRates() {
         #expect(BenchTable.duration(1.234) == "1.23 s")
         #expect(BenchTable.duration(0.0123) == "12.3 ms")

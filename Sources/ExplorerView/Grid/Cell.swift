@@ -46,15 +46,22 @@ package struct CellStyle: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// One terminal cell: a single-width glyph and its style.
+/// One terminal cell: a single-width glyph, an optional combining mark over it (the tilde of `X̃`) and
+/// its style.
 package struct Cell: Sendable, Hashable {
     package var glyph: Unicode.Scalar
+    /// A combining mark drawn over `glyph` in the same column, or nil.
+    package var mark: Unicode.Scalar?
     package var style: CellStyle
 
-    package init(_ glyph: Unicode.Scalar = " ", _ style: CellStyle = .plain) {
+    package init(_ glyph: Unicode.Scalar = " ", _ style: CellStyle = .plain, mark: Unicode.Scalar? = nil) {
         self.glyph = glyph
+        self.mark = mark
         self.style = style
     }
+
+    /// The glyph and its mark, as a terminal prints them.
+    package var scalars: [Unicode.Scalar] { mark.map { [glyph, $0] } ?? [glyph] }
 
     package static let blank = Cell()
 }

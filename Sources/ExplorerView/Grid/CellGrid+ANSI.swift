@@ -12,7 +12,7 @@ extension CellGrid {
                     out += CellGrid.sgr(cell.style)
                     last = cell.style
                 }
-                out.unicodeScalars.append(cell.glyph)
+                out.unicodeScalars.append(contentsOf: cell.scalars)
             }
             out += "\u{1B}[0m\n"
         }

@@ -6,7 +6,7 @@ extension CellGrid {
         var out = ""
         out.reserveCapacity((width + 1) * height)
         for y in 0..<height {
-            for x in 0..<width { out.unicodeScalars.append(cells[y * width + x].glyph) }
+            for x in 0..<width { out.unicodeScalars.append(contentsOf: cells[y * width + x].scalars) }
             out.append("\n")
         }
         return out
@@ -16,7 +16,7 @@ extension CellGrid {
     package func line(_ y: Int) -> String {
         guard y >= 0, y < height else { return "" }
         var s = ""
-        for x in 0..<width { s.unicodeScalars.append(cells[y * width + x].glyph) }
+        for x in 0..<width { s.unicodeScalars.append(contentsOf: cells[y * width + x].scalars) }
         return s
     }
 

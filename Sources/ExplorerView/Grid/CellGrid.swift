@@ -54,15 +54,19 @@ package struct CellGrid: Sendable, Equatable {
         }
     }
 
-    /// Replaces every glyph with `map(glyph)` (for `--ascii`).
+    /// Replaces every glyph with `map(glyph)` and drops the combining marks (for `--ascii`).
     package mutating func transliterate(_ map: (Unicode.Scalar) -> Unicode.Scalar) {
-        for i in cells.indices { cells[i].glyph = map(cells[i].glyph) }
+        for i in cells.indices {
+            cells[i].glyph = map(cells[i].glyph)
+            cells[i].mark = nil
+        }
     }
 
     /// Writes `text` starting at `point`, at most `maxWidth` columns (and never past the grid edge).
     ///
-    /// Control characters and wide characters become `?`; combining marks are dropped, so one scalar is one
-    /// column. Returns the number of columns written.
+    /// Control characters and wide characters become `?`; a combining mark (the tilde of `X̃`) goes over the
+    /// glyph written just before it, in the same column (one mark per glyph; others are dropped), and other
+    /// zero-width scalars are dropped, so every kept glyph is one column. Returns the number of columns written.
     @discardableResult
     package mutating func put(_ text: String, at point: Point, style: CellStyle = .plain, maxWidth: Int = .max) -> Int {
         guard point.y >= 0, point.y < height else { return 0 }
@@ -70,12 +74,27 @@ package struct CellGrid: Sendable, Equatable {
         let (sum, overflow) = point.x.addingReportingOverflow(max(0, maxWidth))
         let limit = overflow ? width : min(width, sum)
         for scalar in text.unicodeScalars {
+            if CellGrid.isCombiningMark(scalar) {
+                let last = x - 1
+                if last >= max(0, point.x), last < width, cells[point.y * width + last].mark == nil {
+                    cells[point.y * width + last].mark = scalar
+                }
+                continue
+            }
             guard x < limit else { break }
             guard let g = CellGrid.displayable(scalar) else { continue }
             if x >= 0 { cells[point.y * width + x] = Cell(g, style) }
             x += 1
         }
         return x - point.x
+    }
+
+    /// Combining diacritical marks (U+0300–036F, their supplement and extended blocks, those for symbols,
+    /// half marks): drawn over the glyph before them.
+    package static func isCombiningMark(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        return (0x300...0x36F).contains(v) || (0x1AB0...0x1AFF).contains(v) || (0x1DC0...0x1DFF).contains(v)
+            || (0x20D0...0x20FF).contains(v) || (0xFE20...0xFE2F).contains(v)
     }
 
     /// Writes `text` inside `rect`'s first row, padded with spaces or cut with `…` to exactly its width.
@@ -91,14 +110,23 @@ package struct CellGrid: Sendable, Equatable {
     /// `text` padded or cut (with a trailing `…`) to exactly `width` columns.
     package static func fit(_ text: String, width: Int, align: Alignment = .left) -> String {
         guard width > 0 else { return "" }
-        let scalars = text.unicodeScalars.compactMap(displayable)
-        if scalars.count > width {
-            var cut = String(String.UnicodeScalarView(scalars.prefix(width - 1)))
+        // Each column: a displayable glyph with the combining marks that follow it.
+        var glyphs: [[Unicode.Scalar]] = []
+        for scalar in text.unicodeScalars {
+            if isCombiningMark(scalar) {
+                if !glyphs.isEmpty { glyphs[glyphs.count - 1].append(scalar) }
+            } else if let g = displayable(scalar) {
+                glyphs.append([g])
+            }
+        }
+        func joined(_ gs: ArraySlice<[Unicode.Scalar]>) -> String { String(String.UnicodeScalarView(gs.joined())) }
+        if glyphs.count > width {
+            var cut = joined(glyphs.prefix(width - 1))
             cut.append("…")
             return cut
         }
-        let s = String(String.UnicodeScalarView(scalars))
-        let pad = width - scalars.count
+        let s = joined(glyphs[...])
+        let pad = width - glyphs.count
         switch align {
         case .left: return s + String(repeating: " ", count: pad)
         case .right: return String(repeating: " ", count: pad) + s
@@ -109,7 +137,7 @@ package struct CellGrid: Sendable, Equatable {
 
     /// Display width of `text` after cleaning (one column per kept scalar).
     package static func columns(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + (displayable($1) == nil ? 0 : 1) }
+        text.unicodeScalars.reduce(0) { $0 + (isCombiningMark($1) || displayable($1) == nil ? 0 : 1) }
     }
 
     /// The scalar as it will be shown in one column, `?` for unshowable ones, nil for zero-width ones.
