@@ -16,6 +16,7 @@ let package = Package(
     name: "DuQuantExplorer",
     products: [
         .executable(name: "duquant-explorer", targets: ["duquant-explorer"]),
+        .library(name: "DuQuantCompute", targets: ["DuQuantCompute"]),
         .library(name: "DuQuantCore", targets: ["DuQuantCore"]),
         .library(name: "DuQuantIO", targets: ["DuQuantIO"]),
     ],
@@ -37,7 +38,10 @@ let package = Package(
         .target(name: "CMapGuard"),
 
         // MARK: - Numerics and files (no UI)
-        .target(name: "DuQuantCore", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath + optimisedInDebug),
+        // BLAS and CPU plumbing under the core: the library's entry points and thread count, CPU features,
+        // flush-to-zero, huge pages, processors and memory of this process.
+        .target(name: "DuQuantCompute", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath + optimisedInDebug),
+        .target(name: "DuQuantCore", dependencies: ["DuQuantCompute", "CBLAS"], swiftSettings: fastMath + optimisedInDebug),
         .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib", "CMapGuard"], swiftSettings: fastMath),
 
         // MARK: - The app: model → view → terminal backend
@@ -53,19 +57,23 @@ let package = Package(
                 dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "TerminalNcurses"]),
         // `bench`: timings with a peer in the same run (docs/PERFORMANCE.md), beside the CLI it measures.
         .target(name: "ExplorerBench",
-                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "ExplorerCLI"]),
+                dependencies: ["DuQuantCore", "SyntheticLayers", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "ExplorerCLI"]),
         .executableTarget(name: "duquant-explorer", dependencies: ["ExplorerCLI", "ExplorerBench"]),
 
-        // MARK: - Tests
+        // MARK: - Tests and bench inputs
+        // Seeded synthetic layers with LLaMA's shapes and outliers: inputs of `bench` and of tests.
+        .target(name: "SyntheticLayers", dependencies: ["DuQuantCore"], swiftSettings: fastMath + optimisedInDebug),
         .target(name: "TestSupport", dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerRuntime"],
                 path: "Sources/TestSupport"),
-        .testTarget(name: "DuQuantCoreTests", dependencies: ["DuQuantCore", "TestSupport"],
+        .testTarget(name: "DuQuantCoreTests", dependencies: ["DuQuantCore", "DuQuantCompute", "SyntheticLayers", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "ExplorerRuntime", "TestSupport"]),
         .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "ExplorerRuntime", "TestSupport"],
                     exclude: ["Snapshots", "Fixtures"]),
-        .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "ExplorerBench", "ExplorerRuntime", "TestSupport"]),
+        .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "ExplorerBench", "ExplorerRuntime", "DuQuantCompute", "TestSupport"]),
+        .testTarget(name: "ExplorerBenchTests", dependencies: ["ExplorerBench", "ExplorerCLI", "SyntheticLayers", "TestSupport"]),
+        .testTarget(name: "SyntheticLayersTests", dependencies: ["SyntheticLayers", "DuQuantCore"]),
     ]
 )

@@ -1,3 +1,4 @@
+import DuQuantCompute
 import DuQuantCore
 
 /// The BLAS library, its version and the core in use, as `--version` and `bench` print them.

@@ -1,4 +1,5 @@
 import Dispatch
+import DuQuantCompute
 import Synchronization
 #if canImport(Glibc)
 import Glibc

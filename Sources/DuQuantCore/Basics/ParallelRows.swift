@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import DuQuantCompute
 
 /// Splits element-wise kernels over the cores: row ranges for row-independent work, fixed chunks for
 /// reductions whose result must not depend on the number of threads.

@@ -1,4 +1,5 @@
 import CBLAS
+import DuQuantCompute
 
 /// Matrix products through OpenBLAS.
 extension Matrix {
