@@ -41,7 +41,7 @@ let package = Package(
         // BLAS and CPU plumbing under the core: the library's entry points and thread count, CPU features,
         // flush-to-zero, huge pages, processors and memory of this process.
         .target(name: "DuQuantCompute", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath + optimisedInDebug),
-        .target(name: "DuQuantCore", dependencies: ["DuQuantCompute", "CBLAS"], swiftSettings: fastMath + optimisedInDebug),
+        .target(name: "DuQuantCore", dependencies: ["DuQuantCompute"], swiftSettings: fastMath + optimisedInDebug),
         .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib", "CMapGuard"], swiftSettings: fastMath),
 
         // MARK: - The app: model → view → terminal backend
@@ -65,6 +65,7 @@ let package = Package(
         .target(name: "SyntheticLayers", dependencies: ["DuQuantCore"], swiftSettings: fastMath + optimisedInDebug),
         .target(name: "TestSupport", dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerRuntime"],
                 path: "Sources/TestSupport"),
+        .testTarget(name: "DuQuantComputeTests", dependencies: ["DuQuantCompute"]),
         .testTarget(name: "DuQuantCoreTests", dependencies: ["DuQuantCore", "DuQuantCompute", "SyntheticLayers", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "TestSupport"],

@@ -14,12 +14,12 @@ import Glibc
 ///
 /// A pthread read-write lock that prefers writers, so a stream of single-threaded callers cannot starve a
 /// thread-count change; the thread sanitizer sees it.
-package final class BLASGate: @unchecked Sendable {
+final class BLASGate: @unchecked Sendable {
     private let lock: UnsafeMutablePointer<pthread_rwlock_t>
     /// OpenBLAS's thread count; written only under the write lock.
     private var setting: Int
 
-    package init() {
+    init() {
         lock = .allocate(capacity: 1)
         lock.initialize(to: pthread_rwlock_t())
         var attr = pthread_rwlockattr_t()
@@ -31,7 +31,7 @@ package final class BLASGate: @unchecked Sendable {
     }
 
     /// Runs one library call under the rule above.
-    package func call<T>(_ body: () throws -> T) rethrows -> T {
+    func call<T>(_ body: () throws -> T) rethrows -> T {
         pthread_rwlock_rdlock(lock)
         if setting == 1 {
             defer { pthread_rwlock_unlock(lock) }
@@ -44,7 +44,7 @@ package final class BLASGate: @unchecked Sendable {
     }
 
     /// Sets OpenBLAS's thread count once no call is inside.
-    package func setThreads(_ n: Int) {
+    func setThreads(_ n: Int) {
         pthread_rwlock_wrlock(lock)
         defer { pthread_rwlock_unlock(lock) }
         duq_blas_set_threads(Int32(n))
@@ -52,7 +52,7 @@ package final class BLASGate: @unchecked Sendable {
     }
 
     /// The thread count OpenBLAS uses for one call.
-    package var threads: Int {
+    var threads: Int {
         pthread_rwlock_rdlock(lock)
         defer { pthread_rwlock_unlock(lock) }
         return setting
