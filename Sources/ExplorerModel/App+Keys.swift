@@ -168,9 +168,10 @@ extension App {
         return []
     }
 
+    /// Leaving is state, not work: the run loop ends once `quitting` is set, and cancels what runs.
     static func quit(_ state: inout AppState) -> [Effect] {
         state.quitting = true
-        return [.quit]
+        return []
     }
 
     static func setStage(_ state: inout AppState, _ stage: Stage) -> [Effect] {

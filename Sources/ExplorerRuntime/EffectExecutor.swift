@@ -35,7 +35,7 @@ package final class EffectExecutor: @unchecked Sendable {
         }
     }
 
-    /// Starts `effect` (`.quit` is the run loop's business and ignored here); `.cancel` stops a kind's work.
+    /// Starts `effect`; `.cancel` stops a kind's work.
     package func run(_ effect: Effect) {
         if case .cancel(let kind) = effect {
             lock.withLock { tokens[kind]?.cancel(); lock.broadcast() }
@@ -71,7 +71,7 @@ package final class EffectExecutor: @unchecked Sendable {
             case let .scanLayers(params, method, generation): scan(params, method, generation, token)
             case let .seedSpread(layer, params, seeds, generation): spread(layer, params, seeds, generation, token)
             case let .heldOut(layer, params, spec, generation): heldOut(layer, params, spec, generation, token)
-            case .quit, .cancel: break
+            case .cancel: break
             }
         }
         if synchronous { work() } else { queues[kind]!.async(execute: work) }
