@@ -16,6 +16,7 @@ let package = Package(
     name: "DuQuantExplorer",
     products: [
         .executable(name: "duquant-explorer", targets: ["duquant-explorer"]),
+        .library(name: "DuQuantCompute", targets: ["DuQuantCompute"]),
         .library(name: "DuQuantCore", targets: ["DuQuantCore"]),
         .library(name: "DuQuantIO", targets: ["DuQuantIO"]),
     ],
@@ -37,11 +38,14 @@ let package = Package(
         .target(name: "CMapGuard"),
 
         // MARK: - Numerics and files (no UI)
-        .target(name: "DuQuantCore", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath + optimisedInDebug),
+        // BLAS and CPU plumbing under the core: the library's entry points and thread count, CPU features,
+        // flush-to-zero, huge pages, processors and memory of this process.
+        .target(name: "DuQuantCompute", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath + optimisedInDebug),
+        .target(name: "DuQuantCore", dependencies: ["DuQuantCompute"], swiftSettings: fastMath + optimisedInDebug),
         .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib", "CMapGuard"], swiftSettings: fastMath),
 
         // MARK: - The app: model → view → terminal backend
-        .target(name: "ExplorerModel", dependencies: ["DuQuantCore", "DuQuantIO"]),
+        .target(name: "ExplorerModel", dependencies: ["DuQuantCore"]),
         .target(name: "ExplorerView", dependencies: ["ExplorerModel", "DuQuantCore"]),
         // The run loop, the effect executor, layer sources and the terminal protocol: between the app and a
         // terminal (the ncurses one, or a scripted one in tests).
@@ -50,22 +54,35 @@ let package = Package(
 
         // MARK: - Command line
         .target(name: "ExplorerCLI",
-                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "TerminalNcurses"]),
+                dependencies: ["DuQuantCompute", "DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "TerminalNcurses"]),
         // `bench`: timings with a peer in the same run (docs/PERFORMANCE.md), beside the CLI it measures.
         .target(name: "ExplorerBench",
-                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "ExplorerCLI"]),
+                dependencies: ["DuQuantCompute", "DuQuantCore", "SyntheticLayers", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "ExplorerCLI"]),
         .executableTarget(name: "duquant-explorer", dependencies: ["ExplorerCLI", "ExplorerBench"]),
 
-        // MARK: - Tests
-        .target(name: "TestSupport", dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerRuntime"],
+        // MARK: - Tests and bench inputs
+        // Seeded synthetic layers with LLaMA's shapes and outliers: inputs of `bench` and of tests.
+        .target(name: "SyntheticLayers", dependencies: ["DuQuantCore"], swiftSettings: fastMath + optimisedInDebug),
+        .target(name: "TestSupport", dependencies: ["DuQuantCore", "ExplorerModel", "ExplorerRuntime"],
                 path: "Sources/TestSupport"),
-        .testTarget(name: "DuQuantCoreTests", dependencies: ["DuQuantCore", "TestSupport"],
+        .testTarget(name: "DuQuantComputeTests", dependencies: ["DuQuantCompute"]),
+        .testTarget(name: "DuQuantCoreTests", dependencies: ["DuQuantCore", "DuQuantCompute", "SyntheticLayers", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "TestSupport"],
+        .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "DuQuantCore"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "ExplorerRuntime", "TestSupport"]),
-        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "ExplorerRuntime", "TestSupport"],
+        .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "ExplorerRuntime", "DuQuantCore", "TestSupport"]),
+        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "ExplorerRuntime", "DuQuantCore", "TestSupport"],
                     exclude: ["Snapshots", "Fixtures"]),
-        .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI", "ExplorerBench", "ExplorerRuntime", "TestSupport"]),
+        .testTarget(name: "ExplorerRuntimeTests", dependencies: ["ExplorerRuntime", "ExplorerModel", "DuQuantCore"]),
+        .testTarget(name: "TerminalNcursesTests", dependencies: ["TerminalNcurses", "ExplorerModel", "CNcursesw"]),
+        .testTarget(name: "ExplorerCLITests",
+                    dependencies: ["ExplorerCLI", "ExplorerBench", "TerminalNcurses", "ExplorerRuntime", "ExplorerView", "ExplorerModel",
+                                   "DuQuantIO", "DuQuantCore", "DuQuantCompute", "TestSupport"]),
+        .testTarget(name: "ExplorerBenchTests",
+                    dependencies: ["ExplorerBench", "ExplorerCLI", "SyntheticLayers", "DuQuantIO", "DuQuantCore", "TestSupport"]),
+        .testTarget(name: "SyntheticLayersTests", dependencies: ["SyntheticLayers", "DuQuantCore"]),
+        // Package.swift against the code: dependency lists equal imports, one test target per module, the
+        // import rules of docs/ARCHITECTURE.md.
+        .testTarget(name: "ArchitectureTests"),
     ]
 )

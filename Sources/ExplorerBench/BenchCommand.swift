@@ -2,6 +2,7 @@ import DuQuantCore
 import DuQuantIO
 import ExplorerCLI
 import Foundation
+import SyntheticLayers
 
 /// `duquant-explorer bench`: times every stage on LLaMA-2-7B-sized realistic synthetic layers (and the
 /// real sample layers when present) against the machine's sgemm peak and the official algorithm.

@@ -1,6 +1,7 @@
 import DuQuantCore
 import DuQuantIO
 import Foundation
+import SyntheticLayers
 
 /// `bench --decisions`: what deciding exactly costs (docs/DECISIONS.md, "Screen fast, decide exactly").
 ///

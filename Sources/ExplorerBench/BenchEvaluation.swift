@@ -1,5 +1,6 @@
 import DuQuantCore
 import Foundation
+import SyntheticLayers
 
 /// `bench --evaluation`: where the time of an evaluation goes after the DuQuant search, piece by piece
 /// and method by method, on one realistic layer (the 7B down_proj; 512 tokens with `--quick`).

@@ -5,6 +5,7 @@ import Glibc
 import DuQuantCore
 import DuQuantIO
 import Foundation
+import SyntheticLayers
 
 /// The "first frame of a large dump" probe: writes a multi-GB synthetic safetensors file, then
 /// times opening it, loading its first layer and computing that layer's headline statistics.

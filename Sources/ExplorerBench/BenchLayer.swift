@@ -1,6 +1,7 @@
 import DuQuantCore
 import ExplorerCLI
 import Foundation
+import SyntheticLayers
 
 /// The per-layer part of `bench`: every stage of DuQuant on one realistic synthetic layer
 /// (`RealisticLayer`: SwiGLU products with outlier channels and massive values), then the peer in the

@@ -1,5 +1,7 @@
+import DuQuantCompute
 import DuQuantCore
 import ExplorerCLI
+import SyntheticLayers
 
 /// The machine's measured sgemm peak: a 2048×4096×4096 product on 1 and 2 BLAS threads, beside the
 /// BLAS in use (library, version, core) and independent BLAS libraries measured in the same run.

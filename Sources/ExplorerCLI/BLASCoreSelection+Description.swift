@@ -1,9 +1,10 @@
+import DuQuantCompute
 import DuQuantCore
 
 /// The BLAS library, its version and the core in use, as `--version` and `bench` print them.
 extension BLASCoreSelection {
     /// "OpenBLAS 0.3.21 (OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH … MAX_THREADS=64)".
-    package static var libraryLine: String { "\(BLAS.libraryVersion) (\(BLAS.config))" }
+    package static var libraryLine: String { "\(BLASLibrary.libraryVersion) (\(BLASLibrary.config))" }
 
     /// "Zen (the library's own choice; the CPU's features call for Zen)", and so on for each status.
     package static var coreLine: String {

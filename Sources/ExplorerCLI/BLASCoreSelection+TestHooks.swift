@@ -1,3 +1,4 @@
+import DuQuantCompute
 import DuQuantCore
 
 // Test hooks for the re-exec path, so the CLI tests can drive a real probe and a real re-exec on any

@@ -1,3 +1,4 @@
+import DuQuantCompute
 import DuQuantCore
 import Foundation
 #if canImport(Glibc)
@@ -107,14 +108,14 @@ package enum BLASCoreSelection {
     private static let recorded = Locked<Status?>(nil)
 
     /// How the core in use came about (`.undecided` before `prepare`).
-    package static var status: Status { recorded.withLock { $0 } ?? .undecided(core: BLAS.coreName) }
+    package static var status: Status { recorded.withLock { $0 } ?? .undecided(core: BLASLibrary.coreName) }
 
     /// Decides the kernels at startup; re-executes the process when a better core passes its check
     /// (then it does not return), or exits when this process is a probe.
     package static func prepare(arguments: [String]) {
         let env = ProcessInfo.processInfo.environment
         if env[probeVariable] == "1" { runProbeAndExit(expected: env[coreVariable] ?? "", environment: env) }
-        let loaded = BLAS.coreName
+        let loaded = BLASLibrary.coreName
         let decidedHere = env[markerVariable] == nil && (env[coreVariable] ?? "").isEmpty
         let library = decidedHere ? (testLibraryCore(env) ?? loaded) : loaded
         switch plan(arguments: arguments, environment: env, features: testFeatures(env) ?? .current, libraryCore: library) {
@@ -166,7 +167,7 @@ package enum BLASCoreSelection {
     /// The probe's side: checks the loaded kernels are `expected` and compute correctly, prints one
     /// line and exits 0 (pass) or 1 (fail).
     static func runProbeAndExit(expected: String, environment env: [String: String]) -> Never {
-        let core = BLAS.coreName
+        let core = BLASLibrary.coreName
         guard core.lowercased() == expected.lowercased() else {
             CLI.writeOut("the library does not provide the \(expected) kernels (it loaded \(core))\n")
             exit(1)

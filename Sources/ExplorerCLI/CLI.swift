@@ -1,3 +1,4 @@
+import DuQuantCompute
 import DuQuantCore
 import DuQuantIO
 #if canImport(Glibc)

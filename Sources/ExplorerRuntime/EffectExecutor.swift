@@ -1,7 +1,6 @@
 import CMalloc
 import DuQuantCore
 import ExplorerModel
-import ExplorerView
 import Foundation
 
 /// Runs ``Effect``s off the input thread and posts their results as ``Msg``s.
@@ -13,7 +12,9 @@ package final class EffectExecutor: @unchecked Sendable {
     private let source: LayerSource
     private let post: @Sendable (Msg) -> Void
     private let synchronous: Bool
-    private let lock = NSLock()
+    /// Guards the state below; broadcast when interactive work ends or a job is cancelled, which is what
+    /// the background scan waits for (``waitForInteractiveWork(_:)``).
+    private let lock = NSCondition()
     private var tokens: [EffectKind: CancelToken] = [:]
     private var cached: (index: Int, layer: LayerData, tokens: [String]?)?
     /// The open layer's evaluation cache: bits and clipping changes reuse its transforms.
@@ -34,11 +35,11 @@ package final class EffectExecutor: @unchecked Sendable {
         }
     }
 
-    /// Starts `effect` (`.quit` is the run loop's business and ignored here); `.cancel` stops a kind's work.
+    /// Starts `effect`; `.cancel` stops a kind's work.
     package func run(_ effect: Effect) {
         Hop.here()
         if case .cancel(let kind) = effect {
-            lock.withLock { tokens[kind]?.cancel() }
+            lock.withLock { tokens[kind]?.cancel(); lock.broadcast() }
             return
         }
         guard let kind = effect.kind, !skipped.contains(kind) else { return }
@@ -46,6 +47,7 @@ package final class EffectExecutor: @unchecked Sendable {
         lock.withLock {
             tokens[kind]?.cancel()
             tokens[kind] = token
+            lock.broadcast()
         }
         let work: @Sendable () -> Void = { [self] in
             guard !token.isCancelled else { return }
@@ -54,6 +56,7 @@ package final class EffectExecutor: @unchecked Sendable {
             defer {
                 let idle = lock.withLock {
                     if counts { interactive -= 1 }
+                    if interactive == 0 { lock.broadcast() }
                     return interactive == 0
                 }
                 // A computation frees tens of MB of intermediates (a 7B layer's, gigabytes); malloc keeps
@@ -69,7 +72,7 @@ package final class EffectExecutor: @unchecked Sendable {
             case let .scanLayers(params, method, generation): scan(params, method, generation, token)
             case let .seedSpread(layer, params, seeds, generation): spread(layer, params, seeds, generation, token)
             case let .heldOut(layer, params, spec, generation): heldOut(layer, params, spec, generation, token)
-            case .quit, .cancel: break
+            case .cancel: break
             }
         }
         if synchronous { work() } else { queues[kind]!.async(execute: work) }
@@ -77,7 +80,7 @@ package final class EffectExecutor: @unchecked Sendable {
 
     /// Cancels everything running (on quit).
     package func cancelAll() {
-        lock.withLock { for t in tokens.values { t.cancel() } }
+        lock.withLock { for t in tokens.values { t.cancel() }; lock.broadcast() }
     }
 
     // MARK: Jobs
@@ -257,11 +260,14 @@ package final class EffectExecutor: @unchecked Sendable {
     }
 
     /// Waits while interactive work runs; false if `token` was cancelled meanwhile.
+    ///
+    /// Sleeps on the condition: the end of the last interactive job and every cancellation broadcast it,
+    /// both under the lock, so neither can be missed between the check and the wait.
     private func waitForInteractiveWork(_ token: CancelToken) -> Bool {
-        while !synchronous && lock.withLock({ interactive }) > 0 {
-            if token.isCancelled { return false }
-            usleep(20_000)
-        }
+        guard !synchronous else { return !token.isCancelled }
+        lock.lock()
+        defer { lock.unlock() }
+        while interactive > 0 && !token.isCancelled { lock.wait() }
         return !token.isCancelled
     }
 }

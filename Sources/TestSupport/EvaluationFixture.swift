@@ -106,7 +106,7 @@ package struct EvaluationFixture: Sendable {
         case let .stepThrough(calibration, rotation, step, generation):
             let m = Layer.stepped(calibration, rotation: rotation, step: step)
             return [.stepped(generation: generation, rotation: rotation, step: step, matrix: m, stats: StageStats.of(m))]
-        case .scanLayers, .seedSpread, .heldOut, .cancel, .quit:
+        case .scanLayers, .seedSpread, .heldOut, .cancel:
             return []
         }
     }

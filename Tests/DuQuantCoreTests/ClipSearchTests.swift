@@ -2,6 +2,7 @@
 import Glibc
 #endif
 @testable import DuQuantCore
+import SyntheticLayers
 import TestSupport
 import Testing
 

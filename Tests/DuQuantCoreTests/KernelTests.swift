@@ -1,4 +1,5 @@
 import DuQuantCore
+import SyntheticLayers
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 @testable import DuQuantCore
+import SyntheticLayers
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import DuQuantCore
+import SyntheticLayers
 import Testing
 
 /// A DuQuant preview: the greedy searches look at a sample of the tokens, everything else at all of them.

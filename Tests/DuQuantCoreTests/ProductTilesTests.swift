@@ -1,5 +1,6 @@
 @testable import DuQuantCore
 import Synchronization
+import SyntheticLayers
 import TestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import DuQuantCompute
 import DuQuantCore
 import Foundation
 import Testing

@@ -1,6 +1,6 @@
 """W/A fake quantization and the exported transforms, applied in NumPy.
 
-`fake_quant` is the core's `FakeQuantizer` (Sources/DuQuantCore/FakeQuantizer.swift) element for
+`fake_quant` is the core's `FakeQuantizer` (Sources/DuQuantCore/Quantization/FakeQuantizer.swift) element for
 element: per row (token / output channel) min and max times the clip ratio, asymmetric
 `scale = clamp((max − min)/(2^b − 1), 1e-5, 1e4)`, `zero = round(clamp(−min/scale, −1e4, 1e4))`,
 `q = clamp(round(x/scale) + zero, 0, 2^b − 1)`, result `(q − zero)·scale`, rounding half to even,

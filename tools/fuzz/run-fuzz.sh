@@ -37,11 +37,18 @@ fi
 # newer THAN FILES…: whether any of FILES is newer than THAN (or THAN is missing).
 stale() { local t=$1; shift; [ ! -e "$t" ] && return 0; for f in "$@"; do [ "$f" -nt "$t" ] && return 0; done; return 1; }
 
-CORE=(Sources/DuQuantCore/*.swift)
+COMPUTE=(Sources/DuQuantCompute/*.swift)
+mapfile -t CORE < <(find Sources/DuQuantCore -name '*.swift' | sort)
 IO=(Sources/DuQuantIO/*.swift)
-if stale "$B/libDuQuantCore.a" "${CORE[@]}" "$0"; then
+if stale "$B/libDuQuantCompute.a" "${COMPUTE[@]}" "$0"; then
+    echo "test-fuzz: building DuQuantCompute with -sanitize=fuzzer,address"
+    swiftc "${FLAGS[@]}" -module-name DuQuantCompute -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv "${COMPUTE[@]}" \
+        -emit-module -emit-module-path "$B/DuQuantCompute.swiftmodule" -emit-library -static \
+        -o "$B/libDuQuantCompute.a" >>"$LOG" 2>&1 || { grep -v "Cannot export local symbol" "$LOG"; exit 1; }
+fi
+if stale "$B/libDuQuantCore.a" "${CORE[@]}" "$B/libDuQuantCompute.a" "$0"; then
     echo "test-fuzz: building DuQuantCore with -sanitize=fuzzer,address"
-    swiftc "${FLAGS[@]}" -module-name DuQuantCore -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv "${CORE[@]}" \
+    swiftc "${FLAGS[@]}" -module-name DuQuantCore -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv -I "$B" "${CORE[@]}" \
         -emit-module -emit-module-path "$B/DuQuantCore.swiftmodule" -emit-library -static \
         -o "$B/libDuQuantCore.a" >>"$LOG" 2>&1 || { grep -v "Cannot export local symbol" "$LOG"; exit 1; }
 fi
@@ -63,7 +70,7 @@ for p in "${PARSERS[@]}"; do
     if stale "$bin" "$B/libDuQuantIO.a" tools/fuzz/FuzzExercise.swift "tools/fuzz/Fuzz_$p.swift"; then
         swiftc "${FLAGS[@]}" -module-name Fuzz_$p -I Sources/CBLAS -I Sources/CCPUID -I Sources/CFloatEnv -I Sources/CZlib -I "$GUARD/include" -I "$B" \
             tools/fuzz/FuzzExercise.swift "tools/fuzz/Fuzz_$p.swift" "$B/mapguard.o" \
-            -L "$B" -lDuQuantIO -lDuQuantCore -lopenblas -lz -o "$bin" >>"$LOG" 2>&1 || { grep -v "Cannot export local symbol" "$LOG"; exit 1; }
+            -L "$B" -lDuQuantIO -lDuQuantCore -lDuQuantCompute -lopenblas -lz -o "$bin" >>"$LOG" 2>&1 || { grep -v "Cannot export local symbol" "$LOG"; exit 1; }
     fi
     seeds="$B/seeds-$p"
     rm -rf "$seeds"; mkdir -p "$seeds" "$B/corpus-$p"

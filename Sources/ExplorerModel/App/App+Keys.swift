@@ -10,9 +10,10 @@ extension App {
         return action(&state, key)
     }
 
+    /// Leaving is state, not work: the run loop ends once `quitting` is set, and cancels what runs.
     static func quit(_ state: inout AppState) -> [Effect] {
         state.quitting = true
-        return [.quit]
+        return []
     }
 
     /// Esc when nothing else claims it: out of step-through, else back to the layer list.

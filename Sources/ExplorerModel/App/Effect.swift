@@ -22,8 +22,6 @@ package enum Effect: Sendable, Equatable {
     case heldOut(layer: Int, params: QuantParams, spec: String, generation: Int)
     /// Stop the running work of `kind` (the Esc key); its results, if any arrive, are ignored.
     case cancel(EffectKind)
-    /// Leave the app.
-    case quit
 }
 
 /// The families of effects that cancel each other.
@@ -38,7 +36,7 @@ extension Effect {
         case .scanLayers: .scan
         case .seedSpread: .spread
         case .heldOut: .heldOut
-        case .quit, .cancel: nil
+        case .cancel: nil
         }
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import DuQuantCore
 
 /// Deterministic synthetic layers whose activations look like real `down_proj` inputs: SwiGLU
 /// products with per-channel scales, a few outlier channels and massive values on a few tokens.
@@ -30,50 +31,50 @@ import Dispatch
 /// let (layer, layout) = RealisticLayer.generate(.llama2DownProj, seed: 0)
 /// layout.massiveTokens   // token 0 first, then one or two others
 /// ```
-public enum RealisticLayer {
+package enum RealisticLayer {
     /// The knobs of the generator; the defaults are the documented recipe.
-    public struct Recipe: Sendable, Equatable {
+    package struct Recipe: Sendable, Equatable {
         /// σ of the log of the gate's per-channel scale.
-        public var gateSigma: Float = 0.3
+        package var gateSigma: Float = 0.3
         /// σ of the log of the up projection's per-channel scale.
-        public var upSigma: Float = 0.5
+        package var upSigma: Float = 0.5
         /// Fraction of channels that are normal-outlier channels (at least one when > 0).
-        public var outlierRatio: Double = 0.005
+        package var outlierRatio: Double = 0.005
         /// Factor of an outlier channel, uniform in this range.
-        public var outlierFactor: ClosedRange<Double> = 10...30
+        package var outlierFactor: ClosedRange<Double> = 10...30
         /// Magnitude of a massive value, log-uniform in this range.
-        public var massiveValue: ClosedRange<Double> = 300...2000
+        package var massiveValue: ClosedRange<Double> = 300...2000
         /// How many channels carry the massive values.
-        public var massiveChannels: ClosedRange<Int> = 2...3
+        package var massiveChannels: ClosedRange<Int> = 2...3
         /// How many tokens besides token 0 carry them.
-        public var otherMassiveTokens: ClosedRange<Int> = 1...2
+        package var otherMassiveTokens: ClosedRange<Int> = 1...2
         /// Standard deviation of the weight.
-        public var weightStd: Float = 0.02
+        package var weightStd: Float = 0.02
 
         /// The documented recipe: every knob at the default shown above.
-        public init() {}
+        package init() {}
     }
 
     /// Where the generator put the outliers (for tests and reports).
-    public struct Layout: Sendable, Equatable {
+    package struct Layout: Sendable, Equatable {
         /// The normal-outlier channels, ascending.
-        public var outlierChannels: [Int]
+        package var outlierChannels: [Int]
         /// Each outlier channel's factor, in the same order.
-        public var outlierFactors: [Float]
+        package var outlierFactors: [Float]
         /// The channels carrying massive values.
-        public var massiveChannels: [Int]
+        package var massiveChannels: [Int]
         /// The tokens carrying massive values, token 0 first.
-        public var massiveTokens: [Int]
+        package var massiveTokens: [Int]
     }
 
     /// The layer of `shape` (input and, unless `weight` is false, weight).
-    public static func make(_ shape: SyntheticLayer.Shape, seed: UInt64 = 0, recipe: Recipe = Recipe(),
+    package static func make(_ shape: SyntheticLayer.Shape, seed: UInt64 = 0, recipe: Recipe = Recipe(),
                             weight: Bool = true) -> LayerData {
         generate(shape, seed: seed, recipe: recipe, weight: weight).layer
     }
 
     /// The layer of `shape` and where its outliers are.
-    public static func generate(_ shape: SyntheticLayer.Shape, seed: UInt64 = 0, recipe: Recipe = Recipe(),
+    package static func generate(_ shape: SyntheticLayer.Shape, seed: UInt64 = 0, recipe: Recipe = Recipe(),
                                 weight: Bool = true) -> (layer: LayerData, layout: Layout) {
         let (x, layout) = activation(tokens: shape.tokens, channels: shape.inFeatures, seed: seed, recipe: recipe)
         let w = weight ? SyntheticLayer.gaussianMatrix(rows: shape.outFeatures, cols: shape.inFeatures,
@@ -82,7 +83,7 @@ public enum RealisticLayer {
     }
 
     /// A tokens × channels SwiGLU activation and its layout.
-    public static func activation(tokens: Int, channels: Int, seed: UInt64 = 0,
+    package static func activation(tokens: Int, channels: Int, seed: UInt64 = 0,
                                   recipe r: Recipe = Recipe()) -> (Matrix, Layout) {
         var x = SyntheticLayer.gaussianMatrix(rows: tokens, cols: channels, scale: 1, seed: seed &+ 0x6A7E)
         guard tokens > 0, channels > 0 else {

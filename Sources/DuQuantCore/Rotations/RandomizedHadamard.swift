@@ -1,3 +1,4 @@
+import DuQuantCompute
 /// The QuaRot-style rotation: a randomized Hadamard transform over the whole input dimension.
 ///
 /// `Q = D · (H_{2^m} ⊗ A) / √N` for a width `N = 2^m · n`: `D` a diagonal of random signs (from the

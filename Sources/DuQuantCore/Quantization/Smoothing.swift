@@ -1,3 +1,4 @@
+import DuQuantCompute
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import DuQuantCompute
 /// One layer's evaluations with everything reusable cached: the exact output `X Wᵀ` and each method's
 /// transformed pair `(X̃, W̃)` keyed by the parameters it depends on.
 ///

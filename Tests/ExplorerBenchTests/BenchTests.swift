@@ -1,6 +1,7 @@
 import DuQuantCore
 import DuQuantIO
 import Foundation
+import SyntheticLayers
 import Testing
 import TestSupport
 @testable import ExplorerBench

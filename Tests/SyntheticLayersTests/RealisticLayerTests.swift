@@ -1,4 +1,5 @@
 import DuQuantCore
+import SyntheticLayers
 import Testing
 
 /// The realistic (SwiGLU) layer generator: seeded, and shaped as documented.

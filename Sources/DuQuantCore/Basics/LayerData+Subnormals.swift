@@ -1,3 +1,4 @@
+import DuQuantCompute
 extension LayerData {
     /// This layer with denormal values (0 < |x| < 1.18e-38) replaced by 0, or itself when it has none.
     ///

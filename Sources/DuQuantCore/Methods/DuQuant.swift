@@ -1,4 +1,5 @@
 import Dispatch
+import DuQuantCompute
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -271,7 +272,7 @@ extension DuQuant {
     }
 
     /// Worker threads for the searches: the machine's cores, at most 8.
-    static var workers: Int { Swift.max(1, Swift.min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) }
+    static var workers: Int { Swift.min(8, Processors.online) }
 
     /// Searches every block of a per-block stage, blocks shared among worker threads. Nil if cancelled.
     static func searchBlocks(_ inputs: [@Sendable () -> GreedyInput], sizes: [Int], p: QuantParams, bases: [Int: Matrix],

@@ -1,4 +1,4 @@
-import DuQuantCore
+import DuQuantCompute
 import Foundation
 import Testing
 
@@ -69,7 +69,7 @@ import Testing
 
     @Test func aKernelOffByOneElementFails() {
         let outcome = BLASSelfCheck.run { m, n, k, a, lda, b, ldb, transB, c, ldc in
-            BLAS.gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, transB: transB, c: c, ldc: ldc)
+            BLASLibrary.sgemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, transB: transB, c: c, ldc: ldc)
             if transB { c[ldc + 1] *= 1.01 }  // only the transposed product is wrong, and only by 1%
         }
         #expect(!outcome.passed)

@@ -11,7 +11,7 @@ import Glibc
 package enum HugePages {
     /// Buffers smaller than this are not worth advising.
     package static let threshold = 8 << 20
-    static let pageSize = 2 << 20
+    package static let pageSize = 2 << 20
 
     /// Advises the 2 MiB-aligned interior of `count` floats at `p`, before it is first written.
     package static func advise(_ p: UnsafeMutablePointer<Float>, count: Int) {

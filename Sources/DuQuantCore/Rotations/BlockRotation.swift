@@ -1,3 +1,4 @@
+import DuQuantCompute
 /// A block-diagonal orthogonal transform of the channel dimension: block `k` of consecutive channels
 /// is multiplied by its own square matrix.
 ///

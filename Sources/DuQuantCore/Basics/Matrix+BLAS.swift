@@ -1,4 +1,4 @@
-import CBLAS
+import DuQuantCompute
 
 /// Matrix products through OpenBLAS.
 extension Matrix {
@@ -61,30 +61,27 @@ extension Matrix {
     }
 }
 
-/// Thin, typed wrappers over the CBLAS calls the core uses.
+/// The matrix products the core uses, over the library's pointer-level entry points (``BLASLibrary`` in
+/// DuQuantCompute), and the core's own product in double.
 public enum BLAS {
     /// `C = A · op(B)` with row-major operands; `op(B)` is `Bᵀ` when `transB`.
     ///
-    /// Every call goes through ``gate``: the only way this process enters OpenBLAS.
+    /// Every call goes through ``BLASLibrary/sgemm(m:n:k:a:lda:b:ldb:transB:c:ldc:beta:)``: the only way
+    /// this process enters OpenBLAS.
+    @inline(__always)
     public static func gemm(m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int, transB: Bool,
                             c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float = 0) {
-        gate.call {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),
-                        beta, c, blasint(ldc))
-        }
+        BLASLibrary.sgemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, transB: transB, c: c, ldc: ldc, beta: beta)
     }
 
     /// `C = A · B` in double precision, row-major (the screens of ``ScreenedChoice`` run on it).
+    @inline(__always)
     public static func dgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
                              b: UnsafePointer<Double>, ldb: Int, transB: Bool = false,
                              c: UnsafeMutablePointer<Double>, ldc: Int) {
-        gate.call {
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, blasint(m), blasint(n),
-                        blasint(k), 1, a, blasint(lda), b, blasint(ldb), 0, c, blasint(ldc))
-        }
+        BLASLibrary.dgemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, transB: transB, c: c, ldc: ldc)
     }
 
     /// Rows and columns of the sub-tiles ``gemmInDouble(m:n:k:a:lda:b:ldb:c:ldc:)`` converts at a time.
@@ -127,14 +124,11 @@ public enum BLAS {
         return true
     }
 
-    /// Serialises entries into OpenBLAS and thread-count changes (see ``BLASGate``).
-    static let gate = BLASGate()
-
-    /// Sets the number of threads OpenBLAS uses inside one call.
-    public static func setThreads(_ n: Int) { gate.setThreads(n) }
+    /// Sets the number of threads OpenBLAS uses inside one call (``BLASLibrary/setThreads(_:)``).
+    public static func setThreads(_ n: Int) { BLASLibrary.setThreads(n) }
 
     /// Threads OpenBLAS uses inside one call.
-    public static var threads: Int { gate.threads }
+    public static var threads: Int { BLASLibrary.threads }
 
     /// Runs `body` with OpenBLAS on one thread per call, for code that splits work over the cores
     /// itself (OpenBLAS's own threads only spin on small tiles). Nested and concurrent uses are counted:

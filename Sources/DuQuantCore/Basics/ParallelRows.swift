@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import DuQuantCompute
 
 /// Splits element-wise kernels over the cores: row ranges for row-independent work, fixed chunks for
 /// reductions whose result must not depend on the number of threads.
@@ -22,7 +23,7 @@ package enum ParallelRows {
     package static let minParallelElements = 1 << 16
 
     /// Online processors (at least 1).
-    package static let cores: Int = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    package static let cores: Int = Processors.online
 
     /// Calls `body` on consecutive row ranges covering `0..<rows`, in parallel when large enough.
     ///

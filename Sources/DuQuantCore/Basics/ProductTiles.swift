@@ -1,4 +1,5 @@
 import Dispatch
+import DuQuantCompute
 import Synchronization
 
 /// An output product `a bᵀ` (T×C · (N×C)ᵀ) cut into a grid of tiles that run on the cores, each tile one

@@ -1,3 +1,4 @@
+import DuQuantCompute
 /// Output products in tiles on the cores, so that cancelling waits for one tile, not for the whole product.
 ///
 /// A 7B-shaped down_proj (2048 tokens, 11008 → 4096) takes 185 GFLOP per product: seconds even at full

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import DuQuantCompute
 
 /// The most memory the analysis may take, checked before any allocation whose size comes from a file.
 ///
@@ -33,30 +31,9 @@ public enum MemoryBudget {
     /// other threads.
     public static func set(_ bytes: Int?) { override.withLock { $0 = bytes } }
 
-    /// Half of the smallest of physical memory, the cgroup's `memory.max` and `RLIMIT_AS`.
-    public static let defaultBytes: Int = Int(Double(availableBytes()) * defaultFraction)
-
-    static func availableBytes() -> Int {
-        var limit = Int.max
-        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
-        if pages > 0, size > 0 { limit = pages.multipliedReportingOverflow(by: size).overflow ? Int.max : pages * size }
-        if let text = try? readSmallFile("/sys/fs/cgroup/memory.max"), let v = Int(text) { limit = Swift.min(limit, v) }
-        var rl = rlimit()
-        if getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &rl) == 0, rl.rlim_cur < UInt(Int.max) {
-            limit = Swift.min(limit, Int(rl.rlim_cur))
-        }
-        return limit == Int.max ? 8 << 30 : limit
-    }
-
-    private static func readSmallFile(_ path: String) throws -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buf = [UInt8](repeating: 0, count: 64)
-        let n = read(fd, &buf, buf.count)
-        guard n > 0 else { return nil }
-        return String(decoding: buf[0..<n], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }).first.map(String.init)
-    }
+    /// Half of the smallest of physical memory, the cgroup's `memory.max` and `RLIMIT_AS`
+    /// (``ProcessMemory/availableBytes()`` in DuQuantCompute).
+    public static let defaultBytes: Int = Int(Double(ProcessMemory.availableBytes()) * defaultFraction)
 
     /// A size such as `512M`, `4G`, `1.5g`, `64k` or a plain byte count; nil if malformed or ≤ 0.
     public static func parse(_ text: String) -> Int? {

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import DuQuantCore
 
 /// Deterministic synthetic layers with LLaMA's shapes and outliers on a flat Gaussian, for tests and kernel
 /// timings at full size. `bench` uses `RealisticLayer` (SwiGLU products), which is closer to real data.
@@ -18,20 +19,20 @@ import Dispatch
 /// let layer = SyntheticLayer.make(.llama2DownProj)          // 2048 × 11008 input, 4096 × 11008 weight
 /// let quick = SyntheticLayer.make(.llama2DownProj.quick)    // 512 tokens
 /// ```
-public enum SyntheticLayer {
+package enum SyntheticLayer {
     /// The dimensions of a synthetic linear layer.
-    public struct Shape: Sendable, Equatable {
+    package struct Shape: Sendable, Equatable {
         /// Layer name used in reports.
-        public var name: String
+        package var name: String
         /// Rows of the activation.
-        public var tokens: Int
+        package var tokens: Int
         /// Input channels (columns of activation and weight).
-        public var inFeatures: Int
+        package var inFeatures: Int
         /// Output channels (rows of the weight).
-        public var outFeatures: Int
+        package var outFeatures: Int
 
         /// A shape whose X is `tokens` × `inFeatures` and whose W is `outFeatures` × `inFeatures`.
-        public init(name: String, tokens: Int, inFeatures: Int, outFeatures: Int) {
+        package init(name: String, tokens: Int, inFeatures: Int, outFeatures: Int) {
             self.name = name
             self.tokens = tokens
             self.inFeatures = inFeatures
@@ -39,22 +40,22 @@ public enum SyntheticLayer {
         }
 
         /// LLaMA-2-7B `mlp.down_proj` over 2048 tokens: X 2048 × 11008, W 4096 × 11008.
-        public static let llama2DownProj = Shape(name: "llama2-7b.mlp.down_proj", tokens: 2048,
+        package static let llama2DownProj = Shape(name: "llama2-7b.mlp.down_proj", tokens: 2048,
                                                  inFeatures: 11008, outFeatures: 4096)
         /// LLaMA-2-7B `self_attn.q_proj` over 2048 tokens: X 2048 × 4096, W 4096 × 4096.
-        public static let llama2QProj = Shape(name: "llama2-7b.self_attn.q_proj", tokens: 2048,
+        package static let llama2QProj = Shape(name: "llama2-7b.self_attn.q_proj", tokens: 2048,
                                               inFeatures: 4096, outFeatures: 4096)
 
         /// The same layer over 512 tokens (quick runs).
-        public var quick: Shape { Shape(name: name, tokens: Swift.min(tokens, 512), inFeatures: inFeatures,
+        package var quick: Shape { Shape(name: name, tokens: Swift.min(tokens, 512), inFeatures: inFeatures,
                                         outFeatures: outFeatures) }
 
         /// Floating-point values of activation plus weight.
-        public var elementCount: Int { (tokens + outFeatures) * inFeatures }
+        package var elementCount: Int { (tokens + outFeatures) * inFeatures }
     }
 
     /// The synthetic layer of `shape`; `weight: false` leaves the weight out.
-    public static func make(_ shape: Shape, seed: UInt64 = 0, weight: Bool = true) -> LayerData {
+    package static func make(_ shape: Shape, seed: UInt64 = 0, weight: Bool = true) -> LayerData {
         LayerData(name: shape.name, input: activation(tokens: shape.tokens, channels: shape.inFeatures, seed: seed),
                   weight: weight ? gaussianMatrix(rows: shape.outFeatures, cols: shape.inFeatures,
                                                   scale: 1 / Float(shape.inFeatures).squareRoot(),
@@ -62,7 +63,7 @@ public enum SyntheticLayer {
     }
 
     /// A tokens × channels activation with outlier channels and massive tokens.
-    public static func activation(tokens: Int, channels: Int, seed: UInt64 = 0) -> Matrix {
+    package static func activation(tokens: Int, channels: Int, seed: UInt64 = 0) -> Matrix {
         var m = gaussianMatrix(rows: tokens, cols: channels, scale: 1, seed: seed)
         guard tokens > 0, channels > 0 else { return m }
         var g = SeededGenerator(seed: seed &+ 0x0071_1E25)
@@ -88,7 +89,7 @@ public enum SyntheticLayer {
     }
 
     /// A rows × cols matrix of independent normals times `scale`.
-    public static func gaussianMatrix(rows: Int, cols: Int, scale: Float, seed: UInt64) -> Matrix {
+    package static func gaussianMatrix(rows: Int, cols: Int, scale: Float, seed: UInt64) -> Matrix {
         var m = Matrix(rows: rows, cols: cols)
         m.storage.withUnsafeMutableBufferPointer { fillGaussian($0, scale: scale, seed: seed) }
         return m
@@ -101,7 +102,7 @@ public enum SyntheticLayer {
     ///
     /// Box–Muller on pairs in `Float`: `u1, u2` uniform from 24 random bits each give
     /// `√(−2 ln u1)·(cos 2πu2, sin 2πu2)`.
-    public static func fillGaussian(_ out: UnsafeMutableBufferPointer<Float>, scale: Float, seed: UInt64) {
+    package static func fillGaussian(_ out: UnsafeMutableBufferPointer<Float>, scale: Float, seed: UInt64) {
         let n = out.count
         guard n > 0, let base = out.baseAddress else { return }
         let chunks = (n + chunk - 1) / chunk
