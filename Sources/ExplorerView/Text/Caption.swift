@@ -41,13 +41,13 @@ package enum Caption {
         case .quantError:
             let levels = 1 << state.params.abits
             let first = (largest(state, stage, what: "largest error") ?? "largest error \(n(now.maxAbs))") + errorCause(state)
-            return [first, "each token: \(levels) levels over its [min, max] × clip \(App.fixed(Double(state.params.lac), decimals: 2)); "
-                + "a value between levels rounds (error ≤ half a level), one beyond the ends is clipped to the end"]
+            return [first, "\(levels) levels per token over [min, max] × clip \(App.fixed(Double(state.params.lac), decimals: 2)): "
+                + "rounding ≤ ½ level; beyond the ends, clipping"]
         }
     }
 
-    /// Why the largest error of the Quantized error stage is what it is: `: clipped, 50.0 → 45.0 (half a level
-    /// is 1.50)` when the value lay beyond its token's clipped range, else `: rounding, within half a level 0.18`.
+    /// Why the largest error of the Quantized error stage is what it is: `: clipped, 50.0 → 45.0 (½
+    /// level 1.50)` when the value lay beyond its token's clipped range, else `: rounding, ≤ ½ level 0.18`.
     static func errorCause(_ state: AppState) -> String {
         guard let e = state.matrix(for: .quantError), let x = state.matrix(for: .rotation2),
               let at = state.stageStats[.quantError]?.largest, e.rows == x.rows, e.cols == x.cols, x.cols > 0 else { return "" }
@@ -56,9 +56,9 @@ package enum Caption {
         for j in 0..<x.cols { lo = min(lo, x[t, j]); hi = max(hi, x[t, j]) }
         let (scale, _) = state.params.activationQuantizer.parameters(min: lo, max: hi)
         let half = scale / 2, v = x[t, c], err = at.magnitude
-        guard err > half * 1.0001 else { return ": rounding, within half a level \(App.compact(half))" }
+        guard err > half * 1.0001 else { return ": rounding, ≤ ½ level \(App.compact(half))" }
         let quantized = v > 0 ? v - err : v + err
-        return ": clipped, \(App.compact(v)) → \(App.compact(quantized)) (half a level is \(App.compact(half)))"
+        return ": clipped, \(App.compact(v)) → \(App.compact(quantized)) (½ level \(App.compact(half)))"
     }
 
     /// `largest |x| 16.6 at tok 3, ch 1 [blk 0·1]` for `stage`, when its matrix is there.
