@@ -122,10 +122,16 @@ package struct ExplorerOptions {
         state.heldOutSpec = heldOut
         if compare && stage == .original { state.stage = .rotation2 }
         if let layer {
-            switch LayerMatch(layer, in: source.entries.map(\.name)) {
+            let names = source.entries.map(\.name)
+            let shown = { (name: String) in DisplayText.escaped(name) }
+            switch LayerMatch(layer, in: names) {
             case .found(let i): state.selected = i
-            case .none: throw CLIError("no layer named '\(layer)' (see: duquant-explorer list FILE)")
-            case .ambiguous(let hits): throw CLIError("'\(layer)' matches \(hits.count) layers; be more specific")
+            case .none:
+                throw CLIError("no layer named '\(shown(layer))' (see: duquant-explorer list \(files.map(shown).joined(separator: " ")))")
+            case .ambiguous(let hits):
+                // As `report` says it: the first four names, then `…`.
+                throw CLIError("'\(shown(layer))' matches \(hits.count) layers: "
+                    + hits.prefix(4).map { shown(names[$0]) }.joined(separator: ", ") + (hits.count > 4 ? ", …" : ""))
             }
         }
         if state.layers.indices.contains(state.selected), let preset = state.presets[state.layers[state.selected].file] {

@@ -58,11 +58,12 @@ package enum RenderCommand {
         return colour ? grid.ansiText : plain(grid)
     }
 
-    /// Opens the selected layer, computes it inline and returns the screen.
+    /// Opens the selected layer, computes it inline, plays `script` (tests drive keys so) and returns the
+    /// screen.
     package static func render(_ state: inout AppState, source: LayerSource, themes: [Theme],
-                       colourMode: ColourMode) throws(CLIError) -> CellGrid {
+                       colourMode: ColourMode, script: [ScriptedBackend.Step] = []) throws(CLIError) -> CellGrid {
         state.colourMode = colourMode
-        let backend = ScriptedBackend(size: state.size, colourMode: colourMode, script: [])
+        let backend = ScriptedBackend(size: state.size, colourMode: colourMode, script: script)
         let start = App.start(&state).filter { $0.kind != .scan }
         let session = ExplorerSession(state: state, themes: themes, backend: backend, source: source,
                                       forcedMode: colourMode, synchronous: true)

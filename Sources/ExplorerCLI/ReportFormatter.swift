@@ -81,8 +81,9 @@ enum ReportFormatter {
         for e in layers {
             let shape = "\(e.tokens) tokens × \(e.inFeatures)" + (e.outFeatures.map { " → \($0)" } ?? " (no weight)")
             out += "\n\(DisplayText.escaped(e.name))  \(shape)\n"
-            let header = ["method", "settings", "max|x̃|", "kurtosis", "act MSE (own)", "weight MSE (own)", "out rel err",
-                          "blk var", "seconds"]
+            // Under a split the table is the fit on the fit tokens: its error column says so.
+            let header = ["method", "settings", "max|x̃|", "kurtosis", "act MSE (own)", "weight MSE (own)",
+                          e.heldOut == nil ? "out rel err" : "out rel err (fit)", "blk var", "seconds"]
             var rows: [[String]] = []
             let methods = e.methods.keys.sorted()
             let bestErr = methods.compactMap { e.methods[$0]?.outputRelError }.filter(\.isFinite).min()
@@ -120,9 +121,12 @@ enum ReportFormatter {
             }
             if let h = e.heldOut {
                 out += "  \(h.source.description(file: h.source.evalFile.map(DisplayText.escaped))); the table above is on the fit tokens\n"
+                // The held-out best is marked as the table's best is.
+                let bestHeld = h.methods.values.compactMap(\.outputRelError).filter(\.isFinite).min()
                 for m in h.methods.keys.sorted() {
                     let r = h.methods[m]!, fit = e.methods[m]
-                    out += "  \(m.title) held out: out rel err \(num(r.outputRelError)) (fit \(num(fit?.outputRelError))), "
+                    let mark = h.methods.count > 1 && bestHeld != nil && r.outputRelError == bestHeld ? " *" : ""
+                    out += "  \(m.title) held out: out rel err \(num(r.outputRelError))\(mark) (fit \(num(fit?.outputRelError))), "
                         + "act MSE \(num(r.actMSE)) (fit \(num(fit?.actMSE))), max|x̃| \(num(r.actMaxAbs))\n"
                 }
             }

@@ -220,7 +220,8 @@ package final class EffectExecutor: @unchecked Sendable {
             post(.failed(kind: .step, generation: generation, message: "no calibration to step through"))
             return
         }
-        let m = cal.stepThrough(rotation: rotation, steps: step)
+        // Each block after the steps its search kept: a step the search tried and dropped changes nothing.
+        let m = cal.stepThrough(rotation: rotation, steps: step, keptOnly: true)
         post(.stepped(generation: generation, rotation: rotation, step: step, matrix: m, stats: StageStats.of(m)))
     }
 

@@ -8,7 +8,8 @@ import Testing
         var h = Harness(runEffects: false)
         let figures: [(Float, Float, Float?)] = [(5, 10, 0.02), (50, 2, nil), (20, 30, 0.09)]
         for (i, f) in figures.enumerated() {
-            h.state.layers[i].summary = LayerSummary(maxAbs: f.0, ratio: f.1, error: f.2)
+            h.state.layers[i].summary = LayerSummary(maxAbs: f.0, ratio: f.1, error: f.2, errorParams: h.state.params,
+                                                     errorMethod: h.state.listMethod)
         }
         return h
     }

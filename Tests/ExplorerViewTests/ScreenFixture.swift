@@ -50,7 +50,8 @@ extension FixtureDriver: ScreenDriver {
     /// The scan's figures of the layers not opened, fixed (the fixture does not scan).
     static func fixScanFigures(_ state: inout AppState) {
         for i in state.layers.indices where state.layers[i].summary == nil {
-            state.layers[i].summary = LayerSummary(maxAbs: Float(10 * (i + 1)), ratio: Float(5 * (i + 1)), error: 0.01 * Float(i + 1))
+            state.layers[i].summary = LayerSummary(maxAbs: Float(10 * (i + 1)), ratio: Float(5 * (i + 1)), error: 0.01 * Float(i + 1),
+                                                   errorParams: state.params, errorMethod: state.listMethod)
         }
     }
 }

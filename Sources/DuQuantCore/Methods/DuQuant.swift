@@ -61,19 +61,22 @@ public struct DuQuantCalibration: Sendable, Equatable {
     /// Kept steps per rotation stage, summed over blocks (the `kept_steps` of reports).
     public var keptSteps: [Int] { traces.map { $0.reduce(0) { $0 + $1.kept } } }
 
-    /// The activation of rotation stage `rotation` after its first `steps` greedy steps in every block.
-    public func stepThrough(rotation: Int, steps: Int) -> Matrix {
-        FlushToZero.run { stepThroughFlushed(rotation: rotation, steps: steps) }
+    /// The activation of rotation stage `rotation` after its first `steps` greedy steps in every block; with
+    /// `keptOnly`, a block takes at most the steps its search kept (so the last step shows the stage itself,
+    /// and a block whose search kept none stays as it was).
+    public func stepThrough(rotation: Int, steps: Int, keptOnly: Bool = false) -> Matrix {
+        FlushToZero.run { stepThroughFlushed(rotation: rotation, steps: steps, keptOnly: keptOnly) }
     }
 
-    private func stepThroughFlushed(rotation: Int, steps: Int) -> Matrix {
+    private func stepThroughFlushed(rotation: Int, steps: Int, keptOnly: Bool) -> Matrix {
         let input = rotationInputs[rotation]
         let sizes = BlockRotation.partition(channels: input.cols, block: params.block)
         var blocks: [Matrix] = []
         for (k, n) in sizes.enumerated() {
             let trace = traces[rotation].first { $0.block == k } ?? traces[rotation].first { $0.block == -1 && n == params.block }
             guard let trace, let base = bases[rotation][n] else { blocks.append(.identity(n)); continue }
-            blocks.append(GreedyRotation.composed(base: base, chosen: Array(trace.chosen.prefix(steps))))
+            let taken = keptOnly ? min(steps, trace.kept) : steps
+            blocks.append(GreedyRotation.composed(base: base, chosen: Array(trace.chosen.prefix(taken))))
         }
         return BlockRotation(blockSizes: sizes, blocks: blocks).apply(to: input)
     }

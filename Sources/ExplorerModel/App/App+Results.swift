@@ -6,9 +6,13 @@ extension App {
     static func layerLoaded(_ state: inout AppState, index: Int, layer: LayerData, tokens: [String]?, summary: LayerSummary?,
                             stats: StageStats) -> [Effect] {
         if let summary, state.layers.indices.contains(index) {
-            let error = state.layers[index].summary?.error
+            let known = state.layers[index].summary
             state.layers[index].summary = summary
-            if summary.error == nil { state.layers[index].summary?.error = error }
+            if summary.error == nil, let known {
+                state.layers[index].summary?.error = known.error
+                state.layers[index].summary?.errorParams = known.errorParams
+                state.layers[index].summary?.errorMethod = known.errorMethod
+            }
         }
         state.busy[.load] = nil
         state.loading = nil
@@ -52,6 +56,8 @@ extension App {
             var summary = state.layers[open.index].summary ?? LayerSummary(maxAbs: 0, ratio: 0)
             summary.error = m.outputRelError ?? m.actMSE
             summary.errorIsOutput = m.outputRelError != nil
+            summary.errorParams = evaluation.params
+            summary.errorMethod = state.listMethod
             state.layers[open.index].summary = summary
         }
         state.heat.clamp(tokens: evaluation.tokens, channels: evaluation.inFeatures)
@@ -78,9 +84,15 @@ extension App {
     static func layerSummary(_ state: inout AppState, index: Int, _ summary: LayerSummary) {
         var summary = summary
         if summary.error == nil, let known = state.layers[index].summary, known.error != nil {
-            // The scan's first pass brings statistics only; keep the error already shown.
+            // The scan's first pass brings statistics only; keep the error already shown (and what it was
+            // measured with: it may be stale).
             summary.error = known.error
             summary.errorIsOutput = known.errorIsOutput
+            summary.errorParams = known.errorParams
+            summary.errorMethod = known.errorMethod
+        } else if summary.error != nil {
+            summary.errorParams = state.scanSettings?.params
+            summary.errorMethod = state.scanSettings?.method
         }
         state.layers[index].summary = summary
     }

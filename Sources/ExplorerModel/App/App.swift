@@ -123,6 +123,7 @@ package enum App {
         guard !state.layers.isEmpty else { return [] }
         let g = state.nextGeneration(.scan)
         state.busy[.scan] = Busy(what: "scanning layers")
+        state.scanSettings = (state.params, state.listMethod)
         return [.scanLayers(params: state.params, method: state.listMethod, generation: g)]
     }
 

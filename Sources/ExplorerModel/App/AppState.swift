@@ -98,6 +98,8 @@ package struct AppState: Sendable {
     package var modelEvaluation: ModelEvaluation?
     /// DuQuant's spread over seeds (`N`), for the parameters it was measured with (seed aside).
     package var seedSpread: (params: QuantParams, spread: SeedSpread)?
+    /// What the running background scan measures the list's errors with (its figures are stamped so).
+    package var scanSettings: (params: QuantParams, method: Method)?
     /// Tokens held out (`--calib-tokens`, `T`): `A:B`, `even` or `odd`; nil fits and scores on every token.
     package var heldOutSpec: String?
     /// The split's fit and held-out figures, once measured.

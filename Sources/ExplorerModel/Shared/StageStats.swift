@@ -13,6 +13,11 @@ package struct StageStats: Sendable, Equatable {
     /// The largest |x| and where it sits, as ``OutlierHunt/next(in:after:)`` finds it first (nil when not
     /// computed, or for an empty matrix).
     package var largest: Largest?
+    /// The 10th percentile of the nonzero |x| (from an even sample of at most ``percentileSample`` values):
+    /// where the log colour scale starts, so the bulk of the values shows its structure (nil: not computed).
+    package var lowAbs: Float?
+    /// Values sampled for ``lowAbs``: enough for a percentile within a fraction of a percent.
+    package static let percentileSample = 65_536
 
     /// A value's magnitude and row-major index.
     package struct Largest: Sendable, Equatable {
@@ -25,18 +30,37 @@ package struct StageStats: Sendable, Equatable {
         }
     }
 
-    package init(maxAbs: Float, channelMax: [Float], block: Int? = nil, largest: Largest? = nil) {
+    package init(maxAbs: Float, channelMax: [Float], block: Int? = nil, largest: Largest? = nil, lowAbs: Float? = nil) {
         self.maxAbs = maxAbs
         self.channelMax = channelMax
         blocks = block.map { BlockFigures(channelMax: channelMax, size: $0) }
         self.largest = largest
+        self.lowAbs = lowAbs
     }
 
     /// The statistics of `m`, with block figures for blocks of `block` channels when given.
     package static func of(_ m: Matrix, block: Int? = nil) -> StageStats {
         let channels = ChannelStats.maxAbs(m)
         return StageStats(maxAbs: channels.max() ?? 0, channelMax: channels, block: block,
-                          largest: largest(in: m, channelMax: channels))
+                          largest: largest(in: m, channelMax: channels), lowAbs: lowPercentile(m))
+    }
+
+    /// The 10th percentile of the nonzero finite |x| of `m`, from an even sample (computed with the results,
+    /// off the input thread; nil when `m` has none).
+    static func lowPercentile(_ m: Matrix) -> Float? {
+        let n = m.storage.count
+        let stride = max(1, n / percentileSample)
+        var sample: [Float] = []
+        sample.reserveCapacity(min(n, percentileSample + 1))
+        var i = 0
+        while i < n {
+            let a = abs(m.storage[i])
+            if a > 0 && a.isFinite { sample.append(a) }
+            i += stride
+        }
+        guard !sample.isEmpty else { return nil }
+        sample.sort()
+        return sample[sample.count / 10]
     }
 
     /// The statistics of every stage of a calibration, in blocks of its block size.

@@ -20,18 +20,23 @@ struct HeatShown {
     var mapping: HeatMapping?
     var pool: HeatPool?
     var teaching = false
+    /// The teaching view also took the list's and the parameters' columns (a narrow screen).
+    var teachingWide = false
 
     init() {}
 
     init(_ s: AppState, panes: [HeatPane], frame: HeatFrame) {
         guard s.open != nil else { return }
         // One scale for every pane (compare mode shares it), from statistics computed with the results.
-        let maximum = panes.filter { $0.matrix != nil }.compactMap { s.stats(for: $0.stage)?.maxAbs }.max() ?? 1
-        mapping = HeatMapping(maximum: maximum, scale: s.scale)
+        let shown = panes.filter { $0.matrix != nil }.compactMap { s.stats(for: $0.stage) }
+        let maximum = shown.map(\.maxAbs).max() ?? 1
+        // The log scale starts at the lowest pane's 10th percentile of |x| (computed with the results).
+        mapping = HeatMapping(maximum: maximum, scale: s.scale, lowAbs: shown.compactMap(\.lowAbs).min())
         guard let last = panes.indices.last, panes[last].matrix != nil, frame.pools.indices.contains(last),
               let pool = frame.pools[last] else { return }
         self.pool = pool
         teaching = s.teachingGrid != nil && s.teachingTakesLowerPanel
+        teachingWide = teaching && s.teachingTakesLeftColumn
     }
 }
 

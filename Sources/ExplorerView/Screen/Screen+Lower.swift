@@ -55,7 +55,7 @@ extension Screen {
         grid.put(tail, at: Point(x: x, y: area.y), style: ctx.palette.text, maxWidth: area.maxX - x)
     }
 
-    /// Greedy step-through: which channel each step chose, and the peak trajectory with the kept prefix.
+    /// Greedy step-through: which channel each step chose, and the trajectory of the block's range (max − min) with the kept prefix.
     static func drawStepPanel(_ grid: inout CellGrid, _ ctx: Context) {
         let s = ctx.state
         guard let step = s.step else { return }
@@ -79,12 +79,12 @@ extension Screen {
             line += " · chose \(Caption.chosenName(s, trace, step: step.step - 1))"
         }
         if let first = trace.peaks.first, step.step < trace.peaks.count {
-            line += " · peak \(Format.num(first)) → \(Format.num(trace.peaks[step.step]))"
+            line += " · range \(Format.num(first)) → \(Format.num(trace.peaks[step.step]))"
         }
         line += " · kept \(trace.kept)"
         grid.putLine(line, in: area.row(0), style: p.text)
         if area.height > 1 {
-            let label = "peak "
+            let label = "range "
             grid.put(label, at: Point(x: area.x, y: area.y + 1), style: p.dim)
             Sparkline(values: trace.peaks, kept: trace.kept, marker: step.step, palette: p, glyphs: ctx.glyphs)
                 .draw(into: &grid, area: Rect(x: area.x + label.count, y: area.y + 1, width: area.width - label.count, height: 1))

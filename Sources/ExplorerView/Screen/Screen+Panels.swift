@@ -5,6 +5,7 @@ extension Screen {
     static func drawList(_ grid: inout CellGrid, _ ctx: Context) {
         Hop.here()
         let s = ctx.state
+        guard !ctx.shown.teachingWide else { return }
         let title = s.search != nil ? "Layers — find: \(s.search!)"
             : "Layers (\(s.layers.count))" + (s.listSort == .file ? "" : " · \(s.listSort.title)")
         panelTitle(&grid, ctx.layout.listTitle, title, focused: s.focus == .layers, ctx)
@@ -29,7 +30,7 @@ extension Screen {
                 TableWidget.Item("\(layer.tokens)×\(layer.inFeatures)"),
                 TableWidget.Item(sum.map { Format.num($0.maxAbs) } ?? "…"),
                 TableWidget.Item(sum.map { Format.num($0.ratio) } ?? "…"),
-                TableWidget.Item(sum?.error.map { Format.metric($0, width: 7) } ?? "…"),
+                errorItem(ctx, i),
             ]
         }
         TableWidget(columns: columns, rows: rows, selected: s.selectedRow, offset: s.listOffset, palette: ctx.palette,
@@ -37,9 +38,18 @@ extension Screen {
             .draw(into: &grid, area: ctx.layout.list)
     }
 
+    /// The list's error of layer `i`: `…` before it is measured; a figure of other settings (a parameter
+    /// changed since, another file's sidecar) dimmed and marked `…` until the scan measures it again.
+    static func errorItem(_ ctx: Context, _ i: Int) -> TableWidget.Item {
+        guard let e = ctx.state.layers[i].summary?.error else { return TableWidget.Item("…") }
+        if ctx.state.listErrorIsCurrent(i) { return TableWidget.Item(Format.metric(e, width: 7)) }
+        return TableWidget.Item(Format.metric(e, width: 6) + "…", style: ctx.palette.dim)
+    }
+
     static func drawParams(_ grid: inout CellGrid, _ ctx: Context) {
         Hop.here()
         let s = ctx.state
+        guard !ctx.shown.teachingWide else { return }
         let area = ctx.layout.params
         // A short panel scrolls with the selection; its title counts the rows out of view.
         let offset = ScreenLayout.paramOffset(selected: s.paramRow, height: area.height)
@@ -99,22 +109,23 @@ extension Screen {
             ("kurtosis", false, { $0.kurtosis }),
         ]
         for (label, ranked, get) in rowsSpec {
-            let values = methods.map { m in s.evaluation?.methods[m].flatMap(get) }
+            let main = label == "out rel err" ? splitMainRow(s, methods, get) : nil
+            let values = main?.values ?? methods.map { m in s.evaluation?.methods[m].flatMap(get) }
             let finite = values.compactMap { $0 }.filter { $0.isFinite }
             // No best mark while a method is still coming: it might be the best.
             let best = s.evaluation?.pending.isEmpty == false ? nil : finite.min()
-            var row = [TableWidget.Item(label)]
+            var row = [TableWidget.Item(main?.label ?? label)]
             for (m, v) in zip(methods, values) {
-                let coming = s.evaluation == nil || s.evaluation?.pending.contains(m) == true
+                let coming = main.map { $0.values.allSatisfy { $0 == nil } } ?? (s.evaluation == nil || s.evaluation?.pending.contains(m) == true)
                 guard let v else { row.append(TableWidget.Item(coming ? "…" : "–")); continue }
                 let isBest = v == best && finite.count > 1 && ranked
-                let text = cell(v, best: isBest, approx: estimate?.isEstimated(m) == true && label != "wt MSE own")
+                let text = cell(v, best: isBest, approx: main == nil && estimate?.isEstimated(m) == true && label != "wt MSE own")
                 row.append(TableWidget.Item(text, style: isBest ? ctx.palette.best : nil))
             }
             rows.append(row)
             if label == "out rel err" {
                 if let delta = deltaRow(ctx, methods) { rows.append(delta) }
-                rows += heldOutRows(ctx, methods) { cell($0, best: false, approx: false) }
+                rows += heldOutRows(ctx, methods) { cell($0, best: $1, approx: false) }
                 if let model = modelRow(ctx, methods) { rows.append(model) }
             }
         }
@@ -169,21 +180,29 @@ extension Screen {
         }
     }
 
-    /// With tokens held out (`V`, `--calib-tokens`): each method fitted on the fit tokens and measured there,
-    /// then on the held-out tokens (the output error, or the activation MSE without a weight), as `format` writes
-    /// a figure in a column.
-    static func heldOutRows(_ ctx: Context, _ methods: [Method], format: (Float) -> String) -> [[TableWidget.Item]] {
+    /// With tokens held out (`V`, `--calib-tokens`), the main row's figures: each method fitted on the fit
+    /// tokens and measured there, labelled `fit` (nil values until measured). One framing with `report`,
+    /// whose table is the fit under a split; the all-token fit is not shown beside it.
+    static func splitMainRow(_ s: AppState, _ methods: [Method], _ get: (MethodMetrics) -> Float?) -> (label: String, values: [Float?])? {
+        guard s.heldOutSpec != nil else { return nil }
+        let fit = s.currentHeldOut?.fit
+        return ("out err fit", methods.map { m in fit?[m].flatMap { get($0) ?? $0.actMSE } })
+    }
+
+    /// With tokens held out: the same transforms measured on the held-out tokens (the output error, or the
+    /// activation MSE without a weight), as `format` writes a figure in a column, its best marked.
+    static func heldOutRows(_ ctx: Context, _ methods: [Method], format: (Float, Bool) -> String) -> [[TableWidget.Item]] {
         let s = ctx.state
-        guard let spec = s.heldOutSpec else { return [] }
-        let h = s.currentHeldOut
-        func row(_ label: String, _ figures: [Method: MethodMetrics]?) -> [TableWidget.Item] {
-            [TableWidget.Item(label)] + methods.map { m in
-                guard let figures else { return TableWidget.Item("…") }
-                guard let f = figures[m] else { return TableWidget.Item("–") }
-                return TableWidget.Item(format(f.outputRelError ?? f.actMSE))
-            }
-        }
-        return [row("fit " + spec, h?.fit), row("held out", h?.heldOut.methods)]
+        guard s.heldOutSpec != nil else { return [] }
+        let figures = s.currentHeldOut?.heldOut.methods
+        let values = methods.map { m in figures?[m].map { $0.outputRelError ?? $0.actMSE } }
+        let finite = values.compactMap { $0 }.filter(\.isFinite)
+        let best = finite.count > 1 ? finite.min() : nil
+        return [[TableWidget.Item("held out")] + values.map { v in
+            guard figures != nil else { return TableWidget.Item("…") }
+            guard let v else { return TableWidget.Item("–") }
+            return TableWidget.Item(format(v, v == best), style: v == best ? ctx.palette.best : nil)
+        }]
     }
 
     /// Which method columns a narrow table keeps first: DuQuant, then RTN (the floor), then the rest.

@@ -40,11 +40,25 @@ package enum Caption {
             return rotationCaption(state, rotation: last, before: .permutation, after: .rotation2)
         case .quantError:
             let levels = 1 << state.params.abits
-            var lines = [largest(state, stage, what: "largest error") ?? "largest error \(n(now.maxAbs))"]
-            lines.append("each token: \(levels) levels spread over its [min, max] × clip \(App.fixed(Double(state.params.lac), decimals: 2)); "
-                + "error = |x − nearest level|, at most half a level")
-            return lines
+            let first = (largest(state, stage, what: "largest error") ?? "largest error \(n(now.maxAbs))") + errorCause(state)
+            return [first, "\(levels) levels per token over [min, max] × clip \(App.fixed(Double(state.params.lac), decimals: 2)): "
+                + "rounding ≤ ½ level; beyond the ends, clipping"]
         }
+    }
+
+    /// Why the largest error of the Quantized error stage is what it is: `: clipped, 50.0 → 45.0 (½
+    /// level 1.50)` when the value lay beyond its token's clipped range, else `: rounding, ≤ ½ level 0.18`.
+    static func errorCause(_ state: AppState) -> String {
+        guard let e = state.matrix(for: .quantError), let x = state.matrix(for: .rotation2),
+              let at = state.stageStats[.quantError]?.largest, e.rows == x.rows, e.cols == x.cols, x.cols > 0 else { return "" }
+        let t = at.index / x.cols, c = at.index % x.cols
+        var lo = Float.infinity, hi = -Float.infinity
+        for j in 0..<x.cols { lo = min(lo, x[t, j]); hi = max(hi, x[t, j]) }
+        let (scale, _) = state.params.activationQuantizer.parameters(min: lo, max: hi)
+        let half = scale / 2, v = x[t, c], err = at.magnitude
+        guard err > half * 1.0001 else { return ": rounding, ≤ ½ level \(App.compact(half))" }
+        let quantized = v > 0 ? v - err : v + err
+        return ": clipped, \(App.compact(v)) → \(App.compact(quantized)) (½ level \(App.compact(half)))"
     }
 
     /// `largest |x| 16.6 at tok 3, ch 1 [blk 0·1]` for `stage`, when its matrix is there.
@@ -77,8 +91,9 @@ package enum Caption {
         if let trace = traces.first(where: { $0.block == k }) ?? traces.first(where: { $0.block == -1 }), trace.kept > 0,
            let d = trace.chosen.first {
             let global = trace.block >= 0 ? "ch \(trace.block * block + d)" : "ch #\(d) of each block"
-            first += " in \(trace.kept) step\(trace.kept == 1 ? "" : "s"): \(global) spread over \(block) channels"
-                + " (÷\(App.compact(Float(Double(block).squareRoot()))))"
+            // The drop of the shown peaks (an even spread of one value over the block would be ÷√block).
+            let drop = peaksAfter[k] > 0 ? " (÷\(App.compact(peaksBefore[k] / peaksAfter[k])))" : ""
+            first += " in \(trace.kept) step\(trace.kept == 1 ? "" : "s"): \(global) spread over \(block) channels" + drop
         }
         let others = order.dropFirst().map { "\($0): \(App.compact(peaksBefore[$0])) → \(App.compact(peaksAfter[$0]))" }
         return [first, others.isEmpty ? "one block" : "other blocks " + others.joined(separator: " · ")]
@@ -91,8 +106,11 @@ package enum Caption {
         // out[:, i] = in[:, perm[i]]: the channel maxima before the permutation follow from those after.
         var before = [Float](repeating: 0, count: perm.count)
         for (i, from) in perm.enumerated() where from < before.count && i < after.channelMax.count { before[from] = after.channelMax[i] }
-        let ranked = after.channelMax.indices.sorted { after.channelMax[$0] > after.channelMax[$1] }
-        let moves = ranked.prefix(8).map { i in "ch \(perm[i]) → \(i)" + (block < perm.count ? " (blk \(i / block))" : "") }
+        // In the order the zigzag deals them: largest max |x| first, ties in channel order (``Zigzag``).
+        var to = [Int](repeating: 0, count: perm.count)
+        for (i, from) in perm.enumerated() where from < to.count { to[from] = i }
+        let ranked = before.indices.sorted { before[$0] != before[$1] ? before[$0] > before[$1] : $0 < $1 }
+        let moves = ranked.prefix(8).map { c in "ch \(c) → \(to[c])" + (block < perm.count ? " (blk \(to[c] / block))" : "") }
         let vb = ChannelStats.blockMeanVariance(before, block: block), va = ChannelStats.blockMeanVariance(after.channelMax, block: block)
         return ["largest first: " + moves.joined(separator: " · "),
                 "variance of block means \(App.compact(vb)) → \(App.compact(va)): " + blockList(blockMeans(before, block)) + " → "
@@ -111,7 +129,9 @@ package enum Caption {
         }
         var second = ""
         if let p0 = trace.peaks.first, step.step < trace.peaks.count {
-            second = "\(name)'s peak (max − min) \(App.compact(p0)) → \(App.compact(trace.peaks[step.step])); the search keeps the first \(trace.kept)"
+            second = "\(name)'s range (max − min) \(App.compact(p0)) → \(App.compact(trace.peaks[step.step])); the search keeps the first \(trace.kept)"
+            // The heatmap shows each block after the steps its search kept (at most this many).
+            if step.step > trace.kept { second += ": this step is not kept, the heatmap stays at step \(trace.kept)" }
         }
         return [first, second]
     }

@@ -30,8 +30,8 @@ package enum HelpText {
             return "A block-diagonal orthogonal rotation, built greedily: each step finds the channel with "
                 + "the largest |x| in a block and multiplies the block by a rotation whose row for that "
                 + "channel is uniform (1/√n each), spreading the outlier over every channel of the block. "
-                + "The search runs up to the step limit and keeps the prefix of steps with the lowest peak "
-                + "(max − min)."
+                + "The search runs up to the step limit and keeps the prefix of steps with the lowest range "
+                + "(max − min) of the block."
         case .permutation:
             return "A zigzag permutation deals channels to blocks by their max |x| (largest to block 1, "
                 + "next to block 2, …, then back), so every block gets a similar share of outliers. The "

@@ -104,13 +104,27 @@ package struct HeatMapping: Sendable, Equatable {
     /// Decades shown below the maximum on the log scale.
     package static let logDecades: Float = 4
 
-    package init(maximum: Float, scale: HeatScale) {
-        self.maximum = maximum.isFinite && maximum > 0 ? maximum : 1
-        self.scale = scale
-    }
-
     /// The smallest value distinguished from zero on the log scale.
-    package var floor: Float { maximum / powf(10, HeatMapping.logDecades) }
+    package let floor: Float
+    /// True when ``floor`` is the 10th percentile of |x| (else it is ``logDecades`` below the maximum).
+    package let floorIsPercentile: Bool
+    /// Decades the log scale spans, from ``floor`` to the maximum.
+    package var decades: Float { log10f(maximum / floor) }
+
+    /// A mapping up to `maximum`; the log scale starts at `lowAbs` (the 10th percentile of |x|, so ~90% of
+    /// the values get a colour) when it lies at least a decade below the maximum, else four decades below.
+    package init(maximum: Float, scale: HeatScale, lowAbs: Float? = nil) {
+        let maximum = maximum.isFinite && maximum > 0 ? maximum : 1
+        self.maximum = maximum
+        self.scale = scale
+        if let low = lowAbs, low.isFinite, low > 0, low <= maximum / 10 {
+            floor = low
+            floorIsPercentile = true
+        } else {
+            floor = maximum / powf(10, HeatMapping.logDecades)
+            floorIsPercentile = false
+        }
+    }
 
     package func intensity(_ v: Float) -> Double {
         let a = abs(v)
@@ -119,7 +133,7 @@ package struct HeatMapping: Sendable, Equatable {
             return Double(min(1, a / maximum))
         case .log:
             guard a > floor else { return 0 }
-            return Double(min(1, log10f(a / floor) / HeatMapping.logDecades))
+            return Double(min(1, log10f(a / floor) / decades))
         }
     }
 
@@ -127,7 +141,7 @@ package struct HeatMapping: Sendable, Equatable {
     package func value(at t: Double) -> Float {
         switch scale {
         case .linear: return maximum * Float(t)
-        case .log: return t <= 0 ? 0 : floor * powf(10, Float(t) * HeatMapping.logDecades)
+        case .log: return t <= 0 ? 0 : floor * powf(10, Float(t) * decades)
         }
     }
 }

@@ -74,7 +74,8 @@ package struct HeatLegend {
         Hop.here()
         guard !area.isEmpty else { return }
         grid.fill(area.row(0), with: Cell(" ", palette.text))
-        let low = mapping.scale == .log ? "≤" + Format.num(mapping.floor) : "0"
+        // The log scale's floor and where it comes from: `p10`, the 10th percentile of |x| (below it: black).
+        let low = mapping.scale == .log ? "≤" + Format.num(mapping.floor) + (mapping.floorIsPercentile ? " p10" : "") : "0"
         let high = Format.num(mapping.maximum)
         // The legend says which scale is on, and when it was chosen for the layer, how to change it.
         let tail = " \(high) |x| \(mapping.scale.rawValue)" + (automatic ? " (auto; L: linear)" : "")

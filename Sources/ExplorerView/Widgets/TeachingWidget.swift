@@ -113,9 +113,12 @@ package struct TeachingWidget {
             var s = String(format: "%.\(decimals)f", Double(v))
             if s.count > width, s.hasPrefix("0.") { s.removeFirst() }
             if s.count > width, s.hasPrefix("-0.") { s.remove(at: s.index(after: s.startIndex)) }
-            if s.count <= width, Float(s) != 0 || decimals == 0 { return s }
+            if s.count <= width, Float(s) != 0 { return s }
+            // Rounds to zero at every precision that fits: `0`, never `-0`.
+            if decimals == 0, s.count <= width { return "0" }
         }
-        // Too large for the cell: a mantissa digit and the exponent (`3e3`, `-2e4`).
+        // Too large for the cell (the teaching grid makes cells wide enough for the values it shows, so only a
+        // caller with a narrower cell gets here): a mantissa digit and the exponent (`3e3`, `-2e4`).
         let exponent = Int(log10(Double(abs(v))).rounded(.down))
         let mantissa = Int((Double(v) / pow(10, Double(exponent))).rounded())
         let e = "\(mantissa)e\(exponent)"

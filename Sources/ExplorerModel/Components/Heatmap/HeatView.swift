@@ -1,7 +1,8 @@
 /// How heat values map to intensity.
 package enum HeatScale: String, Sendable, CaseIterable {
     case linear
-    /// Four decades below the maximum, so small values stay visible next to outliers.
+    /// From the 10th percentile of |x| (four decades below the maximum when that is within a decade of it)
+    /// to the maximum, so the bulk of the values stays visible next to outliers.
     case log
 
     package var toggled: HeatScale { self == .linear ? .log : .linear }

@@ -1,3 +1,5 @@
+import DuQuantCore
+
 /// One row of the layer list: what the dump's index says, plus figures filled in by a background scan.
 package struct LayerEntry: Sendable, Equatable {
     /// Which of the opened files the layer comes from.
@@ -46,11 +48,17 @@ package struct LayerSummary: Sendable, Equatable {
     package var error: Float?
     /// What `error` measures, for the column title.
     package var errorIsOutput: Bool
+    /// The parameters and method `error` was measured with (nil: unknown, never shown as current).
+    package var errorParams: QuantParams?
+    package var errorMethod: Method?
 
-    package init(maxAbs: Float, ratio: Float, error: Float? = nil, errorIsOutput: Bool = true) {
+    package init(maxAbs: Float, ratio: Float, error: Float? = nil, errorIsOutput: Bool = true,
+                 errorParams: QuantParams? = nil, errorMethod: Method? = nil) {
         self.maxAbs = maxAbs
         self.ratio = ratio
         self.error = error
         self.errorIsOutput = errorIsOutput
+        self.errorParams = errorParams
+        self.errorMethod = errorMethod
     }
 }

@@ -29,14 +29,34 @@ extension AppState {
         case .ratio: figure = { $0.summary?.ratio }
         case .error: figure = { $0.summary?.error }
         }
+        // A figure of other settings is not sorted as current (it goes with the layers not measured yet).
+        func current(_ i: Int) -> Float? {
+            guard listSort != .error || listErrorIsCurrent(i) else { return nil }
+            return figure(layers[i]).flatMap { $0.isNaN ? nil : $0 }
+        }
         return layers.indices.sorted { a, b in
-            switch (figure(layers[a]).flatMap { $0.isNaN ? nil : $0 }, figure(layers[b]).flatMap { $0.isNaN ? nil : $0 }) {
+            switch (current(a), current(b)) {
             case let (x?, y?): return x != y ? x > y : a < b
             case (.some, nil): return true
             case (nil, .some): return false
             case (nil, nil): return a < b
             }
         }
+    }
+
+    /// The parameters layer `i`'s list error should be measured with: the current ones, or for a layer of
+    /// another file whose sidecar names parameters, those (opening it switches to them).
+    package func listParams(_ i: Int) -> QuantParams {
+        let file = layers[i].file
+        if let open, layers[open.index].file != file, let preset = presets[file] { return preset.params }
+        return params
+    }
+
+    /// True when layer `i`'s list error was measured with ``listParams(_:)`` and the list's method; a figure of
+    /// other settings is stale (drawn marked, sorted with the layers not measured yet).
+    package func listErrorIsCurrent(_ i: Int) -> Bool {
+        guard let s = layers[i].summary, s.error != nil else { return false }
+        return s.errorParams == listParams(i) && s.errorMethod == listMethod
     }
 
     /// Where the selected layer sits in ``listOrder``.

@@ -57,6 +57,8 @@ package enum Methods {
         for i in state.layers.indices { state.layers[i].summary?.error = nil }
         if let open = state.open, let m = state.evaluation?.methods[state.listMethod] {
             state.layers[open.index].summary?.error = m.outputRelError ?? m.actMSE
+            state.layers[open.index].summary?.errorParams = state.evaluation?.params
+            state.layers[open.index].summary?.errorMethod = state.listMethod
         }
         state.notice = "layer list error: \(state.listMethod.title)"
         return App.rescan(&state)

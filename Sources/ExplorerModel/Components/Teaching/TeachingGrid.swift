@@ -1,3 +1,5 @@
+import DuQuantCore
+
 /// Where the teaching view puts each value of a small matrix (or of a zoomed-in window of a large one):
 /// one text row per token, a few columns per channel with the value printed, a rule between blocks, a
 /// header of channel numbers above, and the permutation's mapping and a two-line caption below.
@@ -27,8 +29,9 @@ package struct TeachingGrid: Sendable, Equatable {
     package static let minCellWidth = 4
 
     /// The grid for `tokens` × `channels` of a matrix with blocks of `block` in `area`, or nil when the
-    /// values do not fit there.
-    package init?(tokens: Range<Int>, channels: Range<Int>, block: Int, area: Rect) {
+    /// values do not fit there: every cell holds its channel number and `valueWidth` characters (the widest
+    /// whole part of the values shown, see ``valueWidth(of:tokens:channels:)``) and a space.
+    package init?(tokens: Range<Int>, channels: Range<Int>, block: Int, area: Rect, valueWidth: Int = 3) {
         guard !tokens.isEmpty, !channels.isEmpty else { return nil }
         self.tokens = tokens
         self.channels = channels
@@ -37,8 +40,25 @@ package struct TeachingGrid: Sendable, Equatable {
         cellWidth = 0
         let rules = x(ofChannel: channels.upperBound - 1) - labelWidth
         cellWidth = min(Self.maxCellWidth, (area.width - labelWidth - rules) / channels.count)
-        guard cellWidth >= Self.minCellWidth,
+        let need = max(Self.minCellWidth - 1, valueWidth, String(channels.upperBound - 1).count)
+        guard cellWidth >= need + 1,
               tokens.count + Self.rowsAbove + Self.rowsBelow <= area.height else { return nil }
+    }
+
+    /// Characters the values of `m` in `tokens` × `channels` need to be read without an exponent: the widest
+    /// whole part with its sign (`-3064`: 5), at least 3 (`-.6`, `.05`).
+    package static func valueWidth(of m: Matrix, tokens: Range<Int>, channels: Range<Int>) -> Int {
+        var widest = 3
+        for t in tokens where t < m.rows {
+            for c in channels where c < m.cols {
+                let v = m[t, c], a = abs(v)
+                guard a >= 1, a.isFinite else { continue }
+                // Digits of the whole part (a value beyond Int's range cannot fit a cell anyway).
+                let digits = a < 1e15 ? String(Int(a.rounded())).count : 16
+                widest = max(widest, digits + (v < 0 ? 1 : 0))
+            }
+        }
+        return widest
     }
 
     /// The column (relative to the area) where channel `c`'s cell starts; a rule sits before every
@@ -84,13 +104,24 @@ extension AppState {
         let layout = ScreenLayout(size: size, compare: false)
         guard !layout.tooSmall else { return nil }
         let v = heat
+        let tokens = v.tokenStart..<(v.tokenStart + v.tokenSpan), channels = v.channelStart..<(v.channelStart + v.channelSpan)
+        // The values' width is read only once the cells could hold the narrowest values (a small window).
+        var width: Int?
         func grid(_ area: Rect) -> TeachingGrid? {
-            TeachingGrid(tokens: v.tokenStart..<(v.tokenStart + v.tokenSpan),
-                         channels: v.channelStart..<(v.channelStart + v.channelSpan), block: params.block, area: area)
+            guard TeachingGrid(tokens: tokens, channels: channels, block: params.block, area: area) != nil else { return nil }
+            if width == nil { width = shownMatrix.map { TeachingGrid.valueWidth(of: $0, tokens: tokens, channels: channels) } ?? 3 }
+            return TeachingGrid(tokens: tokens, channels: channels, block: params.block, area: area, valueWidth: width!)
         }
         if let g = grid(layout.heat) { return (g, layout.heat) }
         guard step == nil, !showAnatomy else { return nil }
         let tall = Rect(x: layout.heat.x, y: layout.heat.y, width: layout.heat.width, height: layout.lower.maxY - layout.heat.y - 2)
-        return grid(tall).map { ($0, tall) }
+        if let g = grid(tall) { return (g, tall) }
+        // A narrow screen (80×24): the values take the layer list's and the parameters' columns too, rather
+        // than fall back to a pooled heatmap without values or caption.
+        let wide = Rect(x: 0, y: tall.y, width: size.width, height: tall.height)
+        return grid(wide).map { ($0, wide) }
     }
+
+    /// True when the teaching view took the layer list's and the parameters' columns (they are not drawn).
+    package var teachingTakesLeftColumn: Bool { teachingPlacement.map { $0.area.x == 0 } ?? false }
 }
