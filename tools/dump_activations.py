@@ -19,11 +19,13 @@ model order, and the safetensors `__metadata__` key "duquant.shared_inputs" hold
 mapping each other module's path to the path whose `.input` it shares. A sidecar JSON (same path,
 extension .json) records the model, text source, token ids and token strings.
 
-Needs: torch, transformers, safetensors (pip install torch transformers).
+Needs: torch, transformers, safetensors (pip install torch transformers); with --gguf-file also gguf and
+accelerate. Missing packages are named in one line before anything is loaded.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -47,6 +49,31 @@ def parse_args(argv=None):
     return ap.parse_args(argv)
 
 
+# The packages each use needs, as (import name, pip name, what for); tools/README.md lists them.
+NEEDED = [("torch", "torch", None), ("transformers", "transformers", None), ("safetensors", "safetensors", None)]
+NEEDED_FOR_GGUF = [("gguf", "gguf", "--gguf-file"), ("accelerate", "accelerate", "--gguf-file")]
+
+
+def missing_packages(args) -> str | None:
+    """One line naming the packages this run needs and cannot import, and how to install them; None when
+    all are there. Checked before anything heavy is imported: without it, a missing `accelerate` only
+    surfaced as a long traceback from inside transformers' GGUF loading."""
+    needed = NEEDED + (NEEDED_FOR_GGUF if args.gguf_file else [])
+    missing = []
+    for module, package, why in needed:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append((package, why))
+    if not missing:
+        return None
+    names = ", ".join(p + (f" (for {why})" if why else "") for p, why in missing)
+    return (f"error: missing Python packages: {names}; install them with: "
+            f"pip install {' '.join(p for p, _ in missing)} (tools/README.md lists what each option needs)")
+
+
 def suffix_matches(name: str, suffixes: list[str]) -> bool:
     return any(name == s or name.endswith("." + s) for s in suffixes)
 
@@ -61,6 +88,10 @@ def float32_kwarg() -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    problem = missing_packages(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     try:
         import torch
         from safetensors.torch import save_file

@@ -63,6 +63,50 @@ def build_tiny_model(directory: str) -> None:
     model.save_pretrained(directory)
 
 
+class MissingPackagesTest(unittest.TestCase):
+    """Issue 25: the tool names missing packages in one line, before loading anything (it used to end in a
+    30-line traceback from inside transformers when `accelerate` was missing for --gguf-file). Runs without
+    torch: the tool runs with Python's site-packages switched off (-S) and, where a test needs them, empty
+    stand-ins for the packages that are "installed"."""
+
+    def run_with(self, installed, *extra):
+        with tempfile.TemporaryDirectory() as tmp:
+            for package in installed:
+                os.makedirs(os.path.join(tmp, package))
+                open(os.path.join(tmp, package, "__init__.py"), "w").close()
+            if "safetensors" in installed:
+                open(os.path.join(tmp, "safetensors", "torch.py"), "w").close()
+            text = os.path.join(tmp, "text.txt")
+            with open(text, "w", encoding="utf-8") as f:
+                f.write(TEXT)
+            env = dict(os.environ, PYTHONPATH=tmp)
+            return subprocess.run([sys.executable, "-S", TOOL, os.path.join(tmp, "model"), "--text", text,
+                                   "-o", os.path.join(tmp, "out.safetensors"), *extra],
+                                  capture_output=True, text=True, env=env)
+
+    def assertOneLine(self, proc, *names):
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        lines = proc.stderr.strip().split("\n")
+        self.assertEqual(len(lines), 1, proc.stderr)
+        self.assertIn("pip install " + " ".join(names), lines[0])
+        self.assertNotIn("Traceback", proc.stderr)
+
+    def test_gguf_without_accelerate_says_what_to_install(self):
+        proc = self.run_with(["torch", "transformers", "safetensors", "gguf"], "--gguf-file", "model.gguf")
+        self.assertOneLine(proc, "accelerate")
+        self.assertIn("accelerate (for --gguf-file)", proc.stderr)
+
+    def test_without_anything_names_every_package(self):
+        proc = self.run_with([], "--gguf-file", "model.gguf")
+        self.assertOneLine(proc, "torch", "transformers", "safetensors", "gguf", "accelerate")
+
+    def test_gguf_packages_are_asked_for_only_with_gguf_file(self):
+        proc = self.run_with(["torch"])
+        self.assertOneLine(proc, "transformers", "safetensors")
+        self.assertNotIn("accelerate", proc.stderr)
+
+
 @unittest.skipUnless(HAVE_TORCH, WHY)
 class DumpActivationsTest(unittest.TestCase):
     @classmethod

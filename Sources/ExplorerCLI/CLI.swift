@@ -17,16 +17,18 @@ package enum CLI {
                                  [--compare] [--log|--linear] [--calib-tokens SPEC] [parameters]
                                                       open the explorer (a full-screen terminal UI); a
                                                       directory of .safetensors/.npz files opens them all
-          duquant-explorer list FILE                  layers, shapes, dtype, largest value and where
+          duquant-explorer list FILE… [--memory-budget SIZE]   layers, shapes, dtype, largest value and where
           duquant-explorer report FILE [options]      RTN, SmoothQuant, block Hadamard, QuaRot-style, DuQuant
               --layer P (repeat)   --methods rtn,smoothquant,hadamard,quarot,duquant   --format table|json|csv
-          duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform
-              --method rtn|smoothquant|hadamard|duquant   --all-layers -o DIR [--shard K/N]   --list-methods
+              --anatomy   --seeds N   --calib-tokens A:B|even|odd   --eval-file FILE2   --baseline "PARAMS"
+              [parameters]   (duquant-explorer report --help: what each one does)
+          duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform (-o or --output)
+              --method rtn|smoothquant|hadamard|quarot|duquant   --all-layers -o DIR [--shard K/N]   --list-methods
           duquant-explorer render FILE [--layer P] [--stage S] [--size 120x40] [--ascii] [--color never|always|auto]
                                  [--theme NAME] [--compare] [--log|--linear] [parameters]
                                                       print the explorer's screen as text (headless)
           duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]   timings (release build)
-          duquant-explorer help                       this text
+          duquant-explorer help                       this text; COMMAND --help: that command's options
 
         explorer and render options:
           --layer P                 the layer to open: an exact name or a unique part of one
@@ -37,8 +39,10 @@ package enum CLI {
           --compare                 Original beside the chosen stage, on one scale
           --log, --linear           colour scale (default: log when max/median |x| >= 1000, else linear)
           --size WxH                render only: the screen size (default 120x40)
-        A dump's sidecar JSON may name parameters (e.g. block, steps, no-smooth) the explorer opens with;
-        options on the command line win.
+          --calib-tokens SPEC       hold tokens out: fit on tokens A:B, even or odd, score on the others too
+        A dump's sidecar JSON may name parameters (e.g. block, steps, no-smooth): the explorer, render, report
+        and export use them for the options the command line does not give (command line, then sidecar, then
+        the defaults), and say which came from the sidecar ("NAME.json sets …").
 
         parameters (report, export, the explorer):
         \(ParameterOptions.help)
@@ -46,8 +50,9 @@ package enum CLI {
         methods (report --methods; each under its own settings unless --same-settings):
         \(methodsHelp)
 
-        FILE: .safetensors, .npy, .npz, or a directory of .npy files; a layer is a prefix P with
-        P.input (tokens × in) and optionally P.weight (out × in).
+        FILE: .safetensors, .npy, .npz, a directory of .npy files, or a directory of .safetensors/.npz files
+        (such as samples/toy: its files in name order); a layer is a prefix P with P.input (tokens × in) and
+        optionally P.weight (out × in).
         """
 
     /// One line per method: its key, what it does and leaves out, and its default settings.
@@ -69,6 +74,10 @@ package enum CLI {
         signal(SIGXFSZ, SIG_IGN)
         // A file (not a subcommand) opens the full-screen explorer, which owns the terminal.
         if let first = arguments.first, !first.hasPrefix("-"), !subcommands.contains(first) {
+            if asksForHelp(arguments) {
+                writeOut(help + "\n")
+                return 0
+            }
             return ExplorerCommand.run(arguments)
         }
         do {
@@ -96,7 +105,30 @@ package enum CLI {
         return try command(first, rest)
     }
 
+    /// Whether `--help` or `-h` comes among `args` (before any `--`).
+    static func asksForHelp(_ args: [String]) -> Bool {
+        args.prefix { $0 != "--" }.contains { $0 == "--help" || $0 == "-h" }
+    }
+
+    /// What `COMMAND --help` prints: its usage, then the options it shares with others.
+    static func usage(of command: String) -> String? {
+        switch command {
+        case "list": return ListCommand.usage + "\n"
+        case "report": return ReportCommand.usage + "\n\nparameters:\n" + ParameterOptions.help + "\n\nmethods:\n" + methodsHelp + "\n"
+        case "export": return ExportCommand.usage + "\n\nparameters:\n" + ParameterOptions.help + "\n"
+        case "render": return RenderCommand.usage + "\n\n" + explorerOptionsHelp + "\n\nparameters:\n" + ParameterOptions.help + "\n"
+        default: return nil
+        }
+    }
+
+    /// The part of the help about the explorer's and render's own options.
+    static var explorerOptionsHelp: String {
+        let text = help.components(separatedBy: "explorer and render options:\n").last ?? ""
+        return "explorer and render options:\n" + (text.components(separatedBy: "\n\n").first ?? "")
+    }
+
     private static func command(_ first: String, _ rest: [String]) throws(CLIError) -> String {
+        if asksForHelp(rest), let usage = usage(of: first) { return usage }
         switch first {
         case "help", "--help", "-h": return help + "\n"
         case "--version", "version": return "duquant-explorer \(version)\n" + BLASCoreSelection.versionLines

@@ -31,18 +31,32 @@ package enum Commands {
                 guard exact.isLoadable else { throw CLIError("\(path): layer \(shown(name)): \(shown(exact.problem ?? "unusable"))") }
                 out.append(name)
             case .found(let i): out.append(names[i])
-            case .none: throw CLIError("\(path): no layer named '\(shown(name))' (see: duquant-explorer list \(path))")
-            case .ambiguous(let hits):
-                throw CLIError("\(path): '\(shown(name))' matches \(hits.count) layers: "
-                    + hits.prefix(4).map { shown(names[$0]) }.joined(separator: ", ") + (hits.count > 4 ? ", …" : ""))
+            case .none: throw CLIError("\(path): no layer named '\(shown(name))' (see: duquant-explorer list \(shellWord(path)))")
+            case .ambiguous(let hits): throw CLIError("\(path): " + ambiguous(name, hits, names: names))
             }
         }
         return out
     }
 
+    /// `'P' matches 7 layers: a, b, c, d, …`: the first four names `query` matches (indices `hits` of `names`).
+    static func ambiguous(_ query: String, _ hits: [Int], names: [String]) -> String {
+        "'\(DisplayText.escaped(query))' matches \(hits.count) layers: "
+            + hits.prefix(4).map { DisplayText.escaped(names[$0]) }.joined(separator: ", ") + (hits.count > 4 ? ", …" : "")
+    }
+
+    /// `path` as one word of a shell command (single-quoted when it holds anything but safe characters).
+    static func shellWord(_ path: String) -> String {
+        let safe = path.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "/._-+,:@".unicodeScalars.contains($0) }
+        return safe && !path.isEmpty ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// The files `paths` stand for: each path itself, or the sample files of a directory
+    /// (``expandingSampleDirectory(_:)``).
+    static func expanding(_ paths: [String]) -> [String] { paths.flatMap(expandingSampleDirectory) }
+
     /// Opens `paths` as the explorer's layer source; its error becomes the command's.
     package static func layerSource(_ paths: [String]) throws(CLIError) -> DumpLayerSource {
-        do { return try DumpLayerSource(paths: paths.flatMap(expandingSampleDirectory)) } catch { throw CLIError(error.message) }
+        do { return try DumpLayerSource(paths: expanding(paths)) } catch { throw CLIError(error.message) }
     }
 
     /// A directory without `.npy` files but with `.safetensors` or `.npz` files (such as `samples/toy`)

@@ -82,6 +82,14 @@ package struct ExplorerOptions {
         return (p, applied)
     }
 
+    /// Whether the teaching view prints every value of these layers on a 120×40 screen (the render default),
+    /// and so shows a sample's explanation under them; otherwise the explanation is only in the help, and
+    /// the status bar points there.
+    static func printsEveryValue(_ layers: [LayerEntry], _ p: QuantParams) -> Bool {
+        let area = ScreenLayout(size: Size(width: 120, height: 40), compare: false).heat
+        return layers.allSatisfy { TeachingGrid(tokens: 0..<$0.tokens, channels: 0..<$0.inFeatures, block: p.block, area: area) != nil }
+    }
+
     /// The themes on offer, and the index of the chosen one.
     package func themes() throws(CLIError) -> (themes: [Theme], index: Int) {
         let path = ThemeFiles.searchPath(executable: CommandLine.arguments.first ?? "",
@@ -114,8 +122,9 @@ package struct ExplorerOptions {
             guard let sidecar = source.sidecar(file: f) else { continue }
             let (p, applied) = try ExplorerOptions.applying(sidecar, to: params, except: givenParameters)
             if !applied.isEmpty {
-                let name = sidecar.path.split(separator: "/").last.map(String.init) ?? sidecar.path
-                state.presets[f] = Preset(params: p, source: "\(name) sets " + applied.joined(separator: " "))
+                let hint = sidecar.explanation != nil && !Self.printsEveryValue(source.entries.filter { $0.file == f }, p)
+                    ? " · ? explains" : ""
+                state.presets[f] = Preset(params: p, source: SidecarParameters.note(SidecarParameters.fileName(sidecar.path), applied) + hint)
             }
         }
         state.compare = compare
@@ -123,15 +132,13 @@ package struct ExplorerOptions {
         if compare && stage == .original { state.stage = .rotation2 }
         if let layer {
             let names = source.entries.map(\.name)
-            let shown = { (name: String) in DisplayText.escaped(name) }
             switch LayerMatch(layer, in: names) {
             case .found(let i): state.selected = i
             case .none:
-                throw CLIError("no layer named '\(shown(layer))' (see: duquant-explorer list \(files.map(shown).joined(separator: " ")))")
+                throw CLIError("no layer named '\(DisplayText.escaped(layer))' (see: duquant-explorer list "
+                    + files.map { Commands.shellWord(DisplayText.escaped($0)) }.joined(separator: " ") + ")")
             case .ambiguous(let hits):
-                // As `report` says it: the first four names, then `…`.
-                throw CLIError("'\(shown(layer))' matches \(hits.count) layers: "
-                    + hits.prefix(4).map { shown(names[$0]) }.joined(separator: ", ") + (hits.count > 4 ? ", …" : ""))
+                throw CLIError(Commands.ambiguous(layer, hits, names: names) + "; be more specific")
             }
         }
         if state.layers.indices.contains(state.selected), let preset = state.presets[state.layers[state.selected].file] {

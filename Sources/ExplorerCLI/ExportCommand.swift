@@ -17,25 +17,37 @@ enum ExportCommand {
         usage: duquant-explorer export FILE --layer P -o OUT.safetensors [--method M] [parameters]
                duquant-explorer export FILE --all-layers -o DIR [--shard K/N] [--method M] [parameters]
                duquant-explorer export --list-methods
+          --layer P   the layer (an exact name or a unique part of one)
+          -o, --output PATH   the transform's .safetensors file; with --all-layers, a directory
+          --method rtn|smoothquant|hadamard|quarot|duquant   the method whose transform to write (default duquant)
+          --all-layers   every usable layer, one file each, named by DIR/index.json
+          --shard K/N   with --all-layers: layers K, K+N, K+2N, … only (N processes share one export)
+          --list-methods   the methods' names
+        Parameters: each from the command line, else from the dump's sidecar, else the default (the
+        output names those the sidecar set).
         """
+    /// The valued options and the flags `export` accepts (`--help` lists every one).
+    static let options: Set<String> = ParameterOptions.names.union(["layer", "o", "output", "method", "shard"])
+    static let flags: Set<String> = ParameterOptions.flags.union(["all-layers", "list-methods"])
 
     static func run(_ args: [String]) throws(CLIError) -> String {
         if args == ["--list-methods"] {
             return Method.allCases.map { "\($0.rawValue)  \($0.title)\n" }.joined()
         }
-        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "o", "output", "method", "shard"]),
-                                    flags: ParameterOptions.flags.union(["all-layers"]), command: "export")
+        let a = try Arguments.parse(args, options: options, flags: flags.subtracting(["list-methods"]), command: "export")
         return try ParameterOptions.withMemoryBudget(a) { () throws(CLIError) in try run(a) }
     }
 
     private static func run(_ a: Arguments) throws(CLIError) -> String {
         guard a.positionals.count == 1 else { throw CLIError(usage) }
         guard let out = a.value("o") ?? a.value("output") else { throw CLIError("export needs -o OUT.safetensors") }
-        let p = try ParameterOptions.params(from: a)
+        let given = try ParameterOptions.params(from: a)
         let method = try Self.method(a.value("method"))
         if a.flag("all-layers") {
             guard a.values("layer").isEmpty else { throw CLIError("export: --all-layers and --layer exclude each other") }
-            return try exportAll(a.positionals[0], to: out, method: method, p, shard: try shard(a.value("shard")))
+            let parameters = try SidecarParameters(given, given: a, dump: try Commands.open(a.positionals[0]))
+            return try exportAll(a.positionals[0], to: out, method: method, parameters.params, shard: try shard(a.value("shard")))
+                + (parameters.note.map { "  \($0)\n" } ?? "")
         }
         guard a.value("shard") == nil else { throw CLIError("export: --shard goes with --all-layers") }
         if Commands.sameFile(out, a.positionals[0]) {
@@ -44,10 +56,11 @@ enum ExportCommand {
         // Before any work: a device, FIFO, socket, directory or symbolic link is refused and left untouched.
         do { try SafetensorsWriter.checkOutput(out) } catch { throw CLIError(error.description) }
         let dump = try Commands.open(a.positionals[0])
+        let parameters = try SidecarParameters(given, given: a, dump: dump)
         guard a.values("layer").count == 1 else { throw CLIError("export needs exactly one --layer P (or --all-layers)") }
         let name = try Commands.layerNames(a.values("layer"), in: dump)[0]
-        let (layer, e) = try export(name, of: dump, method: method, p, to: out)
-        return "wrote \(out): \(summary(e))\n"
+        let (layer, e) = try export(name, of: dump, method: method, parameters.params, to: out, sidecar: parameters.note)
+        return "wrote \(out): \(summary(e))\n" + (parameters.note.map { "  \($0)\n" } ?? "")
             + Commands.nonFiniteNotes(layer.nonFinite).map { "  \(name): \($0)\n" }.joined()
     }
 
@@ -62,7 +75,7 @@ enum ExportCommand {
 
     /// Calibrates `method` on layer `name` and writes its transform to `out`.
     static func export(_ name: String, of dump: DumpFile, method: Method, _ p: QuantParams,
-                       to out: String) throws(CLIError) -> (LayerData, MethodTransform) {
+                       to out: String, sidecar: String? = nil) throws(CLIError) -> (LayerData, MethodTransform) {
         try Commands.checkEvaluationBudget(name, in: dump)
         let layer: LayerData
         do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
@@ -79,6 +92,7 @@ enum ExportCommand {
             "non_finite": layer.nonFinite.isEmpty ? "none" : layer.nonFinite.map(\.summary).joined(separator: "; "),
             "format": "duquant-explorer transform v1: X~ = ((X / smooth_scales) @ R0)[:, perm0] @ R1 …",
         ]
+        if let sidecar { w.metadata["sidecar_parameters"] = sidecar }
         do { try w.write(to: out) } catch { throw CLIError(error.description) }
         return (layer, e)
     }

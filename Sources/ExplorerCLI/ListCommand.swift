@@ -2,18 +2,30 @@ import DuQuantCore
 import DuQuantIO
 import Foundation
 
-/// `duquant-explorer list FILE`: layers, shapes, dtype and where the largest value sits.
+/// `duquant-explorer list FILE…`: layers, shapes, dtype and where the largest value sits.
 enum ListCommand {
-    static let usage = "usage: duquant-explorer list FILE"
+    static let usage = """
+        usage: duquant-explorer list FILE… [--memory-budget SIZE]
+          FILE: .safetensors, .npy, .npz, a directory of .npy files, or a directory of .safetensors/.npz
+          files (such as samples/toy: each file in name order, as the explorer opens them)
+        """
+    /// The options `list` accepts (`--help` lists every one).
+    static let options: Set<String> = ["memory-budget"]
 
     static func run(_ args: [String]) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: ["memory-budget"], flags: [], command: "list")
+        let a = try Arguments.parse(args, options: options, flags: [], command: "list")
         return try ParameterOptions.withMemoryBudget(a) { () throws(CLIError) in try run(a) }
     }
 
     private static func run(_ a: Arguments) throws(CLIError) -> String {
-        guard a.positionals.count == 1 else { throw CLIError(usage) }
-        let dump = try Commands.open(a.positionals[0])
+        guard !a.positionals.isEmpty else { throw CLIError(usage) }
+        var out: [String] = []
+        for path in Commands.expanding(a.positionals) { out.append(list(try Commands.open(path))) }
+        return out.joined(separator: "\n")
+    }
+
+    /// The listing of one dump: a line naming it, then one row per layer, warnings, notes and skipped layers.
+    static func list(_ dump: DumpFile) -> String {
         var rows: [[String]] = [["layer", "kind", "tokens×in", "out", "dtype", "max|x|", "ratio", "channel", "token"]]
         var problems: [String] = []
         var notes: [String] = []

@@ -8,6 +8,12 @@ enum ReportCommand {
         usage: duquant-explorer report FILE [--layer P]… [--methods rtn,smoothquant,hadamard,quarot,duquant]
                [--format table|json|csv] [--anatomy] [--seeds N] [--calib-tokens A:B|even|odd]
                [--eval-file FILE2] [--baseline "PARAMS"] [parameters]
+          FILE: a dump, or a directory of .safetensors/.npz files (such as samples/toy: each file in name
+                order, each under its own sidecar's parameters)
+          --layer P   a layer: an exact name or a unique part of one (repeat for several; default: every layer)
+          --methods LIST   the methods to run, comma-separated (default: all five)
+          --format table|json|csv   output format (default table; a directory: JSON is an array with one
+                      object per file, CSV gets a last column "file")
           --baseline "PARAMS"   also every method under these parameters (from the defaults, e.g.
                       "--lac 1 --swc 1") and the ratio of each figure to it; they set the baseline only
           --calib-tokens SPEC   fit every transform on some tokens and score on the others: A:B (fit on
@@ -17,7 +23,13 @@ enum ReportCommand {
           --seeds N   also DuQuant's figures over seeds 0…N−1: mean, min, max, std (is a change real or luck?)
           --anatomy   also the error's anatomy: output error with only activations / only weights quantized,
                       and each quantizer's share of error from clipping (the rest is rounding)
+        Parameters: each from the command line, else from the dump's sidecar ("parameters"), else the
+        default; the output names those the sidecar set (table: a line "NAME.json sets …"; JSON:
+        "sidecar_parameters"; CSV: a column "sidecar_parameters").
         """
+    /// The valued options and the flags `report` accepts (`--help` lists every one).
+    static let options: Set<String> = ParameterOptions.names.union(["layer", "methods", "format", "seeds", "calib-tokens", "eval-file", "baseline"])
+    static let flags: Set<String> = ParameterOptions.flags.union(["anatomy"])
 
     static func run(_ args: [String]) throws(CLIError) -> String {
         try run(args, progress: isatty(2) != 0 ? { CLI.write($0, to: 2) } : nil)
@@ -25,8 +37,7 @@ enum ReportCommand {
 
     /// `report`, with long calibrations reported through `progress` (a self-overwriting line).
     static func run(_ args: [String], progress: ((String) -> Void)?) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: ParameterOptions.names.union(["layer", "methods", "format", "seeds", "calib-tokens", "eval-file", "baseline"]),
-                                    flags: ParameterOptions.flags.union(["anatomy"]), command: "report")
+        let a = try Arguments.parse(args, options: options, flags: flags, command: "report")
         return try ParameterOptions.withMemoryBudget(a) { () throws(CLIError) in try run(a, progress: progress) }
     }
 
@@ -42,18 +53,34 @@ enum ReportCommand {
 
     private static func run(_ a: Arguments, progress: ((String) -> Void)?) throws(CLIError) -> String {
         guard a.positionals.count == 1 else { throw CLIError("report needs exactly one FILE") }
-        let p = try ParameterOptions.params(from: a)
+        let given = try ParameterOptions.params(from: a)
         let methods = try parseMethods(a.value("methods"))
         let format = try a.choice("format", ReportFormat.self) ?? .table
         let seeds = try a.int("seeds", in: 1...1000)
         // `--baseline "--lac 1 --swc 1"`: parameters (from the defaults) to compare every figure with.
         let baselineArguments = try a.value("baseline").map { text throws(CLIError) in try baselineOptions(text) }
         let baseline = try baselineArguments.map { b throws(CLIError) in try ParameterOptions.params(from: b) }
-        let dump = try Commands.open(a.positionals[0])
         if a.value("calib-tokens") != nil && a.value("eval-file") != nil {
             throw CLIError("--calib-tokens and --eval-file are two ways to hold tokens out: choose one")
         }
         let evalDump = try a.value("eval-file").map { path throws(CLIError) in try Commands.open(path) }
+        // A directory of sample files (samples/toy) is reported file by file, each under its sidecar.
+        var reports: [ReportFormatter.FileReport] = []
+        for path in Commands.expanding(a.positionals) {
+            let dump = try Commands.open(path)
+            let parameters = try SidecarParameters(given, given: a, dump: dump)
+            let (results, skipped) = try report(dump, parameters.params, a, methods: methods, seeds: seeds,
+                                                baseline: baseline, baselineArguments: baselineArguments,
+                                                evalDump: evalDump, progress: progress)
+            reports.append(.init(file: dump.path, parameters: parameters, layers: results, skipped: skipped))
+        }
+        return try ReportFormatter.render(reports, format: format)
+    }
+
+    /// Every chosen layer of `dump` evaluated under `p`, and the layers skipped (with why).
+    static func report(_ dump: DumpFile, _ p: QuantParams, _ a: Arguments, methods: [Method], seeds: Int?,
+                       baseline: QuantParams?, baselineArguments: Arguments?, evalDump: DumpFile?,
+                       progress: ((String) -> Void)?) throws(CLIError) -> ([LayerEvaluation], [String]) {
         let names = try Commands.layerNames(a.values("layer"), in: dump)
         var results: [LayerEvaluation] = []
         // A layer named with --layer must load; without --layer, one that fails to load (a corrupt
@@ -115,7 +142,7 @@ enum ReportCommand {
         guard !results.isEmpty else {
             throw CLIError("\(dump.path): no layer could be loaded (\(skipped.first ?? "no usable layers"))")
         }
-        return ReportFormatter.render(results, file: dump.path, params: p, format: format, skipped: skipped)
+        return (results, skipped)
     }
 
     /// The input of the layer `name` in `other` (the same model run on another text), to score `layer`'s

@@ -9,14 +9,19 @@ enum ReportFormat: String, CaseIterable {
 
 /// Turns layer evaluations into the text `report` prints: an aligned table, JSON or CSV.
 enum ReportFormatter {
-    /// - Parameter skipped: one line per layer left out because it could not be loaded (table and JSON
-    ///   name them; CSV rows are per method, so skipped layers are simply absent there).
+    /// - Parameters:
+    ///   - skipped: one line per layer left out because it could not be loaded (table and JSON name them;
+    ///     CSV rows are per method, so skipped layers are simply absent there).
+    ///   - sidecar: the options the dump's sidecar set (table: a line under the parameters; JSON:
+    ///     `sidecar_parameters`; CSV: a column `sidecar_parameters` when it set any).
     static func render(_ layers: [LayerEvaluation], file: String, params p: QuantParams, format: ReportFormat,
-                       skipped: [String] = []) -> String {
+                       skipped: [String] = [], sidecar: SidecarParameters? = nil) -> String {
         switch format {
-        case .table: table(layers, file: file, params: p) + skipped.map { "skipped: \(DisplayText.escaped($0))\n" }.joined()
-        case .json: json(layers, file: file, params: p, skipped: skipped).render(indent: 2) + "\n"
-        case .csv: csv(layers, params: p)
+        case .table:
+            table(layers, file: file, params: p, sidecarNote: sidecar?.note) + skipped.map { "skipped: \(DisplayText.escaped($0))\n" }.joined()
+        case .json: json(layers, file: file, params: p, skipped: skipped, sidecar: sidecar?.applied ?? []).render(indent: 2) + "\n"
+        case .csv:
+            csv(layers, params: p, sidecar: sidecar?.note)
         }
     }
 
@@ -76,8 +81,9 @@ enum ReportFormatter {
                         ("act_mse", one(sp.actMSE)), ("act_max_abs", one(sp.actMaxAbs))])
     }
 
-    static func table(_ layers: [LayerEvaluation], file: String, params p: QuantParams) -> String {
+    static func table(_ layers: [LayerEvaluation], file: String, params p: QuantParams, sidecarNote: String? = nil) -> String {
         var out = "\(DisplayText.escaped(file))\n\(ParameterOptions.summary(p))\n"
+        if let sidecarNote { out += DisplayText.escaped(sidecarNote) + "\n" }
         for e in layers {
             let shape = "\(e.tokens) tokens × \(e.inFeatures)" + (e.outFeatures.map { " → \($0)" } ?? " (no weight)")
             out += "\n\(DisplayText.escaped(e.name))  \(shape)\n"
@@ -174,10 +180,12 @@ enum ReportFormatter {
                  ("weight_clip", s.searchesWeightClip ? .string("search") : .float(s.swc))])
     }
 
-    static func json(_ layers: [LayerEvaluation], file: String, params p: QuantParams, skipped: [String] = []) -> JSONText {
+    static func json(_ layers: [LayerEvaluation], file: String, params p: QuantParams, skipped: [String] = [],
+                     sidecar: [String] = []) -> JSONText {
         .object([
             ("file", .string(file)),
             ("params", paramsJSON(p)),
+            ("sidecar_parameters", .array(sidecar.map { .string($0) })),
             ("mse_space", .string("own: act_mse and weight_mse are measured in each method's own transformed space, "
                 + "not comparable across methods (output_rel_error is)")),
             ("skipped", .array(skipped.map { .string($0) })),
@@ -231,7 +239,9 @@ enum ReportFormatter {
         ])
     }
 
-    static func csv(_ layers: [LayerEvaluation], params p: QuantParams) -> String {
+    /// - Parameter sidecar: the cell of a last column `sidecar_parameters` (`NAME.json sets --block 16 …`,
+    ///   empty when the sidecar set nothing); nil: no such column.
+    static func csv(_ layers: [LayerEvaluation], params p: QuantParams, sidecar: String? = nil) -> String {
         // Anatomy columns only when it was asked for (the header stays as before otherwise).
         let anatomy = layers.contains { $0.methods.values.contains { $0.anatomy != nil } }
         let seeds = layers.contains { $0.seedSpread != nil }
@@ -243,7 +253,8 @@ enum ReportFormatter {
             + (anatomy ? ",out_act_only,out_weight_only,act_clip_share,weight_clip_share" : "")
             + (seeds ? ",seeds,seed_out_mean,seed_out_min,seed_out_max,seed_out_std" : "")
             + (split ? ",calib_tokens,held_out_output_rel_error,held_out_act_mse" : "")
-            + (base ? ",baseline_output_rel_error,baseline_ratio\n" : "\n")
+            + (base ? ",baseline_output_rel_error,baseline_ratio" : "")
+            + (sidecar != nil ? ",sidecar_parameters\n" : "\n")
         func f(_ v: Float?) -> String { v.map { $0.isFinite ? "\($0)" : "" } ?? "" }
         for e in layers {
             for m in e.methods.keys.sorted() {
@@ -264,6 +275,7 @@ enum ReportFormatter {
                     + (base ? "," + [f(e.baseline?.methods[m]?.outputRelError),
                                      f(e.baseline?.methods[m]?.outputRelError.flatMap { b in r.outputRelError.map { $0 / b } })]
                         .joined(separator: ",") : "")
+                    + (sidecar.map { "," + csvField($0) } ?? "")
                     + "\n"
             }
         }

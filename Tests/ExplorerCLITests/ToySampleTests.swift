@@ -77,9 +77,9 @@ import Testing
         #expect(!applied.contains { $0.hasPrefix("--block") })
     }
 
-    @Test func theToyDirectoryOpensBothToysAndShowsTheTeachingView() throws {
+    @Test func theToyDirectoryOpensEveryToyAndShowsTheTeachingView() throws {
         let files = Commands.expandingSampleDirectory(Self.root.appendingPathComponent("samples/toy").path)
-        #expect(files.map { ($0 as NSString).lastPathComponent } == ["outlier.safetensors", "zigzag.safetensors"])
+        #expect(files.map { ($0 as NSString).lastPathComponent } == ["channels.safetensors", "outlier.safetensors", "zigzag.safetensors"])
         let screen = try CLI.dispatch(["render", Self.sample("zigzag.safetensors"), "--stage", "permutation", "--size", "120x40",
                                        "--color", "never"])
         // Every value printed with block rules, where each channel came from, and the explanation.
@@ -91,6 +91,26 @@ import Testing
         #expect(from.filter { $0 == "│" }.count == 3)
         #expect(screen.contains("8 tokens x 16 channels with two outlier channels"))
         #expect(screen.contains("variance of block means 8.36 → 2.61"))
+    }
+
+    /// Issue 25: `duquant-explorer samples/toy` opens the channels toy first, under its sidecar's parameters,
+    /// with DuQuant's output error marked lowest and a pointer to the explanation (`?`), which the help shows.
+    @Test func theToyDirectoryOpensTheChannelsToyFirst() throws {
+        let dir = Self.root.appendingPathComponent("samples/toy").path
+        let screen = try CLI.dispatch(["render", dir, "--size", "120x40", "--color", "never"])
+        #expect(screen.contains("channels.json sets --block 16 --lac 1 --swc 1 · ? explains"), "\(screen)")
+        #expect(screen.contains(" channels.safetensors · model.layers.0.mlp.down_proj"))
+        let errors = try #require(screen.split(separator: "\n").first { $0.contains("out rel err") })
+        #expect(errors.hasSuffix("★"), "\(errors)")
+        // The table's five cells (the parameter panel on the left of the same line holds a number too).
+        let cells = errors.split(separator: " ").compactMap { Float($0) }.suffix(5)
+        #expect(cells.count == 5 && cells.last == cells.min(), "\(errors)")
+        let source = try Commands.layerSource([dir])
+        let options = try ExplorerOptions([dir], command: "render")
+        let state = try options.initialState(source, themes: [], themeIndex: 0)
+        #expect(state.selected == 0 && source.files[state.layers[state.selected].file].hasSuffix("channels.safetensors"))
+        #expect(state.params.block == 16 && state.params.lac == 1 && state.params.swc == 1)
+        #expect(state.explanations[0]?.hasPrefix("Where DuQuant wins, and why.") == true)
     }
 
     @Test func jsonPrintsParametersAsTyped() throws {

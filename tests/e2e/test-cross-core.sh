@@ -3,8 +3,9 @@
 # each OpenBLAS core of Haswell, SkylakeX, Cooperlake and Zen that this CPU can run (each probed: its
 # cpuinfo flags, then `OPENBLAS_CORETYPE=X OPENBLAS_VERBOSE=2 duquant-explorer --version` must exit 0 with
 # OpenBLAS reporting "Core: X"; the others are skipped, saying so), each with OPENBLAS_NUM_THREADS 1 and 2,
-# on: every bundled layer (samples/smollm2-135m, 10 layers; the layer-29 .npz; the toy layers, one under
-# its sidecar's parameters; samples/smollm2-135m-npy holds layer 28 again, the same values, so it is not
+# on: every bundled layer (samples/smollm2-135m, 10 layers; the layer-29 .npz; the three toys, each under
+# its sidecar's parameters, the outlier toy once more with them on the command line;
+# samples/smollm2-135m-npy holds layer 28 again, the same values, so it is not
 # repeated); layer 11's down_proj fitted on tokens 0:128 (where the divergence was first seen: DuQuant's
 # error 0.012787 under one core, 0.013540 under another); the same layer under the official code's rules
 # (--select reference --layout shared); and a generated LLaMA-7B-shaped down_proj at 256 tokens
@@ -102,6 +103,7 @@ CASES=(
   "toy-outlier|samples/toy/outlier.safetensors"
   "toy-outlier-sidecar|samples/toy/outlier.safetensors --block 2 --steps 1 --no-smooth --seed 2"
   "toy-zigzag|samples/toy/zigzag.safetensors"
+  "toy-channels|samples/toy/channels.safetensors"
   "l11-calib-0-128|$SAMPLE --layer $L11 --calib-tokens 0:128"
   "l11-reference-shared|$SAMPLE --layer $L11 --select reference --layout shared"
   "7b-down_proj-256|$L7B"

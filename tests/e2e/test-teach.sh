@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end test of issue 14 on the real binary (release unless BIN says otherwise) in tmux:
-# - a student opens samples/toy without flags: the toy's sidecar sets the parameters, every value is
-#   printed with the blocks ruled and the permutation's mapping, each stage's caption says what changed,
-#   and opening the other toy switches to its parameters;
+# - a student opens samples/toy without flags: the channels toy comes first (issue 25), under its sidecar's
+#   parameters, with DuQuant's output error marked lowest and its caption in the help (? explains);
+# - the outlier toy's sidecar sets its parameters, every value is printed with the blocks ruled and the
+#   permutation's mapping, each stage's caption says what changed and the explanation why RTN wins there,
+#   and opening the zigzag toy switches to its parameters;
 # - a researcher on layer 11 (what `make run` opens) sees the log scale chosen for the massive outlier,
 #   presses x to land on the 3064 and follows it through the stages with one channel numbering;
 # - t names the theme, the header hint survives 80x24 and the help box has its corners.
@@ -25,8 +27,18 @@ start() {
   T send-keys -t teach "$BIN $1; echo EXIT=\$?" Enter
 }
 
-echo "-- the toys open with their sidecars' parameters, in the teaching view"
+echo "-- samples/toy opens the channels toy first: DuQuant lowest, and ? says why"
 start samples/toy
+wait_for 'channels\.json sets --block 16 --lac 1 --swc 1 · \? explains'
+wait_for 'out rel err +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ ★'
+wait_for '^ block size +16 '
+T send-keys -t teach '?'
+wait_for 'About this sample'
+T send-keys -t teach j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j
+wait_for 'Where DuQuant wins, and why'
+T send-keys -t teach Escape
+echo "-- the outlier toy opens with its sidecar's parameters, in the teaching view"
+T send-keys -t teach Escape j Enter
 wait_for 'outlier\.json sets --block 2 --steps 1 --no-smooth --seed 2'
 wait_for 'out rel err.*★'
 wait_for '^ block size +2 '
@@ -41,6 +53,8 @@ wait_for 'ch 0 → 0 \(blk 0\) · ch 1 → 2 \(blk 1\)'
 T send-keys -t teach 5
 wait_for ' 0 +50\.00 +50\.00 │ +50\.00 +50\.00 │'
 wait_for "block [01]'s peak 70\.7 → 50\.0"
+wait_for 'wins here \(0\.0402, DuQuant 0\.197\)\. Per-token scales'
+wait_for 'paper.s 0\.9/0\.8 cut the four 50s'
 echo "-- the other toy switches to its own parameters and shows its explanation"
 T send-keys -t teach Escape j Enter
 wait_for 'zigzag\.json sets --block 4 --steps 0 --no-smooth'

@@ -4,10 +4,11 @@
 - docs/TOUR.md is built from docs/tour.template.md: each line `{{render ARGS}}` becomes a fenced block
   holding the output of `duquant-explorer render ARGS --ascii` (plain ASCII, so it reads the same
   everywhere), each `{{report ARGS}}` the output of `duquant-explorer report ARGS`.
-- In the template, and in README.md and docs/EXPLORER.md themselves, a number in the prose is written
-  `{{= EXPR}}` (template) or `<!--= EXPR -->VALUE<!--/-->` (README, EXPLORER: the comment stays, VALUE is
-  rewritten). EXPR is Python over the helpers below, e.g. `g(R(L11).duquant.output_rel_error)`.
-- In README.md and docs/EXPLORER.md, a block between `<!-- run: render ARGS -->` (or `report`) and
+- In the template, and in README.md, docs/EXPLORER.md and samples/README.md themselves, a number in the
+  prose is written `{{= EXPR}}` (template) or `<!--= EXPR -->VALUE<!--/-->` (the others: the comment
+  stays, VALUE is rewritten). EXPR is Python over the helpers below, e.g. `g(R(L11).duquant.output_rel_error)`
+  or, for a bundled toy, `g(T("channels").rtn.output_rel_error)`.
+- In those three files, a block between `<!-- run: render ARGS -->` (or `report`) and
   `<!-- /run -->` is rewritten with that command's output.
 
 Run from the repository root after `swift build -c release`:
@@ -34,6 +35,7 @@ BIN = ROOT / ".build" / "release" / "duquant-explorer"
 SAMPLE = "samples/smollm2-135m/activations.safetensors"
 L11 = "model.layers.11.mlp.down_proj"
 L5 = "model.layers.5.mlp.down_proj"
+TOY_LAYER = "model.layers.0.mlp.down_proj"
 
 
 def binary(args):
@@ -93,6 +95,12 @@ def R(layer, *extra, file=SAMPLE):
     return namespace(_layer_report(file, layer, extra)["methods"])
 
 
+def T(toy, *extra):
+    """The methods of `report samples/toy/TOY.safetensors EXTRA… --format json` (under the toy's sidecar's
+    parameters, which EXTRA overrides), as attributes."""
+    return R(TOY_LAYER, *extra, file=f"samples/toy/{toy}.safetensors")
+
+
 def H(layer, *extra, file=SAMPLE):
     """The held-out figures of the same report (with --calib-tokens or --eval-file among EXTRA)."""
     return namespace(_layer_report(file, layer, extra)["held_out"])
@@ -133,7 +141,7 @@ def grouped(n):
 
 
 def evaluate(expr):
-    helpers = {"R": R, "H": H, "S": S, "g": g, "x": x, "grouped": grouped, "L11": L11, "L5": L5, "SAMPLE": SAMPLE,
+    helpers = {"R": R, "H": H, "S": S, "T": T, "g": g, "x": x, "grouped": grouped, "L11": L11, "L5": L5, "SAMPLE": SAMPLE,
                "round": round, "int": int, "abs": abs, "max": max, "min": min}
     return str(eval(expr, {"__builtins__": {}}, helpers))
 
@@ -157,7 +165,7 @@ def main():
     if not BIN.exists():
         sys.exit("make-tour: build the release binary first (swift build -c release)")
     outputs = {ROOT / "docs" / "TOUR.md": build_tour()}
-    for name in ["README.md", "docs/EXPLORER.md"]:
+    for name in ["README.md", "docs/EXPLORER.md", "samples/README.md"]:
         path = ROOT / name
         outputs[path] = rewrite_in_place(path.read_text())
     stale = []
