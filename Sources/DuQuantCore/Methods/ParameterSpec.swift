@@ -52,7 +52,7 @@ public struct ParameterSpec: Sendable {
         ParameterSpec(name: "steps", title: "greedy steps", help: "greedy steps per rotation, an upper bound",
                       metavar: "N", domain: .integer(\.steps, 0...100_000, ladder: [0] + doubling(from: 1, to: 100_000))),
         ParameterSpec(name: "patience", title: "patience",
-                      help: "APPROXIMATION (0 = exact): end a greedy search after K steps without a lower peak",
+                      help: "APPROXIMATION (0 = exact): end a greedy search after K steps without a lower range (max − min)",
                       metavar: "K", domain: .integer(\.patience, 0...100_000, ladder: [0] + doubling(from: 4, to: 100_000))),
         ParameterSpec(name: "perm-times", title: "perm times",
                       help: "rotation + permutation rounds before the last rotation", metavar: "N",

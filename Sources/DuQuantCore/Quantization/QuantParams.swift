@@ -69,7 +69,7 @@ public struct QuantParams: Sendable, Hashable {
     /// Upper bound on greedy steps per rotation.
     public var steps = 256
     /// An explicit approximation, off (0) by default: stop a greedy search after this many steps
-    /// without a lower peak. The kept prefix may then differ from the exact search's.
+    /// without a lower range (max − min). The kept prefix may then differ from the exact search's.
     public var patience = 0
     /// Rotation + permutation rounds before the last rotation.
     public var permTimes = 1
@@ -123,7 +123,7 @@ public struct CalibrationKey: Sendable, Hashable {
     public var block: Int
     /// Upper bound on greedy steps per rotation (``QuantParams/steps``).
     public var steps: Int
-    /// Steps without a lower peak before a search stops, 0 = exact (``QuantParams/patience``).
+    /// Steps without a lower range (max − min) before a search stops, 0 = exact (``QuantParams/patience``).
     public var patience: Int
     /// Rotation + permutation rounds before the last rotation (``QuantParams/permTimes``).
     public var permTimes: Int

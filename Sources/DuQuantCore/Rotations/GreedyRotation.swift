@@ -165,7 +165,7 @@ public enum GreedyRotation {
     ///   - base: the stage rotation `B` (n × n).
     ///   - steps: number of greedy steps to try.
     ///   - threads: threads for the row products (1 when the caller parallelises over blocks).
-    ///   - patience: if > 0, an approximation: stop after this many steps without a lower peak.
+    ///   - patience: if > 0, an approximation: stop after this many steps without a lower range (max − min).
     ///   - shouldStop: polled once per step; returning true abandons the search (result nil).
     public static func search(_ input: GreedyInput, base: Matrix, steps: Int, select: Selection,
                               block: Int, threads: Int = 1, patience: Int = 0,
