@@ -33,9 +33,18 @@ wait_for 'channels\.json sets --block 16 --lac 1 --swc 1 · \? explains'
 wait_for 'out rel err +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ ★'
 wait_for '^ block size +16 '
 T send-keys -t teach '?'
-wait_for 'About this sample'
-T send-keys -t teach j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j
-wait_for 'Where DuQuant wins, and why'
+# The sample's section follows the key table: scroll until its title, then its reasons, are on screen.
+scroll_to() {
+  local i
+  for i in $(seq 40); do
+    grep -Eq -- "$1" <<<"$(screen)" && return 0
+    T send-keys -t teach j j j j j
+    sleep 0.1
+  done
+  wait_for "$1" 2
+}
+scroll_to 'About this sample'
+scroll_to 'Where DuQuant wins, and why'
 T send-keys -t teach Escape
 echo "-- the outlier toy opens with its sidecar's parameters, in the teaching view"
 T send-keys -t teach Escape j Enter
