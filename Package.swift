@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "duquant-explorer", targets: ["duquant-explorer"]),
         .library(name: "DuQuantCore", targets: ["DuQuantCore"]),
         .library(name: "DuQuantIO", targets: ["DuQuantIO"]),
+        .library(name: "DuQuantForward", targets: ["DuQuantForward"]),
     ],
     targets: [
         // MARK: - System libraries (header-only shims, see Sources/C*/shim.h)
@@ -39,6 +40,9 @@ let package = Package(
         // MARK: - Numerics and files (no UI)
         .target(name: "DuQuantCore", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath + optimisedInDebug),
         .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib", "CMapGuard"], swiftSettings: fastMath),
+        // A Llama forward pass beside the core: the model-level figures (perplexity) through the same
+        // transforms and quantizers; reads Hugging Face checkpoints through DuQuantIO.
+        .target(name: "DuQuantForward", dependencies: ["DuQuantCore", "DuQuantIO"], swiftSettings: fastMath + optimisedInDebug),
 
         // MARK: - The app: model → view → terminal backend
         .target(name: "ExplorerModel", dependencies: ["DuQuantCore", "DuQuantIO"]),
@@ -50,10 +54,10 @@ let package = Package(
 
         // MARK: - Command line
         .target(name: "ExplorerCLI",
-                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "TerminalNcurses"]),
+                dependencies: ["DuQuantCore", "DuQuantIO", "DuQuantForward", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "TerminalNcurses"]),
         // `bench`: timings with a peer in the same run (docs/PERFORMANCE.md), beside the CLI it measures.
         .target(name: "ExplorerBench",
-                dependencies: ["DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "ExplorerCLI"]),
+                dependencies: ["DuQuantCore", "DuQuantIO", "DuQuantForward", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "ExplorerCLI"]),
         .executableTarget(name: "duquant-explorer", dependencies: ["ExplorerCLI", "ExplorerBench"]),
 
         // MARK: - Tests
@@ -63,6 +67,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "TestSupport"],
                     resources: [.copy("Fixtures")]),
+        // Its fixture (a tiny random Llama with NumPy's perplexities) is made by Tests/DuQuantForwardTests/make_fixture.py.
+        .testTarget(name: "DuQuantForwardTests", dependencies: ["DuQuantForward", "TestSupport"],
+                    exclude: ["make_fixture.py"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "ExplorerRuntime", "TestSupport"]),
         .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "ExplorerRuntime", "TestSupport"],
                     exclude: ["Snapshots", "Fixtures"]),
