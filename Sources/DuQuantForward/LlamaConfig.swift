@@ -88,5 +88,6 @@ public struct ForwardError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// An error with `message`.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }

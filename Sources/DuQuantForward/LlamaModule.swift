@@ -46,8 +46,10 @@ public struct LinearID: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Its Hugging Face name.
     public var name: String { module.layerName(block: block) }
+    /// Its name.
     public var description: String { name }
 
+    /// Forward order: by block, then by module as the block calls them.
     public static func < (a: LinearID, b: LinearID) -> Bool {
         (a.block, LlamaModule.allCases.firstIndex(of: a.module)!) < (b.block, LlamaModule.allCases.firstIndex(of: b.module)!)
     }
