@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "DuQuantCompute", targets: ["DuQuantCompute"]),
         .library(name: "DuQuantCore", targets: ["DuQuantCore"]),
         .library(name: "DuQuantIO", targets: ["DuQuantIO"]),
+        .library(name: "DuQuantForward", targets: ["DuQuantForward"]),
     ],
     targets: [
         // MARK: - System libraries (header-only shims, see Sources/C*/shim.h)
@@ -43,6 +44,9 @@ let package = Package(
         .target(name: "DuQuantCompute", dependencies: ["CBLAS", "CCPUID", "CFloatEnv"], swiftSettings: fastMath + optimisedInDebug),
         .target(name: "DuQuantCore", dependencies: ["DuQuantCompute"], swiftSettings: fastMath + optimisedInDebug),
         .target(name: "DuQuantIO", dependencies: ["DuQuantCore", "CZlib", "CMapGuard"], swiftSettings: fastMath),
+        // A Llama forward pass beside the core: the model-level figures (perplexity) through the same
+        // transforms and quantizers; reads Hugging Face checkpoints through DuQuantIO.
+        .target(name: "DuQuantForward", dependencies: ["DuQuantCore", "DuQuantIO"], swiftSettings: fastMath + optimisedInDebug),
 
         // MARK: - The app: model → view → terminal backend
         .target(name: "ExplorerModel", dependencies: ["DuQuantCore"]),
@@ -54,10 +58,10 @@ let package = Package(
 
         // MARK: - Command line
         .target(name: "ExplorerCLI",
-                dependencies: ["DuQuantCompute", "DuQuantCore", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "TerminalNcurses"]),
+                dependencies: ["DuQuantCompute", "DuQuantCore", "DuQuantIO", "DuQuantForward", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "TerminalNcurses"]),
         // `bench`: timings with a peer in the same run (docs/PERFORMANCE.md), beside the CLI it measures.
         .target(name: "ExplorerBench",
-                dependencies: ["DuQuantCompute", "DuQuantCore", "SyntheticLayers", "DuQuantIO", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "ExplorerCLI"]),
+                dependencies: ["DuQuantCompute", "DuQuantCore", "SyntheticLayers", "DuQuantIO", "DuQuantForward", "ExplorerModel", "ExplorerView", "ExplorerRuntime", "ExplorerCLI"]),
         .executableTarget(name: "duquant-explorer", dependencies: ["ExplorerCLI", "ExplorerBench"]),
 
         // MARK: - Tests and bench inputs
@@ -70,6 +74,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DuQuantIOTests", dependencies: ["DuQuantIO", "DuQuantCore"],
                     resources: [.copy("Fixtures")]),
+        // Its fixture (a tiny random Llama with NumPy's perplexities) is made by Tests/DuQuantForwardTests/make_fixture.py.
+        .testTarget(name: "DuQuantForwardTests", dependencies: ["DuQuantForward", "DuQuantCore", "DuQuantIO"],
+                    exclude: ["make_fixture.py"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "ExplorerRuntime", "DuQuantCore", "TestSupport"]),
         .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "ExplorerRuntime", "DuQuantCore", "TestSupport"],
                     exclude: ["Snapshots", "Fixtures"]),

@@ -16,11 +16,12 @@ package enum BenchCommand {
     static let usage = """
         usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]
                [--peer-budget SECONDS] [--peer-steps N] [--steps N] [--no-large-file] [--live] [--evaluation]
-               [--decisions] [--soak [--changes N]]
+               [--decisions] [--soak [--changes N]] [--forward [--model DIR] [--dump FILE] [--tokens FILE] [--method M]]
         --steps changes the greedy steps of every calibration (default 256, the comparison's setting)
         --live times only what the explorer shows on the realistic 7B down_proj, and when
         --evaluation times only what follows the DuQuant search on the 7B down_proj, piece by piece
         --decisions times DuQuant's calibration with exact decisions against the screen alone
+        --forward times the model-level perplexity on SmolLM2 (make eval's files by default): first figure, one-layer update
         --soak runs N parameter changes (default 300) in the explorer on the sample and a 200-layer dump, resident memory after each
         """
 
@@ -39,11 +40,16 @@ package enum BenchCommand {
         var decisions = false
         var soak = false
         var changes = 300
+        var forward = false
+        var model = "out/eval/smollm2-135m-hf"
+        var dump = "out/eval/smollm2-135m-calib.safetensors"
+        var tokens = "out/eval/apache-2.0-excerpt-tokens.json"
+        var method: DuQuantCore.Method = .hadamard
     }
 
     @Sendable package static func run(_ args: [String]) throws(CLIError) -> String {
-        let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps", "changes"],
-                                    flags: ["quick", "no-peer", "no-large-file", "live", "evaluation", "decisions", "soak"], command: "bench")
+        let a = try Arguments.parse(args, options: ["runs", "samples", "peer-budget", "peer-steps", "steps", "changes", "model", "dump", "tokens", "method"],
+                                    flags: ["quick", "no-peer", "no-large-file", "live", "evaluation", "decisions", "soak", "forward"], command: "bench")
         guard a.positionals.isEmpty else { throw CLIError("bench takes no FILE (usage: duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR])") }
         var o = Options()
         o.quick = a.flag("quick")
@@ -60,6 +66,14 @@ package enum BenchCommand {
         o.decisions = a.flag("decisions")
         o.soak = a.flag("soak")
         o.changes = try a.int("changes", in: 2...100_000) ?? 300
+        o.forward = a.flag("forward")
+        o.model = a.value("model") ?? o.model
+        o.dump = a.value("dump") ?? o.dump
+        o.tokens = a.value("tokens") ?? o.tokens
+        if let m = a.value("method") {
+            guard let method = DuQuantCore.Method(rawValue: m) else { throw CLIError("--method: unknown method '\(m)'") }
+            o.method = method
+        }
         return o.liveOnly ? BenchLayer.live(o) : run(o)
     }
 
@@ -77,6 +91,7 @@ package enum BenchCommand {
         if o.evaluation { return out + BenchEvaluation.run(o) }
         if o.decisions { return out + BenchDecisions.run(o) }
         if o.soak { return out + BenchSoak.section(samples: o.samples, changes: o.changes) }
+        if o.forward { return out + BenchForward.run(model: o.model, dump: o.dump, tokens: o.tokens, method: o.method) }
 
         // The large-file probe runs first: peak RSS only grows, so it must precede the big layers.
         let largeFile = o.largeFile ? largeFileSection(o).render() : ""

@@ -24,6 +24,10 @@ package enum CLI {
               [parameters]   (duquant-explorer report --help: what each one does)
           duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform (-o or --output)
               --method rtn|smoothquant|hadamard|quarot|duquant   --all-layers -o DIR [--shard K/N]   --list-methods
+          duquant-explorer perplexity DUMP --model DIR [--tokens FILE] [--methods M,…] [--transforms DIR]…
+                                 [--settings W4A4,W4A16,…] [--only-layer P]… [--format table|json] [parameters]
+                                                      the model's perplexity, FP and per method, every linear
+                                                      fake-quantized after its transform (Swift forward pass)
           duquant-explorer render FILE [--layer P] [--stage S] [--size 120x40] [--ascii] [--color never|always|auto]
                                  [--theme NAME] [--compare] [--log|--linear] [parameters]
                                                       print the explorer's screen as text (headless)
@@ -93,7 +97,7 @@ package enum CLI {
     }
 
     /// Words that name a subcommand rather than a file to open.
-    static let subcommands: Set<String> = ["help", "--help", "-h", "version", "--version", "list", "report", "export", "render", "bench"]
+    static let subcommands: Set<String> = ["help", "--help", "-h", "version", "--version", "list", "report", "export", "perplexity", "render", "bench"]
 
     /// The text a command prints, or the error it fails with (testable without a process).
     package static func dispatch(_ arguments: [String], commands: [String: Command] = [:]) throws(CLIError) -> String {
@@ -135,6 +139,7 @@ package enum CLI {
         case "list": return try ListCommand.run(rest)
         case "report": return try ReportCommand.run(rest)
         case "export": return try ExportCommand.run(rest)
+        case "perplexity": return try PerplexityCommand.run(rest)
         case "render": return try RenderCommand.run(rest)
         case "bench": throw CLIError("bench is not part of this build (see: duquant-explorer help)")
         default:

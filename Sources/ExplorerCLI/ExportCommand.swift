@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import DuQuantCore
+import DuQuantForward
 import DuQuantIO
 
 /// `duquant-explorer export FILE --layer P -o OUT.safetensors`: a method's transform of one layer, or of
@@ -77,9 +78,9 @@ enum ExportCommand {
     static func export(_ name: String, of dump: DumpFile, method: Method, _ p: QuantParams,
                        to out: String, sidecar: String? = nil) throws(CLIError) -> (LayerData, MethodTransform) {
         try Commands.checkEvaluationBudget(name, in: dump)
-        let layer: LayerData
-        do { layer = try dump.loadLayer(name) } catch { throw CLIError(error.description) }
-        guard let e = method.exportableTransform(layer, p) else { throw CLIError("cancelled") }
+        let layer: LayerData, calibrated: MethodTransform?
+        do { (layer, calibrated) = try DumpCalibration.calibrate(name, of: dump, method: method, p) } catch { throw CLIError(error.description) }
+        guard let e = calibrated else { throw CLIError("cancelled") }
         var w = SafetensorsWriter()
         do { try add(e.transform, to: &w) } catch { throw CLIError(error.description) }
         w.metadata = [

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Keeps the access rule of the package: only the library products (DuQuantCompute, DuQuantCore, DuQuantIO) declare
+/// Keeps the access rule of the package: only the library products (DuQuantCompute, DuQuantCore, DuQuantIO, DuQuantForward) declare
 /// `public` API, and every such declaration opens with a `///` summary.
 ///
 /// The check reads the sources as text, line by line: a declaration is a line that begins, after any
@@ -10,7 +10,7 @@ import Testing
 /// a `public extension` carry no modifier of their own and are not checked.
 @Suite struct PublicDocsTests {
     /// The modules that are library products; every other Swift module uses `package` at most.
-    static let products: Set<String> = ["DuQuantCompute", "DuQuantCore", "DuQuantIO"]
+    static let products: Set<String> = ["DuQuantCompute", "DuQuantCore", "DuQuantIO", "DuQuantForward"]
 
     /// `Sources/` of this package, found from this file: `Tests/DuQuantCoreTests/PublicDocsTests.swift`.
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -5,10 +5,13 @@ element: per row (token / output channel) min and max times the clip ratio, asym
 `scale = clamp((max − min)/(2^b − 1), 1e-5, 1e4)`, `zero = round(clamp(−min/scale, −1e4, 1e4))`,
 `q = clamp(round(x/scale) + zero, 0, 2^b − 1)`, result `(q − zero)·scale`, rounding half to even,
 float32 throughout. The transforms are never computed here: they are read from the files
-`duquant-explorer export` writes (docs/EXPORT.md), whatever method wrote them, and applied.
+`duquant-explorer export` writes (docs/EXPORT.md), whatever method wrote them, and applied with the
+core's arithmetic (`apply_transform`): this is the reference the Swift forward pass (`perplexity`) is
+tested against.
 
-Every product here (a transform's rotations, the quantized layer's Q(X̃) Q(W̃)ᵀ) is accumulated in
-float64 and rounded to float32 (`llama_forward.matmul`): the values reaching the quantizer, and what it
+The quantized layer's product Q(X̃) Q(W̃)ᵀ is accumulated in float64 and rounded to float32
+(`llama_forward.matmul`), a transform's rotations in the core's fixed order (`fixed_order_matmul`):
+the values reaching the quantizer, and what it
 returns, are then the same whatever BLAS kernel runs — with float32 products a last-bit difference
 between two kernels moves values across the 4-bit grid's rounding boundaries (llama_forward's docstring).
 """
@@ -61,6 +64,29 @@ def fake_quant(m: np.ndarray, bits: int, clip: float = 1.0, symmetric: bool = Fa
     return ((q - zero) * scale).astype(np.float32)
 
 
+def fixed_order_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`a @ b` (float32, stacked over leading dimensions) as the core's `FixedOrder.multiply` computes it:
+    each output element `Σ_l a[.., l]·b[l, ..]` summed for l = 0, 1, … in that order in float32, one
+    fused multiply-add (one rounding) per term. Emulated in float64: the product of two float32 values is
+    exact there, the sum is rounded to odd (the float64 nearest, moved to its odd neighbour when inexact),
+    and rounding that to float32 gives the correctly rounded fused result."""
+    a = np.asarray(a, np.float32)
+    b = np.asarray(b, np.float32)
+    acc = np.zeros(a.shape[:-1] + b.shape[-1:], np.float32)
+    for l in range(a.shape[-1]):
+        p = a[..., l:l + 1].astype(np.float64) * b[..., l:l + 1, :].astype(np.float64)
+        c = acc.astype(np.float64)
+        s = c + p
+        t = s - c
+        err = (c - (s - t)) + (p - t)            # TwoSum: s + err = c + p exactly
+        bits = s.view(np.int64)
+        inexact_even = (err != 0) & ((bits & 1) == 0)
+        step = np.where((err > 0) == (s > 0), 1, -1)
+        s = np.where(inexact_even, (bits + step).view(np.float64), s)
+        acc = s.astype(np.float32)
+    return acc
+
+
 def _block_rotate(m: np.ndarray, rot: np.ndarray | None, tail: np.ndarray | None) -> np.ndarray:
     out = np.empty_like(m)
     done = 0
@@ -68,9 +94,9 @@ def _block_rotate(m: np.ndarray, rot: np.ndarray | None, tail: np.ndarray | None
         k, n, _ = rot.shape
         done = k * n
         blocks = m[:, :done].reshape(m.shape[0], k, n).transpose(1, 0, 2)      # (k, rows, n)
-        out[:, :done] = matmul(blocks, rot).transpose(1, 0, 2).reshape(m.shape[0], done)
+        out[:, :done] = fixed_order_matmul(blocks, rot).transpose(1, 0, 2).reshape(m.shape[0], done)
     if tail is not None:
-        out[:, done:] = matmul(m[:, done:], tail)
+        out[:, done:] = fixed_order_matmul(m[:, done:], tail)
     elif done < m.shape[1]:
         raise ValueError(f"transform covers {done} channels, matrix has {m.shape[1]}")
     return out
@@ -78,17 +104,33 @@ def _block_rotate(m: np.ndarray, rot: np.ndarray | None, tail: np.ndarray | None
 
 def apply_transform(m: np.ndarray, t: dict[str, np.ndarray], side: str) -> np.ndarray:
     """`m` (rows x in) through transform `t` (docs/EXPORT.md): side "input" divides by the smoothing
-    scales, side "weight" multiplies; then every rotation stage and permutation in order."""
+    scales, side "weight" multiplies; then every rotation stage and permutation in order.
+
+    The arithmetic is the core's (`DuQuantTransform.apply`), bit for bit, so that the quantizers see the
+    same values as in the explorer, `report` and `perplexity`: the smoothing is folded into the first
+    rotation (its block rows multiplied by 1/s for the input, by s for the weight, in float32), or, with
+    no rotation, the columns are multiplied by 1/s (not divided by s); the rotations are fixed-order
+    float32 products (`fixed_order_matmul`)."""
     m = np.asarray(m, dtype=np.float32)
+    d = None
     if "smooth_scales" in t:
         s = t["smooth_scales"].astype(np.float32)
-        m = m / s if side == "input" else m * s
+        d = np.float32(1) / s if side == "input" else s
     i = 0
     while f"rotation.{i}" in t or f"rotation.{i}.tail" in t:
-        m = _block_rotate(m, t.get(f"rotation.{i}"), t.get(f"rotation.{i}.tail"))
+        rot, tail = t.get(f"rotation.{i}"), t.get(f"rotation.{i}.tail")
+        if i == 0 and d is not None:
+            k = 0 if rot is None else rot.shape[0] * rot.shape[1]
+            if rot is not None:
+                rot = (rot.astype(np.float32) * d[:k].reshape(rot.shape[0], rot.shape[1], 1)).astype(np.float32)
+            if tail is not None:
+                tail = (tail.astype(np.float32) * d[k:, None]).astype(np.float32)
+        m = _block_rotate(m, rot, tail)
         if f"permutation.{i}" in t:
             m = m[:, t[f"permutation.{i}"].astype(np.int64)]
         i += 1
+    if i == 0 and d is not None:
+        m = (m * d).astype(np.float32)
     return m
 
 

@@ -134,9 +134,11 @@ Written by `make eval` (`tools/eval/run_eval.py`) on {results['date']}; the raw 
 [RESULTS.json](RESULTS.json). Every linear layer of the model (q, k, v, o, gate, up, down of all 30 blocks:
 210 layers) is fake-quantized after its method's transform, which `duquant-explorer export --method M
 --all-layers` calibrated on the calibration dump (nothing of any transform is computed in Python); the
-embedding, the head, the norms and the attention are not quantized. Tensors are float32; every product is
-accumulated in float64 and rounded to float32 once, so that the figures do not depend on the BLAS kernel
-(float32 products did: block Hadamard's W4A4 perplexity moved 12% between OpenBLAS's Haswell and SkylakeX kernels).
+embedding, the head, the norms and the attention are not quantized. The forward passes: {results['params'].get('forward', 'tools/eval/llama_forward.py (NumPy)')}.
+Tensors are float32; every product of the model is accumulated in float64 and rounded to float32 once, so
+that the figures do not depend on the BLAS kernel (float32 products did: block Hadamard's W4A4 perplexity
+moved 12% between OpenBLAS's Haswell and SkylakeX kernels); the transforms are applied with the core's own
+fixed-order arithmetic (the NumPy reference emulates it bit for bit).
 
 ## Perplexity
 

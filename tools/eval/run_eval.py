@@ -28,7 +28,9 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -39,6 +41,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "tools", "samples"))
 
 import gguf_package  # noqa: E402
+import hf_checkpoint  # noqa: E402
 import llama_forward as lf  # noqa: E402
 import pipeline  # noqa: E402
 import quant  # noqa: E402
@@ -116,6 +119,8 @@ def main() -> None:
                     help="also the per-block pass: DuQuant W4A4 on one block at a time (30 more forward passes)")
     ap.add_argument("--sensitivity-only", action="store_true",
                     help="only the per-block pass, on the transforms and results of an earlier run")
+    ap.add_argument("--forward", choices=["swift", "numpy"], default="swift",
+                    help="the forward passes: `duquant-explorer perplexity` (default) or the NumPy reference")
     ap.add_argument("--render-only", action="store_true",
                     help="only rewrite the Markdown (and the dump's sidecar entry) from an existing --results JSON")
     args = ap.parse_args()
@@ -168,8 +173,17 @@ def main() -> None:
             "tokens": [tok.piece(i) for i in calib_ids],
             "purpose": "calibration dump of tools/eval/run_eval.py: every linear layer's input of every block",
         })
+    model_dir = os.path.join(args.out, "smollm2-135m-hf")
+    tokens_file = os.path.join(args.out, "apache-2.0-excerpt-tokens.json")
+    if not (args.reuse and os.path.exists(os.path.join(model_dir, "config.json"))):
+        # The model as the Swift forward pass reads it: config.json + model.safetensors (float32, the
+        # GGUF's weights dequantized, q/k rows in Hugging Face's rotary order).
+        hf_checkpoint.save(model_dir, cfg, wts, extra_config={"_name_or_path": "HuggingFaceTB/SmolLM2-135M-Instruct",
+                                                              "note": f"dequantized from {GGUF_NAME} of {PACKAGE}"})
+    with open(tokens_file, "w", encoding="utf-8") as f:
+        json.dump({"text_source": EVAL_SOURCE, "token_ids": [int(i) for i in eval_ids]}, f)
     phases.end(f"{os.path.relpath(dump, REPO)}: {os.path.getsize(dump) / 1e6:.0f} MB, "
-               f"{cfg.n_layers * len(lf.MODULES)} layers")
+               f"{cfg.n_layers * len(lf.MODULES)} layers; {os.path.relpath(model_dir, REPO)} (Hugging Face layout)")
 
     phases.begin("calibrate (duquant-explorer export)")
     methods = pipeline.list_methods(args.bin)
@@ -190,45 +204,26 @@ def main() -> None:
                f"{len(todo)} export processes")
 
     phases.begin("evaluate perplexity")
-    transforms = {k: quant.load_transforms(os.path.join(tdir, k))[1] for k in keys}
-    for k, t in transforms.items():
-        if len(t) != cfg.n_layers * len(lf.MODULES):
-            sys.exit(f"{k}: {len(t)} transforms, expected {cfg.n_layers * len(lf.MODULES)}")
+    transforms = {}
+    for k in keys:
+        if args.forward == "numpy":
+            transforms[k] = quant.load_transforms(os.path.join(tdir, k))[1]
+        n = len(quant.read_index(os.path.join(tdir, k))["layers"])
+        if n != cfg.n_layers * len(lf.MODULES):
+            sys.exit(f"{k}: {n} transforms, expected {cfg.n_layers * len(lf.MODULES)}")
     # Grouped by transform, so that each method's transformed weights are computed once.
     runs = [("fp", None, None)]
     for m, _ in methods:
         runs += [(m, s, pipeline.Job(m, seeds[0]).key if m in SEEDED else m) for s in pipeline.SETTINGS]
         if m in SEEDED:
             runs += [(m, pipeline.SETTINGS[0], pipeline.Job(m, s).key) for s in seeds[1:]]
-    rows = []
-    weights_t = (None, None)   # (key, W̃ of every layer): kept while consecutive runs share the transform
-    for k, (m, s, key) in enumerate(runs):
-        t0 = time.time()
-        if s is not None and weights_t[0] != key:
-            weights_t = (key, quant.transformed_weights(wts, transforms.get(key), lf.layer_name))
-        ppl = pipeline.evaluate_perplexity(cfg, wts, eval_ids, transforms.get(key), s, args.lac, args.swc,
-                                           weights_t=weights_t[1])
-        row = {"method": m, "title": titles.get(m, "FP"), "setting": s.name if s else "FP32",
-               "wbits": s.wbits if s else None, "abits": s.abits if s else None,
-               "transforms": key, "perplexity": round(ppl, 4), "seconds": round(time.time() - t0, 1)}
-        if m in SEEDED and key:
-            row["seed"] = int(key.rsplit("seed", 1)[1])
-        rows.append(row)
-        pipeline.log(f"    [{k + 1}/{len(runs)}] {row['title']:<12} {row['setting']:<6} "
-                     f"{('seed ' + str(row['seed'])) if 'seed' in row else '':<7} perplexity {ppl:10.3f}  "
-                     f"({row['seconds']:.1f} s)")
-    sensitivity = None
-    if args.sensitivity:
-        t0 = time.time()
-        m = next(m for m, _ in methods if m in SEEDED)
-        sensitivity = {"method": m, "setting": "W4A4", "seed": seeds[0],
-                       "perplexity_per_block": pipeline.block_sensitivity(
-                           cfg, wts, eval_ids, transforms[pipeline.Job(m, seeds[0]).key], pipeline.SETTINGS[0],
-                           args.lac, args.swc),
-                       "seconds": round(time.time() - t0, 1)}
+    if args.forward == "swift":
+        rows, sensitivity = evaluate_swift(args, dump, model_dir, tokens_file, tdir, runs, titles, export_args, seeds, methods)
+    else:
+        rows, sensitivity = evaluate_numpy(args, cfg, wts, eval_ids, transforms, runs, titles, seeds, methods)
     fp = rows[0]["perplexity"]
     if abs(fp / fp_reference - 1) > 1e-4:
-        sys.exit(f"this forward's FP perplexity {fp} differs from llama_numpy's {fp_reference}")
+        sys.exit(f"the {args.forward} forward's FP perplexity {fp} differs from llama_numpy's {fp_reference}")
     phases.end()
 
     phases.begin("write results")
@@ -254,6 +249,8 @@ def main() -> None:
                    "weights": "per output channel, asymmetric, clip swc",
                    "layers": "all 210 linear layers (q, k, v, o, gate, up, down of 30 blocks); "
                              "embedding, head, norms and attention not quantized",
+                   "forward": "duquant-explorer perplexity (Swift, DuQuantForward)" if args.forward == "swift"
+                              else "tools/eval/llama_forward.py (NumPy)",
                    "arithmetic": "float32 tensors; every product (linear layers, transforms, attention, head), "
                                  "norms, softmax and SiLU computed in float64 and rounded to float32 once: "
                                  "the same figures whatever BLAS kernel runs",
@@ -283,6 +280,105 @@ def main() -> None:
     print()
     print(results_md.table(results))
     print(f"\ntotal {phases.total:.0f} s")
+
+
+SETTING_ARGS = {"W4A4": "W4A4", "W4A16": "W4A16", "W8A8": "W8A8", "W4A16 no clip": "W4A16-noclip",
+                "W8A8 no clip": "W8A8-noclip"}
+
+
+def perplexity_cli(args, dump, model_dir, tokens_file, export_args, dirs, settings, extra=()) -> dict:
+    """`duquant-explorer perplexity` on `dirs` (export directories) at `settings`; its JSON output.
+    Every progress line of the command is echoed."""
+    cmd = [args.bin, "perplexity", dump, "--model", model_dir, "--tokens", tokens_file, "--format", "json",
+           "--lac", str(args.lac), "--swc", str(args.swc), "--settings", ",".join(SETTING_ARGS[s.name] for s in settings)]
+    cmd += export_args + list(extra)
+    for d in dirs:
+        cmd += ["--transforms", d]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = []
+    reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)
+    reader.start()
+    for line in proc.stderr:
+        pipeline.log("    " + line.rstrip("\n").removeprefix("perplexity: "))
+    proc.wait()
+    reader.join()
+    if proc.returncode != 0:
+        sys.exit(f"perplexity failed (exit {proc.returncode})")
+    return json.loads(out[0])
+
+
+def evaluate_swift(args, dump, model_dir, tokens_file, tdir, runs, titles, export_args, seeds, methods):
+    """Every run through `duquant-explorer perplexity`: the first transform set of each method at every
+    setting (with FP), the other seeds at W4A4, the per-block pass with --only-layer."""
+    main_keys = list(dict.fromkeys(key for m, s, key in runs if s is not None and (m not in SEEDED or key.endswith(f"seed{seeds[0]}"))))
+    extra_keys = [key for m, s, key in runs if s is not None and key not in main_keys]
+    by_key = {}
+    t0 = time.time()
+    first = perplexity_cli(args, dump, model_dir, tokens_file, export_args, [os.path.join(tdir, k) for k in main_keys],
+                           pipeline.SETTINGS)
+    by_key.update({(r["method"] if r["method"] == "fp" else key_of(r, seeds), r["setting"]): r for r in first["rows"]})
+    if extra_keys:
+        more = perplexity_cli(args, dump, model_dir, tokens_file, export_args, [os.path.join(tdir, k) for k in extra_keys],
+                              pipeline.SETTINGS[:1], ["--no-fp"])
+        by_key.update({(key_of(r, seeds), r["setting"]): r for r in more["rows"]})
+    rows = []
+    for m, s, key in runs:
+        r = by_key[("fp", "FP32")] if s is None else by_key[(key, s.name)]
+        row = {"method": m, "title": titles.get(m, "FP"), "setting": s.name if s else "FP32",
+               "wbits": s.wbits if s else None, "abits": s.abits if s else None, "transforms": key,
+               "perplexity": round(r["perplexity"], 4), "seconds": round(r["prepare_seconds"] + r["forward_seconds"], 1)}
+        if m in SEEDED and key:
+            row["seed"] = int(key.rsplit("seed", 1)[1])
+        rows.append(row)
+    pipeline.log(f"    {len(rows)} perplexities in {time.time() - t0:.1f} s")
+    sensitivity = None
+    if args.sensitivity:
+        t0 = time.time()
+        m = next(m for m, _ in methods if m in SEEDED)
+        key = pipeline.Job(m, seeds[0]).key
+        n = len(quant.read_index(os.path.join(tdir, key))["layers"]) // len(lf.MODULES)
+        out = perplexity_cli(args, dump, model_dir, tokens_file, export_args, [os.path.join(tdir, key)], pipeline.SETTINGS[:1],
+                             [w for b in range(n) for w in ("--only-layer", f"model.layers.{b}.")])
+        per_block = [round(r["perplexity"], 4) for r in out["rows"] if r["method"] != "fp"]
+        sensitivity = {"method": m, "setting": "W4A4", "seed": seeds[0], "perplexity_per_block": per_block,
+                       "seconds": round(time.time() - t0, 1)}
+    return rows, sensitivity
+
+
+def key_of(row, seeds) -> str:
+    """The transform directory a row of `perplexity` came from (`duquant-seed0`, `rtn`)."""
+    return row["method"] if row["method"] not in SEEDED else f"{row['method']}-seed{row['seed']}"
+
+
+def evaluate_numpy(args, cfg, wts, eval_ids, transforms, runs, titles, seeds, methods):
+    """Every run through the NumPy reference pass (tools/eval/llama_forward.py + quant.py)."""
+    rows = []
+    weights_t = (None, None)   # (key, W̃ of every layer): kept while consecutive runs share the transform
+    for k, (m, s, key) in enumerate(runs):
+        t0 = time.time()
+        if s is not None and weights_t[0] != key:
+            weights_t = (key, quant.transformed_weights(wts, transforms.get(key), lf.layer_name))
+        ppl = pipeline.evaluate_perplexity(cfg, wts, eval_ids, transforms.get(key), s, args.lac, args.swc,
+                                           weights_t=weights_t[1])
+        row = {"method": m, "title": titles.get(m, "FP"), "setting": s.name if s else "FP32",
+               "wbits": s.wbits if s else None, "abits": s.abits if s else None,
+               "transforms": key, "perplexity": round(ppl, 4), "seconds": round(time.time() - t0, 1)}
+        if m in SEEDED and key:
+            row["seed"] = int(key.rsplit("seed", 1)[1])
+        rows.append(row)
+        pipeline.log(f"    [{k + 1}/{len(runs)}] {row['title']:<12} {row['setting']:<6} "
+                     f"{('seed ' + str(row['seed'])) if 'seed' in row else '':<7} perplexity {ppl:10.3f}  "
+                     f"({row['seconds']:.1f} s)")
+    sensitivity = None
+    if args.sensitivity:
+        t0 = time.time()
+        m = next(m for m, _ in methods if m in SEEDED)
+        sensitivity = {"method": m, "setting": "W4A4", "seed": seeds[0],
+                       "perplexity_per_block": pipeline.block_sensitivity(
+                           cfg, wts, eval_ids, transforms[pipeline.Job(m, seeds[0]).key], pipeline.SETTINGS[0],
+                           args.lac, args.swc),
+                       "seconds": round(time.time() - t0, 1)}
+    return rows, sensitivity
 
 
 def sensitivity_only(args) -> None:

@@ -135,6 +135,38 @@ class TinyLlamaEvaluation(unittest.TestCase):
         self.assertGreater(abs(ppl["rtn"] / self.fp - 1), 0.01, ppl)
         self.assertGreater(len({round(v, 4) for v in ppl.values()}), 2, ppl)
 
+    def test_swift_perplexity_equals_the_numpy_pass(self):
+        # `duquant-explorer perplexity` (the Swift forward pass) on the same model, tokens and exported
+        # transforms: FP to 1e-4, every method's W4A4 and W4A16 to 1e-3 (the transforms are applied by the
+        # same arithmetic in both, so the quantizers see the same values), and one layer alone.
+        import hf_checkpoint
+        model_dir = os.path.join(self.tmp, "hf")
+        hf_checkpoint.save(model_dir, self.cfg, self.wts)
+        tokens = os.path.join(self.tmp, "eval-tokens.json")
+        with open(tokens, "w", encoding="utf-8") as f:
+            json.dump(self.eval_ids, f)
+        cmd = [BIN, "perplexity", self.dump, "--model", model_dir, "--tokens", tokens, "--format", "json",
+               "--settings", "W4A4,W4A16", "--lac", "0.9", "--swc", "0.8"] + EXPORT_ARGS
+        for m in self.methods:
+            cmd += ["--transforms", os.path.join(self.tmp, "t", m)]
+        rows = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)["rows"]
+        fp = next(r["perplexity"] for r in rows if r["method"] == "fp")
+        self.assertLess(abs(fp / self.fp - 1), 1e-4, f"Swift FP {fp} vs NumPy {self.fp}")
+        for s in pipeline.SETTINGS[:2]:
+            for m in self.methods:
+                numpy = pipeline.evaluate_perplexity(self.cfg, self.wts, self.eval_ids, self.transforms[m], s, 0.9, 0.8)
+                swift = next(r["perplexity"] for r in rows if r["method"] == m and r["setting"] == s.name)
+                self.assertLess(abs(swift / numpy - 1), 1e-3, f"{m} {s.name}: Swift {swift} vs NumPy {numpy}")
+        # One block alone (the per-block sensitivity): Swift's incremental pass against NumPy's.
+        out = subprocess.run(cmd[:cmd.index("--transforms")] + ["--transforms", os.path.join(self.tmp, "t", "duquant"),
+                                                                 "--settings", "W4A4", "--only-layer", "model.layers.1."],
+                             check=True, capture_output=True, text=True).stdout
+        one = json.loads(out)["rows"][-1]
+        self.assertEqual(one["blocks_computed"], 1)
+        numpy = pipeline.block_sensitivity(self.cfg, self.wts, self.eval_ids, self.transforms["duquant"],
+                                           pipeline.SETTINGS[0], 0.9, 0.8, echo=lambda _: None)[1]
+        self.assertLess(abs(one["perplexity"] / numpy - 1), 1e-3, f"only block 1: Swift {one['perplexity']} vs NumPy {numpy}")
+
     def test_transforms_leave_the_layer_output_unchanged(self):
         x = self.wts.blocks[1]["mlp.down_proj"]
         xs = np.random.default_rng(1).standard_normal((9, x.shape[1])).astype(np.float32) * 3
