@@ -135,17 +135,21 @@ struct JSONParser {
         return .number(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
     }
 
+    /// The value of the ASCII hex digit `c` (`0-9`, `A-F`, `a-f`), or nil (the `\u` escapes of both JSON readers).
+    static func hexValue(_ c: UInt8) -> UInt32? {
+        switch c {
+        case 0x30...0x39: UInt32(c - 0x30)
+        case 0x41...0x46: UInt32(c - 0x41 + 10)
+        case 0x61...0x66: UInt32(c - 0x61 + 10)
+        default: nil
+        }
+    }
+
     private mutating func hex4() throws(FormatError) -> UInt32 {
         var v: UInt32 = 0
         for _ in 0..<4 {
             guard let c = peek else { throw fail("unexpected end in \\u escape") }
-            let d: UInt32
-            switch c {
-            case 0x30...0x39: d = UInt32(c - 0x30)
-            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
-            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
-            default: throw fail("bad hex digit in \\u escape")
-            }
+            guard let d = JSONParser.hexValue(c) else { throw fail("bad hex digit in \\u escape") }
             v = v << 4 | d
             i += 1
         }

@@ -119,13 +119,7 @@ extension JSONStream {
         var v: UInt32 = 0
         for _ in 0..<4 {
             guard let c = try peek() else { throw fail("unexpected end in \\u escape") }
-            let d: UInt32
-            switch c {
-            case 0x30...0x39: d = UInt32(c - 0x30)
-            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
-            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
-            default: throw fail("bad hex digit in \\u escape")
-            }
+            guard let d = JSONParser.hexValue(c) else { throw fail("bad hex digit in \\u escape") }
             v = v << 4 | d
             advance()
         }
