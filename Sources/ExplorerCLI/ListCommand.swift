@@ -43,7 +43,7 @@ enum ListCommand {
             notes += Commands.nonFiniteNotes(nonFinite).map { DisplayText.escaped("\(info.name): \($0)") }
             rows.append([DisplayText.escaped(info.name), info.moduleKind.rawValue, "\(info.tokens)×\(info.inFeatures)",
                          info.outFeatures.map(String.init) ?? "—", info.dtype.name, ReportFormatter.stat(s.maxAbs),
-                         s.ratio.isFinite ? ReportFormatter.ratioText(s.ratio) : NumericAudit.undefinedFlag,
+                         ReportFormatter.ratioText(s.ratio),
                          "\(s.topChannel)", "\(s.topToken)" + tokenText(dump, s.topToken)])
         }
         var out = "\(DisplayText.escaped(dump.path))  (\(dump.format.rawValue), \(dump.layers.count) layers, \(dump.tensors.count) tensors)\n"

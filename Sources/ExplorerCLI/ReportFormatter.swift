@@ -40,9 +40,11 @@ enum ReportFormatter {
         }
     }
 
-    /// A ratio of maxima to medians, `46353×`: whole below 10⁵, in four digits above (`1.313e+30×`, not 31 digits).
+    /// A ratio of maxima to medians, by the statistic's rule (``stat(_:)``): `46353×`, whole below 10⁵, in four
+    /// digits above (`1.313e+30×`, not 31 digits); `—` where undefined.
     static func ratioText(_ r: Float) -> String {
-        r < 1e5 ? String(format: "%.0f×", Double(r)) : digits(r) + "×"
+        guard case .number(let v) = ShownFigure.statistic(r) else { return stat(r) }
+        return v < 1e5 ? String(format: "%.0f×", Double(v)) : digits(v) + "×"
     }
 
     /// Compact number: 4 significant digits, scientific outside 1e-3…1e5.

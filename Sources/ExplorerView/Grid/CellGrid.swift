@@ -137,7 +137,7 @@ package struct CellGrid: Sendable, Equatable {
 
     /// Display width of `text` after cleaning (one column per kept scalar).
     package static func columns(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + (isCombiningMark($1) || displayable($1) == nil ? 0 : 1) }
+        text.unicodeScalars.reduce(0) { $0 + (displayable($1) == nil ? 0 : 1) }
     }
 
     /// The scalar as it will be shown in one column, `?` for unshowable ones, nil for zero-width ones.
@@ -146,7 +146,7 @@ package struct CellGrid: Sendable, Equatable {
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return "?" }
         // Line separators and bidirectional overrides would reorder or break the drawn row.
         if v == 0x2028 || v == 0x2029 || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) { return "?" }
-        if (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) || v == 0xFE0F { return nil }
+        if isCombiningMark(s) || (0x200B...0x200F).contains(v) || v == 0xFE0F { return nil }
         if v < 0x1100 { return s }
         let wide: [ClosedRange<UInt32>] = [
             0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,

@@ -25,7 +25,7 @@ package enum Format {
     package static func metric(_ v: Float?, width: Int = .max) -> String {
         switch ShownFigure.metric(v) {
         case .number(let x): num(x)
-        case .undefined: v == nil ? "–" : NumericAudit.undefinedFlag
+        case .undefined: "–"  // a metric is undefined only when absent
         case .overflow: width >= NumericAudit.overflowFlag.count ? NumericAudit.overflowFlag : NumericAudit.overflowFlagShort
         }
     }
