@@ -37,7 +37,7 @@ extension ExportDirectory {
             return parts.count == 2 ? String(parts[0]) : nil
         } })
         var notes: [String] = []
-        for e in entries where ExportNames.isGeneration(e) && !named.contains(e) && e != generation {
+        for e in entries where ExportNames.isGeneration(e) && !named.contains(e) && e != generation && e != fallback {
             var st = stat()
             guard lstat(path + "/" + e, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { continue }
             if !removeGeneration(e) {

@@ -34,6 +34,12 @@ package final class ExportDirectory {
     private let locked: Bool
     /// Whether an index of this run is in place (then ``abandon()`` does nothing).
     package private(set) var committed = false
+    /// Whether this run made its generation (rather than joined one another run of the same set made).
+    private var madeGeneration = false
+    /// The second generation, when a file of the joined one could not be kept (``beginFallback()``).
+    package private(set) var fallback: String?
+    /// The layer files this run wrote, relative to the directory.
+    private var written: [String] = []
     /// Device and inode of the dump and its sidecar: never removed, whatever their names.
     private let inputs: [(dev_t, ino_t)]
 
@@ -105,14 +111,44 @@ package final class ExportDirectory {
         }
     }
 
-    /// Makes this run's generation directory (`run-<hex>`, new).
-    package func beginGeneration() throws(DumpError) {
-        for _ in 0..<16 {
-            let name = ExportNames.newGeneration()
+    /// Makes this run's generation directory: `name` (``ExportNames/generation(for:)``), made or, when
+    /// another run of the same set made it, joined; without a name, a new `run-<random hex>`.
+    ///
+    /// A joined generation may hold files of earlier runs of the same set (the index names them, or a
+    /// killed run left them): the run keeps those it can (``ExportCommand``'s check of their metadata)
+    /// and never writes over one it cannot (see ``beginFallback()``).
+    package func beginGeneration(named name: String? = nil) throws(DumpError) {
+        if let name {
             if mkdir(path + "/" + name, 0o777) == 0 {
                 generation = name
+                madeGeneration = true
                 return
             }
+            var st = stat()
+            guard errno == EEXIST, lstat(path + "/" + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+                throw DumpError(file: path + "/" + name, message: "cannot make the directory for the layer files: "
+                    + (errno == EEXIST ? "it exists and is not a directory" : String(cString: strerror(errno))))
+            }
+            generation = name
+            return
+        }
+        generation = try Self.makeNewGeneration(in: path)
+        madeGeneration = true
+    }
+
+    /// Makes a second, new generation (`run-<random hex>`) for the layer files that cannot go to the
+    /// joined one (a file there of the same name that this run may not keep: it is never written over).
+    package func beginFallback() throws(DumpError) -> String {
+        if let fallback { return fallback }
+        let name = try Self.makeNewGeneration(in: path)
+        fallback = name
+        return name
+    }
+
+    static func makeNewGeneration(in path: String) throws(DumpError) -> String {
+        for _ in 0..<16 {
+            let name = ExportNames.newGeneration()
+            if mkdir(path + "/" + name, 0o777) == 0 { return name }
             guard errno == EEXIST else { break }
         }
         throw DumpError(file: path, message: "cannot make a directory for the layer files: \(String(cString: strerror(errno)))")
@@ -124,20 +160,38 @@ package final class ExportDirectory {
     /// The name the index records for the layer file `file` (relative to the directory).
     package func indexed(_ file: String) -> String { (generation.map { $0 + "/" } ?? "") + file }
 
+    /// Records that this run wrote `relative` (a path relative to the directory): what ``abandon()`` removes.
+    package func wrote(_ relative: String) { written.append(relative) }
+
     /// Makes `index` this run's result under `name`: syncs the generation, writes the index atomically and
     /// syncs the directory. Once the rename is done, ``abandon()`` leaves the files alone.
     package func commit(_ index: ExportIndex, as name: String) throws(DumpError) {
         if let generation, !committed { try OutputFile.syncDirectory(path + "/" + generation) }
+        if let fallback, !committed { try OutputFile.syncDirectory(path + "/" + fallback) }
         try OutputFile.write(index.rendered(), to: path + "/" + name)
         committed = true
         try OutputFile.syncDirectory(path)
     }
 
-    /// Removes this run's layer files and generation directory, unless an index was committed.
+    /// Removes the layer files this run wrote (not those it kept from an earlier run, nor any an index
+    /// names: a run of the same set at the same time may have committed the same file), then its
+    /// generation directories if it made them and they are empty; nothing once an index was committed.
     package func abandon() {
         guard !committed, let generation else { return }
-        _ = removeGeneration(generation)
+        var named: Set<String> = []
+        for e in Self.list(path) ?? [] where e == ExportNames.index || ExportNames.parsePartIndex(e) != nil {
+            guard let bytes = Self.readSmall(path + "/" + e, limit: ExportIndex.maxBytes), let index = ExportIndex.parse(bytes) else { continue }
+            named.formUnion(index.layers.map(\.file))
+        }
+        for file in written where !named.contains(file) && !isInput(path + "/" + file) { unlink(path + "/" + file) }
+        if madeGeneration {
+            for e in Self.list(path + "/" + generation) ?? [] where ExportNames.isTemporary(e) { unlink(path + "/" + generation + "/" + e) }
+            rmdir(path + "/" + generation)
+        }
+        if let fallback { rmdir(path + "/" + fallback) }
+        written = []
         self.generation = nil
+        self.fallback = nil
     }
 
     /// Every part-index of `n` shards in the directory that is of this format (unreadable ones left out).

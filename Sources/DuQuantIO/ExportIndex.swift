@@ -12,7 +12,8 @@
 /// }
 /// ```
 ///
-/// (`shard` only in a part-index; `shards: N` in an `index.json` merged from N parts). An index of the
+/// (`shard` only in a part-index; an `index.json` merged from parts is the one a single run writes, and
+/// one written before that may carry `shards: N`). An index of the
 /// format before (`{"method", "source", "params", "seed", "layers"}` and nothing else) is read as
 /// `legacy`: still an export's index (it may be replaced), but never merged.
 package struct ExportIndex: Sendable, Equatable {
@@ -128,15 +129,17 @@ package struct ExportIndex: Sendable, Equatable {
         guard Set(parts.compactMap(\.shard)) == Set(1...n) else { return nil }
         let all = parts.flatMap(\.layers)
         guard all.count == first.layerCount, Set(all.map(\.name)).count == all.count else { return nil }
+        // The merged set is the set one run writes (no trace of the shards): with the generation named
+        // after the set, `--shard K/N` for every K gives index.json byte for byte as one run does.
         var whole = first
         whole.shard = nil
-        whole.shards = n
+        whole.shards = nil
         whole.layers = all.sorted { position($0.file) < position($1.file) }
         return whole
     }
 
     /// The number that begins a layer file's name (after its generation directory).
-    static func position(_ file: String) -> Int {
+    package static func position(_ file: String) -> Int {
         let base = file.split(separator: "/").last ?? ""
         return Int(base.prefix { $0.isASCII && $0.isNumber }) ?? Int.max
     }

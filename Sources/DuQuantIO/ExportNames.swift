@@ -43,6 +43,14 @@ package enum ExportNames {
         "run-" + hex(UInt64.random(in: 0...UInt64.max), digits: 16)
     }
 
+    /// The generation of the set that `key` describes: `run-` and the 16 hex digits of its 64-bit FNV-1a
+    /// hash. Every run of the same key (the binary, the method, the parameters, the dump and its stamp:
+    /// see ``ExportCommand``) writes into the same generation, so one machine, N shards or N machines
+    /// give the same names, and a rerun finds the files it can keep.
+    package static func generation(for key: String) -> String {
+        "run-" + hex(Fingerprint.of(key), digits: 16)
+    }
+
     /// Whether `name` is a generation directory's name.
     package static func isGeneration(_ name: String) -> Bool {
         name.utf8.count == 20 && name.hasPrefix("run-") && name.utf8.dropFirst(4).allSatisfy(isLowerHex)
@@ -79,15 +87,11 @@ package enum ExportNames {
 
     /// 8 hex digits of the 64-bit FNV-1a hash of `name`'s UTF-8 bytes, its halves folded together.
     package static func hash(_ name: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in name.utf8 {
-            h ^= UInt64(b)
-            h &*= 0x0000_0100_0000_01b3
-        }
+        let h = Fingerprint.of(name)
         return hex((h >> 32) ^ (h & 0xffff_ffff), digits: 8)
     }
 
-    private static func hex(_ v: UInt64, digits: Int) -> String {
+    package static func hex(_ v: UInt64, digits: Int) -> String {
         let s = String(v, radix: 16)
         return String(repeating: "0", count: max(0, digits - s.count)) + s
     }

@@ -135,7 +135,7 @@ package enum CLI {
         if asksForHelp(rest), let usage = usage(of: first) { return usage }
         switch first {
         case "help", "--help", "-h": return help + "\n"
-        case "--version", "version": return "duquant-explorer \(version)\n" + BLASCoreSelection.versionLines
+        case "--version", "version": return "duquant-explorer \(version)\n" + BLASCoreSelection.versionLines + "Build: \(BuildIdentity.binary)\n"
         case "list": return try ListCommand.run(rest)
         case "report": return try ReportCommand.run(rest)
         case "export": return try ExportCommand.run(rest)

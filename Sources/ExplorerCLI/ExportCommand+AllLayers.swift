@@ -17,12 +17,12 @@ extension ExportCommand {
     /// the commit removes the run's files and leaves the previous index and every file it names as they
     /// were; after the commit, generations no index names are removed (see docs/EXPORT.md).
     static func exportAll(_ path: String, to dir: String, method: Method, _ p: QuantParams,
-                          shard: (k: Int, n: Int)? = nil) throws(CLIError) -> String {
+                          shard: (k: Int, n: Int)? = nil, positions: [Int]? = nil) throws(CLIError) -> String {
         let dump = try Commands.open(path)
         let all = try Commands.layerNames([], in: dump)
-        let chosen = all.enumerated().filter { e in shard.map { e.offset % $0.n == $0.k - 1 } ?? true }
-            .map { (position: $0.offset + 1, name: $0.element) }
+        let chosen = try choose(all, shard: shard, positions: positions)
         let width = max(4, String(all.count).count)
+        let set = ExportSet(dump: dump, method: method, params: p, layerCount: all.count)
         let indexName = shard.map { ExportNames.partIndex($0.k, of: $0.n) } ?? ExportNames.index
         let out = try io { () throws(DumpError) in
             try ExportDirectory.open(dir, indexes: shard == nil ? [indexName] : [indexName, ExportNames.index],
@@ -32,30 +32,46 @@ extension ExportCommand {
         let clock = ContinuousClock()
         let start = clock.now
         var layers: [ExportIndex.Layer] = []
+        var kept = 0
         do throws(CLIError) {
-            try io { () throws(DumpError) in try out.beginGeneration() }
+            try io { () throws(DumpError) in try out.beginGeneration(named: set.generation) }
             for (k, (position, name)) in chosen.enumerated() {
                 let t0 = clock.now
                 let file = ExportNames.layerFile(position: position, width: width, name: name)
                 try simulateWriteFailure(k, out.path(of: file))
-                let (layer, e) = try export(name, of: dump, method: method, p, to: out.path(of: file))
-                layers.append(.init(name: name, file: out.indexed(file)))
+                let identity = set.identity(layer: name, inputHash: try io { () throws(DumpError) in try dump.fingerprint(layer: name) })
+                var relative = out.indexed(file)
+                switch ExportSet.check(out.path(of: file), against: identity) {
+                case .keep:
+                    layers.append(.init(name: name, file: relative))
+                    kept += 1
+                    CLI.writeErr("export \(method.rawValue): [\(k + 1)/\(chosen.count)] \(name) kept (same input, parameters and binary)\n")
+                    continue
+                case .absent: break
+                case .differs: relative = try io { () throws(DumpError) in try out.beginFallback() } + "/" + file
+                }
+                let (layer, e) = try export(name, of: dump, method: method, p, to: dir + "/" + relative, recording: identity)
+                out.wrote(relative)
+                layers.append(.init(name: name, file: relative))
                 let took = format1(seconds(clock.now - t0))
                 CLI.writeErr("export \(method.rawValue): [\(k + 1)/\(chosen.count)] \(name) \(took) s\(e.note.map { " (\($0))" } ?? "")\n")
                 for note in Commands.nonFiniteNotes(layer.nonFinite) { CLI.writeErr("  \(name): \(note)\n") }
             }
-            let index = ExportIndex(method: method.rawValue, source: dump.path, sourceStamp: stamp(path), params: ParameterOptions.summary(p),
+            // The dump's order, whatever order --positions gave.
+            layers.sort { ExportIndex.position($0.file) < ExportIndex.position($1.file) }
+            let index = ExportIndex(method: method.rawValue, source: set.source, sourceStamp: set.stamp, params: ParameterOptions.summary(p),
                                     seed: String(p.seed), layerCount: all.count, shard: shard, layers: layers)
             try simulateWriteFailure(chosen.count, dir + "/" + indexName)
             try io { () throws(DumpError) in try out.commit(index, as: indexName) }
         } catch {
             guard !out.committed else { throw error }  // the index is in place; only syncing the directory failed
             out.abandon()
-            let kept = FileManager.default.fileExists(atPath: dir + "/" + indexName)
+            let previous = FileManager.default.fileExists(atPath: dir + "/" + indexName)
             throw CLIError(error.message + " (nothing committed: "
-                + (kept ? "\(indexName) and the files it names are unchanged)" : "the run's files were removed)"))
+                + (previous ? "\(indexName) and the files it names are unchanged)" : "the run's files were removed)"))
         }
-        var wrote = "wrote \(dir): \(chosen.count) \(method.title) transforms in \(out.generation ?? "")/ and \(indexName)"
+        var wrote = "wrote \(dir): \(chosen.count) \(method.title) transforms in \(out.generation ?? "")/"
+            + (out.fallback.map { " and \($0)/" } ?? "") + (kept > 0 ? " (\(kept) kept)" : "") + " and \(indexName)"
         var whole = shard == nil
         if let shard {
             let parts = out.partIndexes(of: shard.n)
@@ -74,6 +90,20 @@ extension ExportCommand {
         }
         for note in out.collectGarbage(wholeCommitted: whole) { CLI.writeErr("export: \(note)\n") }
         return wrote + " in \(format1(seconds(clock.now - start))) s\n"
+    }
+
+    /// The layers a run exports, as (1-based position, name): every one; with a shard K/N, every N-th
+    /// from the K-th, or the `positions` given (each a usable layer's, once).
+    static func choose(_ all: [String], shard: (k: Int, n: Int)?, positions: [Int]?) throws(CLIError) -> [(position: Int, name: String)] {
+        guard let positions else {
+            return all.enumerated().filter { e in shard.map { e.offset % $0.n == $0.k - 1 } ?? true }
+                .map { (position: $0.offset + 1, name: $0.element) }
+        }
+        if let bad = positions.first(where: { !(1...all.count).contains($0) }) {
+            throw CLIError("--positions: \(bad) is not a layer's position (the dump has \(all.count) usable layers)")
+        }
+        guard Set(positions).count == positions.count else { throw CLIError("--positions names a layer twice") }
+        return positions.map { (position: $0, name: all[$0 - 1]) }
     }
 
     /// What keeps the parts of `n` shards from making a set: the shards missing, or that they disagree.

@@ -16,20 +16,25 @@ import DuQuantIO
 enum ExportCommand {
     static let usage = """
         usage: duquant-explorer export FILE --layer P -o OUT.safetensors [--method M] [parameters]
-               duquant-explorer export FILE --all-layers -o DIR [--shard K/N] [--method M] [parameters]
+               duquant-explorer export FILE --all-layers -o DIR [--shard K/N [--positions LIST]] [--method M] [parameters]
+               duquant-explorer export FILE --all-layers -o DIR --plan [--method M] [parameters]
                duquant-explorer export --list-methods
           --layer P   the layer (an exact name or a unique part of one)
           -o, --output PATH   the transform's .safetensors file; with --all-layers, a directory
           --method rtn|smoothquant|hadamard|quarot|duquant   the method whose transform to write (default duquant)
           --all-layers   every usable layer, one file each, named by DIR/index.json
           --shard K/N   with --all-layers: layers K, K+N, K+2N, … only (N processes share one export)
+          --positions LIST   with --shard K/N: this part's layers instead, by position (1,4,7-9; 1 = the first
+                        usable layer), as the distributed driver splits a dump (docs/DISTRIBUTED.md)
+          --plan        with --all-layers: print the export's plan as JSON (generation, each layer's file,
+                        shape, memory need and whether a file of this set is already there); write nothing
           --list-methods   the methods' names
         Parameters: each from the command line, else from the dump's sidecar, else the default (the
         output names those the sidecar set).
         """
     /// The valued options and the flags `export` accepts (`--help` lists every one).
-    static let options: Set<String> = ParameterOptions.names.union(["layer", "o", "output", "method", "shard"])
-    static let flags: Set<String> = ParameterOptions.flags.union(["all-layers", "list-methods"])
+    static let options: Set<String> = ParameterOptions.names.union(["layer", "o", "output", "method", "shard", "positions"])
+    static let flags: Set<String> = ParameterOptions.flags.union(["all-layers", "list-methods", "plan"])
 
     static func run(_ args: [String]) throws(CLIError) -> String {
         if args == ["--list-methods"] {
@@ -47,10 +52,19 @@ enum ExportCommand {
         if a.flag("all-layers") {
             guard a.values("layer").isEmpty else { throw CLIError("export: --all-layers and --layer exclude each other") }
             let parameters = try SidecarParameters(given, given: a, dump: try Commands.open(a.positionals[0]))
-            return try exportAll(a.positionals[0], to: out, method: method, parameters.params, shard: try shard(a.value("shard")))
+            if a.flag("plan") {
+                guard a.value("shard") == nil && a.value("positions") == nil else { throw CLIError("export: --plan covers every layer (no --shard or --positions)") }
+                return try plan(a.positionals[0], to: out, method: method, parameters.params)
+            }
+            let shard = try shard(a.value("shard"))
+            guard shard != nil || a.value("positions") == nil else { throw CLIError("export: --positions goes with --shard K/N (the part it names)") }
+            return try exportAll(a.positionals[0], to: out, method: method, parameters.params, shard: shard,
+                                 positions: try a.value("positions").map { (t) throws(CLIError) in try positions(t) })
                 + (parameters.note.map { "  \($0)\n" } ?? "")
         }
-        guard a.value("shard") == nil else { throw CLIError("export: --shard goes with --all-layers") }
+        guard a.value("shard") == nil, a.value("positions") == nil, !a.flag("plan") else {
+            throw CLIError("export: --shard, --positions and --plan go with --all-layers")
+        }
         if Commands.sameFile(out, a.positionals[0]) {
             throw CLIError("\(out): that is the input dump; exporting there would overwrite it (choose another -o)")
         }
@@ -76,7 +90,8 @@ enum ExportCommand {
 
     /// Calibrates `method` on layer `name` and writes its transform to `out`.
     static func export(_ name: String, of dump: DumpFile, method: Method, _ p: QuantParams,
-                       to out: String, sidecar: String? = nil) throws(CLIError) -> (LayerData, MethodTransform) {
+                       to out: String, sidecar: String? = nil,
+                       recording identity: [String: String] = [:]) throws(CLIError) -> (LayerData, MethodTransform) {
         try Commands.checkEvaluationBudget(name, in: dump)
         let layer: LayerData, calibrated: MethodTransform?
         do { (layer, calibrated) = try DumpCalibration.calibrate(name, of: dump, method: method, p) } catch { throw CLIError(error.description) }
@@ -85,8 +100,7 @@ enum ExportCommand {
         do { try add(e.transform, to: &w) } catch { throw CLIError(error.description) }
         w.metadata = [
             "layer": name, "source": dump.path, "method": method.rawValue, "params": ParameterOptions.summary(p),
-            "method_settings": Method.allCases.map { "\($0.rawValue): \(p.settings(for: $0).summary)" }.joined(separator: "; "),
-            "select": p.select.rawValue, "layout": p.layout.rawValue, "block": String(p.block),
+            "method_settings": methodSettings(p), "select": p.select.rawValue, "layout": p.layout.rawValue, "block": String(p.block),
             "alpha": String(p.alpha), "seed": String(p.seed),
             "kept_steps": e.calibration?.keptSteps.map(String.init).joined(separator: ",") ?? "",
             "note": e.note ?? "",
@@ -94,8 +108,28 @@ enum ExportCommand {
             "format": "duquant-explorer transform v1: X~ = ((X / smooth_scales) @ R0)[:, perm0] @ R1 …",
         ]
         if let sidecar { w.metadata["sidecar_parameters"] = sidecar }
+        w.metadata.merge(identity) { _, new in new }
         do { try w.write(to: out) } catch { throw CLIError(error.description) }
         return (layer, e)
+    }
+
+    /// Every method's own settings under `p`, as a file's metadata records them.
+    static func methodSettings(_ p: QuantParams) -> String {
+        Method.allCases.map { "\($0.rawValue): \(p.settings(for: $0).summary)" }.joined(separator: "; ")
+    }
+
+    /// `--positions 1,4,7-9`: 1-based positions, in the order given, ranges expanded.
+    static func positions(_ text: String) throws(CLIError) -> [Int] {
+        var out: [Int] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let ends = item.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(ends.count), let lo = Int(ends[0]), let hi = Int(ends[ends.count - 1]), lo >= 1, lo <= hi,
+                  hi - lo < 10_000_000 else {
+                throw CLIError("--positions must be a list such as 1,4,7-9 (got '\(text)')")
+            }
+            out += Array(lo...hi)
+        }
+        return out
     }
 
     /// `--shard K/N` (1 ≤ K ≤ N): every N-th layer from the K-th; nil when absent.
