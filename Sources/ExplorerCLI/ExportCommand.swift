@@ -118,9 +118,11 @@ enum ExportCommand {
         Method.allCases.map { "\($0.rawValue): \(p.settings(for: $0).summary)" }.joined(separator: "; ")
     }
 
-    /// `--positions 1,4,7-9`: 1-based positions, in the order given, ranges expanded.
+    /// `--positions 1,4,7-9`: 1-based positions, in the order given, ranges expanded; `""` is an empty part
+    /// (the distributed driver commits one last, so that the index is merged once its tasks are done).
     static func positions(_ text: String) throws(CLIError) -> [Int] {
         var out: [Int] = []
+        if text.isEmpty { return out }
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let ends = item.split(separator: "-", omittingEmptySubsequences: false)
             guard (1...2).contains(ends.count), let lo = Int(ends[0]), let hi = Int(ends[ends.count - 1]), lo >= 1, lo <= hi,
