@@ -194,6 +194,21 @@ package final class ExportDirectory {
         self.fallback = nil
     }
 
+    /// Layer → file of the directory's `index.json` (of this format), for the files of the export's own
+    /// naming in a generation (`run-<16 hex>/<layer file>`): what a run may keep when the file at its own
+    /// name is not there. Empty when there is no such index.
+    package static func committedFiles(in dir: String) -> [String: String] {
+        guard let bytes = readSmall(dir + "/" + ExportNames.index, limit: ExportIndex.maxBytes),
+              let index = ExportIndex.parse(bytes), !index.legacy else { return [:] }
+        var files: [String: String] = [:]
+        for layer in index.layers {
+            let parts = layer.file.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, ExportNames.isGeneration(String(parts[0])), ExportNames.isLayerFile(String(parts[1])) else { continue }
+            files[layer.name] = layer.file
+        }
+        return files
+    }
+
     /// Every part-index of `n` shards in the directory that is of this format (unreadable ones left out).
     package func partIndexes(of n: Int) -> [ExportIndex] {
         (1...n).compactMap { k in

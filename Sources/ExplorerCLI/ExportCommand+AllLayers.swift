@@ -33,6 +33,9 @@ extension ExportCommand {
         let start = clock.now
         var layers: [ExportIndex.Layer] = []
         var kept = 0
+        // The files the committed index names: kept too when they match (a dump rewritten or extended
+        // gives a new generation, but a layer whose tensors did not change is not exported again).
+        let committed = ExportDirectory.committedFiles(in: dir)
         do throws(CLIError) {
             try io { () throws(DumpError) in try out.beginGeneration(named: set.generation) }
             for (k, (position, name)) in chosen.enumerated() {
@@ -41,7 +44,12 @@ extension ExportCommand {
                 try simulateWriteFailure(k, out.path(of: file))
                 let identity = set.identity(layer: name, inputHash: try io { () throws(DumpError) in try dump.fingerprint(layer: name) })
                 var relative = out.indexed(file)
-                switch ExportSet.check(out.path(of: file), against: identity) {
+                var found = ExportSet.check(out.path(of: file), against: identity)
+                if found != .keep, let previous = committed[name], previous != relative,
+                   ExportSet.check(dir + "/" + previous, against: identity) == .keep {
+                    (relative, found) = (previous, .keep)
+                }
+                switch found {
                 case .keep:
                     layers.append(.init(name: name, file: relative))
                     kept += 1

@@ -23,11 +23,14 @@ extension ExportCommand {
         let set = ExportSet(dump: dump, method: method, params: p, layerCount: all.count)
         func q(_ s: String) -> String { JSONValue.quoted(s) }
         var rows: [String] = []
+        let committed = ExportDirectory.committedFiles(in: dir)
         for (k, name) in all.enumerated() {
             guard let info = dump.layer(named: name) else { continue }
             let file = set.generation + "/" + ExportNames.layerFile(position: k + 1, width: width, name: name)
             let need = MemoryBudget.evaluationBytes(tokens: info.tokens, inFeatures: info.inFeatures, outFeatures: info.outFeatures)
-            let present = ExportSet.check(dir + "/" + file, against: set.identity(layer: name, inputHash: nil)) == .keep
+            let identity = set.identity(layer: name, inputHash: nil)
+            let present = ExportSet.check(dir + "/" + file, against: identity) == .keep
+                || committed[name].map { ExportSet.check(dir + "/" + $0, against: identity) == .keep } == true
             rows.append("  {\"position\": \(k + 1), \"name\": \(q(name)), \"file\": \(q(file)), \"tokens\": \(info.tokens), "
                 + "\"in\": \(info.inFeatures), \"out\": \(info.outFeatures.map(String.init) ?? "null"), "
                 + "\"bytes\": \(need.map(String.init) ?? "null"), \"present\": \(present)}")

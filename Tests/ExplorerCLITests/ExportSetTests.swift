@@ -109,3 +109,39 @@ import Testing
         #expect(throws: CLIError.self) { try Self.export(dump, out, ["--plan", "--shard", "1/2"]) }
     }
 }
+
+extension ExportSetTests {
+    /// A dump rewritten with the same tensors (a new modification time: a new generation) keeps the files
+    /// the committed index names; a changed layer is exported again.
+    @Test func issue29_aRewrittenDumpKeepsTheLayersWhoseTensorsDidNotChange() throws {
+        let dir = try T.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dump = dir + "/dump.safetensors", out = dir + "/out"
+        try T.writeDump(Self.names, to: dump)
+        _ = try Self.export(dump, out)
+        let files = try T.layers(try T.index(out))
+        var later = timespec(tv_sec: 2_000_000_000, tv_nsec: 0)
+        var times = [later, later]
+        #expect(utimensat(AT_FDCWD, dump, &times, 0) == 0)
+        let text = try Self.export(dump, out)
+        #expect(text.contains("(4 kept)"), "\(text)")
+        #expect(try T.layers(try T.index(out)) == files)
+        // Another value in layer l.c's input: l.c only is exported again.
+        try T.writeDump(Self.names, to: dump, channels: 16)
+        var w = SafetensorsWriter()
+        let original = try DumpFile.open(dump)
+        for name in original.tensors.map(\.name) {
+            var m = try original.loadTensor(name)
+            if name == "l.c.input" { m.storage[0] += 1 }
+            try w.add(name, m)
+        }
+        try w.write(to: dump)
+        later.tv_sec += 10
+        times = [later, later]
+        _ = utimensat(AT_FDCWD, dump, &times, 0)
+        let again = try Self.export(dump, out)
+        #expect(again.contains("(3 kept)"), "\(again)")
+        let now = try T.layers(try T.index(out))
+        #expect(now["l.a"] == files["l.a"] && now["l.c"] != files["l.c"])
+    }
+}
