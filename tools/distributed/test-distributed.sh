@@ -50,6 +50,9 @@ stop_ray() {
 trap 'stop_ray; rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
+python3 tools/distributed/test_plan.py >"$WORK/plan-tests.log" 2>&1 || { cat "$WORK/plan-tests.log"; fail "test_plan.py"; }
+phase "the driver's plan: $(tail -n 1 "$WORK/plan-tests.log") ($(grep -o 'Ran [0-9]* tests' "$WORK/plan-tests.log"))"
+
 # The cluster, as docs/DISTRIBUTED.md starts one (here all on this machine: each worker node gets its own
 # node-manager port so that the test can find its raylet).
 phase "starting Ray $("$PY" -c 'import ray; print(ray.__version__)'): a head and two worker nodes"
