@@ -24,6 +24,7 @@ package enum CLI {
               [parameters]   (duquant-explorer report --help: what each one does)
           duquant-explorer export FILE --layer P -o OUT.safetensors   the calibrated transform (-o or --output)
               --method rtn|smoothquant|hadamard|quarot|duquant   --all-layers -o DIR [--shard K/N]   --list-methods
+              --all-layers … --plan (JSON: files, shapes, memory)   --shard K/N --positions 1,4,7-9 (a part's layers)
           duquant-explorer perplexity DUMP --model DIR [--tokens FILE] [--methods M,…] [--transforms DIR]…
                                  [--settings W4A4,W4A16,…] [--only-layer P]… [--format table|json] [parameters]
                                                       the model's perplexity, FP and per method, every linear
