@@ -18,7 +18,8 @@ Every numeric step stays in the binary; this driver only shares the layers out (
 5. merges the index last: it commits the empty part N+1 itself, which completes the parts, so the binary
    merges `index.json` (the bytes a single-machine run writes), then removes the part-indexes.
 
-The dump and DIR must be one POSIX path on every node (NFS or similar); the binary one path too.
+The dump and DIR must be one POSIX path on every node (NFS or similar); the binary one path too. Relative
+paths are made absolute (the index records the dump's path: `source`).
 """
 
 from __future__ import annotations
@@ -198,6 +199,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--progress-every", type=float, default=10, help="seconds between progress lines while waiting")
     a = p.parse_args(argv)
     a.params = extra
+    # Ray's workers do not run in this directory: every path they get is absolute (the index records the
+    # dump's path as given, so the single-machine run to compare with must name it the same way).
+    a.dump, a.output = os.path.abspath(a.dump), os.path.abspath(a.output)
+    if "/" in a.binary:
+        a.binary = os.path.abspath(a.binary)
     return a
 
 

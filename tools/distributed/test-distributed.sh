@@ -92,7 +92,7 @@ set -e
 phase "differing builds: $(grep '^duquant-ray:' "$WORK/differ.log")"
 
 # 2. The bundled sample: single machine, then the cluster.
-sample=samples/smollm2-135m/activations.safetensors
+sample="$ROOT/samples/smollm2-135m/activations.safetensors"   # absolute, as the driver makes every path
 "$BIN" export "$sample" --all-layers -o "$WORK/sample-one" 2>"$WORK/sample-one.log" >/dev/null
 phase "sample, one machine: $(tail -n 1 "$WORK/sample-one.log" | sed 's/.*\] //')"
 driver "$sample" -o "$WORK/sample-ray" --binary "$BIN" >"$WORK/sample-ray.log" 2>&1 || { cat "$WORK/sample-ray.log"; fail "the driver on the sample"; }
@@ -101,7 +101,7 @@ phase "sample on the cluster: identical to one machine ($(grep -c ' done on ' "$
 
 # 3. The eval-shaped dump, a worker killed mid-run.
 if [ -f "$EVAL_DUMP" ]; then
-  multi="$EVAL_DUMP"
+  multi="$(cd "$(dirname "$EVAL_DUMP")" && pwd)/$(basename "$EVAL_DUMP")"
   phase "multi-layer dump: $EVAL_DUMP (make eval's)"
 else
   multi="$WORK/multi.safetensors"
