@@ -2,7 +2,8 @@
 # `make test-distributed` (issue 29): the distributed export on a Ray cluster of three nodes started on
 # this machine with `ray start` as docs/DISTRIBUTED.md says (a head that runs no task and two worker
 # nodes of one CPU each), against the single-machine `export --all-layers`:
-#   1. the driver refuses in one line a binary missing on the nodes, and nodes whose builds differ;
+#   1. the driver refuses in one line a binary missing on the nodes and nodes whose builds differ, and
+#      stops in one line (the binary's) when a task fails in the binary;
 #   2. the bundled sample, exported on the cluster, is byte for byte the single-machine export;
 #   3. an eval-shaped multi-layer dump (out/eval's `make eval` dump when there is one, else one generated
 #      by make_multilayer_dump.py), exported while one worker node's raylet is SIGKILLed mid-task: Ray
@@ -90,6 +91,20 @@ set -e
   || fail "differing builds: exit $status, $(cat "$WORK/differ.log")"
 [ ! -e "$WORK/none" ] || fail "a refused run wrote $WORK/none"
 phase "differing builds: $(grep '^duquant-ray:' "$WORK/differ.log")"
+# A task the binary fails (here: every part, as a full disk would) is not retried: its one line, exit 2.
+cat >"$WORK/failing" <<EOF
+#!/bin/sh
+case " \$* " in *" --shard "*) echo "duquant-explorer: /shared/t/run-x/0001-a.safetensors: cannot write: No space left on device (simulated)" >&2; exit 2;; esac
+exec "$BIN" "\$@"
+EOF
+chmod +x "$WORK/failing"
+set +e
+driver samples/smollm2-135m/activations.safetensors -o "$WORK/failed" --binary "$WORK/failing" >"$WORK/failing.log" 2>&1
+status=$?
+set -e
+[ "$status" -eq 2 ] && [ "$(grep -c '^duquant-ray:.*No space left' "$WORK/failing.log")" -eq 1 ] \
+  || fail "a failing task: exit $status, $(cat "$WORK/failing.log")"
+phase "a failing task: $(grep '^duquant-ray:.*No space' "$WORK/failing.log")"
 
 # 2. The bundled sample: single machine, then the cluster.
 sample="$ROOT/samples/smollm2-135m/activations.safetensors"   # absolute, as the driver makes every path
