@@ -105,6 +105,10 @@ def memory_request(group: list[dict], overhead: int) -> int:
     return max((l["bytes"] or 0) for l in group) + overhead
 
 
+def layers_text(n: int) -> str:
+    return f"{n} layer" + ("" if n == 1 else "s")
+
+
 def eta_text(seconds: float) -> str:
     seconds = max(0, int(round(seconds)))
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
@@ -310,10 +314,13 @@ def main(argv: list[str]) -> int:
                 a.binary, argv_k, max(1, int(a.cpus_per_task)))
             refs[ref] = (k, g)
         say(f"{len(groups)} tasks: " + "; ".join(
-            f"{k}: {len(g)} layer{'s' if len(g) > 1 else ''}, {memory_request(g, overhead) >> 20} MiB" for k, (g) in
+            f"{k}: {layers_text(len(g))}, {memory_request(g, overhead) >> 20} MiB" for k, (g) in
             enumerate(groups, start=1)))
-        total_cost = sum(layer_cost(l) for l in layers)
-        done_cost, done_layers, last = 0.0, 0, time.monotonic()
+        # Done: the layers of finished tasks, and those whose file has appeared in the generation (each
+        # is written atomically, so a file there is complete): progress within a task, per layer.
+        done: set[int] = {l["position"] for l in layers if l["present"]}
+        before = set(done)
+        submitted = last = time.monotonic()
         pending = list(refs)
         while pending:
             ready, pending = ray.wait(pending, num_returns=1, timeout=a.progress_every)
@@ -323,19 +330,21 @@ def main(argv: list[str]) -> int:
                     r = ray.get(ref)
                 except ray.exceptions.RayTaskError as e:
                     cause = str(e.cause) if getattr(e, "cause", None) else str(e).strip().splitlines()[-1]
-                    raise DriverError(f"part {k}/{n} ({len(g)} layers): {cause} (run the driver again to finish the rest)")
+                    raise DriverError(f"part {k}/{n} ({layers_text(len(g))}): {cause} (run the driver again to finish the rest)")
                 except ray.exceptions.RayError as e:
-                    raise DriverError(f"part {k}/{n} ({len(g)} layers) failed {a.max_retries + 1} times: "
+                    raise DriverError(f"part {k}/{n} ({layers_text(len(g))}) failed {a.max_retries + 1} times: "
                                       f"{type(e).__name__} (run the driver again: finished layers are kept)")
-                done_cost += sum(layer_cost(l) for l in g)
-                done_layers += len(g)
+                done |= {l["position"] for l in g}
                 kept = r["stderr"].count(" kept (")
-                say(f"part {k}/{n} done on {r['node'][:12]} in {r['seconds']:.1f} s: {len(g)} layers"
+                say(f"part {k}/{n} done on {r['node'][:12]} in {r['seconds']:.1f} s: {layers_text(len(g))}"
                     + (f" ({kept} kept)" if kept else ""))
             elapsed = time.monotonic() - start
             if ready or time.monotonic() - last >= a.progress_every:
-                eta = elapsed * (total_cost - done_cost) / done_cost if done_cost else None
-                say(f"{done_layers}/{len(layers)} layers, {elapsed:.0f} s" + (f", ETA {eta_text(eta)}" if eta is not None else ""))
+                done |= {l["position"] for l in layers if os.path.exists(os.path.join(a.output, l["file"]))}
+                done_cost = sum(layer_cost(l) for l in layers if l["position"] in done and l["position"] not in before)
+                left = sum(layer_cost(l) for l in layers if l["position"] not in done)
+                eta = (time.monotonic() - submitted) * left / done_cost if done_cost else None
+                say(f"{len(done)}/{len(layers)} layers, {elapsed:.0f} s" + (f", ETA {eta_text(eta)}" if eta is not None else ""))
                 last = time.monotonic()
     finally:
         ray.shutdown()
