@@ -8,18 +8,19 @@ import Glibc
 /// 1. ``open(_:indexes:dump:sidecars:)`` checks, before any work, that no index the run may replace is
 ///    an input (the dump, or the dump's sidecar, present or not) or anything but an export's index, then
 ///    creates the directory when missing and takes the lock shared.
-/// 2. ``beginGeneration()`` makes a fresh `run-<hex>/`; the run's layer files go there
-///    (``path(of:)``), so they can never land on anything that was there before.
+/// 2. ``beginGeneration(named:)`` makes (or joins, for a run of the same set) the set's `run-<hex>/`; the
+///    run's layer files go there (``path(of:)``) only where no file was, the others to a second, new
+///    generation (``beginFallback()``), so they never land on anything that was there before.
 /// 3. ``commit(_:as:)`` syncs the generation, writes the index atomically (temporary file, sync, rename)
 ///    and syncs the directory: after it the index is in place and every file it names is on disk; before
 ///    it the previous index and its files are as they were. On any failure before the commit,
-///    ``abandon()`` removes the run's generation.
+///    ``abandon()`` removes the files the run wrote (and its generation, if it made it and nothing is left).
 /// 4. ``collectGarbage(wholeCommitted:)`` removes generations no index names, only while the lock can
 ///    be taken exclusively (no other run, and no reader holding the lock, is in the directory).
 ///
 /// ```swift
 /// let out = try ExportDirectory.open("t", indexes: ["index.json"], dump: "d.safetensors", sidecars: ["d.json"])
-/// try out.beginGeneration()
+/// try out.beginGeneration(named: "run-9c41d0a2b3e4f5a6")
 /// try writer.write(to: out.path(of: "0001-q_proj-1a2b3c4d.safetensors"))
 /// try out.commit(index, as: "index.json")
 /// _ = out.collectGarbage(wholeCommitted: true)
