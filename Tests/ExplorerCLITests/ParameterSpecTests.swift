@@ -77,7 +77,7 @@ import Testing
                 if (try? spec.parse(v, into: &p)) != nil {
                     var state = AppState(files: [], layers: [])
                     _ = App.setParams(&state, p)
-                    #expect(state.params == QuantParams() && state.lastError != nil, "\(spec.name) \(v) accepted by the explorer")
+                    #expect(state.shared.params == QuantParams() && state.status.lastError != nil, "\(spec.name) \(v) accepted by the explorer")
                 }
             }
             for v in ends {

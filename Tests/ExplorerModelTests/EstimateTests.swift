@@ -16,13 +16,13 @@ import TestSupport
         let estimate = try #require(ws.evaluate(params, sampleTokens: 8))
         #expect(estimate.estimate == EvaluationEstimate(sampledTokens: 8, totalTokens: 24))
         h.send(.evaluated(generation: g, evaluation: estimate, stats: [:]))
-        #expect(h.state.evaluation?.estimate != nil)
-        #expect(h.state.busy[.evaluate] != nil)
+        #expect(h.state.shared.evaluation?.estimate != nil)
+        #expect(h.state.jobs.busy[.evaluate] != nil)
         let exact = try #require(ws.evaluate(params))
         #expect(exact.estimate == nil)
         h.send(.evaluated(generation: g, evaluation: exact, stats: [:]))
-        #expect(h.state.evaluation?.estimate == nil)
-        #expect(h.state.busy[.evaluate] == nil)
+        #expect(h.state.shared.evaluation?.estimate == nil)
+        #expect(h.state.jobs.busy[.evaluate] == nil)
     }
 }
 
@@ -31,14 +31,14 @@ import TestSupport
     @Test func statisticsOnlySummaryKeepsTheKnownError() {
         var h = Harness()
         h.start()
-        let known = h.state.layers[0].summary?.error
+        let known = h.state.shared.layers[0].summary?.error
         #expect(known != nil)
-        let g = h.state.generation(.scan)
+        let g = h.state.jobs.generation(.scan)
         h.send(.layerSummary(generation: g, index: 0, summary: LayerSummary(maxAbs: 7, ratio: 3)))
-        #expect(h.state.layers[0].summary?.maxAbs == 7)
-        #expect(h.state.layers[0].summary?.error == known)
+        #expect(h.state.shared.layers[0].summary?.maxAbs == 7)
+        #expect(h.state.shared.layers[0].summary?.error == known)
         h.send(.layerSummary(generation: g, index: 0, summary: LayerSummary(maxAbs: 7, ratio: 3, error: 0.5)))
-        #expect(h.state.layers[0].summary?.error == 0.5)
+        #expect(h.state.shared.layers[0].summary?.error == 0.5)
     }
 }
 
@@ -70,13 +70,13 @@ import TestSupport
 
         // The model keeps the job busy through the merged partials.
         var state = AppState(files: ["f"], layers: [LayerEntry(name: layer.name, kind: "down", tokens: 64, inFeatures: 64, outFeatures: 16)])
-        state.params = p
-        state.open = OpenLayer(index: 0, data: layer, tokens: nil)
-        state.busy[.evaluate] = Busy(what: "evaluating")
-        let g = state.generation(.evaluate)
+        state.shared.params = p
+        state.shared.open = OpenLayer(index: 0, data: layer, tokens: nil)
+        state.jobs.busy[.evaluate] = Busy(what: "evaluating")
+        let g = state.jobs.generation(.evaluate)
         _ = App.update(&state, .evaluated(generation: g, evaluation: first, stats: [:]))
-        #expect(state.busy[.evaluate] != nil)
+        #expect(state.jobs.busy[.evaluate] != nil)
         _ = App.update(&state, .evaluated(generation: g, evaluation: exact, stats: [:]))
-        #expect(state.busy[.evaluate] == nil)
+        #expect(state.jobs.busy[.evaluate] == nil)
     }
 }

@@ -58,18 +58,18 @@ import TestSupport
         h.run(load)
         let evaluate = try #require(h.effects.last)
         guard case .evaluate = evaluate else { Issue.record("no evaluate effect: \(h.effects)"); return }
-        #expect(h.state.busy[.evaluate] != nil)
+        #expect(h.state.jobs.busy[.evaluate] != nil)
         h.press(.escape)
         // The background scan stops too: it would take the cores for the same kind of work.
         #expect(Array(h.effects.suffix(2)) == [.cancel(.evaluate), .cancel(.scan)])
-        #expect(h.state.busy[.evaluate] == nil && h.state.busy[.scan] == nil)
-        #expect(h.state.notice?.contains("stopped") == true)
+        #expect(h.state.jobs.busy[.evaluate] == nil && h.state.jobs.busy[.scan] == nil)
+        #expect(h.state.status.notice?.contains("stopped") == true)
         h.run(evaluate)  // the stopped job's answer, had it finished anyway
-        #expect(h.state.evaluation == nil)
+        #expect(h.state.shared.evaluation == nil)
         // A parameter change computes again.
         h.runEffects = true
         h.press("]")
-        #expect(h.state.evaluation != nil)
+        #expect(h.state.shared.evaluation != nil)
     }
 
     @Test func aPartialAnswerKeepsTheJobBusyAndTheOriginalStatistics() throws {
@@ -80,8 +80,8 @@ import TestSupport
         var partial = try #require(EvaluationWorkspace(h.layers[0]).evaluate(params, methods: [.rtn]))
         partial.pending = [.smoothquant, .hadamard, .duquant]
         h.send(.evaluated(generation: generation, evaluation: partial, stats: [:]))
-        #expect(h.state.busy[.evaluate] != nil)
-        #expect(h.state.stageStats[.original] != nil)
-        #expect(h.state.evaluation?.methods[.rtn] != nil)
+        #expect(h.state.jobs.busy[.evaluate] != nil)
+        #expect(h.state.shared.stageStats[.original] != nil)
+        #expect(h.state.shared.evaluation?.methods[.rtn] != nil)
     }
 }
