@@ -75,7 +75,7 @@ package final class ExplorerSession {
         while !queue.isEmpty {
             for msg in queue where !state.quitting {
                 Hop.here()
-                App.update(&state, msg).forEach(executor.run)
+                App.update(&state, TopBar.message(for: msg, in: state)).forEach(executor.run)
             }
             queue = synchronous ? inbox.drain() : []
         }

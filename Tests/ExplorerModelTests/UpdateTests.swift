@@ -204,8 +204,6 @@ import TestSupport
         h.send(.mouse(MouseEvent(.press, at: Point(x: layout.heat.x + 5, y: layout.heat.y + 2))))
         #expect(h.state.focus == .heatmap)
         #expect(h.state.heatmap.view.cursorToken > 0 && h.state.heatmap.view.cursorChannel > 0)
-        h.send(.mouse(MouseEvent(.press, at: Point(x: App.stageTabs(width: 120)[4].columns.lowerBound, y: 0))))
-        #expect(h.state.heatmap.stage == .rotation2)
     }
 
     @Test func themeCycles() {

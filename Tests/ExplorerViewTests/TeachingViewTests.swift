@@ -145,7 +145,7 @@ import TestSupport
         #expect(top.contains("?:help q:quit"))
         #expect(top.contains("6 QErr") || top.contains("6 Quantized error"))
         // Mouse hit-testing uses the same tabs as the drawing.
-        for tab in App.stageTabs(width: size.width) { #expect(top.contains(tab.label.trimmingCharacters(in: .whitespaces))) }
+        for tab in TopBar.tabs(width: size.width) { #expect(top.contains(tab.label.trimmingCharacters(in: .whitespaces))) }
     }
 
     @Test func theHelpBoxHasCorners() {

@@ -1,6 +1,7 @@
 extension App {
     /// A click or wheel turn goes to the component under it (the same rectangles the view draws into), as
-    /// that component's message.
+    /// that component's message. (A click on a stage tab arrives as the heatmap's message: the tabs' text and
+    /// columns are the view's, see ExplorerView's `TopBar`.)
     static func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> [Effect] {
         guard !state.overlays.showHelp, state.list.search == nil else { return [] }
         let layout = ScreenLayout(size: state.display.size, compare: state.heatmap.compare)
@@ -10,9 +11,6 @@ extension App {
         if layout.params.contains(p), event.kind == .press {
             let row = p.y - layout.params.y + ScreenLayout.paramOffset(selected: state.parameters.row, height: layout.params.height)
             return route(&state, .parameters(.select(row: row)))
-        }
-        if let stage = stageTab(at: p, width: state.display.size.width), layout.topBar.contains(p), event.kind == .press {
-            return route(&state, .heatmap(.setStage(stage)))
         }
         // The teaching view: one cell per value, under a header row.
         if let g = state.teachingGrid, event.kind == .press, state.teachingArea.contains(p) {

@@ -84,8 +84,8 @@ package enum Screen {
         let bar = ctx.layout.topBar
         let p = ctx.palette
         grid.fill(bar, with: Cell(" ", p.title))
-        grid.put(App.topBarTitle(width: bar.width), at: Point(x: bar.x, y: bar.y), style: p.title)
-        for tab in App.stageTabs(width: bar.width) {
+        grid.put(TopBar.title(width: bar.width), at: Point(x: bar.x, y: bar.y), style: p.title)
+        for tab in TopBar.tabs(width: bar.width) {
             let active = tab.stage == ctx.state.heatmap.stage && ctx.state.heatmap.step == nil
             let inCompare = ctx.state.heatmap.compare && tab.stage == ctx.state.heatmap.compareLeft
             var style = p.title
@@ -94,9 +94,9 @@ package enum Screen {
             else if inCompare { style = CellStyle(fg: p.accent.fg, bg: p.title.bg, attrs: [.underline]) }
             grid.put(tab.label, at: Point(x: tab.columns.lowerBound, y: bar.y), style: style)
         }
-        let hint = App.topBarHint
+        let hint = TopBar.hint
         let x = bar.maxX - hint.count
-        if x >= (App.stageTabs(width: bar.width).last?.columns.upperBound ?? 0) {
+        if x >= (TopBar.tabs(width: bar.width).last?.columns.upperBound ?? 0) {
             grid.put(hint, at: Point(x: x, y: bar.y), style: p.title)
         }
     }
