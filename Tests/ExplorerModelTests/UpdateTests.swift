@@ -102,7 +102,7 @@ import TestSupport
     @Test func invalidParametersAreRefusedWithAMessage() {
         var h = Harness()
         h.start()
-        h.state.parameters.row = ParamField.abits.rawValue
+        h.state.parameters.row = ParamField.named("abits")!.rawValue
         for _ in 0..<10 { h.press("[") }
         #expect(h.state.shared.params.abits == 2)
         #expect(h.state.status.lastError == nil)

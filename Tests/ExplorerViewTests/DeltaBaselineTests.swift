@@ -90,8 +90,8 @@ import TestSupport
         #expect(title.contains(Format.num(Float(sp.min))) && title.contains(Format.num(Float(sp.max))))
         // The seed is part of the spread: changing it keeps the spread shown, and DuQuant's Δ is within it.
         f.press("p")
-        for _ in 0..<ParamField.seed.rawValue { f.press("j") }  // the seed row
-        #expect(f.state.parameters.row == ParamField.seed.rawValue)
+        for _ in 0..<ParamField.named("seed")!.rawValue { f.press("j") }  // the seed row
+        #expect(f.state.parameters.row == ParamField.named("seed")!.rawValue)
         f.press("l")
         #expect(f.state.shared.params.seed == 1)
         #expect(f.state.currentSeedSpread != nil)

@@ -36,7 +36,7 @@ import Testing
         let own = DeltaBaselineTests.row(f, "α, clip X/W") ?? ""
         #expect(own.contains("1/mse") && own.contains("α.5 1/1"))
         f.press("p")
-        for _ in 0..<ParamField.sameSettings.rawValue { f.press("j") }
+        for _ in 0..<ParamField.named("same-settings")!.rawValue { f.press("j") }
         f.press("l")
         #expect(f.state.shared.params.sameSettings)
         let same = DeltaBaselineTests.row(f, "α, clip X/W") ?? ""
@@ -54,7 +54,7 @@ import Testing
         #expect(layout.params.height < ParamField.allCases.count)
         f.press("p")
         for _ in 0..<ParamField.allCases.count { f.press("j") }
-        #expect(f.state.parameters.row == ParamField.layout.rawValue)
+        #expect(f.state.parameters.row == ParamField.named("layout")!.rawValue)
         let g = f.render()
         let panel = (layout.params.y..<layout.params.maxY).map { g.line($0) }
         #expect(panel.last?.contains("layout") == true)

@@ -119,8 +119,8 @@ package enum KeyTable {
         KeyBinding(chars("[]"), .app, KeyHelp("[ ]", "change the selected parameter down / up (from any panel)")) { k in
             .parameters(.adjustSelected(k == .char("]") ? 1 : -1))
         },
-        KeyBinding([.char("S")], .app, KeyHelp("S O", "switch greedy selection paper/reference, rotation layout perblock/shared")) { _ in .parameters(.cycle(.select)) },
-        KeyBinding([.char("O")], .app, KeyHelp("S O", "switch greedy selection paper/reference, rotation layout perblock/shared")) { _ in .parameters(.cycle(.layout)) },
+        KeyBinding([.char("S")], .app, KeyHelp("S O", "switch greedy selection paper/reference, rotation layout perblock/shared")) { _ in .parameters(.cycle(name: "select")) },
+        KeyBinding([.char("O")], .app, KeyHelp("S O", "switch greedy selection paper/reference, rotation layout perblock/shared")) { _ in .parameters(.cycle(name: "layout")) },
         KeyBinding([.char("m")], .app, KeyHelp("m", "method whose error the layer list shows (its column is named after it: DuQ out, "
                                                 + "RTN out, …)")) { _ in .list(.nextMethod) },
         KeyBinding([.char("A")], .app, KeyHelp("A", "error anatomy: output error with only activations / only weights quantized, "

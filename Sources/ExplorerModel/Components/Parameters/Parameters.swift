@@ -24,8 +24,8 @@ package enum Parameters {
         case select(row: Int)
         /// `[ ]`, h l: the selected parameter one notch down (−1) or up (+1).
         case adjustSelected(Int)
-        /// `S`, `O`: the next value of `field`.
-        case cycle(ParamField)
+        /// `S`, `O`: the next value of the parameter called `name` (greedy selection, rotation layout).
+        case cycle(name: String)
     }
 
     package static func update(_ s: inout ParametersState, _ msg: Msg, _ ctx: Context) -> [Request] {
@@ -42,8 +42,9 @@ package enum Parameters {
             return [.focus(.params)]
         case .adjustSelected(let direction):
             return [.setParams(s.field.adjust(ctx.shared.params, by: direction))]
-        case .cycle(let field):
-            return [.setParams(field.adjust(ctx.shared.params, by: 1))]
+        case .cycle(let name):
+            guard let spec = ParameterSpec.named(name) else { return [] }
+            return [.setParams(spec.adjust(ctx.shared.params, by: 1))]
         }
     }
 }
