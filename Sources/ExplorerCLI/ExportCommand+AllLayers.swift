@@ -3,6 +3,7 @@ import Glibc
 #endif
 import DuQuantCore
 import DuQuantIO
+import ExplorerModel
 import Foundation
 
 extension ExportCommand {
@@ -67,7 +68,7 @@ extension ExportCommand {
             }
             // The dump's order, whatever order --positions gave.
             layers.sort { ExportIndex.position($0.file) < ExportIndex.position($1.file) }
-            let index = ExportIndex(method: method.rawValue, source: set.source, sourceStamp: set.stamp, params: ParameterOptions.summary(p),
+            let index = ExportIndex(method: method.rawValue, source: set.source, sourceStamp: set.stamp, params: p.longSummary,
                                     seed: String(p.seed), layerCount: all.count, shard: shard, layers: layers)
             try simulateWriteFailure(chosen.count, dir + "/" + indexName)
             try io { () throws(DumpError) in try out.commit(index, as: indexName) }

@@ -1,5 +1,6 @@
 import DuQuantCore
 import DuQuantIO
+import ExplorerModel
 
 extension ExportCommand {
     /// `export FILE --all-layers -o DIR --plan`: what an export of every layer would do, as JSON, for a
@@ -38,7 +39,7 @@ extension ExportCommand {
         let head: [(String, String)] = [
             ("format", q("duquant-explorer export plan v1")), ("binary", q(set.binary)), ("generation", q(set.generation)),
             ("method", q(method.rawValue)), ("source", q(set.source)), ("source_stamp", q(set.stamp)),
-            ("params", q(ParameterOptions.summary(p))), ("seed", q(String(p.seed))), ("layer_count", String(all.count)),
+            ("params", q(p.longSummary)), ("seed", q(String(p.seed))), ("layer_count", String(all.count)),
             ("memory_budget", String(MemoryBudget.bytes)),
         ]
         return "{\n" + head.map { " \(q($0.0)): \($0.1),\n" }.joined() + " \"layers\": [\n" + rows.joined(separator: ",\n") + "\n ]\n}\n"

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import DuQuantCore
 import DuQuantIO
+import ExplorerModel
 
 /// What an `export --all-layers` set is made of, and so what names its generation: the binary, the
 /// method, the parameters, the dump (its path as given, size and modification time) and its number of
@@ -36,7 +37,7 @@ struct ExportSet {
 
     /// The text the generation's name hashes, one item per line.
     var key: String {
-        ["duquant-explorer export set v1", binary, method.rawValue, ParameterOptions.summary(params), String(params.seed),
+        ["duquant-explorer export set v1", binary, method.rawValue, params.longSummary, String(params.seed),
          source, stamp, String(layerCount)].joined(separator: "\n")
     }
 
@@ -46,7 +47,7 @@ struct ExportSet {
     /// The metadata a file of layer `name` carries that says what made it: a file is kept only if every
     /// entry matches (`input_hash`, when nil, is left out of the comparison: the plan's quick look).
     func identity(layer name: String, inputHash: String?) -> [String: String] {
-        var m = ["layer": name, "source": source, "method": method.rawValue, "params": ParameterOptions.summary(params),
+        var m = ["layer": name, "source": source, "method": method.rawValue, "params": params.longSummary,
                  "method_settings": ExportCommand.methodSettings(params), "seed": String(params.seed), "binary": binary]
         if let inputHash { m["input_hash"] = inputHash }
         return m
