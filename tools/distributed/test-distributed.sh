@@ -36,6 +36,19 @@ cluster_pids() {
     { pid[NR] = $1; ppid[NR] = $2; if (index($0, ENVIRON["W"])) mine[$1] = 1 }
     END { do { grew = 0; for (i in pid) if (!(pid[i] in mine) && (ppid[i] in mine)) { mine[pid[i]] = 1; grew = 1 } } while (grew)
           for (p in mine) print p }'
+  # The killed raylet's workers, orphaned (their parent gone, their command line ray::…): recorded at the kill.
+  local p
+  for p in $(cat "$WORK/orphans" 2>/dev/null); do
+    { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -q '^ray::' && echo "$p"
+  done
+  return 0
+}
+# The processes under `pid` (its children, theirs, …).
+descendants() {
+  ps -eo pid=,ppid= | awk -v root="$1" '
+    { pid[NR] = $1; ppid[NR] = $2 } END { mine[root] = 1
+      do { grew = 0; for (i in pid) if (!(pid[i] in mine) && (ppid[i] in mine)) { mine[pid[i]] = 1; grew = 1 } } while (grew)
+      for (p in mine) if (p != root) print p }'
 }
 stop_ray() {
   local pids
@@ -138,9 +151,10 @@ done
 [ "$running" -ge 2 ] || { cat "$WORK/multi-ray.log"; fail "never saw both workers export"; }
 raylet=""
 for p in $(pgrep -f raylet/raylet); do
-  tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- "--node_manager_port=$((PORT + 11)) " && raylet=$p
+  { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -q -- "--node_manager_port=$((PORT + 11)) " && raylet=$p
 done
 [ -n "$raylet" ] || fail "no raylet of worker 1"
+descendants "$raylet" >"$WORK/orphans"
 kill -KILL "$raylet"
 phase "killed worker 1's raylet (pid $raylet) while $running exports ran"
 wait "$driver_pid" || { cat "$WORK/multi-ray.log"; fail "the driver after a lost worker"; }
