@@ -25,6 +25,9 @@ final class ExactStages: Sendable {
     private let stages: Locked<[Stage]>
     private let rows: Locked<[Int: (stage: Int, values: [Double])]>
 
+    /// Rows kept for reuse: 16 MB of them, at least 16.
+    var cachedRows: Int { Swift.max(16, (16 << 20) / Swift.max(1, 8 * input.cols)) }
+
     init(input: Matrix, scales: [Float]?) {
         self.input = input
         self.scales = scales
@@ -54,9 +57,13 @@ final class ExactStages: Sendable {
             }
             if let perm = st.permutation { y = perm.map { y[$0] } }
         }
-        let value = y
+        let value = y, limit = cachedRows
         rows.withLock { cache in
-            if (cache[t]?.stage ?? -1) < s { cache[t] = (s, value) }
+            guard (cache[t]?.stage ?? -1) < s else { return }
+            // Bounded: the cache only saves work, and whole rows of a wide layer add up (11008 channels:
+            // 86 KB a token) when the searches of many blocks recompute many tokens.
+            if cache[t] == nil && cache.count >= limit { cache.remove(at: cache.startIndex) }
+            cache[t] = (s, value)
         }
         return value
     }

@@ -36,7 +36,7 @@ struct StageSearch {
                                   blocks: 0..<1, start: k * p.block, n: sizes[k]) }
             }
             guard let found = DuQuant.searchBlocks(make, sizes: sizes, p: p, bases: bases, bounds: bounds, rule: rule,
-                                                   cancel: cancel, progress: { k in progress?((base + k) / total) })
+                                                   keepDouble: !last, cancel: cancel, progress: { k in progress?((base + k) / total) })
             else { return nil }
             done += Double(sizes.count)
             return found

@@ -261,9 +261,10 @@ extension DuQuant {
     /// Worker threads for the searches: the machine's cores, at most 8.
     static var workers: Int { Swift.min(8, Processors.online) }
 
-    /// Searches every block of a per-block stage, blocks shared among worker threads. Nil if cancelled.
+    /// Searches every block of a per-block stage, blocks shared among worker threads; without `keepDouble`
+    /// the results' double rotations are dropped (the last stage rotates no screen). Nil if cancelled.
     static func searchBlocks(_ inputs: [@Sendable () -> GreedyInput], sizes: [Int], p: QuantParams, bases: [Int: Matrix],
-                             bounds: [Int: GreedyRotation.BaseBounds], rule: DecisionRule,
+                             bounds: [Int: GreedyRotation.BaseBounds], rule: DecisionRule, keepDouble: Bool = true,
                              cancel: CancelToken?, progress: @Sendable (Double) -> Void) -> [GreedyRotation.Result]? {
         let results = UnsafeMutableBufferPointer<GreedyRotation.Result?>.allocate(capacity: sizes.count)
         results.initialize(repeating: nil)
@@ -281,8 +282,11 @@ extension DuQuant {
                 let k = next.add(1, ordering: .relaxed).oldValue
                 guard k < sizes.count, !stop() else { return }
                 let n = sizes[k]
-                out.p[k] = GreedyRotation.search(inputs[k](), base: bases[n]!, bounds: bounds[n], steps: p.steps,
-                                                 select: p.select, block: k, patience: p.patience, rule: rule, shouldStop: stop)
+                var r = GreedyRotation.search(inputs[k](), base: bases[n]!, bounds: bounds[n], steps: p.steps,
+                                              select: p.select, block: k, patience: p.patience, rule: rule, shouldStop: stop)
+                // The double rotation only rotates the screen for a later stage (128 KB a block at 128).
+                if !keepDouble { r?.rotationD = [] }
+                out.p[k] = r
                 progress(Double(finished.add(1, ordering: .relaxed).newValue))
             }
         }
