@@ -82,7 +82,7 @@ enum BenchSoak {
         let session = ExplorerSession(state: state, themes: themes, backend: driver, source: source)
         driver.idle = { [unowned session] in
             let s = session.state
-            return s.open != nil && s.loading == nil && s.busy[.evaluate] == nil && s.busy[.load] == nil
+            return s.shared.open != nil && s.shared.loading == nil && s.jobs.busy[.evaluate] == nil && s.jobs.busy[.load] == nil
         }
         _ = session.run()
         let rss = driver.rss

@@ -24,8 +24,8 @@ package enum ExplorerCommand {
             let (themes, themeIndex) = try options.themes()
             var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
             // The status bar shows the first problem until dismissed; `!` lists them all.
-            state.problems = source.problems
-            state.lastError = source.problems.first.map { first in
+            state.status.problems = source.problems
+            state.status.lastError = source.problems.first.map { first in
                 first + (source.problems.count > 1 ? " (+\(source.problems.count - 1) more)" : "")
             }
             let env = ProcessInfo.processInfo.environment

@@ -5,10 +5,10 @@ extension Screen {
     static func drawLower(_ grid: inout CellGrid, _ ctx: Context) {
         Hop.here()
         // The teaching view's caption took these rows (it says in numbers what the profile shows).
-        if ctx.shown.teaching && ctx.state.step == nil && !ctx.state.showAnatomy { return }
-        if ctx.state.step != nil {
+        if ctx.shown.teaching && ctx.state.heatmap.step == nil && !ctx.state.methods.showAnatomy { return }
+        if ctx.state.heatmap.step != nil {
             drawStepPanel(&grid, ctx)
-        } else if ctx.state.showAnatomy {
+        } else if ctx.state.methods.showAnatomy {
             drawAnatomy(&grid, ctx)
         } else {
             drawProfile(&grid, ctx)
@@ -19,12 +19,12 @@ extension Screen {
     static func drawProfile(_ grid: inout CellGrid, _ ctx: Context) {
         let s = ctx.state
         let area = ctx.layout.lower
-        panelTitle(&grid, ctx.layout.lowerTitle, "Channel max |x| · \(s.stage.title)", focused: false, ctx)
+        panelTitle(&grid, ctx.layout.lowerTitle, "Channel max |x| · \(s.heatmap.stage.title)", focused: false, ctx)
         grid.fill(area, with: Cell(" ", ctx.palette.text))
         guard area.height > 0 else { return }
         let (bars, balance) = area.splitRows(fromBottom: 1)
         if let pool = ctx.shown.pool, let mapping = ctx.shown.mapping {
-            let x0 = s.compare ? (ctx.layout.heatRight?.x ?? area.x) : area.x
+            let x0 = s.heatmap.compare ? (ctx.layout.heatRight?.x ?? area.x) : area.x
             let barArea = Rect(x: x0, y: bars.y, width: area.maxX - x0, height: bars.height)
             ProfileWidget(columns: pool.columnMax, mapping: mapping, palette: ctx.palette, glyphs: ctx.glyphs).draw(into: &grid, area: barArea)
         }
@@ -39,7 +39,7 @@ extension Screen {
         }
         // The figures came with the stage statistics (for the calibration's block size).
         let block = cal.params.block
-        guard let before = ctx.state.stageStats[.rotation1]?.blocks, let after = ctx.state.stageStats[.permutation]?.blocks,
+        guard let before = ctx.state.shared.stageStats[.rotation1]?.blocks, let after = ctx.state.shared.stageStats[.permutation]?.blocks,
               before.size == block, after.size == block else { return }
         let varBefore = before.meanVariance, varAfter = after.meanVariance
         let shares = after.shares
@@ -58,12 +58,12 @@ extension Screen {
     /// Greedy step-through: which channel each step chose, and the trajectory of the block's range (max − min) with the kept prefix.
     static func drawStepPanel(_ grid: inout CellGrid, _ ctx: Context) {
         let s = ctx.state
-        guard let step = s.step else { return }
+        guard let step = s.heatmap.step else { return }
         let area = ctx.layout.lower
         let p = ctx.palette
         let stages = s.calibration?.traces.count ?? 0
         panelTitle(&grid, ctx.layout.lowerTitle,
-                   "Greedy step-through · rotation \(step.rotation + 1) of \(stages) · \(s.params.select.rawValue)/\(s.params.layout.rawValue)",
+                   "Greedy step-through · rotation \(step.rotation + 1) of \(stages) · \(s.shared.params.select.rawValue)/\(s.shared.params.layout.rawValue)",
                    focused: true, ctx)
         grid.fill(area, with: Cell(" ", p.text))
         guard let cal = s.calibration, cal.traces.indices.contains(step.rotation), area.height > 0 else { return }
@@ -118,8 +118,8 @@ extension Screen {
         ]
         let rows: [[TableWidget.Item]] = specs.map { label, text in
             [TableWidget.Item(label)] + methods.map { m in
-                guard let a = s.evaluation?.methods[m]?.anatomy else {
-                    let computing = s.busy[.evaluate] != nil || s.evaluation?.pending.contains(m) == true
+                guard let a = s.shared.evaluation?.methods[m]?.anatomy else {
+                    let computing = s.jobs.busy[.evaluate] != nil || s.shared.evaluation?.pending.contains(m) == true
                     return TableWidget.Item(computing ? "…" : "–")
                 }
                 return TableWidget.Item(text(a))
