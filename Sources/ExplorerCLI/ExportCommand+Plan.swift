@@ -6,8 +6,8 @@ extension ExportCommand {
     /// `export FILE --all-layers -o DIR --plan`: what an export of every layer would do, as JSON, for a
     /// driver that shares the work out (tools/distributed): the set's generation and binary, and per
     /// usable layer its position, name, file (relative to `DIR`), shape, the memory its calibration may
-    /// take under the budget (``MemoryBudget/evaluationBytes(tokens:inFeatures:outFeatures:)``, the
-    /// figure the binary refuses a layer by) and whether a file of this set is already there (`present`:
+    /// take, the process included (``MemoryBudget/transformBytes(tokens:inFeatures:outFeatures:method:)``,
+    /// the figure the binary refuses a layer by) and whether a file of this set is already there (`present`:
     /// its metadata matches but for the input's fingerprint, which the export itself checks). Writes
     /// nothing, not even `DIR`.
     ///
@@ -28,7 +28,7 @@ extension ExportCommand {
         for (k, name) in all.enumerated() {
             guard let info = dump.layer(named: name) else { continue }
             let file = set.generation + "/" + ExportNames.layerFile(position: k + 1, width: width, name: name)
-            let need = MemoryBudget.evaluationBytes(tokens: info.tokens, inFeatures: info.inFeatures, outFeatures: info.outFeatures)
+            let need = MemoryBudget.transformBytes(tokens: info.tokens, inFeatures: info.inFeatures, outFeatures: info.outFeatures, method: method)
             let identity = set.identity(layer: name, inputHash: nil)
             let present = ExportSet.check(dir + "/" + file, against: identity) == .keep
                 || committed[name].map { ExportSet.check(dir + "/" + $0, against: identity) == .keep } == true

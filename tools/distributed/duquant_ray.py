@@ -100,8 +100,8 @@ def positions_text(group: list[dict]) -> str:
 
 
 def memory_request(group: list[dict], overhead: int) -> int:
-    """Bytes a task asks Ray for: its largest layer's need under the binary's budget rule, plus the
-    process (binary, libraries, the dump's mapped header)."""
+    """Bytes a task asks Ray for: its largest layer's need by the binary's budget rule (the process
+    included), plus a margin."""
     return max((l["bytes"] or 0) for l in group) + overhead
 
 
@@ -198,7 +198,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--address", default=os.environ.get("RAY_ADDRESS", "auto"), help="the Ray cluster (default: auto)")
     p.add_argument("--tasks", type=int, default=0, help="how many tasks (default: 2 per worker CPU)")
     p.add_argument("--cpus-per-task", type=float, default=1)
-    p.add_argument("--overhead", default="256M", help="memory a task asks for beyond its largest layer's need")
+    p.add_argument("--overhead", default="64M", help="memory a task asks for beyond its largest layer's need (which includes the process)")
     p.add_argument("--max-retries", type=int, default=3, help="retries of a task whose node dies")
     p.add_argument("--progress-every", type=float, default=10, help="seconds between progress lines while waiting")
     a = p.parse_args(argv)
