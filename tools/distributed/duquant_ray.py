@@ -224,11 +224,22 @@ def check_nodes(ray, binary: str, local_build: str) -> list[dict]:
     probe = ray.remote(num_cpus=0)(probe_node)
     refs = [probe.options(scheduling_strategy=NodeAffinitySchedulingStrategy(n["NodeID"], soft=False)).remote(binary)
             for n in nodes]
-    found = ray.get(refs, timeout=300)
-    for n, f in zip(nodes, found):
+    found, alive = [], []
+    for n, ref in zip(nodes, refs):
+        try:
+            f = ray.get(ref, timeout=300)
+        except (ray.exceptions.TaskUnschedulableError, ray.exceptions.NodeDiedError,
+                ray.exceptions.WorkerCrashedError, ray.exceptions.GetTimeoutError) as e:
+            # A node that died before the cluster marked it dead: not one to run tasks on.
+            say(f"note: node {n.get('NodeManagerAddress', '?')} ({n['NodeID'][:12]}) is gone ({type(e).__name__}); not used")
+            continue
         f["address"], f["node"] = n.get("NodeManagerAddress", "?"), n["NodeID"]
         if "error" in f:
             raise DriverError(f"node {f['address']} ({f['node'][:12]}): {f['error']}")
+        found.append(f)
+        alive.append(n)
+    if not found:
+        raise DriverError("no node of the cluster answered (all gone)")
     for f in found:
         if f["build"] != local_build:
             raise DriverError(f"versions differ: node {f['address']} ({f['node'][:12]}) has {f['build']!r}, "
@@ -236,7 +247,7 @@ def check_nodes(ray, binary: str, local_build: str) -> list[dict]:
     cores = sorted({f["core"] for f in found})
     if len(cores) > 1:
         say(f"note: the nodes' BLAS cores differ ({'; '.join(cores)}): files agree to about 1e-5, not byte for byte")
-    return nodes
+    return alive
 
 
 def export_args(a: argparse.Namespace) -> list[str]:
