@@ -32,7 +32,7 @@ extension App {
         state.stageStats = [.original: stats]
         state.heat = HeatView(tokens: layer.tokens, channels: layer.inFeatures)
         if state.step != nil { state.step = StepState() }
-        return evaluate(&state)
+        return evaluate(&state) + ModelPanel.recompute(&state)
     }
 
     /// Figures arrived (an estimate, a partial answer or the complete set).

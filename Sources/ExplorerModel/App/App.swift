@@ -61,11 +61,14 @@ package enum App {
             state.busy[.heldOut] = nil
             state.heldOut = result
             return []
+        case .model(let m):
+            return ModelPanel.update(&state, m)
         case let .failed(kind, generation, message):
             guard generation == state.generation(kind) else { return [] }
             report(&state, message)
             state.busy[kind] = nil
             if kind == .load { state.loading = nil }
+            if kind == .model { state.model.computing = nil }
             return []
         }
     }
@@ -137,7 +140,7 @@ package enum App {
         }
         state.params = p
         state.lastError = nil
-        return evaluate(&state) + rescan(&state)
+        return evaluate(&state) + rescan(&state) + ModelPanel.recompute(&state)
     }
 
     /// Asks for the step-through heatmap of the current step.

@@ -106,6 +106,8 @@ package struct AppState: Sendable {
     package var heldOut: HeldOutResult?
     /// The lower panel shows the error's anatomy (`A`) instead of the channel profile.
     package var showAnatomy = false
+    /// The Model panel (model-level perplexity), when the dump came with its model.
+    package var model = ModelPanelState()
     /// Statistics of each stage matrix (the original's from loading, the rest with the evaluation).
     package var stageStats: [Stage: StageStats] = [:]
     package var busy: [EffectKind: Busy] = [:]

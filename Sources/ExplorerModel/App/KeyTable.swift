@@ -33,6 +33,9 @@ package enum KeyTable {
         KeyBinding([.char("j"), .down, .char("k"), .up], .help, helpHelp) { s, k in Overlays.scroll(&s, k) },
         KeyBinding([.escape], .app, escHelp, when: { $0.lastError != nil }) { s, _ in Status.dismissProblem(&s) },
         KeyBinding([.escape], .app, escHelp, when: { $0.busy[.evaluate] != nil && $0.step == nil }) { s, _ in Status.stopComputation(&s) },
+        KeyBinding([.escape], .app, escHelp, when: { ($0.busy[.model] != nil || $0.busy[.sensitivity] != nil) && $0.step == nil }) { s, _ in
+            ModelPanel.stop(&s)
+        },
         KeyBinding([.escape], .app, escHelp) { s, _ in App.back(&s) },
         KeyBinding([.char("!")], .app, problemsHelp) { s, _ in Overlays.openProblems(&s) },
         KeyBinding([.char("!"), .escape, .enter], .problems, problemsHelp) { s, _ in Overlays.close(&s) },
@@ -153,6 +156,14 @@ package enum KeyTable {
             LayerList.nextSort(&s)
         },
         KeyBinding([.char("t")], .app, KeyHelp("t", "next colour theme (its name shows in the status bar)")) { s, _ in App.nextTheme(&s) },
+        KeyBinding([.char("M")], .app, KeyHelp("M", "Model panel (with --model DIR): perplexity of this layer only quantized (others "
+                                                + "FP) ↔ of all layers quantized, under the current parameters and the list's method")) { s, _ in
+            ModelPanel.switchScope(&s)
+        },
+        KeyBinding([.char("Z")], .app, KeyHelp("Z", "per-layer sensitivity (with --model DIR): every layer alone quantized, sorted by "
+                                                + "the perplexity it costs, in the background; Z again hides / shows")) { s, _ in
+            ModelPanel.toggleSensitivity(&s)
+        },
     ]
 
     /// The scopes that take keys in `state`, first match first: a search or an overlay has all the keys;

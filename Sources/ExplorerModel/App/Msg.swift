@@ -23,6 +23,8 @@ package enum Msg: Sendable {
     case seedSpreadMeasured(generation: Int, params: QuantParams, spread: SeedSpread)
     /// Figures fitted and scored on the fit tokens, and scored on the held-out ones, for `params`.
     case heldOutMeasured(generation: Int, params: QuantParams, result: HeldOutResult)
+    /// A result of the Model panel's work (model-level perplexity, per-layer sensitivity).
+    case model(ModelPanelMsg)
     /// An effect failed; the message is one line.
     case failed(kind: EffectKind, generation: Int, message: String)
 }

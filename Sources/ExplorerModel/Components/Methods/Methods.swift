@@ -61,6 +61,6 @@ package enum Methods {
             state.layers[open.index].summary?.errorMethod = state.listMethod
         }
         state.notice = "layer list error: \(state.listMethod.title)"
-        return App.rescan(&state)
+        return App.rescan(&state) + ModelPanel.recompute(&state)
     }
 }
