@@ -10,7 +10,7 @@ import Synchronization
 /// (`--model DIR`, else the sidecar's `model_forward.checkpoint`) and evaluation tokens (`--model-tokens
 /// FILE`, else the sidecar's `model_forward.tokens`, else the dump's own token ids), loaded on first use on
 /// the executor's queue (the screen does not wait for 538 MB of weights).
-final class ForwardModelBackend: ModelBackend {
+package final class ForwardModelBackend: ModelBackend {
     let directory: String
     let tokensFile: String?
     let dumpPath: String
@@ -37,11 +37,11 @@ final class ForwardModelBackend: ModelBackend {
         }
     }
 
-    func fullPrecision(cancel: CancelToken, progress: @escaping @Sendable (Double) -> Void) throws -> Double? {
+    package func fullPrecision(cancel: CancelToken, progress: @escaping @Sendable (Double) -> Void) throws -> Double? {
         try loop().fullPrecision(cancel: cancel, progress: progress)
     }
 
-    func perplexity(_ r: ModelRequest, cancel: CancelToken, progress: @escaping @Sendable (Double) -> Void) throws -> Double? {
+    package func perplexity(_ r: ModelRequest, cancel: CancelToken, progress: @escaping @Sendable (Double) -> Void) throws -> Double? {
         let scope: LiveModel.Scope
         if let name = r.layer {
             guard let id = LinearID(name: name) else { throw ForwardError("\(name) is not a linear layer of the model") }
@@ -52,7 +52,7 @@ final class ForwardModelBackend: ModelBackend {
         return try loop().perplexity(scope, method: r.method, params: r.params, setting: Self.setting(r.params), cancel: cancel, progress: progress)
     }
 
-    func sensitivity(method: Method, params: QuantParams, cancel: CancelToken, progress: @escaping @Sendable (Double) -> Void,
+    package func sensitivity(method: Method, params: QuantParams, cancel: CancelToken, progress: @escaping @Sendable (Double) -> Void,
                      partial: @escaping (String, Double, Bool) -> Void) throws -> Bool {
         let l = try loop()
         let total = l.session.model.linearIDs.count
@@ -69,7 +69,7 @@ final class ForwardModelBackend: ModelBackend {
 extension ForwardModelBackend {
     /// The backend for the explorer's files, or nil when no model is named (`--model`, or the first file's
     /// sidecar `model_forward`); with the panel's one-line description of the model.
-    static func attach(model: String?, tokens: String?, files: [String], budget: Int) throws(CLIError) -> (ForwardModelBackend, String)? {
+    package static func attach(model: String?, tokens: String?, files: [String], budget: Int) throws(CLIError) -> (ForwardModelBackend, String)? {
         guard let dump = files.first else { return nil }
         var dir = model, tokensFile = tokens
         var text: String? = nil

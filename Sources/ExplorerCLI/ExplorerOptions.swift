@@ -28,9 +28,9 @@ package struct ExplorerOptions {
     /// `--memory-budget SIZE`, in bytes (nil: the default).
     var memoryBudget: Int?
     /// `--model DIR`: the dump's model (a Hugging Face checkpoint), for the Model panel.
-    var model: String?
+    package var model: String?
     /// `--model-tokens FILE`: the Model panel's evaluation tokens (a JSON array of ids, or `token_ids`).
-    var modelTokens: String?
+    package var modelTokens: String?
 
     package init(_ args: [String], command: String) throws(CLIError) {
         let a = try Arguments.parse(args, options: ExplorerOptions.names, flags: ExplorerOptions.flags, command: command)
