@@ -61,7 +61,7 @@ import Testing
     @Test func sensitivityMeasuresEveryLayerAloneLastBlockFirst() throws {
         let live = try Self.live()
         var order: [LinearID] = []
-        let s = try #require(try live.sensitivity(method: .rtn, params: TinyLlamaTests.params, setting: Self.w4a4) { id, _ in order.append(id) })
+        let s = try #require(try live.sensitivity(method: .rtn, params: TinyLlamaTests.params, setting: Self.w4a4, partial: { id, _ in order.append(id) }))
         #expect(s.count == 14)
         #expect(order.first?.block == 1 && order.last?.block == 0)
         let id = LinearID(block: 0, module: .gate)

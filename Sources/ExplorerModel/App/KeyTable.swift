@@ -32,7 +32,11 @@ package enum KeyTable {
         KeyBinding([.char("?"), .escape, .enter], .help, helpHelp) { s, _ in Overlays.close(&s) },
         KeyBinding([.char("j"), .down, .char("k"), .up], .help, helpHelp) { s, k in Overlays.scroll(&s, k) },
         KeyBinding([.escape], .app, escHelp, when: { $0.lastError != nil }) { s, _ in Status.dismissProblem(&s) },
-        KeyBinding([.escape], .app, escHelp, when: { $0.busy[.evaluate] != nil && $0.step == nil }) { s, _ in Status.stopComputation(&s) },
+        KeyBinding([.escape], .app, escHelp, when: { $0.busy[.evaluate] != nil && $0.step == nil }) { s, _ in
+            // The Model panel's work stops with it: Esc stops every computation in progress.
+            let modelBusy = s.busy[.model] != nil || s.busy[.sensitivity] != nil
+            return Status.stopComputation(&s) + (modelBusy ? ModelPanel.stop(&s) : [])
+        },
         KeyBinding([.escape], .app, escHelp, when: { ($0.busy[.model] != nil || $0.busy[.sensitivity] != nil) && $0.step == nil }) { s, _ in
             ModelPanel.stop(&s)
         },

@@ -68,7 +68,7 @@ package enum ModelPanel {
         state.model.computing = nil
         state.busy[.model] = nil
         state.busy[.sensitivity] = nil
-        state.notice = "model computation stopped — change a parameter or press M to compute again"
+        state.notice = "computation stopped — change a parameter or press Enter on a layer to compute again"
         return [.cancel(.model), .cancel(.sensitivity)]
     }
 
