@@ -77,10 +77,10 @@ let package = Package(
         // Its fixture (a tiny random Llama with NumPy's perplexities) is made by Tests/DuQuantForwardTests/make_fixture.py.
         .testTarget(name: "DuQuantForwardTests", dependencies: ["DuQuantForward", "DuQuantCore", "DuQuantIO"],
                     exclude: ["make_fixture.py"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "ExplorerRuntime", "DuQuantCore", "TestSupport"]),
+        .testTarget(name: "ExplorerModelTests", dependencies: ["ExplorerModel", "DuQuantCore", "TestSupport"]),
         .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerModel", "ExplorerRuntime", "DuQuantCore", "TestSupport"],
                     exclude: ["Snapshots", "Fixtures"]),
-        .testTarget(name: "ExplorerRuntimeTests", dependencies: ["ExplorerRuntime", "ExplorerModel", "DuQuantCore"]),
+        .testTarget(name: "ExplorerRuntimeTests", dependencies: ["ExplorerRuntime", "ExplorerModel", "DuQuantCore", "TestSupport"]),
         .testTarget(name: "TerminalNcursesTests", dependencies: ["TerminalNcurses", "ExplorerModel", "CNcursesw"]),
         .testTarget(name: "ExplorerCLITests",
                     dependencies: ["ExplorerCLI", "ExplorerBench", "TerminalNcurses", "ExplorerRuntime", "ExplorerView", "ExplorerModel",

@@ -17,7 +17,7 @@ enum BenchFrame {
             let source = try Commands.layerSource(options.files)
             let (themes, themeIndex) = try options.themes()
             var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
-            state.size = size
+            state.display.size = size
             _ = try RenderCommand.render(&state, source: source, themes: themes, colourMode: .xterm256)
             let theme = themes[themeIndex], computed = state
             _ = Screen.render(computed, theme: theme)  // warm-up

@@ -85,8 +85,8 @@ enum BenchSoak {
         let session = ExplorerSession(state: state, themes: themes, backend: driver, source: source, model: attached?.0)
         driver.idle = { [unowned session] in
             let s = session.state
-            return s.open != nil && s.loading == nil && s.busy[.evaluate] == nil && s.busy[.load] == nil
-                && s.busy[.model] == nil && s.busy[.sensitivity] == nil
+            return s.shared.open != nil && s.shared.loading == nil && s.jobs.busy[.evaluate] == nil && s.jobs.busy[.load] == nil
+                && s.jobs.busy[.model] == nil && s.jobs.busy[.sensitivity] == nil
         }
         _ = session.run()
         let rss = driver.rss

@@ -22,7 +22,7 @@ package struct ExplorerOptions {
     var linear: Bool
     var size: Size?
     /// Tokens held out (`A:B`, `even`, `odd`): the Methods table adds fit and held-out rows.
-    var heldOut: String?
+    var heldOut: HeldOutMode?
     /// Parameter options given on the command line (a sidecar's `parameters` apply to the others).
     var givenParameters: Set<String>
     /// `--memory-budget SIZE`, in bytes (nil: the default).
@@ -60,7 +60,7 @@ package struct ExplorerOptions {
         if let spec = a.value("calib-tokens") {
             // The range is checked against each layer's tokens when it opens; the form is checked now.
             do { try TokenSplit.checkForm(spec) } catch { throw CLIError(error.message) }
-            heldOut = spec
+            heldOut = HeldOutMode(parsing: spec)
         }
         linear = a.flag("linear")
         if log && linear { throw CLIError("--log and --linear: choose one") }
@@ -113,16 +113,16 @@ package struct ExplorerOptions {
     package func initialState(_ source: LayerSource, themes: [Theme], themeIndex: Int) throws(CLIError) -> AppState {
         var state = AppState(files: source.files, layers: source.entries,
                              themes: themes.map { ThemeChoice(name: $0.name, hasRamp: $0.heat.count >= 2) })
-        state.themeIndex = themeIndex
-        state.modelEvaluation = source.modelEvaluation
-        state.params = params
-        state.stage = stage
-        state.ascii = ascii
-        if log { state.scaleChoice = .log }
-        if linear { state.scaleChoice = .linear }
+        state.display.themeIndex = themeIndex
+        state.shared.modelEvaluation = source.modelEvaluation
+        state.shared.params = params
+        state.heatmap.stage = stage
+        state.display.ascii = ascii
+        if log { state.heatmap.scaleChoice = .log }
+        if linear { state.heatmap.scaleChoice = .linear }
         // A sample's sidecar may name the parameters it is meant to be seen with, and say what it shows.
         for f in source.files.indices {
-            if let text = source.sidecar(file: f)?.explanation { state.explanations[f] = text }
+            if let text = source.sidecar(file: f)?.explanation { state.shared.explanations[f] = text }
         }
         for f in source.files.indices {
             guard let sidecar = source.sidecar(file: f) else { continue }
@@ -130,16 +130,16 @@ package struct ExplorerOptions {
             if !applied.isEmpty {
                 let hint = sidecar.explanation != nil && !Self.printsEveryValue(source.entries.filter { $0.file == f }, p)
                     ? " · ? explains" : ""
-                state.presets[f] = Preset(params: p, source: SidecarParameters.note(SidecarParameters.fileName(sidecar.path), applied) + hint)
+                state.shared.presets[f] = Preset(params: p, source: SidecarParameters.note(SidecarParameters.fileName(sidecar.path), applied) + hint)
             }
         }
-        state.compare = compare
-        state.heldOutSpec = heldOut
-        if compare && stage == .original { state.stage = .rotation2 }
+        state.heatmap.compare = compare
+        state.methods.heldOutMode = heldOut
+        if compare && stage == .original { state.heatmap.stage = .rotation2 }
         if let layer {
             let names = source.entries.map(\.name)
             switch LayerMatch(layer, in: names) {
-            case .found(let i): state.selected = i
+            case .found(let i): state.list.selected = i
             case .none:
                 throw CLIError("no layer named '\(DisplayText.escaped(layer))' (see: duquant-explorer list "
                     + files.map { Commands.shellWord(DisplayText.escaped($0)) }.joined(separator: " ") + ")")
@@ -147,9 +147,9 @@ package struct ExplorerOptions {
                 throw CLIError(Commands.ambiguous(layer, hits, names: names) + "; be more specific")
             }
         }
-        if state.layers.indices.contains(state.selected), let preset = state.presets[state.layers[state.selected].file] {
-            state.params = preset.params
-            state.notice = preset.source
+        if state.shared.layers.indices.contains(state.list.selected), let preset = state.shared.presets[state.shared.layers[state.list.selected].file] {
+            state.shared.params = preset.params
+            state.status.notice = preset.source
         }
         return state
     }

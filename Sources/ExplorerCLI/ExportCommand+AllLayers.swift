@@ -3,6 +3,7 @@ import Glibc
 #endif
 import DuQuantCore
 import DuQuantIO
+import ExplorerModel
 import Foundation
 
 extension ExportCommand {
@@ -44,7 +45,7 @@ extension ExportCommand {
                 CLI.writeErr("export \(method.rawValue): [\(k + 1)/\(chosen.count)] \(name) \(took) s\(e.note.map { " (\($0))" } ?? "")\n")
                 for note in Commands.nonFiniteNotes(layer.nonFinite) { CLI.writeErr("  \(name): \(note)\n") }
             }
-            let index = ExportIndex(method: method.rawValue, source: dump.path, sourceStamp: stamp(path), params: ParameterOptions.summary(p),
+            let index = ExportIndex(method: method.rawValue, source: dump.path, sourceStamp: stamp(path), params: p.longSummary,
                                     seed: String(p.seed), layerCount: all.count, shard: shard, layers: layers)
             try simulateWriteFailure(chosen.count, dir + "/" + indexName)
             try io { () throws(DumpError) in try out.commit(index, as: indexName) }

@@ -4,6 +4,7 @@ import Glibc
 import DuQuantCore
 import DuQuantForward
 import DuQuantIO
+import ExplorerModel
 
 /// `duquant-explorer export FILE --layer P -o OUT.safetensors`: a method's transform of one layer, or of
 /// every layer with `--all-layers -o DIR`.
@@ -84,7 +85,7 @@ enum ExportCommand {
         var w = SafetensorsWriter()
         do { try add(e.transform, to: &w) } catch { throw CLIError(error.description) }
         w.metadata = [
-            "layer": name, "source": dump.path, "method": method.rawValue, "params": ParameterOptions.summary(p),
+            "layer": name, "source": dump.path, "method": method.rawValue, "params": p.longSummary,
             "method_settings": Method.allCases.map { "\($0.rawValue): \(p.settings(for: $0).summary)" }.joined(separator: "; "),
             "select": p.select.rawValue, "layout": p.layout.rawValue, "block": String(p.block),
             "alpha": String(p.alpha), "seed": String(p.seed),

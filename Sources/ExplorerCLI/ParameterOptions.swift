@@ -1,18 +1,20 @@
 import DuQuantCore
+import ExplorerModel
 import Foundation
 
 /// The quantization options every analysing subcommand shares: read through ``ParameterSpec``, then
-/// validated once.
+/// validated once; their `--help` lines and docs table written from ``ParameterText``.
 enum ParameterOptions {
     /// Options that take a value: every spec's, and `--memory-budget` (not a quantization parameter).
     static let names: Set<String> = ParameterSpec.optionNames.union(["memory-budget"])
     static let flags: Set<String> = ParameterSpec.flagNames
 
     /// The options' part of `--help`, one line per parameter, from the spec.
-    static let help: String = ParameterSpec.all.map { spec in
-        let option = "  --\(spec.name)" + (spec.metavar.isEmpty ? "" : " \(spec.metavar)")
-        let detail = spec.isFlag ? spec.help
-            : "\(spec.help) (default \(spec.defaultText)" + (spec.metavar.contains("|") ? ")" : "; \(spec.rangeText))")
+    static let help: String = ParameterText.all.map { text in
+        let spec = text.spec
+        let option = "  --\(spec.name)" + (text.metavar.isEmpty ? "" : " \(text.metavar)")
+        let detail = spec.isFlag ? text.help
+            : "\(text.help) (default \(text.defaultText)" + (text.metavar.contains("|") ? ")" : "; \(spec.rangeText))")
         return option.padding(toLength: max(option.count + 2, 28), withPad: " ", startingAt: 0) + detail
     }.joined(separator: "\n") + """
 
@@ -23,10 +25,11 @@ enum ParameterOptions {
     /// The parameter table of docs/EXPLORER.md (Markdown), from the spec.
     static var markdownTable: String {
         var rows = ["| panel row | option | range | default | `[` `]` step | meaning |", "| --- | --- | --- | --- | --- | --- |"]
-        for spec in ParameterSpec.all {
-            let option = "`--\(spec.name)" + (spec.metavar.isEmpty ? "`" : " \(spec.metavar)`")
-            let cells = [spec.inPanel ? spec.title : "—", option, spec.rangeText, spec.defaultText,
-                         spec.inPanel ? spec.stepText : "—", spec.help]
+        for text in ParameterText.all {
+            let spec = text.spec
+            let option = "`--\(spec.name)" + (text.metavar.isEmpty ? "`" : " \(text.metavar)`")
+            let cells = [text.inPanel ? text.title : "—", option, spec.rangeText, text.defaultText,
+                         text.inPanel ? text.stepText : "—", text.help]
             // A bare `|` would end the cell, even inside a code span.
             rows.append("| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
         }
@@ -80,15 +83,5 @@ enum ParameterOptions {
             result = Result { () throws(CLIError) -> T in try body() }
         }
         return try result!.get()
-    }
-
-    /// One line naming every parameter, both fidelity switches included.
-    static func summary(_ p: QuantParams) -> String {
-        "W\(p.wbits)A\(p.abits) block \(p.block) steps \(p.steps) perm-times \(p.permTimes) "
-            + (p.smooth ? "alpha \(p.alpha)" : "no smoothing")
-            + " lac \(p.lac) swc \(p.swc) sq-alpha \(p.sqAlpha) seed \(p.seed) select \(p.select.rawValue) layout \(p.layout.rawValue)"
-            + (p.sameSettings ? " same-settings" : "")
-            + (p.weightSymmetric ? " symmetric-weights" : "") + (p.actSymmetric ? " symmetric-activations" : "")
-            + (p.patience > 0 ? " patience \(p.patience) (approximate greedy)" : "")
     }
 }

@@ -1,6 +1,7 @@
 import DuQuantCore
 import DuQuantForward
 import DuQuantIO
+import ExplorerModel
 import Foundation
 
 /// `duquant-explorer perplexity DUMP --model DIR`: the model's perplexity in full precision and with every
@@ -182,6 +183,6 @@ enum PerplexityCommand {
                      ("forward_seconds", .number(r.forwardSeconds)), ("blocks_computed", .int(r.blocks))])
         }
         return JSONText.object([("model", .string(model)), ("tokens", .int(tokens)), ("load_seconds", .number(load)),
-                                ("params", .string(ParameterOptions.summary(p))), ("rows", .array(items))]).render(indent: 1) + "\n"
+                                ("params", .string(p.longSummary)), ("rows", .array(items))]).render(indent: 1) + "\n"
     }
 }

@@ -41,21 +41,21 @@ package enum RenderCommand {
             let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
             colour = isatty(1) != 0 && !noColor
         }
-        state.size = options.size ?? Size(width: 120, height: 40)
+        state.display.size = options.size ?? Size(width: 120, height: 40)
         // A printed screen cannot be enlarged: the live explorer's "Enlarge the window" page is no answer
         // here (it used to be printed with exit status 0).
         let need = ScreenLayout.minimum
-        if state.size.width < need.width || state.size.height < need.height {
-            throw CLIError("--size \(state.size.width)x\(state.size.height) is too small: the screen needs at least "
+        if state.display.size.width < need.width || state.display.size.height < need.height {
+            throw CLIError("--size \(state.display.size.width)x\(state.display.size.height) is too small: the screen needs at least "
                 + "\(need.width)x\(need.height)")
         }
         // The live explorer fills the list's max |x| and ratio by a background scan; a printed screen
         // gets them up front (cheap: one load and one statistics pass per layer). The error column is
         // filled for the layer shown, as the scan's DuQuant runs would cost seconds per layer.
-        for i in state.layers.indices {
+        for i in state.shared.layers.indices {
             guard let (layer, _) = try? source.load(i) else { continue }
             let stats = ActivationStats.of(layer.input)
-            state.layers[i].summary = LayerSummary(maxAbs: stats.maxAbs, ratio: stats.ratio)
+            state.shared.layers[i].summary = LayerSummary(maxAbs: stats.maxAbs, ratio: stats.ratio)
         }
         let grid = try render(&state, source: source, model: attached?.0, themes: themes, colourMode: colour ? .xterm256 : .mono)
         return colour ? grid.ansiText : plain(grid)
@@ -65,14 +65,14 @@ package enum RenderCommand {
     /// screen.
     package static func render(_ state: inout AppState, source: LayerSource, model: ModelBackend? = nil, themes: [Theme],
                        colourMode: ColourMode, script: [ScriptedBackend.Step] = []) throws(CLIError) -> CellGrid {
-        state.colourMode = colourMode
-        let backend = ScriptedBackend(size: state.size, colourMode: colourMode, script: script)
+        state.display.colourMode = colourMode
+        let backend = ScriptedBackend(size: state.display.size, colourMode: colourMode, script: script)
         let start = App.start(&state).filter { $0.kind != .scan }
         let session = ExplorerSession(state: state, themes: themes, backend: backend, source: source, model: model,
                                       forcedMode: colourMode, synchronous: true)
         _ = session.run(initialEffects: start)
         state = session.state
-        if let error = state.lastError { throw CLIError(error) }
+        if let error = state.status.lastError { throw CLIError(error) }
         guard let frame = backend.lastFrame else { throw CLIError("nothing rendered") }
         return frame
     }

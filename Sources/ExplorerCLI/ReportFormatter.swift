@@ -1,5 +1,6 @@
 import DuQuantCore
 import DuQuantIO
+import ExplorerModel
 import Foundation
 
 /// Output formats of `report`.
@@ -84,7 +85,7 @@ enum ReportFormatter {
     }
 
     static func table(_ layers: [LayerEvaluation], file: String, params p: QuantParams, sidecarNote: String? = nil) -> String {
-        var out = "\(DisplayText.escaped(file))\n\(ParameterOptions.summary(p))\n"
+        var out = "\(DisplayText.escaped(file))\n\(p.longSummary)\n"
         if let sidecarNote { out += DisplayText.escaped(sidecarNote) + "\n" }
         for e in layers {
             let shape = "\(e.tokens) tokens × \(e.inFeatures)" + (e.outFeatures.map { " → \($0)" } ?? " (no weight)")
@@ -119,7 +120,7 @@ enum ReportFormatter {
             }
             for n in Commands.nonFiniteNotes(e.nonFinite) { out += "  \(DisplayText.escaped(n))\n" }
             if let b = e.baseline {
-                out += "  baseline: \(ParameterOptions.summary(b.params))\n"
+                out += "  baseline: \(b.params.longSummary)\n"
                 for m in methods {
                     guard let r = e.methods[m], let base = b.methods[m] else { continue }
                     out += "  \(m.title) vs baseline: out rel err \(num(r.outputRelError)) vs \(num(base.outputRelError))"

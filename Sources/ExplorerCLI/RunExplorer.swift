@@ -29,8 +29,8 @@ package enum ExplorerCommand {
             let model = attached?.0
             state.model = ModelPanelState(description: attached?.1)
             // The status bar shows the first problem until dismissed; `!` lists them all.
-            state.problems = source.problems
-            state.lastError = source.problems.first.map { first in
+            state.status.problems = source.problems
+            state.status.lastError = source.problems.first.map { first in
                 first + (source.problems.count > 1 ? " (+\(source.problems.count - 1) more)" : "")
             }
             let env = ProcessInfo.processInfo.environment

@@ -76,7 +76,7 @@ package final class EffectExecutor: @unchecked Sendable {
             case let .stepThrough(calibration, rotation, step, generation): stepThrough(calibration, rotation, step, generation)
             case let .scanLayers(params, method, generation): scan(params, method, generation, token)
             case let .seedSpread(layer, params, seeds, generation): spread(layer, params, seeds, generation, token)
-            case let .heldOut(layer, params, spec, generation): heldOut(layer, params, spec, generation, token)
+            case let .heldOut(layer, params, mode, generation): heldOut(layer, params, mode.spec, generation, token)
             case let .modelPerplexity(request, withFP, generation): modelPerplexity(request, withFP, generation, token)
             case let .modelSensitivity(method, params, generation): sensitivity(method, params, generation, token)
             case .cancel: break

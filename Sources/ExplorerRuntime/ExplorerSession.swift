@@ -35,8 +35,8 @@ package final class ExplorerSession {
 
     /// Runs until the user quits or a signal arrives; returns the exit status (0, or 128 + signal).
     package func run(initialEffects: [Effect]? = nil) -> Int32 {
-        state.size = backend.size
-        state.colourMode = forcedMode ?? backend.colourMode
+        state.display.size = backend.size
+        state.display.colourMode = forcedMode ?? backend.colourMode
         let start = initialEffects ?? App.start(&state)
         start.forEach(executor.run)
         process(inbox.drain())
@@ -75,7 +75,7 @@ package final class ExplorerSession {
         while !queue.isEmpty {
             for msg in queue where !state.quitting {
                 Hop.here()
-                App.update(&state, msg).forEach(executor.run)
+                App.update(&state, TopBar.message(for: msg, in: state)).forEach(executor.run)
             }
             queue = synchronous ? inbox.drain() : []
         }

@@ -87,8 +87,6 @@ package struct EvaluationFixture: Sendable {
                           tokens: ["t0", "t1", "t2", "t3"])
     }
 
-    /// The messages the effect executor would post for `effect`, from the fixed data. The background scan,
-    /// the seed spread and held-out tokens are not answered (their jobs stay marked busy).
     /// The full-precision perplexity the fixture answers for a Model panel.
     package static let modelFullPrecision = 20.0
 
@@ -97,6 +95,9 @@ package struct EvaluationFixture: Sendable {
         modelFullPrecision + Double(r.params.abits) + (r.scope == .all ? 10 : 0) + Double(Method.allCases.firstIndex(of: r.method)!)
     }
 
+    /// The messages the effect executor would post for `effect`, from the fixed data. The background scan,
+    /// the seed spread and held-out tokens are not answered (their jobs stay marked busy); the Model panel's
+    /// figures are ``modelFigure(_:)``'s.
     package func answer(_ effect: Effect) -> [Msg] {
         switch effect {
         case let .loadLayer(index, generation):

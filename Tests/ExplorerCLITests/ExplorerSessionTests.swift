@@ -18,8 +18,8 @@ import ExplorerRuntime
         let themes = try! ThemeLibrary.builtin()
         var state = AppState(files: source.files, layers: source.entries,
                              themes: themes.map { ThemeChoice(name: $0.name, hasRamp: $0.heat.count >= 2) })
-        state.params.block = 32
-        state.params.steps = 8
+        state.shared.params.block = 32
+        state.shared.params.steps = 8
         let backend = ScriptedBackend(size: Size(width: 100, height: 30), script: script)
         return (ExplorerSession(state: state, themes: themes, backend: backend, source: source, synchronous: true), backend)
     }
@@ -29,10 +29,10 @@ import ExplorerRuntime
         let status = s.run()
         #expect(status == 0)
         #expect(backend.isShutDown)
-        #expect(s.state.open?.index == 1)
-        #expect(s.state.stage == .rotation2)
-        #expect(s.state.params.abits == 5)
-        #expect(s.state.evaluation?.params.abits == 5)
+        #expect(s.state.shared.open?.index == 1)
+        #expect(s.state.heatmap.stage == .rotation2)
+        #expect(s.state.shared.params.abits == 5)
+        #expect(s.state.shared.evaluation?.params.abits == 5)
         #expect(backend.lastFrame!.text.contains("5 Rotation 2 · tok 0–15"))
     }
 

@@ -1,4 +1,5 @@
 import DuQuantCore
+import ExplorerModel
 import Foundation
 import Testing
 @testable import ExplorerCLI
@@ -11,7 +12,7 @@ import Testing
         if spec.isFlag { return nil }
         let p = spec.adjust(QuantParams(), by: +1)
         if case .seed = spec.domain { return "\(p.seed)" }
-        return spec.value(in: p)
+        return ParameterText.named(spec.name)!.value(in: p)
     }
 
     /// The main run of a `report --format json`: its parameters and every layer's figures, without the

@@ -11,8 +11,8 @@ import Testing
     @Test func increaseFromBlock4096DoesNotDropTo512() throws {
         let a = try Arguments.parse(["--block", "4096"], options: ParameterOptions.names, flags: [], command: "t")
         let p = try ParameterOptions.params(from: a)
-        #expect(ParamField.block.adjust(p, by: +1).block == 4096)
-        #expect(ParamField.block.adjust(p, by: -1).block == 2048)
+        #expect(ParamField.named("block")!.adjust(p, by: +1).block == 4096)
+        #expect(ParamField.named("block")!.adjust(p, by: -1).block == 2048)
     }
 
     // Regression (issue 11): the panel allowed perm-times 1…4 while the command line allows 1…16, so with
@@ -20,14 +20,14 @@ import Testing
     @Test func increaseFromPermTimes8GoesTo9() throws {
         let a = try Arguments.parse(["--perm-times", "8"], options: ParameterOptions.names, flags: [], command: "t")
         let p = try ParameterOptions.params(from: a)
-        #expect(ParamField.permTimes.adjust(p, by: +1).permTimes == 9)
-        #expect(ParamField.permTimes.adjust(p, by: -1).permTimes == 7)
+        #expect(ParamField.named("perm-times")!.adjust(p, by: +1).permTimes == 9)
+        #expect(ParamField.named("perm-times")!.adjust(p, by: -1).permTimes == 7)
     }
 
     /// From every accepted value the command line can give (range ends, ladder rungs, values between
     /// rungs), `]` never lowers and `[` never raises a knob, and the result is still accepted.
     @Test func keysNeverMoveAgainstTheirDirectionOrLeaveTheRange() throws {
-        for spec in ParameterSpec.panel {
+        for spec in ParameterText.panel.map(\.spec) {
             var starts: [String] = []
             switch spec.domain {
             case let .integer(_, r, ladder):
@@ -77,7 +77,7 @@ import Testing
                 if (try? spec.parse(v, into: &p)) != nil {
                     var state = AppState(files: [], layers: [])
                     _ = App.setParams(&state, p)
-                    #expect(state.params == QuantParams() && state.lastError != nil, "\(spec.name) \(v) accepted by the explorer")
+                    #expect(state.shared.params == QuantParams() && state.status.lastError != nil, "\(spec.name) \(v) accepted by the explorer")
                 }
             }
             for v in ends {

@@ -26,7 +26,7 @@ import Testing
         let source = try Commands.layerSource(options.files)
         let (themes, index) = try options.themes()
         var state = try options.initialState(source, themes: themes, themeIndex: index)
-        state.size = options.size ?? Size(width: 160, height: 48)
+        state.display.size = options.size ?? Size(width: 160, height: 48)
         let grid = try RenderCommand.render(&state, source: source, themes: themes, colourMode: .mono,
                                             script: ScriptedBackend.keys(keys))
         return (state, RenderCommand.plain(grid))
@@ -89,7 +89,7 @@ import Testing
     @Test func theQuantizedErrorCaptionSaysWhenTheErrorIsClipping() throws {
         let (state, _) = try Self.run([Self.outlierToy, "--stage", "error"])
         let cal = try #require(state.calibration)
-        let f = Self.largestError(cal, state.params)
+        let f = Self.largestError(cal, state.shared.params)
         #expect(f.error > f.half, "the toy's largest error is clipping: \(f)")
         let lines = Caption.lines(state)
         #expect(lines[0].contains("clipped"), "\(lines)")
@@ -100,7 +100,7 @@ import Testing
 
         // Unclipped (--lac 1): the largest error is rounding, within half a level, and said so.
         let (open, _) = try Self.run([Self.outlierToy, "--stage", "error", "--lac", "1"])
-        let g = Self.largestError(try #require(open.calibration), open.params)
+        let g = Self.largestError(try #require(open.calibration), open.shared.params)
         #expect(g.error <= g.half * 1.0001)
         let said = Caption.lines(open)
         #expect(said[0].contains("rounding") && !said[0].contains("clipped"), "\(said)")
@@ -112,9 +112,9 @@ import Testing
     @Test func stepThroughNamesTheRangeNotAPeak() throws {
         let (state, screen) = try Self.run([Self.outlierToy, "--stage", "rotation1"], keys: "s")
         let cal = try #require(state.calibration)
-        let step = try #require(state.step)
+        let step = try #require(state.heatmap.step)
         let trace = cal.traces[0][step.traceIndex]
-        let x = cal.rotationInputs[0], b = state.params.block
+        let x = cal.rotationInputs[0], b = state.shared.params.block
         var lo = Float.infinity, hi = -Float.infinity
         for t in 0..<x.rows { for c in (trace.block * b)..<(trace.block * b + b) { lo = min(lo, x[t, c]); hi = max(hi, x[t, c]) } }
         let second = Caption.lines(state)[1]
@@ -122,7 +122,7 @@ import Testing
         #expect(Self.numbers(second.split(separator: ")").dropFirst().joined()).first.map { Self.close($0, hi - lo) } == true,
                 "\(second): max − min is \(hi - lo)")
         // (The sample's own explanation, printed under the values, may say "peak" in its own words.)
-        let explanation = state.explanations.values.joined(separator: " ")
+        let explanation = state.shared.explanations.values.joined(separator: " ")
         let peaks = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { $0.contains("peak") && !explanation.contains($0) }
         #expect(peaks.isEmpty, "step-through's figures are ranges: \(peaks)")
@@ -153,8 +153,8 @@ import Testing
     @Test func stepThroughRotatesOnlyWhatTheSearchKept() throws {
         let (state, screen) = try Self.run([Self.outlierToy, "--stage", "rotation1"], keys: "s.")
         let cal = try #require(state.calibration)
-        let shown = try #require(state.step?.matrix)
-        let input = cal.rotationInputs[0], b = state.params.block
+        let shown = try #require(state.heatmap.step?.matrix)
+        let input = cal.rotationInputs[0], b = state.shared.params.block
         for trace in cal.traces[0] where trace.kept == 0 {
             for t in 0..<input.rows {
                 for c in (trace.block * b)..<(trace.block * b + b) {
@@ -177,12 +177,12 @@ import Testing
         let split = "0:20"
         let (state, screen) = try Self.run([Self.tiny, "--layer", "down_proj", "--calib-tokens", split, "--block", "32",
                                             "--steps", "8"])
-        let open = try #require(state.open)
+        let open = try #require(state.shared.open)
         let layer = open.data
         let parts = try TokenSplit(split, tokens: layer.tokens)
         let fitLayer = LayerData(name: layer.name, input: layer.input.gatheringRows(parts.fit), weight: layer.weight)
-        let fit = try #require(Evaluator.evaluate(fitLayer, state.params))
-        let held = try #require(Evaluator.evaluateHeldOut(layer, state.params, split: parts))
+        let fit = try #require(Evaluator.evaluate(fitLayer, state.shared.params))
+        let held = try #require(Evaluator.evaluateHeldOut(layer, state.shared.params, split: parts))
         let lines = screen.split(separator: "\n")
         for (label, figures) in [("out err fit", fit.methods), ("held out", held.methods)] {
             let row = try #require(lines.first { $0.contains(" \(label) ") && !$0.contains("─") }, "no '\(label)' row:\n\(screen)")
@@ -219,7 +219,7 @@ import Testing
         #expect(state.scale == .log)
         let legend = try #require(screen.split(separator: "\n").first { $0.contains("|x| log") }, "\(screen)")
         let floor = try #require(Self.numbers(legend.components(separatedBy: "≤").last ?? "").first)
-        let x = try #require(state.open).data.input
+        let x = try #require(state.shared.open).data.input
         let below = x.storage.filter { abs($0) <= floor }.count
         #expect(Float(below) / Float(x.storage.count) <= 0.15, "\(legend): \(below) of \(x.storage.count) values at the floor")
         #expect(legend.contains("p10"), "the legend says where the floor comes from: \(legend)")

@@ -108,9 +108,9 @@ import Testing
         let source = try Commands.layerSource([dir])
         let options = try ExplorerOptions([dir], command: "render")
         let state = try options.initialState(source, themes: [], themeIndex: 0)
-        #expect(state.selected == 0 && source.files[state.layers[state.selected].file].hasSuffix("channels.safetensors"))
-        #expect(state.params.block == 16 && state.params.lac == 1 && state.params.swc == 1)
-        #expect(state.explanations[0]?.hasPrefix("Where DuQuant wins, and why.") == true)
+        #expect(state.list.selected == 0 && source.files[state.shared.layers[state.list.selected].file].hasSuffix("channels.safetensors"))
+        #expect(state.shared.params.block == 16 && state.shared.params.lac == 1 && state.shared.params.swc == 1)
+        #expect(state.shared.explanations[0]?.hasPrefix("Where DuQuant wins, and why.") == true)
     }
 
     @Test func jsonPrintsParametersAsTyped() throws {

@@ -19,9 +19,9 @@ extension FixtureDriver {
         let fixture = Self.layersFixture
         var state = AppState(files: fixture.files, layers: fixture.entries,
                              themes: [ThemeChoice(name: "dark", hasRamp: true), ThemeChoice(name: "mono", hasRamp: false)])
-        state.size = size
-        state.params.steps = 16
-        state.params.block = 16
+        state.display.size = size
+        state.shared.params.steps = 16
+        state.shared.params.block = 16
         self.init(fixture: fixture, state: state, runEffects: runEffects)
     }
 }

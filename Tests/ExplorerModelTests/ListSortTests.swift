@@ -8,8 +8,8 @@ import Testing
         var h = Harness(runEffects: false)
         let figures: [(Float, Float, Float?)] = [(5, 10, 0.02), (50, 2, nil), (20, 30, 0.09)]
         for (i, f) in figures.enumerated() {
-            h.state.layers[i].summary = LayerSummary(maxAbs: f.0, ratio: f.1, error: f.2, errorParams: h.state.params,
-                                                     errorMethod: h.state.listMethod)
+            h.state.shared.layers[i].summary = LayerSummary(maxAbs: f.0, ratio: f.1, error: f.2, errorParams: h.state.shared.params,
+                                                     errorMethod: h.state.list.method)
         }
         return h
     }
@@ -18,30 +18,30 @@ import Testing
         var h = Self.driver()
         #expect(h.state.listOrder == [0, 1, 2])
         h.press("o")
-        #expect(h.state.listSort == .maxAbs && h.state.listOrder == [1, 2, 0])
+        #expect(h.state.list.sort == .maxAbs && h.state.listOrder == [1, 2, 0])
         h.press("o")
-        #expect(h.state.listSort == .ratio && h.state.listOrder == [2, 0, 1])
+        #expect(h.state.list.sort == .ratio && h.state.listOrder == [2, 0, 1])
         h.press("o")
         // A layer whose error is not known yet goes last.
-        #expect(h.state.listSort == .error && h.state.listOrder == [2, 0, 1])
+        #expect(h.state.list.sort == .error && h.state.listOrder == [2, 0, 1])
         h.press("o")
-        #expect(h.state.listSort == .file)
+        #expect(h.state.list.sort == .file)
     }
 
     @Test func movingGoesAlongTheShownRows() {
         var h = Self.driver()
         h.press("o")  // max|x|: rows are layers 1, 2, 0
-        h.state.selected = 1
+        h.state.list.selected = 1
         h.press("j")
-        #expect(h.state.selected == 2)
+        #expect(h.state.list.selected == 2)
         h.press("j")
-        #expect(h.state.selected == 0)
+        #expect(h.state.list.selected == 0)
         h.press("j")
-        #expect(h.state.selected == 0)  // the last row stays
+        #expect(h.state.list.selected == 0)  // the last row stays
         h.press("g")
-        #expect(h.state.selected == 1)
+        #expect(h.state.list.selected == 1)
         h.press("G")
-        #expect(h.state.selected == 0)
+        #expect(h.state.list.selected == 0)
         h.press(.enter)
         #expect(h.effects.contains(.loadLayer(index: 0, generation: 1)))
     }

@@ -29,7 +29,7 @@ import TestSupport
         h.start()
         #expect(!h.effects.contains { $0.kind == .model })
         h.press("M")
-        #expect(h.state.notice?.contains("--model") == true)
+        #expect(h.state.status.notice?.contains("--model") == true)
         #expect(h.state.model.figure == nil)
     }
 
@@ -40,7 +40,7 @@ import TestSupport
         let f = try! #require(h.state.model.figure)
         #expect(f.request.scope == .layer && f.request.layer == Harness.names[0] && f.request.method == .duquant)
         #expect(f.perplexity == 20 + 4 + 4)
-        #expect(h.state.busy[.model] == nil && !ModelPanel.isStale(h.state))
+        #expect(h.state.jobs.busy[.model] == nil && !h.state.modelFigureIsStale)
     }
 
     @Test func mSwitchesTheScopeAndBackIsNotRecomputedWhileCurrent() {
@@ -66,15 +66,15 @@ import TestSupport
         #expect(Self.shown(h) == 28)
         let before = h.effects.count
         h.press("]")   // act bits 4 → 5 (the first parameter row)
-        #expect(h.state.params.abits == 5)
-        #expect(ModelPanel.isStale(h.state))
-        #expect(h.state.busy[.model] != nil)
+        #expect(h.state.shared.params.abits == 5)
+        #expect(h.state.modelFigureIsStale)
+        #expect(h.state.jobs.busy[.model] != nil)
         let asked = h.effects[before...].filter { $0.kind == .model }
         #expect(asked.count == 1)
         for e in asked { h.run(e) }
-        #expect(!ModelPanel.isStale(h.state))
+        #expect(!h.state.modelFigureIsStale)
         #expect(Self.shown(h) == 29)
-        #expect(h.state.busy[.model] == nil)
+        #expect(h.state.jobs.busy[.model] == nil)
     }
 
     @Test func escStopsTheComputationAndItsLateResultIsIgnored() {
@@ -84,11 +84,11 @@ import TestSupport
         h.press("]")
         let pending = h.effects.last { $0.kind == .model }!
         h.press(.escape)
-        #expect(h.state.busy[.model] == nil)
+        #expect(h.state.jobs.busy[.model] == nil)
         #expect(h.effects.contains(.cancel(.model)))
         h.run(pending)   // answered after Esc: stale generation
         #expect(Self.shown(h) == 28)
-        #expect(ModelPanel.isStale(h.state))
+        #expect(h.state.modelFigureIsStale)
     }
 
     @Test func zListsTheLayersByTheirCostMostHarmfulFirst() {

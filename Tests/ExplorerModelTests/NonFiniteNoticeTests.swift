@@ -15,6 +15,6 @@ import Testing
         let layer = LayerData(name: h.layers[index].name, input: x, weight: h.layers[index].weight).replacingNonFinite()
         h.send(.layerLoaded(generation: generation, index: index, layer: layer, tokens: nil, summary: nil,
                             stats: StageStats.of(layer.input)))
-        #expect(h.state.notice == "input: 1 non-finite value (1 NaN, 0 ±inf), first at (token 1, channel 2); replaced by 0")
+        #expect(h.state.status.notice == "input: 1 non-finite value (1 NaN, 0 ±inf), first at (token 1, channel 2); replaced by 0")
     }
 }

@@ -32,27 +32,27 @@ import Testing
         let order = Self.ranked(m)
         h.press("x")
         #expect(h.state.focus == .heatmap)
-        #expect(h.state.heat.cursorToken == order[0].1 / m.cols && h.state.heat.cursorChannel == order[0].1 % m.cols)
-        #expect(h.state.notice?.contains("tok \(order[0].1 / m.cols)") == true)
+        #expect(h.state.heatmap.view.cursorToken == order[0].1 / m.cols && h.state.heatmap.view.cursorChannel == order[0].1 % m.cols)
+        #expect(h.state.status.notice?.contains("tok \(order[0].1 / m.cols)") == true)
         h.press("x")
-        #expect(h.state.heat.cursorToken == order[1].1 / m.cols && h.state.heat.cursorChannel == order[1].1 % m.cols)
-        #expect(h.state.hunt?.rank == 2)
+        #expect(h.state.heatmap.view.cursorToken == order[1].1 / m.cols && h.state.heatmap.view.cursorChannel == order[1].1 % m.cols)
+        #expect(h.state.heatmap.hunt?.rank == 2)
         // Another stage: its own largest value, rank 1 again.
         h.press("5")
         let m5 = try #require(h.state.shownMatrix)
         let top5 = Self.ranked(m5)[0].1
         h.press("x")
-        #expect(h.state.hunt?.rank == 1)
-        #expect(h.state.heat.cursorToken == top5 / m5.cols && h.state.heat.cursorChannel == top5 % m5.cols)
+        #expect(h.state.heatmap.hunt?.rank == 1)
+        #expect(h.state.heatmap.view.cursorToken == top5 / m5.cols && h.state.heatmap.view.cursorChannel == top5 % m5.cols)
     }
 
     @Test func zoomAfterXKeepsTheValueInTheMiddleOfTheView() {
         var h = Harness()
         h.start()
         h.press("x")
-        let (t, c) = (h.state.heat.cursorToken, h.state.heat.cursorChannel)
+        let (t, c) = (h.state.heatmap.view.cursorToken, h.state.heatmap.view.cursorChannel)
         h.press("+++")
-        let v = h.state.heat
+        let v = h.state.heatmap.view
         #expect(v.cursorToken == t && v.cursorChannel == c)
         #expect((v.tokenStart..<(v.tokenStart + v.tokenSpan)).contains(t))
         #expect((v.channelStart..<(v.channelStart + v.channelSpan)).contains(c))
@@ -90,30 +90,30 @@ import Testing
         var h = Harness()
         h.start()
         h.press(.enter)
-        var last = h.state.heat.cursorChannel
+        var last = h.state.heatmap.view.cursorChannel
         for _ in 0..<10 {
             h.press("l")
-            #expect(h.state.heat.cursorChannel > last)
-            last = h.state.heat.cursorChannel
+            #expect(h.state.heatmap.view.cursorChannel > last)
+            last = h.state.heatmap.view.cursorChannel
         }
         h.press("F")
-        #expect(h.state.heat.cursorChannel == min(h.state.openShape.channels - 1, last + h.state.heat.channelSpan / 2))
-        let before = h.state.heat.cursorChannel
+        #expect(h.state.heatmap.view.cursorChannel == min(h.state.openShape.channels - 1, last + h.state.heatmap.view.channelSpan / 2))
+        let before = h.state.heatmap.view.cursorChannel
         h.press("H")
-        #expect(h.state.heat.cursorChannel == max(0, before - h.state.heat.channelSpan / 2))
+        #expect(h.state.heatmap.view.cursorChannel == max(0, before - h.state.heatmap.view.channelSpan / 2))
     }
 
     @Test func logIsTheDefaultOnMassiveOutliersAndLStillSwitches() {
         var h = Harness()
         h.start()
-        let ratio = h.state.layers[0].summary?.ratio ?? 0
+        let ratio = h.state.shared.layers[0].summary?.ratio ?? 0
         #expect(h.state.scale == (ratio >= ExplorerDefaults.autoLogRatio ? .log : .linear))
         // A layer whose max/median is large opens in log; one whose is small in linear.
-        h.state.layers[0].summary?.ratio = ExplorerDefaults.autoLogRatio * 2
+        h.state.shared.layers[0].summary?.ratio = ExplorerDefaults.autoLogRatio * 2
         #expect(h.state.scale == .log && h.state.autoLog)
-        h.state.layers[0].summary?.ratio = 3
+        h.state.shared.layers[0].summary?.ratio = 3
         #expect(h.state.scale == .linear && !h.state.autoLog)
-        h.state.layers[0].summary?.ratio = ExplorerDefaults.autoLogRatio * 2
+        h.state.shared.layers[0].summary?.ratio = ExplorerDefaults.autoLogRatio * 2
         h.press("L")
         #expect(h.state.scale == .linear && !h.state.autoLog)
         h.press("L")
@@ -142,11 +142,11 @@ import Testing
         h.press(.enter)
         h.press("++")  // 6 × 16 visible
         let g = h.state.teachingGrid
-        #expect(g != nil && g?.channels.count == h.state.heat.channelSpan)
+        #expect(g != nil && g?.channels.count == h.state.heatmap.view.channelSpan)
         // One value per bin: a press moves one channel.
-        let c = h.state.heat.cursorChannel
+        let c = h.state.heatmap.view.cursorChannel
         h.press("l")
-        #expect(h.state.heat.cursorChannel == c + 1)
+        #expect(h.state.heatmap.view.cursorChannel == c + 1)
         h.press("T")
         #expect(h.state.teachingGrid == nil)
         h.press("T")
@@ -156,21 +156,21 @@ import Testing
     @Test func aFilesPresetAppliesWhenOpeningItsLayers() {
         var h = Harness()
         h.start()
-        h.state.files.append("toy.safetensors")
-        h.state.layers[2].file = 1
-        var preset = h.state.params
+        h.state.shared.files.append("toy.safetensors")
+        h.state.shared.layers[2].file = 1
+        var preset = h.state.shared.params
         preset.block = 4
         preset.steps = 0
-        h.state.presets[1] = Preset(params: preset, source: "toy.json")
+        h.state.shared.presets[1] = Preset(params: preset, source: "toy.json")
         h.press("jj")
         h.press(.enter)
-        #expect(h.state.params == preset)
-        #expect(h.state.notice?.contains("toy.json") == true)
+        #expect(h.state.shared.params == preset)
+        #expect(h.state.status.notice?.contains("toy.json") == true)
         // Back to the first file: its parameters are kept as they are (no preset there).
         h.press(.escape)
         h.press("kk")
         h.press(.enter)
-        #expect(h.state.params == preset)
+        #expect(h.state.shared.params == preset)
     }
 
     @Test func aClickInTheTeachingViewPicksThatValue() throws {
@@ -182,7 +182,7 @@ import Testing
         let area = h.state.teachingArea
         let (t, c) = (g.tokens.lowerBound + 2, g.channels.lowerBound + 5)
         h.send(.mouse(MouseEvent(.press, at: Point(x: area.x + g.x(ofChannel: c) + 1, y: area.y + TeachingGrid.rowsAbove + 2))))
-        #expect(h.state.heat.cursorToken == t && h.state.heat.cursorChannel == c)
+        #expect(h.state.heatmap.view.cursorToken == t && h.state.heatmap.view.cursorChannel == c)
     }
 
     /// Notices and captions write numbers to three or four significant digits, and they read back so.

@@ -8,34 +8,34 @@ import TestSupport
         var h = Harness(runEffects: false)
         h.start()
         #expect(h.effects == [.loadLayer(index: 0, generation: 1),
-                              .scanLayers(params: h.state.params, method: .duquant, generation: 1)])
-        #expect(h.state.loading == 0)
+                              .scanLayers(params: h.state.shared.params, method: .duquant, generation: 1)])
+        #expect(h.state.shared.loading == 0)
     }
 
     @Test func loadThenEvaluateFillsTheStages() {
         var h = Harness()
         h.start()
-        #expect(h.state.open?.index == 0)
-        #expect(h.state.evaluation != nil)
+        #expect(h.state.shared.open?.index == 0)
+        #expect(h.state.shared.evaluation != nil)
         for stage in Stage.allCases { #expect(h.state.matrix(for: stage) != nil) }
-        #expect(h.state.layers[0].summary?.error != nil)
-        #expect(h.state.busy[.evaluate] == nil)
+        #expect(h.state.shared.layers[0].summary?.error != nil)
+        #expect(h.state.jobs.busy[.evaluate] == nil)
     }
 
     @Test func jkMoveAndEnterOpens() {
         var h = Harness()
         h.start()
         h.press("jj")
-        #expect(h.state.selected == 2)
-        #expect(h.state.open?.index == 0)
+        #expect(h.state.list.selected == 2)
+        #expect(h.state.shared.open?.index == 0)
         h.press(.enter)
-        #expect(h.state.open?.index == 2)
+        #expect(h.state.shared.open?.index == 2)
         #expect(h.state.focus == .heatmap)
         h.press("k")  // heatmap focus: moves the cursor, not the list
-        #expect(h.state.selected == 2)
+        #expect(h.state.list.selected == 2)
         h.press(.escape)
         h.press(.up)
-        #expect(h.state.selected == 1)
+        #expect(h.state.list.selected == 1)
     }
 
     /// A result for a layer that is no longer wanted must not replace the newer one.
@@ -47,65 +47,65 @@ import TestSupport
         #expect(h.effects.last == .loadLayer(index: 1, generation: 2))
         h.send(.layerLoaded(generation: 1, index: 0, layer: h.layers[0], tokens: nil, summary: nil,
                             stats: StageStats.of(h.layers[0].input)))
-        #expect(h.state.open == nil)
+        #expect(h.state.shared.open == nil)
         h.send(.layerLoaded(generation: 2, index: 1, layer: h.layers[1], tokens: nil, summary: nil,
                             stats: StageStats.of(h.layers[0].input)))
-        #expect(h.state.open?.index == 1)
+        #expect(h.state.shared.open?.index == 1)
         guard case let .evaluate(_, params, g, _) = h.effects.last else { Issue.record("no evaluate"); return }
         h.press("]")  // abits 4 → 5: a newer evaluation
         let stale = h.fixture.layers[1].evaluation(params, anatomy: false)
         h.send(.evaluated(generation: g, evaluation: stale, stats: [:]))
-        #expect(h.state.evaluation == nil)
+        #expect(h.state.shared.evaluation == nil)
     }
 
     @Test func stageKeysTabAndCompare() {
         var h = Harness()
         h.start()
         h.press("3")
-        #expect(h.state.stage == .rotation1)
+        #expect(h.state.heatmap.stage == .rotation1)
         h.press(.tab)
-        #expect(h.state.stage == .permutation)
+        #expect(h.state.heatmap.stage == .permutation)
         h.press(.backTab); h.press(.backTab); h.press(.backTab); h.press(.backTab)
-        #expect(h.state.stage == .quantError)
+        #expect(h.state.heatmap.stage == .quantError)
         h.press("1")
         h.press("c")
-        #expect(h.state.compare && h.state.compareLeft == .original && h.state.stage == .rotation2)
+        #expect(h.state.heatmap.compare && h.state.heatmap.compareLeft == .original && h.state.heatmap.stage == .rotation2)
         h.press("L")
         #expect(h.state.scale == .log)
         h.press("C")
-        #expect(h.state.compareLeft == .smoothed)
+        #expect(h.state.heatmap.compareLeft == .smoothed)
     }
 
     @Test func parameterChangesRecomputeWithANewGeneration() {
         var h = Harness(runEffects: false)
         h.start()
-        let before = h.state.generation(.evaluate)
+        let before = h.state.jobs.generation(.evaluate)
         h.press("p")
         #expect(h.state.focus == .params)
         h.press("jj")  // block size
         h.press("l")
-        #expect(h.state.params.block == 32)
+        #expect(h.state.shared.params.block == 32)
         // Nothing is open yet (the load has not answered): only the scan restarts, with the new block.
-        #expect(h.state.generation(.evaluate) == before)
-        #expect(h.effects.last == .scanLayers(params: h.state.params, method: .duquant, generation: 2))
+        #expect(h.state.jobs.generation(.evaluate) == before)
+        #expect(h.effects.last == .scanLayers(params: h.state.shared.params, method: .duquant, generation: 2))
         h.send(.layerLoaded(generation: 1, index: 0, layer: h.layers[0], tokens: nil, summary: nil,
                             stats: StageStats.of(h.layers[0].input)))
-        #expect(h.effects.last == .evaluate(layer: 0, params: h.state.params, generation: before + 1))
+        #expect(h.effects.last == .evaluate(layer: 0, params: h.state.shared.params, generation: before + 1))
         h.press("[")
-        #expect(h.state.params.block == 16)
+        #expect(h.state.shared.params.block == 16)
         h.press("S")
-        #expect(h.state.params.select == .reference)
+        #expect(h.state.shared.params.select == .reference)
         h.press("O")
-        #expect(h.state.params.layout == .shared)
+        #expect(h.state.shared.params.layout == .shared)
     }
 
     @Test func invalidParametersAreRefusedWithAMessage() {
         var h = Harness()
         h.start()
-        h.state.paramRow = ParamField.abits.rawValue
+        h.state.parameters.row = ParamField.named("abits")!.rawValue
         for _ in 0..<10 { h.press("[") }
-        #expect(h.state.params.abits == 2)
-        #expect(h.state.lastError == nil)
+        #expect(h.state.shared.params.abits == 2)
+        #expect(h.state.status.lastError == nil)
     }
 
     @Test func searchFindsByNameAndOpens() {
@@ -113,28 +113,28 @@ import TestSupport
         h.start()
         h.press("/")
         h.press("o_pr")
-        #expect(h.state.search == "o_pr")
-        #expect(h.state.selected == 1)
+        #expect(h.state.list.search == "o_pr")
+        #expect(h.state.list.selected == 1)
         h.press(.backspace)
-        #expect(h.state.search == "o_p")
+        #expect(h.state.list.search == "o_p")
         h.press(.enter)
-        #expect(h.state.search == nil)
-        #expect(h.state.open?.index == 1)
+        #expect(h.state.list.search == nil)
+        #expect(h.state.shared.open?.index == 1)
         h.press("/")
         h.press("zzz")
         h.press(.escape)
-        #expect(h.state.search == nil)
+        #expect(h.state.list.search == nil)
     }
 
     @Test func helpOverlayAndQuit() {
         var h = Harness()
         h.start()
         h.press("?")
-        #expect(h.state.showHelp)
+        #expect(h.state.overlays.showHelp)
         h.press("3")  // ignored while help is open
-        #expect(h.state.stage == .original)
+        #expect(h.state.heatmap.stage == .original)
         h.press(.escape)
-        #expect(!h.state.showHelp)
+        #expect(!h.state.overlays.showHelp)
         let effects = h.effects.count
         h.press("q")
         #expect(h.state.quitting)
@@ -145,21 +145,21 @@ import TestSupport
         var h = Harness()
         h.start()
         h.press("s")
-        #expect(h.state.step?.shownStep == 0)
+        #expect(h.state.heatmap.step?.shownStep == 0)
         // Step 0 shows rotation 1's input: the smoothed stage (the fixture moves an eighth of the way per step).
         #expect(h.state.shownMatrix == h.state.calibration!.stages[.smoothed])
         h.press("..")
-        #expect(h.state.step?.step == 2)
-        #expect(h.state.step?.shownStep == 2)
+        #expect(h.state.heatmap.step?.step == 2)
+        #expect(h.state.heatmap.step?.shownStep == 2)
         h.press(",")
-        #expect(h.state.step?.step == 1)
+        #expect(h.state.heatmap.step?.step == 1)
         h.press(">")
         let maxSteps = App.maxSteps(h.state, rotation: 0)
-        #expect(h.state.step?.step == min(maxSteps, 11))
+        #expect(h.state.heatmap.step?.step == min(maxSteps, 11))
         h.press("r")
-        #expect(h.state.step?.rotation == 1 && h.state.step?.step == 0)
+        #expect(h.state.heatmap.step?.rotation == 1 && h.state.heatmap.step?.step == 0)
         h.press(.escape)
-        #expect(h.state.step == nil)
+        #expect(h.state.heatmap.step == nil)
     }
 
     /// Step-through opens on the block whose search starts from the highest peak (the outlier's block).
@@ -168,14 +168,14 @@ import TestSupport
         let fixture = EvaluationFixture([EvaluationFixture.Spec(name: Harness.names[0], tokens: 24, channels: 64, out: 32, block: 16,
                                                                 steps: 16, outliers: [40, 5], massive: 500, ratio: 40)], tokens: nil)
         var state = Harness().state
-        state.files = fixture.files
-        state.layers = fixture.entries
+        state.shared.files = fixture.files
+        state.shared.layers = fixture.entries
         var h = Harness(fixture: fixture, state: state)
         h.start()
         h.press("s")
         let traces = try #require(h.state.calibration?.traces[0])
         #expect(traces[2].peaks[0] == traces.map { $0.peaks[0] }.max())
-        #expect(h.state.step?.traceIndex == 2)
+        #expect(h.state.heatmap.step?.traceIndex == 2)
     }
 
     @Test func cursorMovesByBinsAndZoomKeepsItVisible() {
@@ -183,29 +183,27 @@ import TestSupport
         h.start()
         h.press(.enter)
         h.press("l")
-        #expect(h.state.heat.cursorChannel >= 1)
+        #expect(h.state.heatmap.view.cursorChannel >= 1)
         h.press("jjj")
-        #expect(h.state.heat.cursorToken == 3)
+        #expect(h.state.heatmap.view.cursorToken == 3)
         h.press("++")
-        #expect(h.state.heat.zoom == 2)
-        #expect(h.state.heat.tokenSpan == 6 && h.state.heat.channelSpan == 16)
-        let v = h.state.heat
+        #expect(h.state.heatmap.view.zoom == 2)
+        #expect(h.state.heatmap.view.tokenSpan == 6 && h.state.heatmap.view.channelSpan == 16)
+        let v = h.state.heatmap.view
         #expect((v.tokenStart..<(v.tokenStart + v.tokenSpan)).contains(v.cursorToken))
         h.press("0")
-        #expect(h.state.heat.zoom == 0 && h.state.heat.tokenSpan == 24)
+        #expect(h.state.heatmap.view.zoom == 0 && h.state.heatmap.view.tokenSpan == 24)
     }
 
     @Test func mouseClickOpensALayerAndPlacesTheCursor() {
         var h = Harness()
         h.start()
-        let layout = ScreenLayout(size: h.state.size, compare: false)
+        let layout = ScreenLayout(size: h.state.display.size, compare: false)
         h.send(.mouse(MouseEvent(.press, at: Point(x: layout.list.x + 2, y: layout.list.y + 3))))
-        #expect(h.state.open?.index == 2)
+        #expect(h.state.shared.open?.index == 2)
         h.send(.mouse(MouseEvent(.press, at: Point(x: layout.heat.x + 5, y: layout.heat.y + 2))))
         #expect(h.state.focus == .heatmap)
-        #expect(h.state.heat.cursorToken > 0 && h.state.heat.cursorChannel > 0)
-        h.send(.mouse(MouseEvent(.press, at: Point(x: App.stageTabs(width: 120)[4].columns.lowerBound, y: 0))))
-        #expect(h.state.stage == .rotation2)
+        #expect(h.state.heatmap.view.cursorToken > 0 && h.state.heatmap.view.cursorChannel > 0)
     }
 
     @Test func themeCycles() {

@@ -22,7 +22,7 @@ import TestSupport
     @Test func stepThroughCaptionNamesTheGlobalChannel() throws {
         var f = Self.fixture()
         f.press("s.")
-        let step = try #require(f.state.step)
+        let step = try #require(f.state.heatmap.step)
         let trace = f.state.calibration!.traces[0][step.traceIndex]
         // The fixture's traces start from each block's loudest channel: channel 10 (block 0) is the massive one.
         #expect(trace.block == 0 && trace.chosen[0] == 10)
@@ -32,11 +32,11 @@ import TestSupport
     @Test func everyStageHasTwoLinesAndTheOriginalNamesItsLargestValue() {
         var f = Self.fixture()
         for stage in Stage.allCases {
-            f.state.stage = stage
+            f.state.heatmap.stage = stage
             #expect(Caption.lines(f.state).count == 2, "\(stage)")
         }
         // The massive value: 120 at token 0, channel 10.
-        f.state.stage = .original
+        f.state.heatmap.stage = .original
         #expect(Caption.lines(f.state)[0] == "largest |x| 120 at tok 0, ch 10 [blk 0 #10]")
     }
 
@@ -44,7 +44,7 @@ import TestSupport
     /// the caption names must be one the permutation made, in its block.
     @Test func thePermutationCaptionNamesMovesThePermutationMade() throws {
         var f = Self.fixture()
-        f.state.stage = .permutation
+        f.state.heatmap.stage = .permutation
         let perm = (0..<96).map { ($0 % 3) * 32 + $0 / 3 }
         #expect(f.state.calibration?.transform.permutations.last == perm)
         let first = try #require(Caption.lines(f.state).first)
@@ -71,9 +71,9 @@ import TestSupport
         if what == "teaching" {
             let fixture = EvaluationFixture.toy(channels: 8)
             var state = AppState(files: fixture.files, layers: fixture.entries, themes: ScreenThemes.choices)
-            state.size = Size(width: 80, height: 24)
-            state.params.block = 4
-            state.params.steps = 2
+            state.display.size = Size(width: 80, height: 24)
+            state.shared.params.block = 4
+            state.shared.params.steps = 2
             f = ScreenFixture(fixture: fixture, state: state)
             f.start()
         }

@@ -29,7 +29,7 @@ import Testing
         f.press("?")
         var seen = false
         for scroll in stride(from: 0, through: 400, by: 10) {
-            f.state.helpScroll = scroll
+            f.state.overlays.scroll = scroll
             let text = f.render().text
             if text.contains("transformed space") {
                 #expect(text.contains("(X̃, W̃)"), "\(text)")

@@ -17,9 +17,9 @@ import TestSupport
     @Test func aParameterChangeShowsTheChangeOfEachMethodsError() throws {
         var f = PipelineScreen(size: Size(width: 120, height: 40))
         #expect(Self.row(f, "Δ since last") == nil)  // nothing to compare with yet
-        let before = try #require(f.state.evaluation)
+        let before = try #require(f.state.shared.evaluation)
         f.press("]")  // act bits 4 → 5: errors fall
-        let after = try #require(f.state.evaluation)
+        let after = try #require(f.state.shared.evaluation)
         #expect(after.params.abits == 5)
         let row = try #require(Self.row(f, "Δ since last"))
         for m in Method.allCases {
@@ -32,12 +32,12 @@ import TestSupport
 
     @Test func aPinnedBaselineGivesRatiosAndMarksTheChangedParameters() throws {
         var f = PipelineScreen(size: Size(width: 120, height: 40))
-        let base = try #require(f.state.evaluation?.methods[.duquant]?.outputRelError)
+        let base = try #require(f.state.shared.evaluation?.methods[.duquant]?.outputRelError)
         f.press("B")
-        #expect(f.state.baseline?.params == f.state.params)
+        #expect(f.state.methods.baseline?.params == f.state.shared.params)
         #expect(Self.row(f, "vs baseline")?.contains("×1.00") == true)
         f.press("]")  // act bits 4 → 5
-        let now = try #require(f.state.evaluation?.methods[.duquant]?.outputRelError)
+        let now = try #require(f.state.shared.evaluation?.methods[.duquant]?.outputRelError)
         let row = try #require(Self.row(f, "vs baseline"))
         #expect(row.contains("×" + Format.num(Float(Double(now) / Double(base)))), "\(row)")
         // The act bits row is marked as different from the baseline; weight bits is not.
@@ -46,7 +46,7 @@ import TestSupport
         #expect(lines.contains { $0.hasPrefix(" weight bits") })
         f.press("[")  // back to the baseline's setting
         f.press("B")  // pressing B on the baseline's own figures unpins
-        #expect(f.state.baseline == nil)
+        #expect(f.state.methods.baseline == nil)
     }
 
     @Test func anotherLayerClearsTheComparison() throws {
@@ -56,8 +56,8 @@ import TestSupport
         f.press(.escape)  // focus the list
         f.press("j")
         f.press(.enter)
-        #expect(f.state.open?.index == 1)
-        #expect(f.state.baseline == nil && f.state.previousFigures == nil)
+        #expect(f.state.shared.open?.index == 1)
+        #expect(f.state.methods.baseline == nil && f.state.methods.previousFigures == nil)
         #expect(Self.row(f, "vs baseline") == nil && Self.row(f, "Δ since last") == nil)
     }
 }
@@ -66,10 +66,10 @@ import TestSupport
 @Suite struct AnatomyPanelTests {
     @Test func aAsksForTheAnatomyAndShowsIt() throws {
         var f = PipelineScreen(size: Size(width: 120, height: 40))
-        #expect(f.state.evaluation?.methods[.duquant]?.anatomy == nil)  // not computed unless asked
+        #expect(f.state.shared.evaluation?.methods[.duquant]?.anatomy == nil)  // not computed unless asked
         f.press("A")
         #expect(f.effects.last.map { if case .evaluate(_, _, _, true) = $0 { true } else { false } } == true)
-        let a = try #require(f.state.evaluation?.methods[.duquant]?.anatomy)
+        let a = try #require(f.state.shared.evaluation?.methods[.duquant]?.anatomy)
         let lines = DeltaBaselineTests.lines(f)
         #expect(lines.contains { $0.contains("Error anatomy (A closes)") })
         let row = try #require(lines.first { $0.contains("X only") })
@@ -90,10 +90,10 @@ import TestSupport
         #expect(title.contains(Format.num(Float(sp.min))) && title.contains(Format.num(Float(sp.max))))
         // The seed is part of the spread: changing it keeps the spread shown, and DuQuant's Δ is within it.
         f.press("p")
-        for _ in 0..<ParamField.seed.rawValue { f.press("j") }  // the seed row
-        #expect(f.state.paramRow == ParamField.seed.rawValue)
+        for _ in 0..<ParamField.named("seed")!.rawValue { f.press("j") }  // the seed row
+        #expect(f.state.parameters.row == ParamField.named("seed")!.rawValue)
         f.press("l")
-        #expect(f.state.params.seed == 1)
+        #expect(f.state.shared.params.seed == 1)
         #expect(f.state.currentSeedSpread != nil)
         let row = try #require(DeltaBaselineTests.lines(f).first { $0.contains("Δ since last") })
         #expect(row.contains("≈"), "\(row)")
@@ -117,13 +117,13 @@ import TestSupport
         var f = PipelineScreen(size: Size(width: 120, height: 40))
         #expect(Self.row(f, "held out") == nil)
         f.press("V")
-        #expect(f.state.heldOutSpec == "even")
+        #expect(f.state.methods.heldOutMode == .even)
         let h = try #require(f.state.currentHeldOut)
-        let layer = try #require(f.state.open?.data)
+        let layer = try #require(f.state.shared.open?.data)
         let split = try TokenSplit("even", tokens: layer.tokens)
-        let direct = try #require(Evaluator.evaluateHeldOut(layer, f.state.params, split: split))
+        let direct = try #require(Evaluator.evaluateHeldOut(layer, f.state.shared.params, split: split))
         let fitDirect = try #require(Evaluator.evaluate(LayerData(name: layer.name, input: layer.input.gatheringRows(split.fit),
-                                                                  weight: layer.weight), f.state.params))
+                                                                  weight: layer.weight), f.state.shared.params))
         let heldRow = try #require(Self.row(f, "held out"))
         // Issue 25: under a split the main row is the fit on the fit tokens, labelled so (no "fit even" row beside it).
         let fitRow = try #require(Self.row(f, "out err fit"))
@@ -137,13 +137,13 @@ import TestSupport
         #expect(DeltaBaselineTests.lines(f).contains { $0.contains("fit on 16, held out 16 (even)") })
         // A new setting measures the split again.
         f.press("]")
-        #expect(f.state.currentHeldOut?.params == f.state.params)
+        #expect(f.state.currentHeldOut?.params == f.state.shared.params)
         // First half, then off.
         f.press("V")
-        #expect(f.state.heldOutSpec == "0:16")
+        #expect(f.state.methods.heldOutMode == .range(0, 16))
         #expect(Self.row(f, "out err fit") != nil && DeltaBaselineTests.lines(f).contains { $0.contains("(0:16)") })
         f.press("V")
-        #expect(f.state.heldOutSpec == nil)
+        #expect(f.state.methods.heldOutMode == nil)
         #expect(Self.row(f, "held out") == nil)
     }
 }

@@ -16,8 +16,8 @@ import TestSupport
         }
         let source = FakeLayerSource(layers: layers)
         var state = AppState(files: source.files, layers: source.entries)
-        state.params.block = 16
-        state.params.steps = 4
+        state.shared.params.block = 16
+        state.shared.params.steps = 4
         let backend = ScriptedBackend(size: Size(width: 100, height: 30), script: ScriptedBackend.keys("\(key)q"))
         let session = ExplorerSession(state: state, themes: ScreenThemes.all, backend: backend, source: source, synchronous: true)
         let hops = Hop.trace { _ = session.run() }

@@ -44,7 +44,7 @@ import TestSupport
         f.press("?")
         var text = ""
         for scroll in stride(from: 0, to: 120, by: 10) {
-            f.state.helpScroll = scroll
+            f.state.overlays.scroll = scroll
             text += f.render().text
         }
         for row in KeyTable.helpRows { #expect(text.contains(row.keys + " "), "\(row.keys) is not in the help overlay") }
@@ -81,7 +81,7 @@ import TestSupport
         var keys: [Key] = [.up, .down, .left, .right, .pageUp, .pageDown, .home, .end, .enter, .escape, .tab, .backTab,
                            .backspace, .delete, .function(1), .function(5)]
         keys += (33...126).map { Key.char(Character(UnicodeScalar($0)!)) } + "abcdefghijklmnopqrstuvwxyz".map { Key.ctrl($0) }
-        f.state.notice = nil
+        f.state.status.notice = nil
         let before = f.render().text
         for key in keys where KeyTable.binding(for: key, in: f.state) == nil {
             var g = f

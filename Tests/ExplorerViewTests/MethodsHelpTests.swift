@@ -36,9 +36,9 @@ import Testing
         let own = DeltaBaselineTests.row(f, "α, clip X/W") ?? ""
         #expect(own.contains("1/mse") && own.contains("α.5 1/1"))
         f.press("p")
-        for _ in 0..<ParamField.sameSettings.rawValue { f.press("j") }
+        for _ in 0..<ParamField.named("same-settings")!.rawValue { f.press("j") }
         f.press("l")
-        #expect(f.state.params.sameSettings)
+        #expect(f.state.shared.params.sameSettings)
         let same = DeltaBaselineTests.row(f, "α, clip X/W") ?? ""
         #expect(!same.contains("1/mse") && !same.contains("1/1") && same.contains("α.6 .9/.8"))
         #expect(DeltaBaselineTests.row(f, "same for all")?.contains("on") == true)
@@ -50,20 +50,20 @@ import Testing
 @Suite struct ParameterPanelScrollTests {
     @Test func theSelectedRowIsAlwaysDrawnAndClicksFollowTheScroll() throws {
         var f = ScreenFixture(size: Size(width: 80, height: 24))
-        let layout = ScreenLayout(size: f.state.size, compare: false)
+        let layout = ScreenLayout(size: f.state.display.size, compare: false)
         #expect(layout.params.height < ParamField.allCases.count)
         f.press("p")
         for _ in 0..<ParamField.allCases.count { f.press("j") }
-        #expect(f.state.paramRow == ParamField.layout.rawValue)
+        #expect(f.state.parameters.row == ParamField.named("layout")!.rawValue)
         let g = f.render()
         let panel = (layout.params.y..<layout.params.maxY).map { g.line($0) }
         #expect(panel.last?.contains("layout") == true)
         #expect(!panel.contains { $0.contains("act bits") })
         // The top row now shows the parameter `offset` rows down; a click there selects it.
-        let offset = ScreenLayout.paramOffset(selected: f.state.paramRow, height: layout.params.height)
+        let offset = ScreenLayout.paramOffset(selected: f.state.parameters.row, height: layout.params.height)
         #expect(offset == ParamField.allCases.count - layout.params.height)
         f.send(.mouse(MouseEvent(.press, at: Point(x: layout.params.x + 2, y: layout.params.y))))
-        #expect(f.state.paramRow == offset)
+        #expect(f.state.parameters.row == offset)
         #expect(panel.first?.contains(ParamField(rawValue: offset)!.title) == true)
     }
 }

@@ -38,7 +38,7 @@ import TestSupport
     @Test(arguments: [Size(width: 80, height: 24), Size(width: 120, height: 40)])
     func methodsTableShowsThePerplexityRow(size: Size) throws {
         var f = ScreenFixture(size: size)
-        f.state.modelEvaluation = try Self.fixtureEvaluation()
+        f.state.shared.modelEvaluation = try Self.fixtureEvaluation()
         let grid = f.render()
         #expect(Snapshot.mismatch(grid.snapshot, named: "model-eval-\(size)") == nil)
         let text = grid.snapshot
@@ -48,11 +48,11 @@ import TestSupport
 
     @Test func theRowFollowsTheBitsAndFallsBackToW4A4() throws {
         var f = ScreenFixture(size: Size(width: 120, height: 40))
-        f.state.modelEvaluation = try Self.fixtureEvaluation()
-        f.state.params.abits = 8
-        f.state.params.wbits = 8
+        f.state.shared.modelEvaluation = try Self.fixtureEvaluation()
+        f.state.shared.params.abits = 8
+        f.state.shared.params.wbits = 8
         #expect(f.render().snapshot.contains("ppl W8A8"))
-        f.state.params.abits = 6
+        f.state.shared.params.abits = 6
         #expect(f.render().snapshot.contains("ppl W4A4"))
     }
 
@@ -82,7 +82,7 @@ import TestSupport
         #expect(source.problems.filter { $0.contains("\"model_eval.methods.rtn.W4A4\" ignored") }.count == 1, "\(source.problems)")
         #expect(source.problems.filter { $0.contains("\"model_eval.methods.duquant.W4A4\" ignored") }.count == 1)
         var f = ScreenFixture(size: Size(width: 120, height: 40))
-        f.state.modelEvaluation = source.modelEvaluation
+        f.state.shared.modelEvaluation = source.modelEvaluation
         let row = try #require(f.render().snapshot.split(separator: "\n").first { $0.contains("ppl W4A4") })
         #expect(!row.contains("inf") && !row.contains("-5"), "\(row)")
         #expect(row.contains("48.6 ★") && row.components(separatedBy: "★").count == 2, "\(row)")

@@ -15,8 +15,8 @@ import TestSupport
     @Test func aProblemOutlivesProgressAndIsDismissedByEsc() {
         var f = ScreenFixture(size: Size(width: 120, height: 40))
         App.report(&f.state, "nofile.npz: no such file")
-        f.state.busy[.evaluate] = Busy(what: "computing")
-        let g = f.state.generation(.evaluate)
+        f.state.jobs.busy[.evaluate] = Busy(what: "computing")
+        let g = f.state.jobs.generation(.evaluate)
         for fraction in [0.1, 0.5, 0.9] {
             f.send(.progress(kind: .evaluate, generation: g, fraction: fraction, elapsed: fraction))
             #expect(Self.statusLine(f).contains("nofile.npz: no such file"))
@@ -33,14 +33,14 @@ import TestSupport
         var f = ScreenFixture(size: Size(width: 80, height: 24))
         let long = "a.safetensors: layer model.layers.7.mlp.down_proj skipped: input shape [3] is not 2-D, and "
             + "its weight is missing as well, so nothing can be computed for it"
-        f.state.problems = ["nofile.npz: no such file", long]
+        f.state.status.problems = ["nofile.npz: no such file", long]
         f.press("!")
         let text = (0..<24).map { f.render().line($0) }.joined(separator: "\n")
         #expect(text.contains("2 problems this session"))
         #expect(text.contains("nofile.npz: no such file"))
         #expect(text.contains("computed for it"))  // wrapped onto further lines, not cut
         f.press(.escape)
-        #expect(!f.state.showProblems)
+        #expect(!f.state.overlays.showProblems)
     }
 }
 
@@ -48,11 +48,11 @@ import TestSupport
 @Suite struct PartialFiguresTests {
     @Test func pendingMethodsShowAnEllipsisAndNoBestMark() throws {
         var f = ScreenFixture(size: Size(width: 120, height: 40))
-        var e = try #require(f.state.evaluation)
+        var e = try #require(f.state.shared.evaluation)
         e.methods[.duquant] = nil
         e.calibration = nil
         e.pending = [.duquant]
-        f.state.evaluation = e
+        f.state.shared.evaluation = e
         let grid = f.render()
         let row = try #require((0..<grid.height).map { grid.line($0) }.first { $0.contains("out rel err") })
         #expect(row.hasSuffix("…") || row.trimmingCharacters(in: .whitespaces).hasSuffix("…"), "\(row)")

@@ -29,7 +29,7 @@ extension ScreenDriver {
     /// The screen in `theme` (which becomes the state's theme).
     func render(theme: String = "dark") -> CellGrid {
         var s = state
-        if let i = s.themes.firstIndex(where: { $0.name == theme }) { s.themeIndex = i }
+        if let i = s.display.themes.firstIndex(where: { $0.name == theme }) { s.display.themeIndex = i }
         return Screen.render(s, theme: ScreenThemes.all.first { $0.name == theme }!)
     }
 }
@@ -38,10 +38,10 @@ extension FixtureDriver: ScreenDriver {
     init(size: Size, mode: ColourMode = .xterm256) {
         let fixture = EvaluationFixture.threeLayers
         var state = AppState(files: fixture.files, layers: fixture.entries, themes: ScreenThemes.choices)
-        state.size = size
-        state.colourMode = mode
-        state.params.block = 32
-        state.params.steps = 16
+        state.display.size = size
+        state.display.colourMode = mode
+        state.shared.params.block = 32
+        state.shared.params.steps = 16
         self.init(fixture: fixture, state: state)
         start()
         Self.fixScanFigures(&self.state)
@@ -49,9 +49,9 @@ extension FixtureDriver: ScreenDriver {
 
     /// The scan's figures of the layers not opened, fixed (the fixture does not scan).
     static func fixScanFigures(_ state: inout AppState) {
-        for i in state.layers.indices where state.layers[i].summary == nil {
-            state.layers[i].summary = LayerSummary(maxAbs: Float(10 * (i + 1)), ratio: Float(5 * (i + 1)), error: 0.01 * Float(i + 1),
-                                                   errorParams: state.params, errorMethod: state.listMethod)
+        for i in state.shared.layers.indices where state.shared.layers[i].summary == nil {
+            state.shared.layers[i].summary = LayerSummary(maxAbs: Float(10 * (i + 1)), ratio: Float(5 * (i + 1)), error: 0.01 * Float(i + 1),
+                                                   errorParams: state.shared.params, errorMethod: state.list.method)
         }
     }
 }
@@ -62,10 +62,10 @@ extension AppDriver: ScreenDriver {
         let layers = names.enumerated().map { i, n in TestLayer.make(name: n, tokens: 32, channels: 96, out: 48, seed: UInt64(i + 1)) }
         let source = FakeLayerSource(layers: layers, tokens: ["<s>", "The", "▁cat", "▁sat"])
         var state = AppState(files: source.files, layers: source.entries, themes: ScreenThemes.choices)
-        state.size = size
-        state.colourMode = mode
-        state.params.block = 32
-        state.params.steps = 16
+        state.display.size = size
+        state.display.colourMode = mode
+        state.shared.params.block = 32
+        state.shared.params.steps = 16
         self.init(source: source, state: state)
         start()
         // The scan's figures, fixed so snapshots do not depend on timing.

@@ -12,7 +12,7 @@ import TestSupport
 
     func check(_ f: some ScreenDriver, _ name: String, theme: String = "dark") {
         let grid = f.render(theme: theme)
-        #expect(Snapshot.mismatch(grid.snapshot, named: "\(name)-\(f.state.size)") == nil)
+        #expect(Snapshot.mismatch(grid.snapshot, named: "\(name)-\(f.state.display.size)") == nil)
     }
 
     /// The one screen computed by the real core: three synthetic layers, the first opened, evaluated and
@@ -55,7 +55,7 @@ import TestSupport
 
     @Test func monoASCIILogScale() {
         var f = ScreenFixture(size: Size(width: 80, height: 24), mode: .mono)
-        f.state.ascii = true
+        f.state.display.ascii = true
         f.press("6L")
         check(f, "mono-ascii-error-log", theme: "mono")
     }

@@ -12,14 +12,14 @@ import TestSupport
     static func small(size: Size = Size(width: 120, height: 40), mode: ColourMode = .xterm256, channels: Int = 16) -> ScreenFixture {
         let fixture = EvaluationFixture.toy(channels: channels)
         var state = AppState(files: fixture.files, layers: fixture.entries, themes: ScreenThemes.choices)
-        state.size = size
-        state.colourMode = mode
-        state.params.block = 4
-        state.params.steps = 2
-        state.explanations[0] = "A toy: two outlier channels share block 0 until the zigzag deals them out."
+        state.display.size = size
+        state.display.colourMode = mode
+        state.shared.params.block = 4
+        state.shared.params.steps = 2
+        state.shared.explanations[0] = "A toy: two outlier channels share block 0 until the zigzag deals them out."
         var f = ScreenFixture(fixture: fixture, state: state)
         f.start()
-        f.state.layers[0].summary = LayerSummary(maxAbs: 120, ratio: 50)
+        f.state.shared.layers[0].summary = LayerSummary(maxAbs: 120, ratio: 50)
         return f
     }
 
@@ -46,7 +46,7 @@ import TestSupport
         f.press(.enter)
         let tg = try #require(f.state.teachingGrid)
         let grid = f.render()
-        let area = ScreenLayout(size: f.state.size, compare: false).heat
+        let area = ScreenLayout(size: f.state.display.size, compare: false).heat
         let m = try #require(f.state.shownMatrix)
         let w = tg.cellWidth - 1
         for c in tg.channels {
@@ -70,7 +70,7 @@ import TestSupport
         f.press(.enter)
         let perm = try #require(f.state.calibration?.transform.permutations.last)
         let tg = try #require(f.state.teachingGrid)
-        let area = ScreenLayout(size: f.state.size, compare: false).heat
+        let area = ScreenLayout(size: f.state.display.size, compare: false).heat
         let y = area.y + 1 + tg.tokens.count
         let w = tg.cellWidth - 1
         // Before the permutation: "to" — channel c goes to position i where perm[i] == c.
@@ -90,7 +90,7 @@ import TestSupport
         f.press("4")
         #expect(Snapshot.mismatch(f.render().snapshot, named: "teaching-permutation-120x40") == nil)
         var a = Self.small(mode: .mono)
-        a.state.ascii = true
+        a.state.display.ascii = true
         a.press(.enter)
         a.press("3x")
         #expect(Snapshot.mismatch(a.render(theme: "mono").snapshot, named: "teaching-ascii-rotation1-120x40") == nil)
@@ -102,9 +102,9 @@ import TestSupport
         f.press("llj")
         let grid = f.render()
         let m = try #require(f.state.shownMatrix)
-        let layout = ScreenLayout(size: f.state.size, compare: false)
-        let pool = HeatPool(matrix: m, view: f.state.heat, columns: layout.heat.width, rows: layout.heat.height * f.state.heatRowsPerCell)
-        let r = try #require(pool.row(ofToken: f.state.heat.cursorToken)), k = try #require(pool.column(ofChannel: f.state.heat.cursorChannel))
+        let layout = ScreenLayout(size: f.state.display.size, compare: false)
+        let pool = HeatPool(matrix: m, view: f.state.heatmap.view, columns: layout.heat.width, rows: layout.heat.height * f.state.heatRowsPerCell)
+        let r = try #require(pool.row(ofToken: f.state.heatmap.view.cursorToken)), k = try #require(pool.column(ofChannel: f.state.heatmap.view.cursorChannel))
         var best: (Float, Int, Int) = (-1, 0, 0)
         for t in pool.tokenBins[r] { for c in pool.channelBins[k] where abs(m[t, c]) > best.0 { best = (abs(m[t, c]), t, c) } }
         let inspect = grid.line(layout.inspect.y)
@@ -117,10 +117,10 @@ import TestSupport
             #expect(!glyphs.bars.contains(glyphs.cursor))
         }
         var f = ScreenFixture(size: Size(width: 80, height: 24), mode: .mono)
-        f.state.ascii = true
+        f.state.display.ascii = true
         f.press(.enter)
         let grid = f.render(theme: "mono")
-        let heat = ScreenLayout(size: f.state.size, compare: false).heat
+        let heat = ScreenLayout(size: f.state.display.size, compare: false).heat
         var count = 0
         for y in heat.y..<heat.maxY { for x in heat.x..<heat.maxX where grid[x, y].glyph == Glyphs.ascii.cursor { count += 1 } }
         #expect(count == 1)
@@ -128,13 +128,13 @@ import TestSupport
 
     @Test func theLegendSaysWhenTheScaleWasChosenForTheLayer() {
         var f = ScreenFixture(size: Size(width: 120, height: 40))
-        f.state.layers[0].summary?.ratio = ExplorerDefaults.autoLogRatio * 3
-        let legend = { (f: ScreenFixture) in f.render().line(ScreenLayout(size: f.state.size, compare: false).legend.y) }
+        f.state.shared.layers[0].summary?.ratio = ExplorerDefaults.autoLogRatio * 3
+        let legend = { (f: ScreenFixture) in f.render().line(ScreenLayout(size: f.state.display.size, compare: false).legend.y) }
         #expect(legend(f).contains("|x| log (auto; L: linear)"))
         f.press("L")
         #expect(legend(f).contains("|x| linear") && !legend(f).contains("auto"))
-        f.state.layers[0].summary?.ratio = 10
-        f.state.scaleChoice = nil
+        f.state.shared.layers[0].summary?.ratio = 10
+        f.state.heatmap.scaleChoice = nil
         #expect(legend(f).contains("|x| linear") && !legend(f).contains("auto"))
     }
 
@@ -145,7 +145,7 @@ import TestSupport
         #expect(top.contains("?:help q:quit"))
         #expect(top.contains("6 QErr") || top.contains("6 Quantized error"))
         // Mouse hit-testing uses the same tabs as the drawing.
-        for tab in App.stageTabs(width: size.width) { #expect(top.contains(tab.label.trimmingCharacters(in: .whitespaces))) }
+        for tab in TopBar.tabs(width: size.width) { #expect(top.contains(tab.label.trimmingCharacters(in: .whitespaces))) }
     }
 
     @Test func theHelpBoxHasCorners() {
@@ -159,7 +159,7 @@ import TestSupport
 
     @Test func tNamesTheThemeEvenWhileWorkIsInProgress() {
         var f = ScreenFixture(size: Size(width: 120, height: 40))
-        f.state.busy[.scan] = Busy(what: "scanning layers", fraction: 0.3, elapsed: 2)
+        f.state.jobs.busy[.scan] = Busy(what: "scanning layers", fraction: 0.3, elapsed: 2)
         f.press("t")
         let status = f.render(theme: f.state.theme.name).line(39)
         #expect(status.contains("theme: \(f.state.theme.name)"))
@@ -174,14 +174,14 @@ import TestSupport
         #expect(tg.tokens.count == 8 && tg.channels.count == 8)
         let grid = f.render()
         let area = f.state.teachingArea
-        #expect(area.maxY <= ScreenLayout(size: f.state.size, compare: false).lower.maxY - 2)
+        #expect(area.maxY <= ScreenLayout(size: f.state.display.size, compare: false).lower.maxY - 2)
         #expect(grid.line(area.maxY).contains("|x| linear"))
-        #expect(grid.line(area.maxY + 1).contains("ch \(f.state.heat.cursorChannel)"))
+        #expect(grid.line(area.maxY + 1).contains("ch \(f.state.heatmap.view.cursorChannel)"))
         #expect(!grid.text.contains("Channel max |x|"))
         #expect(Snapshot.mismatch(grid.snapshot, named: "teaching-8x8-80x24") == nil)
         // Step-through needs the lower panel: the teaching view then keeps to the heatmap's rows.
         f.press("s")
-        #expect(f.state.teachingArea == ScreenLayout(size: f.state.size, compare: false).heat)
+        #expect(f.state.teachingArea == ScreenLayout(size: f.state.display.size, compare: false).heat)
         #expect(f.render().text.contains("Greedy step-through"))
     }
 
@@ -219,7 +219,7 @@ import TestSupport
     @Test func theHelpShowsTheSamplesExplanation() {
         var f = Self.small()
         f.press("?")
-        f.state.helpScroll = 1000  // the end of the help, where the sample's section is
+        f.state.overlays.scroll = 1000  // the end of the help, where the sample's section is
         let text = f.render().text
         #expect(text.contains(HelpText.sampleTitle))
         #expect(text.contains("two outlier channels share block 0"))

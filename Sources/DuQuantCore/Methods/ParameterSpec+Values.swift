@@ -1,18 +1,5 @@
 extension ParameterSpec {
-    /// The value in `p`, as the panel and `--help` show it.
-    public func value(in p: QuantParams) -> String {
-        switch domain {
-        case let .integer(path, _, _):
-            return name == "patience" && p[keyPath: path] == 0 ? "exact" : "\(p[keyPath: path])"
-        case let .ratio(path, _): return Self.hundredths(p[keyPath: path])
-        case .seed: return "\(p.seed)"
-        case let .toggle(path, _): return p[keyPath: path] ? "on" : "off"
-        case .selection: return p.select.rawValue
-        case .layout: return p.layout.rawValue
-        }
-    }
-
-    /// The range as `--help` and error messages state it (`2…8`, `0.01…1`), or the choices.
+    /// The range as error messages (and `--help`) state it (`2…8`, `0.01…1`), or the choices.
     public var rangeText: String {
         switch domain {
         case let .integer(_, r, _): return "\(r.lowerBound)…\(r.upperBound)"
@@ -23,22 +10,6 @@ extension ParameterSpec {
         case .layout: return RotationLayout.allCases.map(\.rawValue).joined(separator: "|")
         }
     }
-
-    /// How `[` and `]` move it, in words.
-    public var stepText: String {
-        switch domain {
-        case let .integer(_, _, ladder) where ladder.isEmpty: return "±1"
-        case let .integer(_, _, ladder):
-            return ladder.count <= 4 ? ladder.map(String.init).joined(separator: ", ")
-                : "\(ladder[0]), \(ladder[1]), \(ladder[2]) … \(ladder[ladder.count - 2]), \(ladder.last!)"
-        case .ratio: return "±0.05"
-        case .seed: return "±1"
-        case .toggle, .selection, .layout: return "switches"
-        }
-    }
-
-    /// The default, as shown.
-    public var defaultText: String { value(in: QuantParams()) }
 
     /// `p` with this knob one notch up (`direction` > 0) or down, inside the range, never against the
     /// direction: a value above the ladder's top stays where it is rather than falling back to the top.
@@ -117,7 +88,7 @@ extension ParameterSpec {
     }
 
     /// `0.6` as `0.60`: two decimals, exact for notches of 0.05.
-    static func hundredths(_ v: Float) -> String {
+    public static func hundredths(_ v: Float) -> String {
         let h = Int((v * 100).rounded())
         return "\(h / 100).\(h % 100 < 10 ? "0" : "")\(h % 100)"
     }

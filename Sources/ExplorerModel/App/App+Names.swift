@@ -3,12 +3,7 @@
 extension App {
     /// A channel by its global number, with its block and index inside the block when blocks apply:
     /// `ch 1229 [blk 9 #77]`.
-    package static func channelName(_ state: AppState, _ c: Int) -> String {
-        let block = state.params.block
-        let channels = state.openShape.channels
-        guard block > 0, block < channels else { return "ch \(c)" }
-        return "ch \(c) [blk \(c / block) #\(c % block)]"
-    }
+    package static func channelName(_ state: AppState, _ c: Int) -> String { state.shared.channelName(c) }
 
     /// A number in at most ~5 significant characters (`3064`, `9.03`, `0.0131`).
     package static func compact(_ v: Float) -> String {

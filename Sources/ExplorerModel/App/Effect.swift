@@ -17,9 +17,9 @@ package enum Effect: Sendable, Equatable {
     case scanLayers(params: QuantParams, method: Method, generation: Int)
     /// DuQuant on `layer` with `params` for seeds 0 ..< `seeds`: how much the seed alone moves its figures.
     case seedSpread(layer: Int, params: QuantParams, seeds: Int, generation: Int)
-    /// Every method fitted on some tokens of `layer` and scored on the others (`spec`: `A:B`, `even`, `odd`):
+    /// Every method fitted on some tokens of `layer` and scored on the others (`mode`: `A:B`, `even`, `odd`):
     /// the fit and the held-out figures.
-    case heldOut(layer: Int, params: QuantParams, spec: String, generation: Int)
+    case heldOut(layer: Int, params: QuantParams, mode: HeldOutMode, generation: Int)
     /// The model's perplexity for `request` (and first the full-precision one, `withFullPrecision`): the
     /// Model panel.
     case modelPerplexity(request: ModelRequest, withFullPrecision: Bool, generation: Int)

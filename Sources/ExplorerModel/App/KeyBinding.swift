@@ -31,7 +31,7 @@ package struct KeyHelp: Sendable, Hashable {
 /// binding has one, so the help overlay, generated from the table, lists every key dispatch knows.
 ///
 /// ```swift
-/// KeyBinding([.char("["), .char("]")], .app, help, action: { s, k in Parameters.adjustSelected(&s, by: k == .char("]") ? 1 : -1) })
+/// KeyBinding([.char("["), .char("]")], .app, help) { k in .parameters(.adjustSelected(k == .char("]") ? 1 : -1)) }
 /// ```
 package struct KeyBinding: Sendable {
     package var keys: [Key]
@@ -41,11 +41,12 @@ package struct KeyBinding: Sendable {
     package var help: KeyHelp
     /// When the binding applies (Esc dismisses a problem only while one is shown); always when nil.
     package var when: (@Sendable (AppState) -> Bool)?
-    /// What the key does; nil for keys the terminal handles (``KeyScope/terminal``).
-    package var action: (@Sendable (inout AppState, Key) -> [Effect])?
+    /// The message the key sends (nil when it sends none); the binding itself is nil for keys the terminal
+    /// handles (``KeyScope/terminal``).
+    package var action: (@Sendable (Key) -> Msg?)?
 
     package init(_ keys: [Key], _ scope: KeyScope, _ help: KeyHelp, anyCharacter: Bool = false,
-                 when: (@Sendable (AppState) -> Bool)? = nil, action: (@Sendable (inout AppState, Key) -> [Effect])?) {
+                 when: (@Sendable (AppState) -> Bool)? = nil, action: (@Sendable (Key) -> Msg?)?) {
         self.keys = keys
         self.anyCharacter = anyCharacter
         self.scope = scope

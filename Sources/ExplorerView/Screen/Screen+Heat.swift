@@ -8,8 +8,8 @@ extension Screen {
         let layout = ctx.layout
         let p = ctx.palette
         grid.fill(layout.heatTitle, with: Cell(" ", p.text))
-        guard let open = s.open else {
-            let what = s.loading.map { "loading \(s.layers[$0].shortName)…" } ?? "Select a layer and press Enter."
+        guard let open = s.shared.open else {
+            let what = s.shared.loading.map { "loading \(s.shared.layers[$0].shortName)…" } ?? "Select a layer and press Enter."
             placeholder(&grid, layout.heat, what, ctx)
             return
         }
@@ -19,24 +19,24 @@ extension Screen {
             var area = pane.area
             let stage = pane.stage
             let titleArea = Rect(x: area.x, y: layout.heatTitle.y, width: area.width, height: 1)
-            grid.putLine(heatTitle(s, stage: stage, compareSide: s.compare), in: titleArea,
+            grid.putLine(heatTitle(s, stage: stage, compareSide: s.heatmap.compare), in: titleArea,
                          style: s.focus == .heatmap ? p.accent : p.header)
             guard let matrix = pane.matrix, let pool = ctx.heat.pools[i] else {
-                let busy = s.busy[.evaluate] != nil || s.busy[.step] != nil
+                let busy = s.jobs.busy[.evaluate] != nil || s.jobs.busy[.step] != nil
                 placeholder(&grid, area, busy ? "computing \(stage?.title ?? "step")…" : "not computed", ctx)
                 continue
             }
             if let teaching = s.teachingGrid {
                 area = s.teachingArea
                 TeachingWidget(grid: teaching, matrix: matrix, mapping: mapping, palette: p, glyphs: ctx.glyphs,
-                               cursor: s.focus == .heatmap ? (s.heat.cursorToken, s.heat.cursorChannel) : nil,
+                               cursor: s.focus == .heatmap ? (s.heatmap.view.cursorToken, s.heatmap.view.cursorChannel) : nil,
                                mappingRow: permutationRow(s, channels: teaching.channels), caption: Caption.lines(s),
-                               explanation: s.open.flatMap { s.explanations[s.layers[$0.index].file] })
+                               explanation: s.shared.open.flatMap { s.shared.explanations[s.shared.layers[$0.index].file] })
                     .draw(into: &grid, area: area)
                 continue
             }
             HeatmapWidget(pool: pool, mapping: mapping, palette: p, glyphs: ctx.glyphs,
-                          cursor: s.focus == .heatmap || s.compare ? (s.heat.cursorToken, s.heat.cursorChannel) : nil)
+                          cursor: s.focus == .heatmap || s.heatmap.compare ? (s.heatmap.view.cursorToken, s.heatmap.view.cursorChannel) : nil)
                 .draw(into: &grid, area: area)
         }
         // The teaching view takes the profile's rows: the legend and the inspect line go under it.
@@ -50,7 +50,7 @@ extension Screen {
     static func permutationRow(_ s: AppState, channels: Range<Int>) -> (label: String, values: [Int])? {
         guard let perms = s.calibration?.transform.permutations, let last = perms.last, let first = perms.first else { return nil }
         let after: Bool
-        if let step = s.step { after = step.rotation > 0 } else { after = s.stage.rawValue >= Stage.permutation.rawValue }
+        if let step = s.heatmap.step { after = step.rotation > 0 } else { after = s.heatmap.stage.rawValue >= Stage.permutation.rawValue }
         if after { return ("from", channels.map { $0 < last.count ? last[$0] : -1 }) }
         let perm = first
         var to = [Int](repeating: -1, count: perm.count)
@@ -59,14 +59,14 @@ extension Screen {
     }
 
     static func heatTitle(_ s: AppState, stage: Stage?, compareSide: Bool) -> String {
-        let v = s.heat
+        let v = s.heatmap.view
         let range = "tok \(v.tokenStart)–\(v.tokenStart + v.tokenSpan - 1) × ch \(v.channelStart)–\(v.channelStart + v.channelSpan - 1)"
         let zoom = v.zoom > 0 ? " · zoom \(1 << v.zoom)×" : ""
         if let stage {
             let n = stage.rawValue + 1
             return compareSide ? "\(n) \(stage.title) · \(range)" : "\(n) \(stage.title) · \(range)\(zoom)"
         }
-        guard let step = s.step else { return range }
+        guard let step = s.heatmap.step else { return range }
         let rotation = step.rotation == 0 ? "Rotation 1" : "Rotation \(step.rotation + 1)"
         let shown = step.shownStep.map { "step \($0)" } ?? "step …"
         return "\(rotation) after \(shown) of \(App.maxSteps(s, rotation: step.rotation)) · \(range)\(zoom)"
@@ -84,7 +84,7 @@ extension Screen {
             : ctx.layout.inspect
         grid.fill(area, with: Cell(" ", ctx.palette.text))
         guard let matrix, let pool = ctx.shown.pool else { return }
-        let t = ctx.state.heat.cursorToken, c = ctx.state.heat.cursorChannel
+        let t = ctx.state.heatmap.view.cursorToken, c = ctx.state.heatmap.view.cursorChannel
         guard t < matrix.rows, c < matrix.cols else { return }
         var word: String? = nil
         if let tokens = open.tokens, t < tokens.count { word = " \"\(visible(tokens[t]))\"" }
@@ -118,7 +118,7 @@ extension Screen {
     /// when it stayed).
     static func permutedFrom(_ s: AppState, channel c: Int) -> Int? {
         guard let perm = s.calibration?.transform.permutations.last, c < perm.count, perm[c] != c else { return nil }
-        let after = s.step.map { $0.rotation > 0 } ?? (s.stage.rawValue >= Stage.permutation.rawValue)
+        let after = s.heatmap.step.map { $0.rotation > 0 } ?? (s.heatmap.stage.rawValue >= Stage.permutation.rawValue)
         return after ? perm[c] : nil
     }
 

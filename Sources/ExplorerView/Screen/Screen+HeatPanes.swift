@@ -26,7 +26,7 @@ struct HeatShown {
     init() {}
 
     init(_ s: AppState, panes: [HeatPane], frame: HeatFrame) {
-        guard s.open != nil else { return }
+        guard s.shared.open != nil else { return }
         // One scale for every pane (compare mode shares it), from statistics computed with the results.
         let shown = panes.filter { $0.matrix != nil }.compactMap { s.stats(for: $0.stage) }
         let maximum = shown.map(\.maxAbs).max() ?? 1
@@ -45,7 +45,7 @@ extension Screen {
     /// for (``HeatCache``) and what ``drawHeat(_:_:)`` draws.
     static func heatPanes(_ s: AppState, layout: ScreenLayout, rowsPerCell: Int) -> [HeatPane] {
         Hop.here()
-        guard s.open != nil else { return [] }
+        guard s.shared.open != nil else { return [] }
         func pane(_ area: Rect, _ stage: Stage?, _ matrix: Matrix?) -> HeatPane {
             // The teaching view prints every value: one bin per value, for the profile and the inspect line.
             if let teaching = s.teachingGrid {
@@ -54,9 +54,9 @@ extension Screen {
             }
             return HeatPane(area: area, stage: stage, matrix: matrix, columns: area.width, rows: area.height * rowsPerCell)
         }
-        if s.compare, let right = layout.heatRight {
-            return [pane(layout.heat, s.compareLeft, s.matrix(for: s.compareLeft)), pane(right, s.stage, s.matrix(for: s.stage))]
+        if s.heatmap.compare, let right = layout.heatRight {
+            return [pane(layout.heat, s.heatmap.compareLeft, s.matrix(for: s.heatmap.compareLeft)), pane(right, s.heatmap.stage, s.matrix(for: s.heatmap.stage))]
         }
-        return [pane(layout.heat, s.step == nil ? s.stage : nil, s.shownMatrix)]
+        return [pane(layout.heat, s.heatmap.step == nil ? s.heatmap.stage : nil, s.shownMatrix)]
     }
 }

@@ -14,18 +14,18 @@ extension Screen {
                 lines.append(((i == 0 ? CellGrid.fit(keys, width: keyWidth) : String(repeating: " ", count: keyWidth)) + w, p.text))
             }
         }
-        let stage = ctx.state.stage
+        let stage = ctx.state.heatmap.stage
         lines.append(("", p.text))
         lines.append(("Stage \(stage.rawValue + 1): \(stage.title)", p.header))
         for w in HelpText.wrap(HelpText.explanation(stage), width: inner.width) { lines.append((w, p.text)) }
-        if let open = ctx.state.open, let text = ctx.state.explanations[ctx.state.layers[open.index].file] {
+        if let open = ctx.state.shared.open, let text = ctx.state.shared.explanations[ctx.state.shared.layers[open.index].file] {
             lines.append(("", p.text))
             lines.append((HelpText.sampleTitle, p.header))
             for w in HelpText.wrap(text, width: inner.width) { lines.append((w, p.text)) }
         }
         lines.append(("", p.text))
         lines.append(("Methods (each under its own settings; same for all: the panel's switch)", p.header))
-        for m in HelpText.methods(ctx.state.params) {
+        for m in HelpText.methods(ctx.state.shared.params) {
             for (i, w) in HelpText.wrap("\(m.title): \(m.what)", width: inner.width).enumerated() {
                 lines.append(((i == 0 ? "" : "  ") + w, p.text))
             }
@@ -40,7 +40,7 @@ extension Screen {
         Hop.here()
         let p = ctx.palette
         let inner = overlayBox(grid).inset(by: 1)
-        let problems = ctx.state.problems
+        let problems = ctx.state.status.problems
         var lines: [(String, CellStyle)] = [("\(problems.count) problem\(problems.count == 1 ? "" : "s") this session", p.header)]
         if problems.isEmpty { lines.append(("None.", p.text)) }
         for problem in problems {
@@ -63,7 +63,7 @@ extension Screen {
         grid.fill(box, with: Cell(" ", p.text))
         let inner = box.inset(by: 1)
         let maxScroll = max(0, lines.count - inner.height)
-        let offset = min(ctx.state.helpScroll, maxScroll)
+        let offset = min(ctx.state.overlays.scroll, maxScroll)
         for (i, (text, style)) in lines.dropFirst(offset).prefix(inner.height).enumerated() {
             grid.putLine(text, in: inner.row(i), style: style)
         }

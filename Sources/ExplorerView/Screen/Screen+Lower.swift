@@ -6,15 +6,15 @@ extension Screen {
         Hop.here()
         // With the dump's model attached, the Model panel has these rows (step-through and the anatomy,
         // asked for by a key, still take them).
-        if ctx.state.model.available && ctx.state.step == nil && !ctx.state.showAnatomy {
+        if ctx.state.model.available && ctx.state.heatmap.step == nil && !ctx.state.methods.showAnatomy {
             drawModelPanel(&grid, ctx)
             return
         }
         // The teaching view's caption took these rows (it says in numbers what the profile shows).
-        if ctx.shown.teaching && ctx.state.step == nil && !ctx.state.showAnatomy { return }
-        if ctx.state.step != nil {
+        if ctx.shown.teaching && ctx.state.heatmap.step == nil && !ctx.state.methods.showAnatomy { return }
+        if ctx.state.heatmap.step != nil {
             drawStepPanel(&grid, ctx)
-        } else if ctx.state.showAnatomy {
+        } else if ctx.state.methods.showAnatomy {
             drawAnatomy(&grid, ctx)
         } else {
             drawProfile(&grid, ctx)
@@ -26,8 +26,8 @@ extension Screen {
         let s = ctx.state
         let area = ctx.layout.lower
         panelTitle(&grid, ctx.layout.lowerTitle, "Model perplexity · \(s.model.description ?? "")", focused: false, ctx)
-        ModelPanelWidget(model: s.model, request: ModelPanel.request(s), stale: ModelPanel.isStale(s),
-                         progress: s.busy[.model].map { $0.fraction ?? 0 }, sensitivityProgress: s.busy[.sensitivity]?.fraction,
+        ModelPanelWidget(model: s.model, request: s.modelRequest, stale: s.modelFigureIsStale,
+                         progress: s.jobs.busy[.model].map { $0.fraction ?? 0 }, sensitivityProgress: s.jobs.busy[.sensitivity]?.fraction,
                          palette: ctx.palette).draw(into: &grid, area: area)
     }
 
@@ -35,12 +35,12 @@ extension Screen {
     static func drawProfile(_ grid: inout CellGrid, _ ctx: Context) {
         let s = ctx.state
         let area = ctx.layout.lower
-        panelTitle(&grid, ctx.layout.lowerTitle, "Channel max |x| · \(s.stage.title)", focused: false, ctx)
+        panelTitle(&grid, ctx.layout.lowerTitle, "Channel max |x| · \(s.heatmap.stage.title)", focused: false, ctx)
         grid.fill(area, with: Cell(" ", ctx.palette.text))
         guard area.height > 0 else { return }
         let (bars, balance) = area.splitRows(fromBottom: 1)
         if let pool = ctx.shown.pool, let mapping = ctx.shown.mapping {
-            let x0 = s.compare ? (ctx.layout.heatRight?.x ?? area.x) : area.x
+            let x0 = s.heatmap.compare ? (ctx.layout.heatRight?.x ?? area.x) : area.x
             let barArea = Rect(x: x0, y: bars.y, width: area.maxX - x0, height: bars.height)
             ProfileWidget(columns: pool.columnMax, mapping: mapping, palette: ctx.palette, glyphs: ctx.glyphs).draw(into: &grid, area: barArea)
         }
@@ -55,7 +55,7 @@ extension Screen {
         }
         // The figures came with the stage statistics (for the calibration's block size).
         let block = cal.params.block
-        guard let before = ctx.state.stageStats[.rotation1]?.blocks, let after = ctx.state.stageStats[.permutation]?.blocks,
+        guard let before = ctx.state.shared.stageStats[.rotation1]?.blocks, let after = ctx.state.shared.stageStats[.permutation]?.blocks,
               before.size == block, after.size == block else { return }
         let varBefore = before.meanVariance, varAfter = after.meanVariance
         let shares = after.shares
@@ -74,12 +74,12 @@ extension Screen {
     /// Greedy step-through: which channel each step chose, and the trajectory of the block's range (max − min) with the kept prefix.
     static func drawStepPanel(_ grid: inout CellGrid, _ ctx: Context) {
         let s = ctx.state
-        guard let step = s.step else { return }
+        guard let step = s.heatmap.step else { return }
         let area = ctx.layout.lower
         let p = ctx.palette
         let stages = s.calibration?.traces.count ?? 0
         panelTitle(&grid, ctx.layout.lowerTitle,
-                   "Greedy step-through · rotation \(step.rotation + 1) of \(stages) · \(s.params.select.rawValue)/\(s.params.layout.rawValue)",
+                   "Greedy step-through · rotation \(step.rotation + 1) of \(stages) · \(s.shared.params.select.rawValue)/\(s.shared.params.layout.rawValue)",
                    focused: true, ctx)
         grid.fill(area, with: Cell(" ", p.text))
         guard let cal = s.calibration, cal.traces.indices.contains(step.rotation), area.height > 0 else { return }
@@ -134,8 +134,8 @@ extension Screen {
         ]
         let rows: [[TableWidget.Item]] = specs.map { label, text in
             [TableWidget.Item(label)] + methods.map { m in
-                guard let a = s.evaluation?.methods[m]?.anatomy else {
-                    let computing = s.busy[.evaluate] != nil || s.evaluation?.pending.contains(m) == true
+                guard let a = s.shared.evaluation?.methods[m]?.anatomy else {
+                    let computing = s.jobs.busy[.evaluate] != nil || s.shared.evaluation?.pending.contains(m) == true
                     return TableWidget.Item(computing ? "…" : "–")
                 }
                 return TableWidget.Item(text(a))

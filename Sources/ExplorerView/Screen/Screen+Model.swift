@@ -7,7 +7,7 @@ extension Screen {
     /// the best marked. Nil without model figures.
     static func modelRow(_ ctx: Context, _ methods: [Method]) -> [TableWidget.Item]? {
         Hop.here()
-        guard let e = ctx.state.modelEvaluation, let (setting, figures) = e.figures(for: ctx.state.params) else { return nil }
+        guard let e = ctx.state.shared.modelEvaluation, let (setting, figures) = e.figures(for: ctx.state.shared.params) else { return nil }
         let best = figures.values.filter(\.isFinite).min()
         var row = [TableWidget.Item("\(shortMetric(e.metric)) \(setting)")]
         for m in methods {
@@ -24,7 +24,7 @@ extension Screen {
 
     /// The Methods title's note on the model figures: the full-precision value and the seed spread.
     static func modelTitle(_ ctx: Context) -> String {
-        guard let e = ctx.state.modelEvaluation, ctx.state.modelEvaluation?.figures(for: ctx.state.params) != nil else { return "" }
+        guard let e = ctx.state.shared.modelEvaluation, ctx.state.shared.modelEvaluation?.figures(for: ctx.state.shared.params) != nil else { return "" }
         var s = " · model \(shortMetric(e.metric)): FP \(Format.num(Float(e.fullPrecision)))"
         if let sp = e.seedSpread, sp.seeds > 1 {
             s += ", \(sp.method.title) \(Format.num(Float(sp.min)))–\(Format.num(Float(sp.max))) over \(sp.seeds) seeds"

@@ -6,11 +6,11 @@ extension Screen {
         Hop.here()
         let s = ctx.state
         guard !ctx.shown.teachingWide else { return }
-        let title = s.search != nil ? "Layers — find: \(s.search!)"
-            : "Layers (\(s.layers.count))" + (s.listSort == .file ? "" : " · \(s.listSort.title)")
+        let title = s.list.search != nil ? "Layers — find: \(s.list.search!)"
+            : "Layers (\(s.shared.layers.count))" + (s.list.sort == .file ? "" : " · \(s.list.sort.title)")
         panelTitle(&grid, ctx.layout.listTitle, title, focused: s.focus == .layers, ctx)
         // The error column names its method (`m` changes it): output error, or act MSE without weights.
-        let errTitle = s.listMethod.shortTitle + (s.layers.contains { $0.summary?.errorIsOutput == false } ? " err" : " out")
+        let errTitle = s.list.method.shortTitle + (s.shared.layers.contains { $0.summary?.errorIsOutput == false } ? " err" : " out")
         let columns = [
             TableWidget.Column("layer", width: 18, align: .left, priority: 10),
             TableWidget.Column("kind", width: 4, align: .left, priority: 3),
@@ -20,9 +20,9 @@ extension Screen {
             TableWidget.Column(errTitle, width: 7, priority: 4),
         ]
         let rows: [[TableWidget.Item]] = s.listOrder.map { i in
-            let layer = s.layers[i]
-            var mark = s.open?.index == i ? String(ctx.glyphs.pointer) : " "
-            if s.files.count > 1 { mark += "\(layer.file + 1):" }
+            let layer = s.shared.layers[i]
+            var mark = s.shared.open?.index == i ? String(ctx.glyphs.pointer) : " "
+            if s.shared.files.count > 1 { mark += "\(layer.file + 1):" }
             let sum = layer.summary
             return [
                 TableWidget.Item(mark + layer.shortName),
@@ -33,7 +33,7 @@ extension Screen {
                 errorItem(ctx, i),
             ]
         }
-        TableWidget(columns: columns, rows: rows, selected: s.selectedRow, offset: s.listOffset, palette: ctx.palette,
+        TableWidget(columns: columns, rows: rows, selected: s.selectedRow, offset: s.list.offset, palette: ctx.palette,
                     focused: s.focus == .layers)
             .draw(into: &grid, area: ctx.layout.list)
     }
@@ -41,7 +41,7 @@ extension Screen {
     /// The list's error of layer `i`: `…` before it is measured; a figure of other settings (a parameter
     /// changed since, another file's sidecar) dimmed and marked `…` until the scan measures it again.
     static func errorItem(_ ctx: Context, _ i: Int) -> TableWidget.Item {
-        guard let e = ctx.state.layers[i].summary?.error else { return TableWidget.Item("…") }
+        guard let e = ctx.state.shared.layers[i].summary?.error else { return TableWidget.Item("…") }
         if ctx.state.listErrorIsCurrent(i) { return TableWidget.Item(Format.metric(e, width: 7)) }
         return TableWidget.Item(Format.metric(e, width: 6) + "…", style: ctx.palette.dim)
     }
@@ -52,7 +52,7 @@ extension Screen {
         guard !ctx.shown.teachingWide else { return }
         let area = ctx.layout.params
         // A short panel scrolls with the selection; its title counts the rows out of view.
-        let offset = ScreenLayout.paramOffset(selected: s.paramRow, height: area.height)
+        let offset = ScreenLayout.paramOffset(selected: s.parameters.row, height: area.height)
         let below = max(0, ParamField.allCases.count - offset - area.height)
         let more = (offset > 0 ? " \(ctx.glyphs.up)\(offset)" : "") + (below > 0 ? " \(ctx.glyphs.down)\(below)" : "")
         panelTitle(&grid, ctx.layout.paramsTitle, (more.isEmpty ? "Parameters  [ ] change" : "Parameters [ ] change") + more,
@@ -60,16 +60,16 @@ extension Screen {
         grid.fill(area, with: Cell(" ", ctx.palette.text))
         for field in ParamField.allCases where (offset..<(offset + area.height)).contains(field.rawValue) {
             let row = area.row(field.rawValue - offset)
-            let selected = field.rawValue == s.paramRow
+            let selected = field.rawValue == s.parameters.row
             var style = ctx.palette.text
             if selected { style = s.focus == .params ? ctx.palette.selected : ctx.palette.selected.with(.dim) }
             grid.fill(row, with: Cell(" ", style))
             // Rows that differ from the pinned baseline are marked.
-            let differs = s.baseline.map { $0.differing(from: s.params).contains(field.spec.name) } ?? false
+            let differs = s.methods.baseline.map { $0.differing(from: s.shared.params).contains(field.spec.name) } ?? false
             grid.put((differs ? String(ctx.glyphs.changed) : " ") + field.title, at: Point(x: row.x, y: row.y),
                      style: differs && !selected ? ctx.palette.accent : style, maxWidth: row.width)
             let g = ctx.glyphs
-            let shown = selected ? "\(g.valueLeft) \(field.value(in: s.params)) \(g.valueRight)" : field.value(in: s.params)
+            let shown = selected ? "\(g.valueLeft) \(field.value(in: s.shared.params)) \(g.valueRight)" : field.value(in: s.shared.params)
             let w = CellGrid.columns(shown)
             grid.put(shown, at: Point(x: row.maxX - w - 1, y: row.y), style: selected ? style : ctx.palette.accent.with([]))
         }
@@ -78,7 +78,7 @@ extension Screen {
     static func drawMetrics(_ grid: inout CellGrid, _ ctx: Context) {
         Hop.here()
         let s = ctx.state
-        let estimate = s.evaluation?.estimate
+        let estimate = s.shared.evaluation?.estimate
         panelTitle(&grid, ctx.layout.metricsTitle, metricsTitle(ctx), focused: false, ctx)
         let methods = Method.allCases
         let area = ctx.layout.metrics
@@ -110,13 +110,13 @@ extension Screen {
         ]
         for (label, ranked, get) in rowsSpec {
             let main = label == "out rel err" ? splitMainRow(s, methods, get) : nil
-            let values = main?.values ?? methods.map { m in s.evaluation?.methods[m].flatMap(get) }
+            let values = main?.values ?? methods.map { m in s.shared.evaluation?.methods[m].flatMap(get) }
             let finite = values.compactMap { $0 }.filter { $0.isFinite }
             // No best mark while a method is still coming: it might be the best.
-            let best = s.evaluation?.pending.isEmpty == false ? nil : finite.min()
+            let best = s.shared.evaluation?.pending.isEmpty == false ? nil : finite.min()
             var row = [TableWidget.Item(main?.label ?? label)]
             for (m, v) in zip(methods, values) {
-                let coming = main.map { $0.values.allSatisfy { $0 == nil } } ?? (s.evaluation == nil || s.evaluation?.pending.contains(m) == true)
+                let coming = main.map { $0.values.allSatisfy { $0 == nil } } ?? (s.shared.evaluation == nil || s.shared.evaluation?.pending.contains(m) == true)
                 guard let v else { row.append(TableWidget.Item(coming ? "…" : "–")); continue }
                 let isBest = v == best && finite.count > 1 && ranked
                 let text = cell(v, best: isBest, approx: main == nil && estimate?.isEstimated(m) == true && label != "wt MSE own")
@@ -136,12 +136,12 @@ extension Screen {
     /// held-out split and the model's figures.
     static func metricsTitle(_ ctx: Context) -> String {
         let s = ctx.state
-        var stale = s.busy[.evaluate] != nil ? " (updating…)" : ""
-        let estimate = s.evaluation?.estimate
+        var stale = s.jobs.busy[.evaluate] != nil ? " (updating…)" : ""
+        let estimate = s.shared.evaluation?.estimate
         if let estimate {
             stale = " \(ctx.glyphs.approx) on \(estimate.sampledTokens) of \(estimate.totalTokens) tokens, exact follows"
             // A DuQuant preview searched its rotations on fewer tokens still: say how many.
-            if let searched = s.evaluation?.estimate?.previewTokens {
+            if let searched = s.shared.evaluation?.estimate?.previewTokens {
                 stale = " \(ctx.glyphs.approx) on \(estimate.sampledTokens) of \(estimate.totalTokens) tokens (DuQuant's rotations on \(searched)), exact follows"
             }
         }
@@ -150,10 +150,10 @@ extension Screen {
         if let sp = s.currentSeedSpread, let e = sp.outputRelError {
             spread = " · DuQuant over seeds 0–\(sp.seeds - 1): \(Format.num(Float(e.min)))–\(Format.num(Float(e.max)))"
         }
-        if let spec = s.heldOutSpec, let h = s.currentHeldOut {
-            spread += " · fit on \(h.heldOut.source.fitTokens), held out \(h.heldOut.source.evalTokens) (\(spec))"
+        if let mode = s.methods.heldOutMode, let h = s.currentHeldOut {
+            spread += " · fit on \(h.heldOut.source.fitTokens), held out \(h.heldOut.source.evalTokens) (\(mode.spec))"
         }
-        return "Methods, a\(s.params.abits)w\(s.params.wbits)\(stale)\(spread)\(modelTitle(ctx))"
+        return "Methods, a\(s.shared.params.abits)w\(s.shared.params.wbits)\(stale)\(spread)\(modelTitle(ctx))"
     }
 
     /// Each method's own settings (α, clip ratios) sit in the first row; in narrow columns α moves to the header.
@@ -163,7 +163,7 @@ extension Screen {
     static func methodColumns(_ ctx: Context, labelWidth: Int, colWidth: Int) -> [TableWidget.Column] {
         let inHeader = alphaInHeader(colWidth: colWidth)
         return [TableWidget.Column("", width: labelWidth, align: .left, priority: 10)] + Method.allCases.map {
-            TableWidget.Column(methodColumnTitle($0, width: colWidth, alpha: inHeader ? ctx.state.params.settings(for: $0).alpha : nil),
+            TableWidget.Column(methodColumnTitle($0, width: colWidth, alpha: inHeader ? ctx.state.shared.params.settings(for: $0).alpha : nil),
                                width: colWidth, priority: columnPriority($0))
         }
     }
@@ -172,7 +172,7 @@ extension Screen {
     static func settingsRow(_ ctx: Context, colWidth: Int) -> [TableWidget.Item] {
         let inHeader = alphaInHeader(colWidth: colWidth)
         return [TableWidget.Item(inHeader ? "clip X/W" : "α, clip X/W", style: ctx.palette.dim)] + Method.allCases.map { m in
-            let set = ctx.state.params.settings(for: m)
+            let set = ctx.state.shared.params.settings(for: m)
             let alpha = inHeader ? "" : set.alpha.map { "α" + MethodSettings.compact($0) + " " } ?? ""
             let text = alpha + set.compactClip
             // Aligned with the figures (two cells for their ★) where that fits.
@@ -184,7 +184,7 @@ extension Screen {
     /// tokens and measured there, labelled `fit` (nil values until measured). One framing with `report`,
     /// whose table is the fit under a split; the all-token fit is not shown beside it.
     static func splitMainRow(_ s: AppState, _ methods: [Method], _ get: (MethodMetrics) -> Float?) -> (label: String, values: [Float?])? {
-        guard s.heldOutSpec != nil else { return nil }
+        guard s.methods.heldOutMode != nil else { return nil }
         let fit = s.currentHeldOut?.fit
         return ("out err fit", methods.map { m in fit?[m].flatMap { get($0) ?? $0.actMSE } })
     }
@@ -193,7 +193,7 @@ extension Screen {
     /// activation MSE without a weight), as `format` writes a figure in a column, its best marked.
     static func heldOutRows(_ ctx: Context, _ methods: [Method], format: (Float, Bool) -> String) -> [[TableWidget.Item]] {
         let s = ctx.state
-        guard s.heldOutSpec != nil else { return [] }
+        guard s.methods.heldOutMode != nil else { return [] }
         let figures = s.currentHeldOut?.heldOut.methods
         let values = methods.map { m in figures?[m].map { $0.outputRelError ?? $0.actMSE } }
         let finite = values.compactMap { $0 }.filter(\.isFinite)
@@ -235,13 +235,13 @@ extension Screen {
     /// colour. Nil until there is something to compare with.
     static func deltaRow(_ ctx: Context, _ methods: [Method]) -> [TableWidget.Item]? {
         let s = ctx.state
-        guard let now = s.evaluation, now.estimate == nil, now.pending.isEmpty,
-              let ref = s.baseline ?? s.previousFigures, ref.params != now.params || s.baseline != nil else { return nil }
-        var row = [TableWidget.Item(s.baseline != nil ? "vs baseline" : "Δ since last")]
+        guard let now = s.shared.evaluation, now.estimate == nil, now.pending.isEmpty,
+              let ref = s.methods.baseline ?? s.methods.previousFigures, ref.params != now.params || s.methods.baseline != nil else { return nil }
+        var row = [TableWidget.Item(s.methods.baseline != nil ? "vs baseline" : "Δ since last")]
         for m in methods {
             guard let c = ref.change(of: m, to: now.methods) else { row.append(TableWidget.Item("–")); continue }
             let text: String
-            if s.baseline != nil {
+            if s.methods.baseline != nil {
                 text = "×" + Format.num(Float(1 + c))
             } else if abs(c) < 0.005 {
                 text = "="

@@ -8,7 +8,7 @@ import ExplorerModel
 /// print(grid.text)
 /// ```
 package enum Screen {
-    /// Draws `state` at `state.size` with `theme` (mapped to `state.colourMode`), pooling the heatmap
+    /// Draws `state` at `state.display.size` with `theme` (mapped to `state.display.colourMode`), pooling the heatmap
     /// afresh: for one frame (`render`, tests). The run loop keeps a ``HeatCache`` instead.
     package static func render(_ state: AppState, theme: Theme) -> CellGrid {
         var cache = HeatCache()
@@ -29,25 +29,25 @@ package enum Screen {
     /// Draws `state` with the panels drawn in `order` (tests draw them backwards: the screen must not change).
     static func render(_ state: AppState, theme: Theme, cache: inout HeatCache, order: [Draw]) -> CellGrid {
         Hop.here()
-        let palette = Palette(theme: theme, mode: state.colourMode, asciiHeat: state.asciiHeat)
-        let glyphs: Glyphs = state.ascii ? .ascii : .unicode
+        let palette = Palette(theme: theme, mode: state.display.colourMode, asciiHeat: state.asciiHeat)
+        let glyphs: Glyphs = state.display.ascii ? .ascii : .unicode
         var ctx = Context(state: state, palette: palette, glyphs: glyphs,
-                          layout: ScreenLayout(size: state.size, compare: state.compare))
-        var grid = CellGrid(size: state.size, fill: Cell(" ", ctx.palette.text))
+                          layout: ScreenLayout(size: state.display.size, compare: state.heatmap.compare))
+        var grid = CellGrid(size: state.display.size, fill: Cell(" ", ctx.palette.text))
         if ctx.layout.tooSmall {
             drawTooSmall(&grid, ctx)
-            if state.ascii { grid.transliterate(Glyphs.asciiFallback) }
+            if state.display.ascii { grid.transliterate(Glyphs.asciiFallback) }
             return grid
         }
         // Everything computed from the matrices before drawing: the pools (kept while they stay valid).
         ctx.panes = heatPanes(state, layout: ctx.layout, rowsPerCell: HeatmapWidget.rowsPerCell(palette))
-        ctx.heat = cache.frame(for: ctx.panes, view: state.heat)
+        ctx.heat = cache.frame(for: ctx.panes, view: state.heatmap.view)
         ctx.shown = HeatShown(state, panes: ctx.panes, frame: ctx.heat)
         // Every draw below reads the context only: none depends on another having run first.
         for draw in order { draw(&grid, ctx) }
-        if state.showHelp { drawHelp(&grid, ctx) }
-        if state.showProblems { drawProblems(&grid, ctx) }
-        if state.ascii { grid.transliterate(Glyphs.asciiFallback) }
+        if state.overlays.showHelp { drawHelp(&grid, ctx) }
+        if state.overlays.showProblems { drawProblems(&grid, ctx) }
+        if state.display.ascii { grid.transliterate(Glyphs.asciiFallback) }
         return grid
     }
 
@@ -66,7 +66,7 @@ package enum Screen {
 
     static func drawTooSmall(_ grid: inout CellGrid, _ ctx: Context) {
         let need = ScreenLayout.minimum
-        let have = "\(ctx.state.size.width)×\(ctx.state.size.height)"
+        let have = "\(ctx.state.display.size.width)×\(ctx.state.display.size.height)"
         // Below ~40 columns the sentences would be cut off; the short form still says what is needed.
         let lines = grid.width >= 42
             ? ["Terminal too small: \(have).", "DuQuant Explorer needs at least \(need.width)×\(need.height).",
@@ -84,19 +84,19 @@ package enum Screen {
         let bar = ctx.layout.topBar
         let p = ctx.palette
         grid.fill(bar, with: Cell(" ", p.title))
-        grid.put(App.topBarTitle(width: bar.width), at: Point(x: bar.x, y: bar.y), style: p.title)
-        for tab in App.stageTabs(width: bar.width) {
-            let active = tab.stage == ctx.state.stage && ctx.state.step == nil
-            let inCompare = ctx.state.compare && tab.stage == ctx.state.compareLeft
+        grid.put(TopBar.title(width: bar.width), at: Point(x: bar.x, y: bar.y), style: p.title)
+        for tab in TopBar.tabs(width: bar.width) {
+            let active = tab.stage == ctx.state.heatmap.stage && ctx.state.heatmap.step == nil
+            let inCompare = ctx.state.heatmap.compare && tab.stage == ctx.state.heatmap.compareLeft
             var style = p.title
             style.attrs = []
             if active { style = CellStyle(fg: p.accent.fg, bg: p.title.bg, attrs: [.bold, .reverse]) }
             else if inCompare { style = CellStyle(fg: p.accent.fg, bg: p.title.bg, attrs: [.underline]) }
             grid.put(tab.label, at: Point(x: tab.columns.lowerBound, y: bar.y), style: style)
         }
-        let hint = App.topBarHint
+        let hint = TopBar.hint
         let x = bar.maxX - hint.count
-        if x >= (App.stageTabs(width: bar.width).last?.columns.upperBound ?? 0) {
+        if x >= (TopBar.tabs(width: bar.width).last?.columns.upperBound ?? 0) {
             grid.put(hint, at: Point(x: x, y: bar.y), style: p.title)
         }
     }
@@ -118,19 +118,19 @@ package enum Screen {
         grid.fill(bar, with: Cell(" ", p.status))
         var right = ""
         var rightStyle = p.status
-        if let search = s.search {
+        if let search = s.list.search {
             right = "find: \(search)_"
-        } else if let err = s.lastError {
+        } else if let err = s.status.lastError {
             // Before progress: a problem stays readable until dismissed (it used to be overwritten by
             // "computing" within 0.4 s).
             right = "error (Esc/!): \(err)"
             rightStyle = CellStyle(fg: p.error.fg, bg: p.status.bg, attrs: p.error.attrs.union(p.status.attrs))
-        } else if let notice = s.notice {
+        } else if let notice = s.status.notice {
             // The answer to the last key (`t`'s theme, `x`'s value) before background progress, which
             // would hide it for as long as the scan runs; the next key clears it.
             right = notice
-        } else if let kind = [EffectKind.load, .evaluate, .step, .spread, .heldOut, .model, .sensitivity, .scan].first(where: { s.busy[$0]?.fraction != nil }),
-                  let busy = s.busy[kind] {
+        } else if let kind = [EffectKind.load, .evaluate, .step, .spread, .heldOut, .model, .sensitivity, .scan].first(where: { s.jobs.busy[$0]?.fraction != nil }),
+                  let busy = s.jobs.busy[kind] {
             let width = 10
             let f = busy.fraction ?? 0
             let filled = Int((f * Double(width)).rounded())
@@ -141,13 +141,13 @@ package enum Screen {
             if let elapsed = busy.elapsed, elapsed >= 1, f >= 0.05, f < 1 {
                 right += ", ~\(Format.seconds(elapsed * (1 - f) / f)) left"
             }
-            if kind == .evaluate && s.step == nil { right += " · Esc stops" }
+            if kind == .evaluate && s.heatmap.step == nil { right += " · Esc stops" }
         }
-        let file = s.open.map { s.files[s.layers[$0.index].file] } ?? s.files.first ?? ""
+        let file = s.shared.open.map { s.shared.files[s.shared.layers[$0.index].file] } ?? s.shared.files.first ?? ""
         let fileName = file.split(separator: "/").last.map(String.init) ?? file
-        let layer = s.open.map { s.layers[$0.index].name } ?? "no layer open"
-        let stage = s.step != nil ? "step-through" : (s.compare ? "\(s.compareLeft.title) | \(s.stage.title)" : s.stage.title)
-        let left = " \(fileName) · \(layer) · \(stage) · \(s.params.summary)"
+        let layer = s.shared.open.map { s.shared.layers[$0.index].name } ?? "no layer open"
+        let stage = s.heatmap.step != nil ? "step-through" : (s.heatmap.compare ? "\(s.heatmap.compareLeft.title) | \(s.heatmap.stage.title)" : s.heatmap.stage.title)
+        let left = " \(fileName) · \(layer) · \(stage) · \(s.shared.params.summary)"
         let rightWidth = min(CellGrid.columns(right) + 2, bar.width / 2)
         grid.putLine(left, in: Rect(x: bar.x, y: bar.y, width: bar.width - rightWidth, height: 1), style: p.status)
         if !right.isEmpty {

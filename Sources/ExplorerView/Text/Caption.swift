@@ -11,10 +11,10 @@ package enum Caption {
     /// figures arrive.
     package static func lines(_ state: AppState) -> [String] {
         Hop.here()
-        if let step = state.step { return stepCaption(state, step) }
-        let stage = state.stage
-        guard let now = state.stageStats[stage] else { return [] }
-        let block = state.params.block
+        if let step = state.heatmap.step { return stepCaption(state, step) }
+        let stage = state.heatmap.stage
+        guard let now = state.shared.stageStats[stage] else { return [] }
+        let block = state.shared.params.block
         let n = App.compact
         switch stage {
         case .original:
@@ -22,13 +22,13 @@ package enum Caption {
                     "blocks of \(block): peak max|x| " + blockList(blockPeaks(now.channelMax, block))]
         case .smoothed:
             guard let cal = state.calibration, cal.smoothed, let scales = cal.transform.smoothScales,
-                  let before = state.stageStats[.original] else {
+                  let before = state.shared.stageStats[.original] else {
                 return ["smoothing is off (or the layer has no weight): the values are unchanged",
                         "turn it on in the parameters (smoothing) to see SmoothQuant's division by s"]
             }
             let c = argmax(before.channelMax)
             let s = scales.indices.contains(c) ? scales[c] : 1
-            return ["each channel ÷ s = max|x|^α / max|w|^(1−α), α \(App.fixed(Double(state.params.alpha), decimals: 2)): "
+            return ["each channel ÷ s = max|x|^α / max|w|^(1−α), α \(App.fixed(Double(state.shared.params.alpha), decimals: 2)): "
                         + "ch \(c)'s max \(n(before.channelMax[c])) ÷ \(n(s)) = \(n(now.channelMax[c]))",
                     "largest |x| \(n(before.maxAbs)) → \(n(now.maxAbs)); the weight's column \(c) × \(n(s)), so X·Wᵀ is unchanged"]
         case .rotation1:
@@ -39,9 +39,9 @@ package enum Caption {
             let last = (state.calibration?.traces.count ?? 1) - 1
             return rotationCaption(state, rotation: last, before: .permutation, after: .rotation2)
         case .quantError:
-            let levels = 1 << state.params.abits
+            let levels = 1 << state.shared.params.abits
             let first = (largest(state, stage, what: "largest error") ?? "largest error \(n(now.maxAbs))") + errorCause(state)
-            return [first, "\(levels) levels per token over [min, max] × clip \(App.fixed(Double(state.params.lac), decimals: 2)): "
+            return [first, "\(levels) levels per token over [min, max] × clip \(App.fixed(Double(state.shared.params.lac), decimals: 2)): "
                 + "rounding ≤ ½ level; beyond the ends, clipping"]
         }
     }
@@ -50,11 +50,11 @@ package enum Caption {
     /// level 1.50)` when the value lay beyond its token's clipped range, else `: rounding, ≤ ½ level 0.18`.
     static func errorCause(_ state: AppState) -> String {
         guard let e = state.matrix(for: .quantError), let x = state.matrix(for: .rotation2),
-              let at = state.stageStats[.quantError]?.largest, e.rows == x.rows, e.cols == x.cols, x.cols > 0 else { return "" }
+              let at = state.shared.stageStats[.quantError]?.largest, e.rows == x.rows, e.cols == x.cols, x.cols > 0 else { return "" }
         let t = at.index / x.cols, c = at.index % x.cols
         var lo = Float.infinity, hi = -Float.infinity
         for j in 0..<x.cols { lo = min(lo, x[t, j]); hi = max(hi, x[t, j]) }
-        let (scale, _) = state.params.activationQuantizer.parameters(min: lo, max: hi)
+        let (scale, _) = state.shared.params.activationQuantizer.parameters(min: lo, max: hi)
         let half = scale / 2, v = x[t, c], err = at.magnitude
         guard err > half * 1.0001 else { return ": rounding, ≤ ½ level \(App.compact(half))" }
         let quantized = v > 0 ? v - err : v + err
@@ -67,20 +67,20 @@ package enum Caption {
     /// search of the whole matrix there cost a pass over a large layer per keypress.
     static func largest(_ state: AppState, _ stage: Stage, what: String = "largest |x|") -> String? {
         guard let m = state.matrix(for: stage) else { return nil }
-        let found = state.stageStats[stage]?.largest.map { ($0.magnitude, $0.index) } ?? OutlierHunt.next(in: m, after: nil)
+        let found = state.shared.stageStats[stage]?.largest.map { ($0.magnitude, $0.index) } ?? OutlierHunt.next(in: m, after: nil)
         guard let (a, i) = found else { return nil }
         return "\(what) \(App.compact(a)) at tok \(i / m.cols), \(App.channelName(state, i % m.cols))"
     }
 
     static func rotationCaption(_ state: AppState, rotation: Int, before: Stage, after: Stage) -> [String] {
         guard let cal = state.calibration, cal.traces.indices.contains(rotation),
-              let b = state.stageStats[before], let a = state.stageStats[after] else { return [] }
-        let block = state.params.block
+              let b = state.shared.stageStats[before], let a = state.shared.stageStats[after] else { return [] }
+        let block = state.shared.params.block
         let peaksBefore = blockPeaks(b.channelMax, block), peaksAfter = blockPeaks(a.channelMax, block)
         let traces = cal.traces[rotation]
         let kept = traces.reduce(0) { $0 + $1.kept }
         guard kept > 0 else {
-            let why = state.params.steps == 0 ? "greedy steps is 0" : "no greedy step lowered a block's peak"
+            let why = state.shared.params.steps == 0 ? "greedy steps is 0" : "no greedy step lowered a block's peak"
             return ["no rotation here: \(why), so the values are unchanged",
                     "blocks of \(block): peak max|x| " + blockList(peaksAfter)]
         }
@@ -101,8 +101,8 @@ package enum Caption {
 
     static func permutationCaption(_ state: AppState) -> [String] {
         guard let cal = state.calibration, let perm = cal.transform.permutations.last,
-              let after = state.stageStats[.permutation] else { return [] }
-        let block = state.params.block
+              let after = state.shared.stageStats[.permutation] else { return [] }
+        let block = state.shared.params.block
         // out[:, i] = in[:, perm[i]]: the channel maxima before the permutation follow from those after.
         var before = [Float](repeating: 0, count: perm.count)
         for (i, from) in perm.enumerated() where from < before.count && i < after.channelMax.count { before[from] = after.channelMax[i] }
@@ -142,7 +142,7 @@ package enum Caption {
         guard trace.chosen.indices.contains(step) else { return "–" }
         let local = trace.chosen[step]
         guard trace.block >= 0 else { return "ch [#\(local)] of every block" }
-        let global = trace.block * state.params.block + local
+        let global = trace.block * state.shared.params.block + local
         return "ch \(global) [blk \(trace.block) #\(local)]"
     }
 

@@ -5,7 +5,7 @@ import DuQuantCore
 /// Pressing `x` again while the cursor is still there goes to the next largest; any other place, stage
 /// or step starts again from the largest.
 package struct OutlierHunt: Sendable, Equatable {
-    /// What the matrix was (``AppState/shownKey``) when the cursor was put there.
+    /// What the matrix was (``HeatmapState/shownKey``) when the cursor was put there.
     package var shown: String
     /// 1 for the largest |x|, 2 for the next, …
     package var rank: Int
@@ -49,42 +49,27 @@ package struct OutlierHunt: Sendable, Equatable {
     }
 }
 
-extension AppState {
-    /// Names what the main heatmap shows, so a hunt knows when the matrix under it changed.
-    package var shownKey: String {
-        if let step { return "step \(step.rotation) \(step.shownStep ?? -1)" }
-        return "stage \(stage.rawValue)"
-    }
-}
-
 extension Heatmap {
     /// `x`: the cursor to the largest |x| of the shown matrix; pressed again in place, to the next largest.
-    static func huntOutlier(_ state: inout AppState) -> [Effect] {
-        guard let m = state.shownMatrix, m.rows > 0, m.cols > 0 else {
-            state.notice = "nothing to search yet"
-            return []
-        }
-        let key = state.shownKey
+    static func huntOutlier(_ s: inout HeatmapState, _ ctx: Context) -> [Request] {
+        guard let m = s.shownMatrix(ctx.shared), m.rows > 0, m.cols > 0 else { return [.notice("nothing to search yet")] }
+        let key = s.shownKey
         var after: (Float, Int)? = nil
         var rank = 1
-        if let h = state.hunt, h.shown == key, h.token == state.heat.cursorToken, h.channel == state.heat.cursorChannel {
+        if let h = s.hunt, h.shown == key, h.token == s.view.cursorToken, h.channel == s.view.cursorChannel {
             after = (h.magnitude, h.index)
             rank = h.rank + 1
         }
-        guard let (a, i) = OutlierHunt.next(in: m, after: after) else {
-            state.notice = "no more values"
-            return []
-        }
+        guard let (a, i) = OutlierHunt.next(in: m, after: after) else { return [.notice("no more values")] }
         let t = i / m.cols, c = i % m.cols
-        state.hunt = OutlierHunt(shown: key, rank: rank, magnitude: a, index: i, token: t, channel: c)
-        state.heat.cursorToken = t
-        state.heat.cursorChannel = c
+        s.hunt = OutlierHunt(shown: key, rank: rank, magnitude: a, index: i, token: t, channel: c)
+        s.view.cursorToken = t
+        s.view.cursorChannel = c
         // Keep the zoom, centred on the value.
-        let (tokens, channels) = state.openShape
-        state.heat.applyZoom(state.heat.zoom, tokens: tokens, channels: channels)
-        if state.focus == .layers { state.focus = .heatmap }
+        let (tokens, channels) = ctx.shared.openShape
+        s.view.applyZoom(s.view.zoom, tokens: tokens, channels: channels)
         let nth = rank == 1 ? "largest" : "#\(rank) largest"
-        state.notice = "\(nth) |x| \(App.compact(a)) at tok \(t), \(App.channelName(state, c)) — x again: next"
-        return []
+        return [.focusHeatmapFromList,
+                .notice("\(nth) |x| \(App.compact(a)) at tok \(t), \(ctx.shared.channelName(c)) — x again: next")]
     }
 }

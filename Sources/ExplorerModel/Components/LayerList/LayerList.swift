@@ -1,89 +1,117 @@
+import DuQuantCore
+
+/// The layer list's own state: the selection, the first row shown, the order, the search being typed and
+/// the method whose error the list shows.
+package struct LayerListState: Sendable {
+    /// The selected layer (a layer index; ``order(_:)`` maps rows to layers).
+    package var selected = 0
+    /// The first row shown.
+    package var offset = 0
+    /// The list's order (`o`).
+    package var sort: ListSort = .file
+    /// The query while a search is typed (`/`), else nil.
+    package var search: String?
+    /// The method whose error the list shows (`m`).
+    package var method: Method = .duquant
+
+    package init() {}
+}
+
 /// The layer list: moving along its rows (as sorted), opening a layer, sorting and searching by name.
 package enum LayerList {
-    /// Moves the selection to the row `target(row, count, page)` returns (clamped), along the rows as shown.
-    static func move(_ state: inout AppState, _ target: (_ row: Int, _ count: Int, _ page: Int) -> Int) -> [Effect] {
-        let n = state.layers.count
+    /// The list's messages.
+    package enum Msg: Sendable, Equatable {
+        /// j k, PgUp PgDn, g G: the row `by` rows (or pages) on, or the first or last.
+        case move(Move)
+        /// The wheel: three rows up (−) or down (+), along the rows as shown.
+        case wheel(Int)
+        /// A click on row `row` of the list (as sorted).
+        case click(row: Int)
+        /// The app selects `index` (a layer being opened).
+        case select(Int)
+        /// The size or the layout changed: keep the selection visible.
+        case keepVisible
+        case openSelected, nextSort, nextMethod
+        case startSearch, cancelSearch, openMatch, nextMatch, type(Character), deleteBack
+    }
+
+    /// Where a move goes.
+    package enum Move: Sendable, Equatable { case rows(Int), pages(Int), first, last }
+
+    /// Applies `msg` to the list's state; what it needs of the others comes back as requests.
+    package static func update(_ s: inout LayerListState, _ msg: Msg, _ ctx: Context) -> [Request] {
+        Hop.here()
+        switch msg {
+        case .move(let move): return self.move(&s, move, ctx)
+        case .wheel(let rows):
+            let order = s.order(ctx.shared)
+            guard !order.isEmpty else { return [] }
+            s.selected = order[min(order.count - 1, max(0, s.selectedRow(ctx.shared) + rows))]
+            keepVisible(&s, ctx)
+            return []
+        case .click(let row): return click(&s, row: row, ctx)
+        case .select(let index):
+            s.selected = index
+            keepVisible(&s, ctx)
+            return []
+        case .keepVisible:
+            keepVisible(&s, ctx)
+            return []
+        case .openSelected: return openSelected(&s, ctx)
+        case .nextSort:
+            s.sort = s.sort.next
+            keepVisible(&s, ctx)
+            return [.notice("layers sorted by \(s.sort.title)")]
+        case .nextMethod:
+            let all = Method.allCases
+            s.method = all[(all.firstIndex(of: s.method)! + 1) % all.count]
+            return [.listMethodChanged, .notice("layer list error: \(s.method.title)"), .rescan]
+        default: return search(&s, msg, ctx)
+        }
+    }
+
+    /// Moves the selection to the row `move` names (clamped), along the rows as shown.
+    static func move(_ s: inout LayerListState, _ move: Move, _ ctx: Context) -> [Request] {
+        let order = s.order(ctx.shared)
+        let n = order.count
         guard n > 0 else { return [] }
-        let page = max(1, ScreenLayout(size: state.size, compare: state.compare).list.height - 2)
-        state.selected = state.listOrder[min(n - 1, max(0, target(state.selectedRow, n, page)))]
-        App.keepSelectionVisible(&state)
+        let page = max(1, ctx.layout.list.height - 2)
+        let row = s.selectedRow(ctx.shared)
+        let target = switch move {
+        case .rows(let k): row + k
+        case .pages(let k): row + k * page
+        case .first: 0
+        case .last: n - 1
+        }
+        s.selected = order[min(n - 1, max(0, target))]
+        keepVisible(&s, ctx)
         return []
+    }
+
+    /// A click opens the layer under it (or, on the open one, focuses the heatmap).
+    static func click(_ s: inout LayerListState, row: Int, _ ctx: Context) -> [Request] {
+        let i = s.order(ctx.shared)[row]
+        if i == s.selected && ctx.shared.open?.index == i { return [.focus(.layers), .focus(.heatmap)] }
+        s.selected = i
+        return [.focus(.layers), .openLayer(i)]
     }
 
     /// Enter, l, →: focus the heatmap, opening the selected layer unless it is open or loading.
-    static func openSelected(_ state: inout AppState) -> [Effect] {
-        guard !state.layers.isEmpty else { return [] }
-        state.focus = .heatmap
-        if state.open?.index != state.selected && state.loading != state.selected {
-            return App.openLayer(&state, state.selected)
+    static func openSelected(_ s: inout LayerListState, _ ctx: Context) -> [Request] {
+        guard !ctx.shared.layers.isEmpty else { return [] }
+        if ctx.shared.open?.index != s.selected && ctx.shared.loading != s.selected {
+            return [.focus(.heatmap), .openLayer(s.selected)]
         }
-        App.keepSelectionVisible(&state)
-        return []
+        keepVisible(&s, ctx)
+        return [.focus(.heatmap)]
     }
 
-    /// `o`: the next order of the list.
-    static func nextSort(_ state: inout AppState) -> [Effect] {
-        state.listSort = state.listSort.next
-        state.notice = "layers sorted by \(state.listSort.title)"
-        App.keepSelectionVisible(&state)
-        return []
-    }
-
-    // MARK: Search
-
-    static func startSearch(_ state: inout AppState) -> [Effect] {
-        state.search = ""
-        state.focus = .layers
-        return []
-    }
-
-    static func cancelSearch(_ state: inout AppState) -> [Effect] {
-        state.search = nil
-        return []
-    }
-
-    /// Enter: opens the first match, or says there is none.
-    static func openMatch(_ state: inout AppState) -> [Effect] {
-        guard let query = state.search else { return [] }
-        state.search = nil
-        if let i = firstMatch(state, query, from: state.selected) {
-            state.focus = .heatmap
-            return App.openLayer(&state, i)
-        }
-        state.lastError = "no layer matches \"\(query)\""
-        return []
-    }
-
-    /// ↓ or Ctrl-N: the next match after the selection.
-    static func nextMatch(_ state: inout AppState) -> [Effect] {
-        guard let query = state.search else { return [] }
-        if let i = firstMatch(state, query, from: state.selected + 1) { state.selected = i }
-        return selectMatch(&state, query)
-    }
-
-    /// Changes the query with `edit` and selects its first match.
-    static func editQuery(_ state: inout AppState, _ edit: (inout String) -> Void) -> [Effect] {
-        guard var query = state.search else { return [] }
-        edit(&query)
-        state.search = query
-        return selectMatch(&state, query)
-    }
-
-    private static func selectMatch(_ state: inout AppState, _ query: String) -> [Effect] {
-        if let i = firstMatch(state, query, from: state.selected) { state.selected = i }
-        App.keepSelectionVisible(&state)
-        return []
-    }
-
-    /// The first layer at or after `from` (wrapping) whose name contains `query`, ignoring case.
-    package static func firstMatch(_ state: AppState, _ query: String, from: Int) -> Int? {
-        let n = state.layers.count
-        guard n > 0 else { return nil }
-        let q = query.lowercased()
-        for k in 0..<n {
-            let i = (max(0, from) + k) % n
-            if q.isEmpty || state.layers[i].name.lowercased().contains(q) { return i }
-        }
-        return nil
+    /// Keeps the selected layer inside the visible list rows.
+    static func keepVisible(_ s: inout LayerListState, _ ctx: Context) {
+        let rows = max(1, ctx.layout.list.height - 1)
+        let row = s.selectedRow(ctx.shared)
+        if row < s.offset { s.offset = row }
+        if row >= s.offset + rows { s.offset = row - rows + 1 }
+        s.offset = max(0, min(s.offset, max(0, ctx.shared.layers.count - rows)))
     }
 }

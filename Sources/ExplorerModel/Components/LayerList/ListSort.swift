@@ -18,12 +18,13 @@ package enum ListSort: String, CaseIterable, Sendable {
     package var next: ListSort { ListSort.allCases[(ListSort.allCases.firstIndex(of: self)! + 1) % ListSort.allCases.count] }
 }
 
-extension AppState {
+extension LayerListState {
     /// Layer indices in the order the list shows them: by the sort's figure, largest first (layers without
     /// the figure yet last, in file order); ties keep file order.
-    package var listOrder: [Int] {
+    package func order(_ shared: SharedData) -> [Int] {
+        let layers = shared.layers
         let figure: (LayerEntry) -> Float?
-        switch listSort {
+        switch sort {
         case .file: return Array(layers.indices)
         case .maxAbs: figure = { $0.summary?.maxAbs }
         case .ratio: figure = { $0.summary?.ratio }
@@ -31,7 +32,7 @@ extension AppState {
         }
         // A figure of other settings is not sorted as current (it goes with the layers not measured yet).
         func current(_ i: Int) -> Float? {
-            guard listSort != .error || listErrorIsCurrent(i) else { return nil }
+            guard sort != .error || errorIsCurrent(i, shared) else { return nil }
             return figure(layers[i]).flatMap { $0.isNaN ? nil : $0 }
         }
         return layers.indices.sorted { a, b in
@@ -46,21 +47,21 @@ extension AppState {
 
     /// The parameters layer `i`'s list error should be measured with: the current ones, or for a layer of
     /// another file whose sidecar names parameters, those (opening it switches to them).
-    package func listParams(_ i: Int) -> QuantParams {
-        let file = layers[i].file
-        if let open, layers[open.index].file != file, let preset = presets[file] { return preset.params }
-        return params
+    package func params(for i: Int, _ shared: SharedData) -> QuantParams {
+        let file = shared.layers[i].file
+        if let open = shared.open, shared.layers[open.index].file != file, let preset = shared.presets[file] { return preset.params }
+        return shared.params
     }
 
-    /// True when layer `i`'s list error was measured with ``listParams(_:)`` and the list's method; a figure of
-    /// other settings is stale (drawn marked, sorted with the layers not measured yet).
-    package func listErrorIsCurrent(_ i: Int) -> Bool {
-        guard let s = layers[i].summary, s.error != nil else { return false }
-        return s.errorParams == listParams(i) && s.errorMethod == listMethod
+    /// True when layer `i`'s list error was measured with ``params(for:_:)`` and the list's method; a figure
+    /// of other settings is stale (drawn marked, sorted with the layers not measured yet).
+    package func errorIsCurrent(_ i: Int, _ shared: SharedData) -> Bool {
+        guard let s = shared.layers[i].summary, s.error != nil else { return false }
+        return s.errorParams == params(for: i, shared) && s.errorMethod == method
     }
 
-    /// Where the selected layer sits in ``listOrder``.
-    package var selectedRow: Int { listOrder.firstIndex(of: selected) ?? 0 }
+    /// Where the selected layer sits in ``order(_:)``.
+    package func selectedRow(_ shared: SharedData) -> Int { order(shared).firstIndex(of: selected) ?? 0 }
 }
 
 extension Method {

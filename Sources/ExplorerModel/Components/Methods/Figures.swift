@@ -41,8 +41,8 @@ package struct Figures: Sendable, Equatable {
     /// The figure compared: the output error when there is a weight, else the activation MSE.
     static func headline(_ m: MethodMetrics) -> Float? { m.outputRelError ?? m.actMSE }
 
-    /// The parameter specs whose values differ between `self` and `p`.
+    /// The names of the parameters whose values differ between `self` and `p`.
     package func differing(from p: QuantParams) -> Set<String> {
-        Set(ParameterSpec.all.filter { $0.value(in: params) != $0.value(in: p) }.map(\.name))
+        Set(ParameterText.all.filter { $0.value(in: params) != $0.value(in: p) }.map(\.spec.name))
     }
 }

@@ -73,13 +73,3 @@ package struct ModelPanelState: Sendable {
     /// Whether a model is attached.
     package var available: Bool { description != nil }
 }
-
-/// Results of the Model panel's effects.
-package enum ModelPanelMsg: Sendable {
-    /// The full-precision perplexity.
-    case fullPrecision(generation: Int, perplexity: Double)
-    /// The perplexity of `request`.
-    case figure(generation: Int, request: ModelRequest, perplexity: Double)
-    /// One layer's figure of the sensitivity run (`finished` with the last).
-    case sensitivity(generation: Int, layer: String, perplexity: Double, finished: Bool)
-}

@@ -81,47 +81,40 @@ package struct TeachingGrid: Sendable, Equatable {
     }
 }
 
-extension AppState {
-    /// The teaching grid of the main heatmap, when the teaching view is on (`T`, on by default) and the
+extension HeatmapState {
+    /// Where the teaching view draws and its grid, when the teaching view is on (`T`, on by default) and the
     /// visible part of the matrix fits with its values printed: a small matrix at once, a large one once
     /// zoomed in far enough. Not in compare mode.
-    package var teachingGrid: TeachingGrid? { teachingPlacement?.grid }
-
-    /// Where the teaching view draws: the heatmap's rows when the values fit there (the channel profile
-    /// stays under it), else also the profile's rows — the caption says in numbers what the profile
-    /// shows — so 8 tokens fit at 80×24 (not while the lower panel is in use: step-through, anatomy).
-    /// The legend and the inspect line then move to the last two of those rows.
-    package var teachingArea: Rect { teachingPlacement?.area ?? ScreenLayout(size: size, compare: false).heat }
-
-    /// True when the teaching view took the profile's rows.
-    package var teachingTakesLowerPanel: Bool {
-        guard let area = teachingPlacement?.area else { return false }
-        return area != ScreenLayout(size: size, compare: false).heat
-    }
-
-    var teachingPlacement: (grid: TeachingGrid, area: Rect)? {
-        guard teach, !compare, open != nil else { return nil }
-        let layout = ScreenLayout(size: size, compare: false)
+    ///
+    /// The heatmap's rows when the values fit there (the channel profile stays under it), else also the
+    /// profile's rows — the caption says in numbers what the profile shows — so 8 tokens fit at 80×24 (not
+    /// while the lower panel is in use: step-through, anatomy). The legend and the inspect line then move to
+    /// the last two of those rows.
+    package func teachingPlacement(_ ctx: Context) -> (grid: TeachingGrid, area: Rect)? {
+        guard teach, !compare, ctx.shared.open != nil else { return nil }
+        let layout = ScreenLayout(size: ctx.size, compare: false)
         guard !layout.tooSmall else { return nil }
-        let v = heat
+        let v = view, block = ctx.shared.params.block
         let tokens = v.tokenStart..<(v.tokenStart + v.tokenSpan), channels = v.channelStart..<(v.channelStart + v.channelSpan)
         // The values' width is read only once the cells could hold the narrowest values (a small window).
         var width: Int?
         func grid(_ area: Rect) -> TeachingGrid? {
-            guard TeachingGrid(tokens: tokens, channels: channels, block: params.block, area: area) != nil else { return nil }
-            if width == nil { width = shownMatrix.map { TeachingGrid.valueWidth(of: $0, tokens: tokens, channels: channels) } ?? 3 }
-            return TeachingGrid(tokens: tokens, channels: channels, block: params.block, area: area, valueWidth: width!)
+            guard TeachingGrid(tokens: tokens, channels: channels, block: block, area: area) != nil else { return nil }
+            if width == nil { width = shownMatrix(ctx.shared).map { TeachingGrid.valueWidth(of: $0, tokens: tokens, channels: channels) } ?? 3 }
+            return TeachingGrid(tokens: tokens, channels: channels, block: block, area: area, valueWidth: width!)
         }
         if let g = grid(layout.heat) { return (g, layout.heat) }
-        guard step == nil, !showAnatomy else { return nil }
+        guard step == nil, !ctx.lowerPanelInUse else { return nil }
         let tall = Rect(x: layout.heat.x, y: layout.heat.y, width: layout.heat.width, height: layout.lower.maxY - layout.heat.y - 2)
         if let g = grid(tall) { return (g, tall) }
         // A narrow screen (80×24): the values take the layer list's and the parameters' columns too, rather
         // than fall back to a pooled heatmap without values or caption.
-        let wide = Rect(x: 0, y: tall.y, width: size.width, height: tall.height)
+        let wide = Rect(x: 0, y: tall.y, width: ctx.size.width, height: tall.height)
         return grid(wide).map { ($0, wide) }
     }
 
-    /// True when the teaching view took the layer list's and the parameters' columns (they are not drawn).
-    package var teachingTakesLeftColumn: Bool { teachingPlacement.map { $0.area.x == 0 } ?? false }
+    /// Where the teaching view draws, else the heatmap's rectangle.
+    package func teachingArea(_ ctx: Context) -> Rect {
+        teachingPlacement(ctx)?.area ?? ScreenLayout(size: ctx.size, compare: false).heat
+    }
 }
