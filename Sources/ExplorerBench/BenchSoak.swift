@@ -78,7 +78,7 @@ enum BenchSoak {
         let (themes, themeIndex) = try options.themes()
         var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
         let attached = try ForwardModelBackend.attach(model: options.model, tokens: options.modelTokens, files: source.files,
-                                                      budget: MemoryBudget.bytes / 2)
+                                                      budget: (options.memoryBudget ?? MemoryBudget.bytes) / 2)
         state.model = ModelPanelState(description: attached?.1)
         let keys = Array(setup) + (0..<changes).map { $0 % 2 == 0 ? forward : back }
         let driver = Driver(keys: keys, dwell: .milliseconds(300))
@@ -139,9 +139,11 @@ enum BenchSoak {
         }
         let tiny = "Tests/DuQuantForwardTests/Fixtures"
         if FileManager.default.fileExists(atPath: tiny + "/tiny-llama/config.json") {
-            sessions.append(("Model panel, all layers: the tiny Llama of the forward tests, seed 0, 1, 2, … (every change recalibrates 14 layers and reruns the model)", {
-                // M: scope all layers; the seed is the 13th parameter row; every change a new seed.
-                try run([tiny + "/tiny-calib.safetensors", "--model", tiny + "/tiny-llama", "--block", "32", "--steps", "24"],
+            sessions.append(("Model panel, all layers: the tiny Llama of the forward tests, seed 0, 1, 2, … (every change recalibrates 14 layers and reruns the model; --memory-budget 4M: its caches hold 2 MB)", {
+                // M: scope all layers; the seed is the 13th parameter row; every change a new seed, so the
+                // caches fill up to their budget and then drop the least recently used.
+                try run([tiny + "/tiny-calib.safetensors", "--model", tiny + "/tiny-llama", "--block", "32", "--steps", "24",
+                         "--memory-budget", "4M"],
                         setup: "Mp" + String(repeating: "j", count: 12), forward: "l", back: "l", changes: changes)
             }))
         }

@@ -26,7 +26,7 @@ package struct ExplorerOptions {
     /// Parameter options given on the command line (a sidecar's `parameters` apply to the others).
     var givenParameters: Set<String>
     /// `--memory-budget SIZE`, in bytes (nil: the default).
-    var memoryBudget: Int?
+    package var memoryBudget: Int?
     /// `--model DIR`: the dump's model (a Hugging Face checkpoint), for the Model panel.
     package var model: String?
     /// `--model-tokens FILE`: the Model panel's evaluation tokens (a JSON array of ids, or `token_ids`).

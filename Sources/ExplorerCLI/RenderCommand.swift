@@ -31,7 +31,7 @@ package enum RenderCommand {
         let (themes, themeIndex) = try options.themes()
         var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
         let attached = try ForwardModelBackend.attach(model: options.model, tokens: options.modelTokens, files: source.files,
-                                                      budget: MemoryBudget.bytes / 2)
+                                                      budget: (options.memoryBudget ?? MemoryBudget.bytes) / 2)
         state.model = ModelPanelState(description: attached?.1)
         let colour: Bool
         switch options.color {

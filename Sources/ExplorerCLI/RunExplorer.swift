@@ -25,7 +25,7 @@ package enum ExplorerCommand {
             let (themes, themeIndex) = try options.themes()
             var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
             let attached = try ForwardModelBackend.attach(model: options.model, tokens: options.modelTokens, files: source.files,
-                                                          budget: MemoryBudget.bytes / 2)
+                                                          budget: (options.memoryBudget ?? MemoryBudget.bytes) / 2)
             let model = attached?.0
             state.model = ModelPanelState(description: attached?.1)
             // The status bar shows the first problem until dismissed; `!` lists them all.
