@@ -69,6 +69,10 @@ enum BenchForward {
                 BenchCommand.progress("forward: scope (b) on \(id.name)")
                 _ = try live.perplexity(.layer(id), method: method, params: p, setting: setting)
                 for (name, q) in [("α 0.6 → 0.55, recalibrates", alpha), ("lac 0.9 → 0.85, re-quantizes", lac)] {
+                    if live.kept(.layer(id), method: method, params: q, setting: setting) != nil {
+                        out += "| scope (b) update, \(id.name) (\(name.prefix(13))) | — | answered from the figure cache: it does not change \(method.title)'s transform | |\n"
+                        continue
+                    }
                     let prof = ForwardProfile()
                     t = clock.now
                     let ppl = try live.perplexity(.layer(id), method: method, params: q, setting: setting, profile: prof)!
