@@ -74,9 +74,13 @@ package enum Commands {
 
     /// Throws when evaluating layer `name` of `dump` would exceed the memory budget (checked from the
     /// shapes, before anything is loaded or allocated).
-
     static func checkEvaluationBudget(_ name: String, in dump: DumpFile) throws(CLIError) {
         if let problem = dump.evaluationBudgetProblem(layer: name) { throw CLIError(problem) }
+    }
+
+    /// Throws the one-line reason when calibrating `method`'s transform of layer `name` would not fit the memory budget.
+    static func checkTransformBudget(_ name: String, in dump: DumpFile, method: Method) throws(CLIError) {
+        if let problem = dump.transformBudgetProblem(layer: name, method: method) { throw CLIError(problem) }
     }
 
     /// One line per tensor of `layer` whose non-finite values were replaced by 0 (empty when all finite).

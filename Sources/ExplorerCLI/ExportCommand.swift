@@ -78,7 +78,7 @@ enum ExportCommand {
     /// Calibrates `method` on layer `name` and writes its transform to `out`.
     static func export(_ name: String, of dump: DumpFile, method: Method, _ p: QuantParams,
                        to out: String, sidecar: String? = nil) throws(CLIError) -> (LayerData, MethodTransform) {
-        try Commands.checkEvaluationBudget(name, in: dump)
+        try Commands.checkTransformBudget(name, in: dump, method: method)
         let layer: LayerData, calibrated: MethodTransform?
         do { (layer, calibrated) = try DumpCalibration.calibrate(name, of: dump, method: method, p) } catch { throw CLIError(error.description) }
         guard let e = calibrated else { throw CLIError("cancelled") }

@@ -85,7 +85,7 @@ enum PerplexityCommand {
                 sets.append((m, m == .duquant || m == .quarot ? String(p.seed) : nil, { (id) throws(CLIError) in
                     let start = clock.now
                     defer { seconds += ExportCommand.seconds(clock.now - start) }
-                    try Commands.checkEvaluationBudget(id.name, in: dump)
+                    try Commands.checkTransformBudget(id.name, in: dump, method: m)
                     let calibrated: MethodTransform?
                     do throws(DumpError) { calibrated = try DumpCalibration.calibrate(id.name, of: dump, method: m, p).transform } catch { throw CLIError(error.description) }
                     guard let t = calibrated else { throw CLIError("cancelled") }

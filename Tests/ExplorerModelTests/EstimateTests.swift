@@ -4,13 +4,20 @@ import Testing
 import TestSupport
 
 @Suite struct EstimateTests {
-    /// An estimate shows at once but keeps the job busy; the exact result that follows replaces it.
-    @Test func estimateKeepsTheEvaluationBusyUntilTheExactResult() throws {
+    /// A harness whose first layer is open and being evaluated: its parameters, the generation and the
+    /// fixture's exact figures for them (nil, with an issue recorded, if no evaluation was asked for).
+    static func evaluating() -> (Harness, QuantParams, Int, LayerEvaluation)? {
         var h = Harness(runEffects: false)
         h.start()
         h.run(h.effects[0])
-        guard case let .evaluate(_, params, g, _) = h.effects.last else { Issue.record("no evaluate"); return }
-        let exact = h.fixture.layers[0].evaluation(params, anatomy: false)
+        guard case let .evaluate(_, params, g, _) = h.effects.last else { Issue.record("no evaluate"); return nil }
+        return (h, params, g, h.fixture.layers[0].evaluation(params, anatomy: false))
+    }
+
+    /// An estimate shows at once but keeps the job busy; the exact result that follows replaces it.
+    @Test func estimateKeepsTheEvaluationBusyUntilTheExactResult() throws {
+        guard let (harness, params, g, exact) = Self.evaluating() else { return }
+        var h = harness
         var estimate = exact
         estimate.estimate = EvaluationEstimate(sampledTokens: 8, totalTokens: 24)
         h.send(.evaluated(generation: g, evaluation: estimate, stats: [:]))
@@ -26,11 +33,8 @@ import TestSupport
     // Issue 12, item 4: on a large layer the exact pass replaces the estimates method by method; the model
     // keeps the job busy through the merged partials (the merging itself: ExplorerRuntimeTests).
     @Test func partialExactFiguresKeepTheJobBusyUntilTheLast() throws {
-        var h = Harness(runEffects: false)
-        h.start()
-        h.run(h.effects[0])
-        guard case let .evaluate(_, params, g, _) = h.effects.last else { Issue.record("no evaluate"); return }
-        let exact = h.fixture.layers[0].evaluation(params, anatomy: false)
+        guard let (harness, _, g, exact) = Self.evaluating() else { return }
+        var h = harness
         var first = exact
         first.estimate = EvaluationEstimate(sampledTokens: 8, totalTokens: 24)
         first.estimate?.exact = [.rtn]

@@ -68,7 +68,7 @@ extension EvaluationWorkspace {
 /// (2048 × 11008, 256 steps, two stages) ~20 s on two cores, while RTN's figures take well under one. An
 /// estimate therefore searches DuQuant's rotations on a preview sample of the tokens (the heavy ones and
 /// an even spread, ``estimateSample(_:)``) sized so that the search costs about ``previewFlops``; the
-/// smoothing scales and the zigzag permutation still come from all tokens (``DuQuant/calibrate(_:_:searchRows:cancel:progress:)``).
+/// smoothing scales and the zigzag permutation still come from all tokens (``DuQuant/calibrate(_:_:searchRows:retain:cancel:progress:)``).
 /// The transform is applied to the estimate's sampled tokens and to W, and the figure's note says so. It
 /// is not cached: the exact pass searches on every token.
 extension EvaluationWorkspace {

@@ -90,6 +90,29 @@ public enum MemoryBudget {
         return sum([mul(x, activationCopies), mul(w, weightCopies), product]).flatMap { mul($0, 4) }
     }
 
+    /// Bytes at the peak of calibrating `method`'s transform on a layer, as `export` and the forward pass do
+    /// (``Method/exportableTransform(_:_:cancel:progress:)``: no stage matrices, no figures): the input and
+    /// the weight as `Float`; for DuQuant the input's double-precision screen (8 bytes per value, rotated in
+    /// place) and the searches' bookkeeping (four 8-byte figures per row of one block, at most a quarter
+    /// byte per value at blocks of 128) and the block rotations of two stages (8 bytes a value of an n × n
+    /// block per stage: 1 KB a channel at 128); for QuaRot the written-out n × n rotation and the identity it is
+    /// applied to; and ``processBytes`` for the process and BLAS's buffers. Measured against the peak
+    /// resident size of `export` by tests/e2e/test-memory-peak.sh (within 25%).
+    public static func transformBytes(tokens: Int, inFeatures: Int, outFeatures: Int?, method: Method) -> Int? {
+        guard let x = mul(tokens, inFeatures), let w = mul(outFeatures ?? 0, inFeatures) else { return nil }
+        let work: Int?
+        switch method {
+        case .duquant: work = sum([mul(x, 8), x / 4, mul(inFeatures, 1024)])
+        case .quarot: work = mul(inFeatures, inFeatures).flatMap { mul($0, 8) }
+        case .rtn, .smoothquant, .hadamard: work = 0
+        }
+        return sum([mul(x, 4), mul(w, 4), work, processBytes])
+    }
+
+    /// Resident bytes of the process before any layer: the binary, its libraries and BLAS's thread buffers
+    /// (measured: ~22 MB at `--version`, ~55 MB once BLAS has run).
+    public static let processBytes = 56 << 20
+
     /// Copies of the activation an evaluation holds at its peak (input, stages, transforms, quantized).
     static let activationCopies = 14
     /// Copies of the weight an evaluation holds at its peak (weight, transforms, quantized weights).

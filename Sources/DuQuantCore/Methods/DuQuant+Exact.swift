@@ -18,13 +18,19 @@ final class ExactStages: Sendable {
         var permutation: [Int]?
     }
 
-    /// The smoothed activation (rotation stage 0's input), tokens × channels.
+    /// The activation, tokens × channels; rotation stage 0's input is `input / scales` (smoothed), computed
+    /// row by row as it is needed.
     let input: Matrix
+    let scales: [Float]?
     private let stages: Locked<[Stage]>
     private let rows: Locked<[Int: (stage: Int, values: [Double])]>
 
-    init(input: Matrix) {
+    /// Rows kept for reuse: 16 MB of them, at least 16.
+    var cachedRows: Int { Swift.max(16, (16 << 20) / Swift.max(1, 8 * input.cols)) }
+
+    init(input: Matrix, scales: [Float]?) {
         self.input = input
+        self.scales = scales
         stages = Locked([])
         rows = Locked([:])
     }
@@ -36,7 +42,9 @@ final class ExactStages: Sendable {
     func row(stage s: Int, token t: Int) -> [Double] {
         let done = stages.withLock { $0 }
         precondition(s <= done.count)
-        var start: (stage: Int, values: [Double]) = (0, (0..<input.cols).map { Double(input[t, $0]) })
+        var start: (stage: Int, values: [Double]) = (0, (0..<input.cols).map { j in
+            Double(scales.map { input[t, j] / $0[j] } ?? input[t, j])
+        })
         if let c = rows.withLock({ $0[t] }), c.stage <= s { start = c }
         var y = start.values
         for k in start.stage..<s {
@@ -49,9 +57,13 @@ final class ExactStages: Sendable {
             }
             if let perm = st.permutation { y = perm.map { y[$0] } }
         }
-        let value = y
+        let value = y, limit = cachedRows
         rows.withLock { cache in
-            if (cache[t]?.stage ?? -1) < s { cache[t] = (s, value) }
+            guard (cache[t]?.stage ?? -1) < s else { return }
+            // Bounded: the cache only saves work, and whole rows of a wide layer add up (11008 channels:
+            // 86 KB a token) when the searches of many blocks recompute many tokens.
+            if cache[t] == nil && cache.count >= limit { cache.remove(at: cache.startIndex) }
+            cache[t] = (s, value)
         }
         return value
     }
@@ -147,10 +159,16 @@ extension DuQuant {
         }
     }
 
-    /// The columns `perm` of a row-major double matrix.
-    static func gatherColumns(_ m: [Double], rows: Int, cols: Int, _ perm: [Int]) -> [Double] {
-        var out = [Double](repeating: 0, count: rows * perm.count)
-        for t in 0..<rows { for (i, j) in perm.enumerated() { out[t * perm.count + i] = m[t * cols + j] } }
-        return out
+    /// Puts the columns of a row-major double matrix in the order `perm`, in place (one row of scratch).
+    static func gatherColumns(_ m: inout [Double], rows: Int, cols: Int, _ perm: [Int]) {
+        precondition(perm.count == cols)
+        var row = [Double](repeating: 0, count: cols)
+        m.withUnsafeMutableBufferPointer { p in
+            for t in 0..<rows {
+                let base = p.baseAddress! + t * cols
+                for (i, j) in perm.enumerated() { row[i] = base[j] }
+                base.update(from: row, count: cols)
+            }
+        }
     }
 }

@@ -84,6 +84,15 @@ public struct DuQuantCalibration: Sendable, Equatable {
 
 /// The DuQuant pipeline on one layer: smoothing → rotation → zigzag permutation → rotation.
 public enum DuQuant {
+    /// What a calibration keeps besides the transform and the greedy traces.
+    public enum Retention: Sendable {
+        /// Every stage's activation and the rotation inputs: the heatmaps and step-through need them.
+        case stages
+        /// Nothing else: for `export` and the forward pass, which need only the transform. The peak is then
+        /// the input, its double-precision screen (2× the input) and small scratch: about 3× the input.
+        case transform
+    }
+
     /// Calibrates the transform for `layer` with `p`; nil if `cancel` fired.
     ///
     /// `progress` receives the fraction of greedy steps done (0…1).
@@ -91,37 +100,47 @@ public enum DuQuant {
     /// With `searchRows`, the greedy searches look only at those tokens (a preview: the search costs in
     /// proportion to the tokens it sees); the smoothing scales, the zigzag permutations and the stages up
     /// to the last rotation are still computed on all tokens, the last rotation's output (Rotation 2 and
-    /// the Quantized error) on the searched tokens only.
+    /// the Quantized error) on the searched tokens only. `retain` says whether the stages are kept (the
+    /// transform and traces are the same either way; a preview always keeps them).
     public static func calibrate(_ layer: LayerData, _ p: QuantParams, searchRows: [Int]? = nil,
-                                 cancel: CancelToken? = nil,
+                                 retain: Retention = .stages, cancel: CancelToken? = nil,
                                  progress: (@Sendable (Double) -> Void)? = nil) -> DuQuantCalibration? {
         // The searches multiply small tiles; OpenBLAS's own threads only spin on them. We parallelise
         // over blocks (or row tiles) ourselves.
         FlushToZero.run {
             BLAS.singleThreaded {
-                calibrateSingleThreadedBLAS(layer, p, searchRows: searchRows, cancel: cancel, progress: progress, rule: .exact)
+                calibrateSingleThreadedBLAS(layer, p, searchRows: searchRows, retain: retain, cancel: cancel,
+                                            progress: progress, rule: .exact)
             }
         }
     }
 
-    /// ``calibrate(_:_:searchRows:cancel:progress:)`` under `rule` (the bench times `.screenOnly` beside it).
+    /// ``calibrate(_:_:searchRows:retain:cancel:progress:)`` under `rule` (the bench times `.screenOnly` beside it).
     package static func calibrate(_ layer: LayerData, _ p: QuantParams, rule: DecisionRule) -> DuQuantCalibration? {
         FlushToZero.run {
-            BLAS.singleThreaded { calibrateSingleThreadedBLAS(layer, p, searchRows: nil, cancel: nil, progress: nil, rule: rule) }
+            BLAS.singleThreaded {
+                calibrateSingleThreadedBLAS(layer, p, searchRows: nil, retain: .stages, cancel: nil, progress: nil, rule: rule)
+            }
         }
     }
 
-    static func calibrateSingleThreadedBLAS(_ layer: LayerData, _ p: QuantParams, searchRows: [Int]?,
+    static func calibrateSingleThreadedBLAS(_ layer: LayerData, _ p: QuantParams, searchRows: [Int]?, retain: Retention,
                                             cancel: CancelToken?,
                                             progress: (@Sendable (Double) -> Void)?, rule: DecisionRule) -> DuQuantCalibration? {
         let x = layer.input
-        var stages: [Stage: Matrix] = [.original: x]
         var scales: [Float]? = nil
         if p.smooth, let w = layer.weight {
             scales = Smoothing.scales(x: x, w: w, alpha: p.alpha)
         }
-        var cur = scales.map { x.dividingColumns(by: $0) } ?? x
-        stages[.smoothed] = cur
+        // The stage matrices (float) only when kept; the search works on the screen alone.
+        let keep = retain == .stages || searchRows != nil
+        var stages: [Stage: Matrix] = [:]
+        var cur: Matrix? = nil
+        if keep {
+            cur = scales.map { x.dividingColumns(by: $0) } ?? x
+            stages[.original] = x
+            stages[.smoothed] = cur
+        }
 
         let sizes = BlockRotation.partition(channels: x.cols, block: p.block)
         let rotationCount = p.permTimes + 1
@@ -131,8 +150,8 @@ public enum DuQuant {
 
         // Decisions are made on exact values (ScreenedChoice): `screen` is the current stage's input in
         // double through BLAS, within `screenBound` of the exact input that `exact` recomputes.
-        let exact = ExactStages(input: cur)
-        var screen = cur.storage.map(Double.init)
+        let exact = ExactStages(input: x, scales: scales)
+        var screen = smoothedScreen(x, scales)
         if cancel?.isCancelled == true { return nil }
         var screenBound = 0.0
         var stats = ScreenStats()
@@ -150,83 +169,30 @@ public enum DuQuant {
             // The bases' error bounds once per stage, not once per block.
             var stageBounds: [Int: GreedyRotation.BaseBounds] = [:]
             for (n, b) in stageBases { stageBounds[n] = GreedyRotation.BaseBounds(b) }
-            let boundsBySize = stageBounds
-            let stop = { cancel?.isCancelled ?? false }
-            var results: [GreedyRotation.Result] = []
-            let searched = searchRows.map { cur.gatheringRows($0) } ?? cur
-            // The screened rows of channels `start ..< start + n` (rows: tokens, or tokens × blocks).
-            let stageScreen = screen, bound = screenBound, cols = x.cols, s = stageIndex
-            @Sendable func input(blocks: Range<Int>, start: Int, n: Int) -> GreedyInput {
-                let k = blocks.count
-                var rows = [Double](repeating: 0, count: tokens.count * k * n)
-                for (r, t) in tokens.enumerated() {
-                    for (bi, b) in blocks.enumerated() {
-                        let src = t * cols + start + b * n, dst = (r * k + bi) * n
-                        for j in 0..<n { rows[dst + j] = stageScreen[src + j] }
-                    }
-                }
-                if s == 0 { return GreedyInput(exact: rows, width: n) }
-                let toks = tokens
-                return GreedyInput(screened: rows, width: n, bound: bound) { i in
-                    let from = start + blocks[blocks.startIndex + i % k] * n
-                    return Array(exact.row(stage: s, token: toks[i / k])[from..<(from + n)])
-                }
-            }
-            if p.layout == .shared {
-                let full = x.cols / p.block
-                if full > 0 {
-                    // One search covers every block here: report each greedy step, or the progress bar
-                    // would stand still for the whole stage.
-                    var step = 0
-                    let before = done
-                    let stepped: () -> Bool = {
-                        step += 1
-                        if p.steps > 0 { progress?((before + Swift.min(1, Double(step) / Double(p.steps))) / totalSearches) }
-                        return stop()
-                    }
-                    guard let r = GreedyRotation.search(input(blocks: 0..<full, start: 0, n: p.block), base: stageBases[p.block]!,
-                                                        bounds: boundsBySize[p.block], steps: p.steps, select: p.select, block: -1,
-                                                        threads: workers, patience: p.patience, rule: rule, shouldStop: stepped) else { return nil }
-                    results = [GreedyRotation.Result](repeating: r, count: full)
-                    done += 1; progress?(done / totalSearches)
-                }
-                if sizes.count > full {
-                    let n = sizes[full]
-                    guard var r = GreedyRotation.search(input(blocks: 0..<1, start: full * p.block, n: n), base: stageBases[n]!,
-                                                        steps: p.steps, select: p.select, block: full, patience: p.patience,
-                                                        rule: rule, shouldStop: stop) else { return nil }
-                    r.trace.block = full
-                    results.append(r)
-                    done += 1; progress?(done / totalSearches)
-                }
-                stats.recomputed += (results.first?.recomputed ?? 0) + (sizes.count > full && full > 0 ? results.last!.recomputed : 0)
-            } else {
-                let base = done
-                let inputs: [@Sendable () -> GreedyInput] = sizes.indices.map { k in { input(blocks: 0..<1, start: k * p.block, n: sizes[k]) } }
-                guard let found = searchBlocks(inputs, sizes: sizes, p: p, bases: stageBases, bounds: boundsBySize, rule: rule,
-                                               cancel: cancel,
-                                               progress: { k in progress?((base + k) / totalSearches) })
-                else { return nil }
-                done += Double(sizes.count)
-                results = found
-                stats.recomputed += found.reduce(0) { $0 + $1.recomputed }
-            }
+            let last = stageIndex == rotationCount - 1
+            let stage = StageSearch(p: p, stage: stageIndex, last: last, sizes: sizes, cols: x.cols, tokens: tokens,
+                                    whole: searchRows == nil, bases: stageBases, bounds: stageBounds,
+                                    bound: screenBound, exact: exact, rule: rule, cancel: cancel)
+            // The last stage hands the screen to its search (nothing reads it afterwards).
+            guard let results = stage.run(&screen, done: &done, total: totalSearches, progress: progress) else { return nil }
             let stageTraces = p.layout == .shared
                 ? (x.cols / p.block > 0 ? [results[0].trace] : []) + (sizes.count > x.cols / p.block ? [results.last!.trace] : [])
                 : results.map(\.trace)
+            stats.recomputed += p.layout == .shared
+                ? (results.first?.recomputed ?? 0) + (sizes.count > x.cols / p.block && x.cols / p.block > 0 ? results.last!.recomputed : 0)
+                : results.reduce(0) { $0 + $1.recomputed }
             stats.steps += stageTraces.reduce(0) { $0 + $1.chosen.count + 1 }
             let rotation = BlockRotation(blockSizes: sizes, blocks: results.map(\.rotation))
-            inputs.append(cur)
-            let last = stageIndex == rotationCount - 1
-            if last {
+            if let c = cur {
+                inputs.append(c)
                 // A preview's last stage is wanted only where it searched (its figures use the transform).
-                cur = rotation.apply(to: searchRows != nil ? searched : cur)
-            } else {
-                screenBound = rotateScreen(&screen, rows: x.rows, sizes: sizes, results: results,
-                                           bounds: boundsBySize, bound: screenBound)
-                cur = rotation.apply(to: cur)
+                cur = rotation.apply(to: last && searchRows != nil ? c.gatheringRows(searchRows!) : c)
             }
-            if stageIndex == 0 { stages[.rotation1] = cur }
+            if !last {
+                screenBound = rotateScreen(&screen, rows: x.rows, sizes: sizes, results: results,
+                                           bounds: stageBounds, bound: screenBound)
+            }
+            if stageIndex == 0, let cur { stages[.rotation1] = cur }
             rotations.append(rotation)
             traces.append(stageTraces)
             bases.append(stageBases)
@@ -248,20 +214,38 @@ public enum DuQuant {
                 let perm = Zigzag.permutation(ranked: order, block: p.block)
                 finished.permutation = perm
                 exact.append(finished)
-                screen = gatherColumns(screen, rows: x.rows, cols: x.cols, perm)
-                cur = cur.gatheringColumns(perm)
+                gatherColumns(&screen, rows: x.rows, cols: x.cols, perm)
+                cur = cur?.gatheringColumns(perm)
                 permutations.append(perm)
-                stages[.permutation] = cur
+                if let cur { stages[.permutation] = cur }
             }
         }
-        stages[.rotation2] = cur
-        stages[.quantError] = quantizationError(cur, p.activationQuantizer)
+        if let cur {
+            stages[.rotation2] = cur
+            stages[.quantError] = quantizationError(cur, p.activationQuantizer)
+        }
         var cal = DuQuantCalibration(
             params: p, stages: stages, traces: traces, bases: bases, rotationInputs: inputs,
             transform: DuQuantTransform(smoothScales: scales, rotations: rotations, permutations: permutations),
             smoothed: scales != nil)
         cal.screenStats = stats
         return cal
+    }
+
+    /// The first rotation's input in double: `X/s` (each quotient in float, as ``Matrix/dividingColumns(by:)``
+    /// computes it), or `X` without smoothing.
+    static func smoothedScreen(_ x: Matrix, _ scales: [Float]?) -> [Double] {
+        guard let s = scales else { return x.storage.map(Double.init) }
+        var out = [Double](repeating: 0, count: x.storage.count)
+        let cols = x.cols
+        x.storage.withUnsafeBufferPointer { a in
+            out.withUnsafeMutableBufferPointer { o in
+                for r in 0..<x.rows {
+                    for j in 0..<cols { o[r * cols + j] = Double(a[r * cols + j] / s[j]) }
+                }
+            }
+        }
+        return out
     }
 }
 
@@ -277,9 +261,10 @@ extension DuQuant {
     /// Worker threads for the searches: the machine's cores, at most 8.
     static var workers: Int { Swift.min(8, Processors.online) }
 
-    /// Searches every block of a per-block stage, blocks shared among worker threads. Nil if cancelled.
+    /// Searches every block of a per-block stage, blocks shared among worker threads; without `keepDouble`
+    /// the results' double rotations are dropped (the last stage rotates no screen). Nil if cancelled.
     static func searchBlocks(_ inputs: [@Sendable () -> GreedyInput], sizes: [Int], p: QuantParams, bases: [Int: Matrix],
-                             bounds: [Int: GreedyRotation.BaseBounds], rule: DecisionRule,
+                             bounds: [Int: GreedyRotation.BaseBounds], rule: DecisionRule, keepDouble: Bool = true,
                              cancel: CancelToken?, progress: @Sendable (Double) -> Void) -> [GreedyRotation.Result]? {
         let results = UnsafeMutableBufferPointer<GreedyRotation.Result?>.allocate(capacity: sizes.count)
         results.initialize(repeating: nil)
@@ -297,8 +282,11 @@ extension DuQuant {
                 let k = next.add(1, ordering: .relaxed).oldValue
                 guard k < sizes.count, !stop() else { return }
                 let n = sizes[k]
-                out.p[k] = GreedyRotation.search(inputs[k](), base: bases[n]!, bounds: bounds[n], steps: p.steps,
-                                                 select: p.select, block: k, patience: p.patience, rule: rule, shouldStop: stop)
+                var r = GreedyRotation.search(inputs[k](), base: bases[n]!, bounds: bounds[n], steps: p.steps,
+                                              select: p.select, block: k, patience: p.patience, rule: rule, shouldStop: stop)
+                // The double rotation only rotates the screen for a later stage (128 KB a block at 128).
+                if !keepDouble { r?.rotationD = [] }
+                out.p[k] = r
                 progress(Double(finished.add(1, ordering: .relaxed).newValue))
             }
         }

@@ -27,7 +27,7 @@ extension Method {
     /// The transform this method applies to `layer` under `p`; nil if `cancel` fired (DuQuant's search).
     ///
     /// Built from the same pieces as `EvaluationWorkspace` (``Smoothing/scales(x:w:alpha:)``,
-    /// ``Hadamard/blockSize(channels:requested:)``, ``DuQuant/calibrate(_:_:cancel:progress:)``).
+    /// ``Hadamard/blockSize(channels:requested:)``, ``DuQuant/calibrate(_:_:searchRows:retain:cancel:progress:)``).
     public func exportableTransform(_ layer: LayerData, _ p: QuantParams, cancel: CancelToken? = nil,
                                     progress: (@Sendable (Double) -> Void)? = nil) -> MethodTransform? {
         let identity = DuQuantTransform(smoothScales: nil, rotations: [], permutations: [])
@@ -63,7 +63,7 @@ extension Method {
                                                                             permutations: []),
                                    note: "randomized Hadamard \(r.recipe), signs from seed \(p.seed)")
         case .duquant:
-            guard let cal = DuQuant.calibrate(layer, p, cancel: cancel, progress: progress) else { return nil }
+            guard let cal = DuQuant.calibrate(layer, p, retain: .transform, cancel: cancel, progress: progress) else { return nil }
             return MethodTransform(method: self, transform: cal.transform, calibration: cal,
                                    note: !cal.smoothed && p.smooth ? "no weight: smoothing skipped" : nil)
         }

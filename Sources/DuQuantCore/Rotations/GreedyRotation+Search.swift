@@ -10,7 +10,7 @@ struct GreedySearchState {
         var peakBound: Double { maxBound + minBound }
     }
 
-    let input: GreedyInput
+    var input: GreedyInput
     let bounds: GreedyRotation.BaseBounds
     let n: Int, count: Int, steps: Int
     /// Upper bounds on the exact input rows' norms, the largest of them, and the visiting order.
@@ -118,7 +118,18 @@ struct GreedySearchState {
 
     mutating func run(select: Selection, block: Int, threads: Int, patience: Int,
                       shouldStop: (() -> Bool)?) -> GreedyRotation.Result? {
-        var cur = [Double](repeating: 0, count: count * n), next = cur
+        // The candidate rows, rotated to the current step, in visiting order. They are the input's rows
+        // themselves, put in that order once, when the caller gave them up (a screened input: exact rows
+        // come from elsewhere); else a buffer of their own, reserved whole but written only as rows join
+        // (after smoothing, the first search's bound leaves a few dozen rows of a layer's 100 000s).
+        let inPlace = input.consumable && input.exactRow != nil
+        var cur: [Double] = []
+        if inPlace {
+            swap(&cur, &input.rows)
+            Self.permuteRows(&cur, width: n, order: order)
+        } else {
+            cur.reserveCapacity(count * n)
+        }
         var rowMax = [Double](repeating: 0, count: count), rowMin = rowMax
         var m = 0  // candidate rows: cur holds rows order[0..<m], rotated to the current step
         var e = Extremes()
@@ -137,26 +148,13 @@ struct GreedySearchState {
             while m < count && !(e.maxV - deltaMax > rowBound(order[m], sb) && e.minV + deltaMax < -rowBound(order[m], sb)) {
                 let grown = Swift.min(count, Swift.max(16, 2 * m))
                 let r = composed(upTo: step)
-                for i in m..<grown {
-                    let src = order[i] * n
-                    for j in 0..<n { next[i * n + j] = input.rows[src + j] }
-                }
-                let part = next.withUnsafeBufferPointer { a in
-                    r.withUnsafeBufferPointer { b in
-                        cur.withUnsafeMutableBufferPointer { c in
-                            order.withUnsafeBufferPointer { ids in
-                                rowMax.withUnsafeMutableBufferPointer { rx in
-                                    rowMin.withUnsafeMutableBufferPointer { rn in
-                                        GreedyScan.multiplyScanParallel(
-                                            a: a.baseAddress! + m * n, rows: grown - m, n: n, b: b.baseAddress!,
-                                            c: c.baseAddress! + m * n, ids: ids.baseAddress! + m,
-                                            rowMax: rx.baseAddress! + m, rowMin: rn.baseAddress! + m, workers: threads)
-                                    }
-                                }
-                            }
-                        }
+                if !inPlace {
+                    for i in m..<grown {
+                        let src = order[i] * n
+                        cur.append(contentsOf: input.rows[src..<(src + n)])
                     }
                 }
+                let part = rotate(&cur, rows: m..<grown, by: r, rowMax: &rowMax, rowMin: &rowMin, threads: threads)
                 e.merge(part)
                 m = grown
             }
@@ -226,29 +224,60 @@ struct GreedySearchState {
                 bd.swapColumns(0, d, width: n)
                 bd.swapRows(0, d, width: n)
             }
-            e = cur.withUnsafeBufferPointer { a in
-                bd.withUnsafeBufferPointer { b in
-                    next.withUnsafeMutableBufferPointer { c in
-                        order.withUnsafeBufferPointer { ids in
-                            rowMax.withUnsafeMutableBufferPointer { rx in
-                                rowMin.withUnsafeMutableBufferPointer { rn in
-                                    GreedyScan.multiplyScanParallel(a: a.baseAddress!, rows: m, n: n, b: b.baseAddress!,
-                                                                    c: c.baseAddress!, ids: ids.baseAddress!,
-                                                                    rowMax: rx.baseAddress!, rowMin: rn.baseAddress!,
-                                                                    workers: threads)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            swap(&cur, &next)
+            e = rotate(&cur, rows: 0..<m, by: bd, rowMax: &rowMax, rowMin: &rowMin, threads: threads)
         }
         // The kept rotation in fixed order: it is applied and exported, so its bits must not depend on BLAS.
         let rd = FixedOrder.composed(base: bounds.base, n: n, chosen: chosen[0..<kept])
         let trace = GreedyTrace(block: block, chosen: chosen, peaks: records.map { Float($0.peak) }, kept: kept)
         return GreedyRotation.Result(trace: trace, rotation: Matrix(rows: n, cols: n, storage: rd.map { Float($0) }),
                                      rotationD: rd, recomputed: recomputed)
+    }
+}
+
+extension GreedySearchState {
+    /// Rotates candidate rows `rows` of `cur` in place by `r` (n × n, double) and returns their extremes,
+    /// each row's max and min written to `rowMax`/`rowMin` at its position.
+    func rotate(_ cur: inout [Double], rows: Range<Int>, by r: [Double], rowMax: inout [Double], rowMin: inout [Double],
+                threads: Int) -> Extremes {
+        guard !rows.isEmpty else { return Extremes() }
+        let n = self.n, lo = rows.lowerBound
+        return cur.withUnsafeMutableBufferPointer { a in
+            r.withUnsafeBufferPointer { b in
+                order.withUnsafeBufferPointer { ids in
+                    rowMax.withUnsafeMutableBufferPointer { rx in
+                        rowMin.withUnsafeMutableBufferPointer { rn in
+                            GreedyScan.multiplyScanParallel(rows: a.baseAddress! + lo * n, count: rows.count, n: n,
+                                                            b: b.baseAddress!, ids: ids.baseAddress! + lo,
+                                                            rowMax: rx.baseAddress! + lo, rowMin: rn.baseAddress! + lo,
+                                                            workers: threads)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Puts the rows of `m` (row-major, `width` columns) in `order` in place: row `i` becomes the old row
+    /// `order[i]`, following the permutation's cycles with one row of scratch.
+    static func permuteRows(_ m: inout [Double], width n: Int, order: [Int]) {
+        var done = [Bool](repeating: false, count: order.count)
+        var held = [Double](repeating: 0, count: n)
+        m.withUnsafeMutableBufferPointer { p in
+            let base = p.baseAddress!
+            for start in order.indices where !done[start] {
+                done[start] = true
+                guard order[start] != start else { continue }
+                for j in 0..<n { held[j] = base[start * n + j] }
+                var i = start
+                while order[i] != start {
+                    let from = order[i]
+                    (base + i * n).update(from: base + from * n, count: n)
+                    done[from] = true
+                    i = from
+                }
+                for j in 0..<n { base[i * n + j] = held[j] }
+            }
+        }
     }
 }
 

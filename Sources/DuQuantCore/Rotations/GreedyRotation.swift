@@ -37,6 +37,9 @@ public struct GreedyInput: Sendable {
     public var bound: Double
     /// The exact row `i`; nil when `rows` are exact.
     public var exactRow: (@Sendable (Int) -> [Double])?
+    /// Whether the search may reuse `rows` as its working copy (screened rows the caller no longer needs,
+    /// handed over with no other reference): one copy of the rows in memory instead of two.
+    public var consumable = false
 
     /// Exact rows (a first rotation's input).
     public init(rows: [Float], width: Int) {
@@ -167,7 +170,7 @@ public enum GreedyRotation {
     ///   - threads: threads for the row products (1 when the caller parallelises over blocks).
     ///   - patience: if > 0, an approximation: stop after this many steps without a lower range (max − min).
     ///   - shouldStop: polled once per step; returning true abandons the search (result nil).
-    public static func search(_ input: GreedyInput, base: Matrix, steps: Int, select: Selection,
+    public static func search(_ input: consuming GreedyInput, base: Matrix, steps: Int, select: Selection,
                               block: Int, threads: Int = 1, patience: Int = 0,
                               shouldStop: (() -> Bool)? = nil) -> Result? {
         search(input, base: base, steps: steps, select: select, block: block, threads: threads, patience: patience,
@@ -176,7 +179,7 @@ public enum GreedyRotation {
 
     /// The search under `rule` (``DecisionRule/screenOnly`` only for the bench's comparison); `bounds` are
     /// the base's, when the caller computed them once for several searches.
-    package static func search(_ input: GreedyInput, base: Matrix, bounds: BaseBounds? = nil, steps: Int,
+    package static func search(_ input: consuming GreedyInput, base: Matrix, bounds: BaseBounds? = nil, steps: Int,
                                select: Selection, block: Int, threads: Int = 1, patience: Int = 0, rule: DecisionRule,
                                shouldStop: (() -> Bool)? = nil) -> Result? {
         let n = input.width

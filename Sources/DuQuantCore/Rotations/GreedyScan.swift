@@ -70,49 +70,53 @@ enum GreedyScan {
         return (mx, mn)
     }
 
-    /// `c = a · b` for `rows` contiguous rows of width `n`, tile by tile, folding every product row into
-    /// `e` and writing its max and min to `rowMax`/`rowMin`; `ids[i]` is row `i`'s index in the searched
-    /// matrix (for ties).
-    static func multiplyScan(a: UnsafePointer<Double>, rows: Int, n: Int, b: UnsafePointer<Double>,
-                             c: UnsafeMutablePointer<Double>, ids: UnsafePointer<Int>,
+    /// `rows ← rows · b` for `count` contiguous rows of width `n`, in place, tile by tile: each tile's product
+    /// goes to a scratch tile (in cache), is folded into `e` with its max and min written to
+    /// `rowMax`/`rowMin`, and is copied back over its rows. `ids[i]` is row `i`'s index in the searched
+    /// matrix (for ties). In place, a search holds one copy of its rows, not two.
+    static func multiplyScan(rows a: UnsafeMutablePointer<Double>, count rows: Int, n: Int, b: UnsafePointer<Double>,
+                             ids: UnsafePointer<Int>,
                              rowMax: UnsafeMutablePointer<Double>, rowMin: UnsafeMutablePointer<Double>,
                              into e: inout Extremes) {
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.min(tileRows, rows) * n)
+        defer { scratch.deallocate() }
         var done = 0
         while done < rows {
             let take = Swift.min(tileRows, rows - done)
-            BLAS.dgemm(m: take, n: n, k: n, a: a + done * n, lda: n, b: b, ldb: n, c: c + done * n, ldc: n)
+            BLAS.dgemm(m: take, n: n, k: n, a: a + done * n, lda: n, b: b, ldb: n, c: scratch, ldc: n)
             for i in 0..<take {
-                let (mx, mn) = e.see(row: ids[done + i], c + (done + i) * n, n)
+                let (mx, mn) = e.see(row: ids[done + i], scratch + i * n, n)
                 rowMax[done + i] = mx
                 rowMin[done + i] = mn
             }
+            (a + done * n).update(from: scratch, count: take * n)
             done += take
         }
     }
 
     /// ``multiplyScan`` over `rows` rows split among `workers` threads; the partial extremes are merged
     /// with the same tie-breaking, so the result does not depend on the split.
-    static func multiplyScanParallel(a: UnsafePointer<Double>, rows: Int, n: Int, b: UnsafePointer<Double>,
-                                     c: UnsafeMutablePointer<Double>, ids: UnsafePointer<Int>,
+    static func multiplyScanParallel(rows a: UnsafeMutablePointer<Double>, count rows: Int, n: Int, b: UnsafePointer<Double>,
+                                     ids: UnsafePointer<Int>,
                                      rowMax: UnsafeMutablePointer<Double>, rowMin: UnsafeMutablePointer<Double>,
                                      workers: Int) -> Extremes {
         let w = Swift.max(1, Swift.min(workers, rows / tileRows))
         if w == 1 {
             var e = Extremes()
-            multiplyScan(a: a, rows: rows, n: n, b: b, c: c, ids: ids, rowMax: rowMax, rowMin: rowMin, into: &e)
+            multiplyScan(rows: a, count: rows, n: n, b: b, ids: ids, rowMax: rowMax, rowMin: rowMin, into: &e)
             return e
         }
         let parts = UnsafeMutableBufferPointer<Extremes>.allocate(capacity: w)
         defer { parts.deallocate() }
         let per = (rows + w - 1) / w
-        let pa = SharedPointer(a), pb = SharedPointer(b), pc = SharedPointer(c), pi = SharedPointer(ids)
+        let pa = SharedPointer(a), pb = SharedPointer(b), pi = SharedPointer(ids)
         let px = SharedPointer(rowMax), pn = SharedPointer(rowMin)
         let out = SharedPointer(parts.baseAddress!)
         DispatchQueue.concurrentPerform(iterations: w) { k in
             var e = Extremes()
             let lo = k * per, hi = Swift.min(rows, lo + per)
             if lo < hi {
-                multiplyScan(a: pa.p + lo * n, rows: hi - lo, n: n, b: pb.p, c: pc.p + lo * n, ids: pi.p + lo,
+                multiplyScan(rows: pa.p + lo * n, count: hi - lo, n: n, b: pb.p, ids: pi.p + lo,
                              rowMax: px.p + lo, rowMin: pn.p + lo, into: &e)
             }
             (out.p + k).initialize(to: e)
