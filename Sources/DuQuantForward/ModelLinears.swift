@@ -24,9 +24,15 @@ public struct PreparedLinear: Sendable {
     }
 
     /// `Q(X̃) · Q(W̃)ᵀ` for the layer's input `x` (tokens × in).
-    public func output(_ x: Matrix) -> Matrix {
-        let xt = transform.apply(toInput: x)
-        return (activation?.quantizeRows(xt) ?? xt).outputProduct(weight)
+    public func output(_ x: Matrix) -> Matrix { output(x, profile: nil) }
+
+    /// ``output(_:)``, timed into `profile`.
+    func output(_ x: Matrix, profile: ForwardProfile?) -> Matrix {
+        let xq = profile.measure(.quantize) { () -> Matrix in
+            let xt = transform.apply(toInput: x)
+            return activation?.quantizeRows(xt) ?? xt
+        }
+        return profile.measure(.linear) { xq.outputProduct(weight) }
     }
 
     /// Bytes held (the prepared weight and the transform's matrices).
@@ -57,8 +63,13 @@ public struct ModelLinears: Sendable {
 
     /// The output of layer `id` for input `x`.
     public func output(_ id: LinearID, _ x: Matrix, model: LlamaModel) -> Matrix {
-        if let p = layers[id] { return p.output(x) }
-        return x.outputProduct(model.weight(id))
+        output(id, LinearInput(x), model: model, profile: nil)
+    }
+
+    /// The output of layer `id` for `input`, timed into `profile`.
+    func output(_ id: LinearID, _ input: LinearInput, model: LlamaModel, profile: ForwardProfile?) -> Matrix {
+        if let p = layers[id] { return p.output(input.x, profile: profile) }
+        return profile.measure(.linear) { input.x.outputProduct(model.weight(id)) }
     }
 
     /// Bytes the prepared layers hold.
@@ -71,4 +82,12 @@ enum TransformBytes {
         4 * (t.smoothScales?.count ?? 0) + t.rotations.reduce(0) { $0 + 4 * $1.blocks.reduce(0) { $0 + $1.count } }
             + t.permutations.reduce(0) { $0 + 8 * $1.count }
     }
+}
+
+/// The input of one or more linear layers of a block (q, k and v read one, gate and up another).
+struct LinearInput {
+    /// The input, tokens × in.
+    let x: Matrix
+
+    init(_ x: Matrix) { self.x = x }
 }

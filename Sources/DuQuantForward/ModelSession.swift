@@ -34,10 +34,14 @@ public final class ModelSession: Sendable {
         rotary = LlamaForward.Rotary(tokens: tokens.count, headDim: model.config.headDim, theta: model.config.ropeTheta)
     }
 
+    /// Bytes the session holds besides the model: the kept full-precision trace.
+    public var byteCount: Int { fp.withLock { $0?.byteCount } ?? 0 }
+
     /// The full-precision pass (computed once, then kept); nil if `cancel` fired.
-    public func fullPrecision(cancel: CancelToken? = nil, progress: (@Sendable (Double) -> Void)? = nil) -> ForwardTrace? {
+    public func fullPrecision(cancel: CancelToken? = nil, progress: (@Sendable (Double) -> Void)? = nil,
+                              profile: ForwardProfile? = nil) -> ForwardTrace? {
         if let kept = fp.withLock({ $0 }) { return kept }
-        guard let trace = run(.exact, cancel: cancel, progress: progress) else { return nil }
+        guard let trace = run(.exact, cancel: cancel, progress: progress, profile: profile) else { return nil }
         fp.withLock { $0 = trace }
         return trace
     }
@@ -55,7 +59,7 @@ public final class ModelSession: Sendable {
     /// (which must have been computed with the same layers before `start`); nil if `cancel` fired
     /// (checked before every block). `progress` gets the fraction of the blocks to compute done.
     public func run(_ linears: ModelLinears, from start: Int = 0, base: ForwardTrace? = nil, cancel: CancelToken? = nil,
-                    progress: (@Sendable (Double) -> Void)? = nil) -> ForwardTrace? {
+                    progress: (@Sendable (Double) -> Void)? = nil, profile: ForwardProfile? = nil) -> ForwardTrace? {
         let c = model.config
         precondition((0...c.layers).contains(start) && (start == 0 || base != nil), "a pass from block \(start) needs a base trace")
         var entering = start == 0 ? [] : Array(base!.entering[0..<start])
@@ -63,29 +67,40 @@ public final class ModelSession: Sendable {
         for b in start..<c.layers {
             if cancel?.isCancelled == true { return nil }
             entering.append(h)
-            block(b, &h, linears)
+            block(b, &h, linears, profile)
             progress?(Double(b - start + 1) / Double(c.layers - start + 1))
         }
         if cancel?.isCancelled == true { return nil }
-        let normed = LlamaForward.rmsNorm(h, model.finalNorm, eps: c.rmsEps)
-        let nll = LlamaForward.negativeLogLikelihood(hidden: normed, head: model.head, ids: tokens)
+        let nll = profile.measure(.head) {
+            LlamaForward.negativeLogLikelihood(hidden: LlamaForward.rmsNorm(h, model.finalNorm, eps: c.rmsEps), head: model.head, ids: tokens)
+        }
         progress?(1)
         return ForwardTrace(entering: entering, meanNLL: nll, blocksComputed: c.layers - start)
     }
 
     /// Decoder block `b` on the hidden state `h`, in place.
-    private func block(_ b: Int, _ h: inout Matrix, _ linears: ModelLinears) {
+    private func block(_ b: Int, _ h: inout Matrix, _ linears: ModelLinears, _ profile: ForwardProfile?) {
         let c = model.config, w = model.blocks[b]
-        func linear(_ m: LlamaModule, _ x: Matrix) -> Matrix { linears.output(LinearID(block: b, module: m), x, model: model) }
-        var x = LlamaForward.rmsNorm(h, w.attentionNorm, eps: c.rmsEps)
+        func linear(_ m: LlamaModule, _ x: LinearInput) -> Matrix {
+            linears.output(LinearID(block: b, module: m), x, model: model, profile: profile)
+        }
+        let x = LinearInput(profile.measure(.other) { LlamaForward.rmsNorm(h, w.attentionNorm, eps: c.rmsEps) })
         var q = linear(.q, x), k = linear(.k, x)
         let v = linear(.v, x)
-        rotary.apply(&q, heads: c.heads)
-        rotary.apply(&k, heads: c.kvHeads)
-        let attention = LlamaForward.attention(q: q, k: k, v: v, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim)
-        LlamaForward.add(&h, linear(.o, attention))
-        x = LlamaForward.rmsNorm(h, w.mlpNorm, eps: c.rmsEps)
-        let g = linear(.gate, x), u = linear(.up, x)
-        LlamaForward.add(&h, linear(.down, LlamaForward.swiglu(g, u)))
+        profile.measure(.other) {
+            rotary.apply(&q, heads: c.heads)
+            rotary.apply(&k, heads: c.kvHeads)
+        }
+        let attention = profile.measure(.attention) {
+            LinearInput(LlamaForward.attention(q: q, k: k, v: v, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim))
+        }
+        let o = linear(.o, attention)
+        let mlp = LinearInput(profile.measure(.other) { () -> Matrix in
+            LlamaForward.add(&h, o)
+            return LlamaForward.rmsNorm(h, w.mlpNorm, eps: c.rmsEps)
+        })
+        let g = linear(.gate, mlp), u = linear(.up, mlp)
+        let down = linear(.down, LinearInput(profile.measure(.other) { LlamaForward.swiglu(g, u) }))
+        profile.measure(.other) { LlamaForward.add(&h, down) }
     }
 }

@@ -76,13 +76,17 @@ enum BenchSoak {
         let options = try ExplorerOptions(arguments, command: "bench")
         let source = try Commands.layerSource(options.files)
         let (themes, themeIndex) = try options.themes()
-        let state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
+        var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
+        let attached = try ForwardModelBackend.attach(model: options.model, tokens: options.modelTokens, files: source.files,
+                                                      budget: (options.memoryBudget ?? MemoryBudget.bytes) / 2)
+        state.model = ModelPanelState(description: attached?.1)
         let keys = Array(setup) + (0..<changes).map { $0 % 2 == 0 ? forward : back }
         let driver = Driver(keys: keys, dwell: .milliseconds(300))
-        let session = ExplorerSession(state: state, themes: themes, backend: driver, source: source)
+        let session = ExplorerSession(state: state, themes: themes, backend: driver, source: source, model: attached?.0)
         driver.idle = { [unowned session] in
             let s = session.state
             return s.shared.open != nil && s.shared.loading == nil && s.jobs.busy[.evaluate] == nil && s.jobs.busy[.load] == nil
+                && s.jobs.busy[.model] == nil && s.jobs.busy[.sensitivity] == nil
         }
         _ = session.run()
         let rss = driver.rss
@@ -132,6 +136,16 @@ enum BenchSoak {
             }))
         } else {
             t.note("sample", "skipped: no sample dump in \(samples)")
+        }
+        let tiny = "Tests/DuQuantForwardTests/Fixtures"
+        if FileManager.default.fileExists(atPath: tiny + "/tiny-llama/config.json") {
+            sessions.append(("Model panel, all layers: the tiny Llama of the forward tests, seed 0, 1, 2, … (every change recalibrates 14 layers and reruns the model; --memory-budget 4M: its caches hold 2 MB)", {
+                // M: scope all layers; the seed is the 13th parameter row; every change a new seed, so the
+                // caches fill up to their budget and then drop the least recently used.
+                try run([tiny + "/tiny-calib.safetensors", "--model", tiny + "/tiny-llama", "--block", "32", "--steps", "24",
+                         "--memory-budget", "4M"],
+                        setup: "Mp" + String(repeating: "j", count: 12), forward: "l", back: "l", changes: changes)
+            }))
         }
         sessions.append(("generated 200-layer dump (64×256 each), selection rule paper ↔ reference", {
             let path = try writeManyLayers(200)

@@ -96,11 +96,11 @@ package enum BLASCoreSelection {
         }
     }
 
-    /// Whether the command runs matrix products (the explorer, report, export, render, bench) or prints
+    /// Whether the command runs matrix products (the explorer, report, export, render, perplexity, bench) or prints
     /// the kernels in use (`--version`).
     static func matters(_ arguments: [String]) -> Bool {
         guard let first = arguments.first else { return false }
-        if ["version", "--version", "report", "export", "render", "bench"].contains(first) { return true }
+        if ["version", "--version", "report", "export", "render", "bench", "perplexity"].contains(first) { return true }
         return !first.hasPrefix("-") && !CLI.subcommands.contains(first)  // a FILE: the explorer
     }
 

@@ -14,8 +14,8 @@ package enum CLI {
 
         usage:
           duquant-explorer FILE… [--layer P] [--stage S] [--theme NAME] [--ascii] [--color never|always|auto]
-                                 [--compare] [--log|--linear] [--calib-tokens SPEC] [parameters]
-                                                      open the explorer (a full-screen terminal UI); a
+                                 [--compare] [--log|--linear] [--calib-tokens SPEC] [--model DIR [--model-tokens FILE]]
+                                 [parameters]         open the explorer (a full-screen terminal UI); a
                                                       directory of .safetensors/.npz files opens them all
           duquant-explorer list FILE… [--memory-budget SIZE]   layers, shapes, dtype, largest value and where
           duquant-explorer report FILE [options]      RTN, SmoothQuant, block Hadamard, QuaRot-style, DuQuant
@@ -45,6 +45,11 @@ package enum CLI {
           --log, --linear           colour scale (default: log when max/median |x| >= 1000, else linear)
           --size WxH                render only: the screen size (default 120x40)
           --calib-tokens SPEC       hold tokens out: fit on tokens A:B, even or odd, score on the others too
+          --model DIR               the dump's model (config.json + *.safetensors): the Model panel shows the
+                                    model's perplexity live (M: this layer only / all layers, Z: per-layer
+                                    sensitivity); default: the sidecar's model_forward (written by make eval)
+          --model-tokens FILE       the Model panel's evaluation tokens (JSON ids, or an object with token_ids);
+                                    default: the sidecar's model_forward tokens, else the dump's own token_ids
         A dump's sidecar JSON may name parameters (e.g. block, steps, no-smooth): the explorer, render, report
         and export use them for the options the command line does not give (command line, then sidecar, then
         the defaults), and say which came from the sidecar ("NAME.json sets …").

@@ -7,7 +7,7 @@ import Foundation
 
 /// Options shared by the explorer and its headless twin `render`.
 package struct ExplorerOptions {
-    static let names: Set<String> = ParameterOptions.names.union(["theme", "layer", "stage", "color", "size", "calib-tokens"])
+    static let names: Set<String> = ParameterOptions.names.union(["theme", "layer", "stage", "color", "size", "calib-tokens", "model", "model-tokens"])
     static let flags: Set<String> = ParameterOptions.flags.union(["ascii", "compare", "log", "linear"])
 
     package var files: [String]
@@ -26,7 +26,11 @@ package struct ExplorerOptions {
     /// Parameter options given on the command line (a sidecar's `parameters` apply to the others).
     var givenParameters: Set<String>
     /// `--memory-budget SIZE`, in bytes (nil: the default).
-    var memoryBudget: Int?
+    package var memoryBudget: Int?
+    /// `--model DIR`: the dump's model (a Hugging Face checkpoint), for the Model panel.
+    package var model: String?
+    /// `--model-tokens FILE`: the Model panel's evaluation tokens (a JSON array of ids, or `token_ids`).
+    package var modelTokens: String?
 
     package init(_ args: [String], command: String) throws(CLIError) {
         let a = try Arguments.parse(args, options: ExplorerOptions.names, flags: ExplorerOptions.flags, command: command)
@@ -37,6 +41,8 @@ package struct ExplorerOptions {
         // The live explorer's work runs on its executor's threads: its budget is process-wide.
         // (`render` runs inline, inside a budget scoped to its thread.)
         if command == "explorer", let memoryBudget { MemoryBudget.set(memoryBudget) }
+        model = a.value("model")
+        modelTokens = a.value("model-tokens")
         theme = a.value("theme")
         layer = a.value("layer")
         let stageName = a.value("stage") ?? "original"

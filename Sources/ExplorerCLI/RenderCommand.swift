@@ -30,6 +30,9 @@ package enum RenderCommand {
         for problem in source.problems { CLI.writeErr("duquant-explorer: warning: \(problem)\n") }
         let (themes, themeIndex) = try options.themes()
         var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
+        let attached = try ForwardModelBackend.attach(model: options.model, tokens: options.modelTokens, files: source.files,
+                                                      budget: (options.memoryBudget ?? MemoryBudget.bytes) / 2)
+        state.model = ModelPanelState(description: attached?.1)
         let colour: Bool
         switch options.color {
         case "always": colour = true
@@ -54,18 +57,18 @@ package enum RenderCommand {
             let stats = ActivationStats.of(layer.input)
             state.shared.layers[i].summary = LayerSummary(maxAbs: stats.maxAbs, ratio: stats.ratio)
         }
-        let grid = try render(&state, source: source, themes: themes, colourMode: colour ? .xterm256 : .mono)
+        let grid = try render(&state, source: source, model: attached?.0, themes: themes, colourMode: colour ? .xterm256 : .mono)
         return colour ? grid.ansiText : plain(grid)
     }
 
     /// Opens the selected layer, computes it inline, plays `script` (tests drive keys so) and returns the
     /// screen.
-    package static func render(_ state: inout AppState, source: LayerSource, themes: [Theme],
+    package static func render(_ state: inout AppState, source: LayerSource, model: ModelBackend? = nil, themes: [Theme],
                        colourMode: ColourMode, script: [ScriptedBackend.Step] = []) throws(CLIError) -> CellGrid {
         state.display.colourMode = colourMode
         let backend = ScriptedBackend(size: state.display.size, colourMode: colourMode, script: script)
         let start = App.start(&state).filter { $0.kind != .scan }
-        let session = ExplorerSession(state: state, themes: themes, backend: backend, source: source,
+        let session = ExplorerSession(state: state, themes: themes, backend: backend, source: source, model: model,
                                       forcedMode: colourMode, synchronous: true)
         _ = session.run(initialEffects: start)
         state = session.state

@@ -1,3 +1,4 @@
+import DuQuantCore
 import ExplorerModel
 import ExplorerRuntime
 import ExplorerView
@@ -23,6 +24,10 @@ package enum ExplorerCommand {
             let source = try Commands.layerSource(options.files)
             let (themes, themeIndex) = try options.themes()
             var state = try options.initialState(source, themes: themes, themeIndex: themeIndex)
+            let attached = try ForwardModelBackend.attach(model: options.model, tokens: options.modelTokens, files: source.files,
+                                                          budget: (options.memoryBudget ?? MemoryBudget.bytes) / 2)
+            let model = attached?.0
+            state.model = ModelPanelState(description: attached?.1)
             // The status bar shows the first problem until dismissed; `!` lists them all.
             state.status.problems = source.problems
             state.status.lastError = source.problems.first.map { first in
@@ -34,7 +39,7 @@ package enum ExplorerCommand {
             do { backend = try NcursesBackend.start(noColor: noColor) } catch {
                 throw CLIError("cannot start the terminal UI: \(error)")
             }
-            let session = ExplorerSession(state: state, themes: themes, backend: backend, source: source)
+            let session = ExplorerSession(state: state, themes: themes, backend: backend, source: source, model: model)
             return session.run()
         } catch let error as CLIError {
             CLI.writeErr("duquant-explorer: \(error.message)\n")

@@ -10,6 +10,8 @@ import Foundation
 /// the headless `render`).
 package final class EffectExecutor: @unchecked Sendable {
     private let source: LayerSource
+    /// The Model panel's loop (nil: no model attached).
+    private let model: ModelBackend?
     private let post: @Sendable (Msg) -> Void
     private let synchronous: Bool
     /// Guards the state below; broadcast when interactive work ends or a job is cancelled, which is what
@@ -25,12 +27,14 @@ package final class EffectExecutor: @unchecked Sendable {
     /// Effects `run` skips (the headless render skips the background scan).
     package var skipped: Set<EffectKind> = []
 
-    package init(source: LayerSource, synchronous: Bool = false, post: @escaping @Sendable (Msg) -> Void) {
+    package init(source: LayerSource, model: ModelBackend? = nil, synchronous: Bool = false, post: @escaping @Sendable (Msg) -> Void) {
         self.source = source
+        self.model = model
         self.synchronous = synchronous
         self.post = post
         for (kind, qos) in [(EffectKind.load, DispatchQoS.userInitiated), (.evaluate, .userInitiated),
-                            (.step, .userInitiated), (.scan, .utility), (.spread, .utility), (.heldOut, .utility)] {
+                            (.step, .userInitiated), (.scan, .utility), (.spread, .utility), (.heldOut, .utility),
+                            (.model, .utility), (.sensitivity, .utility)] {
             queues[kind] = DispatchQueue(label: "duquant.\(kind)", qos: qos)
         }
     }
@@ -51,7 +55,8 @@ package final class EffectExecutor: @unchecked Sendable {
         }
         let work: @Sendable () -> Void = { [self] in
             guard !token.isCancelled else { return }
-            let counts = kind != .scan
+            // The model's passes are long background work: like the scan, they do not hold the scan back.
+            let counts = kind != .scan && kind != .model && kind != .sensitivity
             if counts { lock.withLock { interactive += 1 } }
             defer {
                 let idle = lock.withLock {
@@ -72,6 +77,8 @@ package final class EffectExecutor: @unchecked Sendable {
             case let .scanLayers(params, method, generation): scan(params, method, generation, token)
             case let .seedSpread(layer, params, seeds, generation): spread(layer, params, seeds, generation, token)
             case let .heldOut(layer, params, mode, generation): heldOut(layer, params, mode.spec, generation, token)
+            case let .modelPerplexity(request, withFP, generation): modelPerplexity(request, withFP, generation, token)
+            case let .modelSensitivity(method, params, generation): sensitivity(method, params, generation, token)
             case .cancel: break
             }
         }
@@ -191,6 +198,39 @@ package final class EffectExecutor: @unchecked Sendable {
                   !token.isCancelled else { return }
             post(.heldOutMeasured(generation: generation, params: params, result: HeldOutResult(
                 layer: index, params: params, fit: fit.methods, heldOut: HeldOutFigures(source: .tokens(split), methods: held.methods))))
+        }
+    }
+
+    private func modelPerplexity(_ request: ModelRequest, _ withFP: Bool, _ generation: Int, _ token: CancelToken) {
+        guard let model else { return }
+        let progress = ProgressReporter(kind: .model, generation: generation, post: post, synchronous: synchronous)
+        defer { progress.finish() }
+        do {
+            // The full-precision pass first (kept by the model: scope "this layer" starts from its hidden states).
+            let share = withFP ? 0.4 : 0
+            if withFP {
+                guard let fp = try model.fullPrecision(cancel: token, progress: { progress.report(share * $0) }), !token.isCancelled else { return }
+                post(.model(.fullPrecision(generation: generation, perplexity: fp)))
+            }
+            guard let ppl = try model.perplexity(request, cancel: token, progress: { progress.report(share + (1 - share) * $0) }),
+                  !token.isCancelled else { return }
+            post(.model(.figure(generation: generation, request: request, perplexity: ppl)))
+        } catch {
+            post(.failed(kind: .model, generation: generation, message: "model: \(error)"))
+        }
+    }
+
+    private func sensitivity(_ method: Method, _ params: QuantParams, _ generation: Int, _ token: CancelToken) {
+        guard let model else { return }
+        let progress = ProgressReporter(kind: .sensitivity, generation: generation, post: post, synchronous: synchronous)
+        defer { progress.finish() }
+        do {
+            _ = try model.sensitivity(method: method, params: params, cancel: token, progress: { progress.report($0) }) { [post] layer, ppl, last in
+                guard !token.isCancelled else { return }
+                post(.model(.sensitivity(generation: generation, layer: layer, perplexity: ppl, finished: last)))
+            }
+        } catch {
+            post(.failed(kind: .sensitivity, generation: generation, message: "sensitivity: \(error)"))
         }
     }
 

@@ -22,7 +22,7 @@ package final class ExplorerSession {
     private var heatCache = HeatCache()
 
     package init(state: AppState, themes: [Theme], backend: TerminalBackend, source: LayerSource,
-                forcedMode: ColourMode? = nil, synchronous: Bool = false) {
+                model: ModelBackend? = nil, forcedMode: ColourMode? = nil, synchronous: Bool = false) {
         self.state = state
         self.themes = themes
         self.backend = backend
@@ -30,7 +30,7 @@ package final class ExplorerSession {
         self.synchronous = synchronous
         let inbox = Inbox(wake: backend.makeWaker())
         self.inbox = inbox
-        executor = EffectExecutor(source: source, synchronous: synchronous) { inbox.post($0) }
+        executor = EffectExecutor(source: source, model: model, synchronous: synchronous) { inbox.post($0) }
     }
 
     /// Runs until the user quits or a signal arrives; returns the exit status (0, or 128 + signal).

@@ -87,8 +87,17 @@ package struct EvaluationFixture: Sendable {
                           tokens: ["t0", "t1", "t2", "t3"])
     }
 
+    /// The full-precision perplexity the fixture answers for a Model panel.
+    package static let modelFullPrecision = 20.0
+
+    /// The fixture's model-level figure of `r`: FP + abits, + 10 for all layers, + the method's index.
+    package static func modelFigure(_ r: ModelRequest) -> Double {
+        modelFullPrecision + Double(r.params.abits) + (r.scope == .all ? 10 : 0) + Double(Method.allCases.firstIndex(of: r.method)!)
+    }
+
     /// The messages the effect executor would post for `effect`, from the fixed data. The background scan,
-    /// the seed spread and held-out tokens are not answered (their jobs stay marked busy).
+    /// the seed spread and held-out tokens are not answered (their jobs stay marked busy); the Model panel's
+    /// figures are ``modelFigure(_:)``'s.
     package func answer(_ effect: Effect) -> [Msg] {
         switch effect {
         case let .loadLayer(index, generation):
@@ -106,6 +115,15 @@ package struct EvaluationFixture: Sendable {
         case let .stepThrough(calibration, rotation, step, generation):
             let m = Layer.stepped(calibration, rotation: rotation, step: step)
             return [.stepped(generation: generation, rotation: rotation, step: step, matrix: m, stats: StageStats.of(m))]
+        case let .modelPerplexity(request, withFullPrecision, generation):
+            let fp: [Msg] = withFullPrecision ? [.model(.fullPrecision(generation: generation, perplexity: Self.modelFullPrecision))] : []
+            return fp + [.model(.figure(generation: generation, request: request, perplexity: Self.modelFigure(request)))]
+        case let .modelSensitivity(_, params, generation):
+            let names = layers.map(\.data.name)
+            return names.enumerated().map { i, name in
+                .model(.sensitivity(generation: generation, layer: name, perplexity: Self.modelFullPrecision + Double(i + 1) * Double(params.abits) / 4,
+                                    finished: i == names.count - 1))
+            }
         case .scanLayers, .seedSpread, .heldOut, .cancel:
             return []
         }

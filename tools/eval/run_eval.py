@@ -121,6 +121,9 @@ def main() -> None:
                     help="only the per-block pass, on the transforms and results of an earlier run")
     ap.add_argument("--forward", choices=["swift", "numpy"], default="swift",
                     help="the forward passes: `duquant-explorer perplexity` (default) or the NumPy reference")
+    ap.add_argument("--prepare-only", action="store_true",
+                    help="only write the dump, the Hugging Face checkpoint and the evaluation tokens (phases 1-2), "
+                         "e.g. for the explorer's Model panel or `bench --forward`")
     ap.add_argument("--render-only", action="store_true",
                     help="only rewrite the Markdown (and the dump's sidecar entry) from an existing --results JSON")
     args = ap.parse_args()
@@ -137,7 +140,7 @@ def main() -> None:
     if args.sensitivity_only:
         return sensitivity_only(args)
     load_before = os.getloadavg()
-    if not os.access(args.bin, os.X_OK):
+    if not args.prepare_only and not os.access(args.bin, os.X_OK):
         sys.exit(f"{args.bin} not found: run `swift build -c release` first")
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     # Every method under the same α, lac and swc (`--same-settings`): the forward pass quantizes every layer
@@ -182,8 +185,16 @@ def main() -> None:
                                                               "note": f"dequantized from {GGUF_NAME} of {PACKAGE}"})
     with open(tokens_file, "w", encoding="utf-8") as f:
         json.dump({"text_source": EVAL_SOURCE, "token_ids": [int(i) for i in eval_ids]}, f)
+    # The explorer's Model panel finds the checkpoint and the evaluation tokens through the sidecar
+    # (paths relative to the dump's directory).
+    pipeline.update_sidecar(dump, "model_forward", {
+        "checkpoint": os.path.relpath(model_dir, os.path.dirname(dump)),
+        "tokens": os.path.relpath(tokens_file, os.path.dirname(dump)),
+        "text": f"{os.path.basename(EVAL_TEXT)}, {len(eval_ids)} tokens"})
     phases.end(f"{os.path.relpath(dump, REPO)}: {os.path.getsize(dump) / 1e6:.0f} MB, "
                f"{cfg.n_layers * len(lf.MODULES)} layers; {os.path.relpath(model_dir, REPO)} (Hugging Face layout)")
+    if args.prepare_only:
+        return
 
     phases.begin("calibrate (duquant-explorer export)")
     methods = pipeline.list_methods(args.bin)

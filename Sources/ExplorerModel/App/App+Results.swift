@@ -40,6 +40,7 @@ extension App {
             report(&state, message)
             state.jobs.busy[kind] = nil
             if kind == .load { state.shared.loading = nil }
+            if kind == .model { _ = route(&state, .model(.computing(nil))) }
             return []
         default:
             return []
@@ -68,7 +69,7 @@ extension App {
         state.shared.evaluation = nil
         state.shared.stageStats = [.original: stats]
         effects += route(&state, .heatmap(.layerOpened(tokens: layer.tokens, channels: layer.inFeatures)))
-        return effects + evaluate(&state)
+        return effects + evaluate(&state) + modelRecompute(&state)
     }
 
     /// Figures arrived (an estimate, a partial answer or the complete set).

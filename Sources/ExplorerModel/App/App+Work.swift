@@ -54,7 +54,7 @@ extension App {
         }
         state.shared.params = p
         _ = route(&state, .status(.clearError))
-        return evaluate(&state) + rescan(&state)
+        return evaluate(&state) + rescan(&state) + modelRecompute(&state)
     }
 
     /// Asks for the step-through heatmap of the current step.
@@ -84,11 +84,57 @@ extension App {
 
     /// Esc stops the computation in progress, and the background scan of the other layers with it.
     static func stopComputation(_ state: inout AppState) -> [Effect] {
-        _ = state.jobs.next(.evaluate)
-        _ = state.jobs.next(.scan)
-        state.jobs.busy[.evaluate] = nil
-        state.jobs.busy[.scan] = nil
-        return [.cancel(.evaluate), .cancel(.scan)]
+        var kinds: [EffectKind] = [.evaluate, .scan]
+        // The Model panel's work stops with it: Esc stops every computation in progress.
+        if state.jobs.busy[.model] != nil || state.jobs.busy[.sensitivity] != nil {
+            kinds += [.model, .sensitivity]
+            _ = route(&state, .model(.computing(nil)))
+        }
+        for kind in kinds {
+            _ = state.jobs.next(kind)
+            state.jobs.busy[kind] = nil
+        }
+        return kinds.map { .cancel($0) }
+    }
+
+    /// Asks for the Model panel's figure of the current state when it is neither shown nor being
+    /// computed; the full-precision figure with the first request.
+    static func modelRecompute(_ state: inout AppState) -> [Effect] {
+        guard let r = state.modelRequest, state.model.figure?.request != r, state.model.computing != r else { return [] }
+        let g = state.jobs.next(.model)
+        _ = route(&state, .model(.computing(r)))
+        state.jobs.busy[.model] = Busy(what: r.scope == .all ? "model ppl, all layers" : "model ppl, this layer")
+        return [.modelPerplexity(request: r, withFullPrecision: state.model.fullPrecision == nil, generation: g)]
+    }
+
+    /// `Z`: per-layer sensitivity, computed once per (method, parameters); on the current one, `Z` hides or
+    /// shows the list.
+    static func modelSensitivity(_ state: inout AppState) -> [Effect] {
+        let method = state.list.method, params = state.shared.params
+        if let s = state.model.sensitivity, s.method == method, s.params == params { return route(&state, .model(.flipSensitivityList)) }
+        let layers = state.shared.layers.filter { $0.name.contains(".layers.") }.count
+        _ = route(&state, .model(.sensitivityStarted(method: method, params: params, layers: layers)))
+        let g = state.jobs.next(.sensitivity)
+        state.jobs.busy[.sensitivity] = Busy(what: "sensitivity per layer")
+        return [.modelSensitivity(method: method, params: params, generation: g)]
+    }
+
+    /// The Model panel's messages: results are checked against their job's generation (and end it), then go
+    /// to the panel like its keys.
+    static func modelMessage(_ state: inout AppState, _ m: ModelPanel.Msg) -> [Effect] {
+        switch m {
+        case .fullPrecision(let g, _):
+            guard g == state.jobs.generation(.model) else { return [] }
+        case .figure(let g, _, _):
+            guard g == state.jobs.generation(.model) else { return [] }
+            state.jobs.busy[.model] = nil
+            return route(&state, .model(m)) + modelRecompute(&state)
+        case .sensitivity(let g, _, _, let finished):
+            guard g == state.jobs.generation(.sensitivity) else { return [] }
+            if finished { state.jobs.busy[.sensitivity] = nil }
+        default: break
+        }
+        return route(&state, .model(m))
     }
 
     /// The list shows another method's error: every layer's figure goes but the open one's, refilled from

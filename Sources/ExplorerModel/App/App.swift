@@ -33,6 +33,8 @@ package enum App {
         case .resize(let size):
             state.display.size = size
             return route(&state, .list(.keepVisible))
+        case .model(let m):
+            return modelMessage(&state, m)
         case .list, .parameters, .heatmap, .step, .methods, .status, .overlays, .app:
             return route(&state, msg)
         default:
@@ -57,6 +59,7 @@ package enum App {
         case .methods(let m): requests = Methods.update(&state.methods, m, ctx)
         case .status(let m): requests = Status.update(&state.status, m)
         case .overlays(let m): requests = Overlays.update(&state.overlays, m)
+        case .model(let m): requests = ModelPanel.update(&state.model, m, ctx)
         case .app(let action): return appAction(&state, action)
         default: return []
         }
@@ -100,7 +103,11 @@ package enum App {
                 state.jobs.busy[kind] = nil
                 effects.append(.cancel(kind))
             case .stopComputation: effects += stopComputation(&state)
-            case .listMethodChanged: listMethodChanged(&state)
+            case .listMethodChanged:
+                listMethodChanged(&state)
+                effects += modelRecompute(&state)
+            case .modelRecompute: effects += modelRecompute(&state)
+            case .modelSensitivity: effects += modelSensitivity(&state)
             }
         }
         return effects

@@ -28,6 +28,8 @@ package struct AppState: Sendable {
     package var methods = MethodsState()
     package var status = StatusState()
     package var overlays = OverlaysState()
+    /// The Model panel (model-level perplexity), when the dump came with its model.
+    package var model = ModelPanelState()
 
     /// Set by `q`: the run loop ends and cancels what runs.
     package var quitting = false

@@ -20,12 +20,17 @@ package enum Effect: Sendable, Equatable {
     /// Every method fitted on some tokens of `layer` and scored on the others (`mode`: `A:B`, `even`, `odd`):
     /// the fit and the held-out figures.
     case heldOut(layer: Int, params: QuantParams, mode: HeldOutMode, generation: Int)
+    /// The model's perplexity for `request` (and first the full-precision one, `withFullPrecision`): the
+    /// Model panel.
+    case modelPerplexity(request: ModelRequest, withFullPrecision: Bool, generation: Int)
+    /// Per-layer sensitivity under `method` and `params`: each layer alone quantized, the others full precision.
+    case modelSensitivity(method: Method, params: QuantParams, generation: Int)
     /// Stop the running work of `kind` (the Esc key); its results, if any arrive, are ignored.
     case cancel(EffectKind)
 }
 
 /// The families of effects that cancel each other.
-package enum EffectKind: Sendable, Hashable { case load, evaluate, step, scan, spread, heldOut }
+package enum EffectKind: Sendable, Hashable { case load, evaluate, step, scan, spread, heldOut, model, sensitivity }
 
 extension Effect {
     package var kind: EffectKind? {
@@ -36,6 +41,8 @@ extension Effect {
         case .scanLayers: .scan
         case .seedSpread: .spread
         case .heldOut: .heldOut
+        case .modelPerplexity: .model
+        case .modelSensitivity: .sensitivity
         case .cancel: nil
         }
     }

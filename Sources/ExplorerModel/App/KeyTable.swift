@@ -33,6 +33,9 @@ package enum KeyTable {
         KeyBinding([.char("j"), .down, .char("k"), .up], .help, helpHelp) { k in .overlays(.scroll(k == .char("j") || k == .down ? 1 : -1)) },
         KeyBinding([.escape], .app, escHelp, when: { $0.status.lastError != nil }) { _ in .status(.dismissProblem) },
         KeyBinding([.escape], .app, escHelp, when: { $0.jobs.busy[.evaluate] != nil && $0.heatmap.step == nil }) { _ in .status(.stopComputation) },
+        KeyBinding([.escape], .app, escHelp, when: { ($0.jobs.busy[.model] != nil || $0.jobs.busy[.sensitivity] != nil) && $0.heatmap.step == nil }) { _ in
+            .status(.stopComputation)
+        },
         KeyBinding([.escape], .app, escHelp) { _ in .app(.back) },
         KeyBinding([.char("!")], .app, problemsHelp) { _ in .overlays(.openProblems) },
         KeyBinding([.char("!"), .escape, .enter], .problems, problemsHelp) { _ in .overlays(.close) },
@@ -133,6 +136,14 @@ package enum KeyTable {
                                                 + "changed parameters)")) { _ in .methods(.toggleBaseline) },
         KeyBinding([.char("o")], .app, KeyHelp("o", "sort the layer list: file order, max|x|, ratio, error (worst first)")) { _ in .list(.nextSort) },
         KeyBinding([.char("t")], .app, KeyHelp("t", "next colour theme (its name shows in the status bar)")) { _ in .app(.nextTheme) },
+        KeyBinding([.char("M")], .app, KeyHelp("M", "Model panel (with --model DIR): perplexity of this layer only quantized (others "
+                                                + "FP) ↔ of all layers quantized, under the current parameters and the list's method")) { _ in
+            .model(.switchScope)
+        },
+        KeyBinding([.char("Z")], .app, KeyHelp("Z", "per-layer sensitivity (with --model DIR): every layer alone quantized, sorted by "
+                                                + "the perplexity it costs, in the background; Z again hides / shows")) { _ in
+            .model(.toggleSensitivity)
+        },
     ]
 
     /// The scopes that take keys in `state`, first match first: a search or an overlay has all the keys;

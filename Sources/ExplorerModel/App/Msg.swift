@@ -15,6 +15,8 @@ package enum Msg: Sendable {
     case methods(Methods.Msg)
     case status(Status.Msg)
     case overlays(Overlays.Msg)
+    /// The Model panel's keys and the results of its work (model-level perplexity, per-layer sensitivity).
+    case model(ModelPanel.Msg)
     /// The app's own: quit, Esc's last resort, the next theme.
     case app(AppAction)
 

@@ -34,4 +34,8 @@ package enum Request: Sendable, Equatable {
     case stopComputation
     /// The list's method changed: its error column is refilled from the open layer's figures.
     case listMethodChanged
+    /// The Model panel's figure for the current state, when it is not the one shown or being computed.
+    case modelRecompute
+    /// Per-layer sensitivity for the current method and parameters (or hide / show the list when current).
+    case modelSensitivity
 }

@@ -4,6 +4,12 @@ import ExplorerModel
 extension Screen {
     static func drawLower(_ grid: inout CellGrid, _ ctx: Context) {
         Hop.here()
+        // With the dump's model attached, the Model panel has these rows (step-through and the anatomy,
+        // asked for by a key, still take them).
+        if ctx.state.model.available && ctx.state.heatmap.step == nil && !ctx.state.methods.showAnatomy {
+            drawModelPanel(&grid, ctx)
+            return
+        }
         // The teaching view's caption took these rows (it says in numbers what the profile shows).
         if ctx.shown.teaching && ctx.state.heatmap.step == nil && !ctx.state.methods.showAnatomy { return }
         if ctx.state.heatmap.step != nil {
@@ -13,6 +19,16 @@ extension Screen {
         } else {
             drawProfile(&grid, ctx)
         }
+    }
+
+    /// The Model panel (`M` scope, `Z` sensitivity): the model's perplexity, live.
+    static func drawModelPanel(_ grid: inout CellGrid, _ ctx: Context) {
+        let s = ctx.state
+        let area = ctx.layout.lower
+        panelTitle(&grid, ctx.layout.lowerTitle, "Model perplexity · \(s.model.description ?? "")", focused: false, ctx)
+        ModelPanelWidget(model: s.model, request: s.modelRequest, stale: s.modelFigureIsStale,
+                         progress: s.jobs.busy[.model].map { $0.fraction ?? 0 }, sensitivityProgress: s.jobs.busy[.sensitivity]?.fraction,
+                         palette: ctx.palette).draw(into: &grid, area: area)
     }
 
     /// Per-channel max |x| under the heatmap, and how evenly the permutation spread the outliers.

@@ -129,7 +129,7 @@ package enum Screen {
             // The answer to the last key (`t`'s theme, `x`'s value) before background progress, which
             // would hide it for as long as the scan runs; the next key clears it.
             right = notice
-        } else if let kind = [EffectKind.load, .evaluate, .step, .spread, .heldOut, .scan].first(where: { s.jobs.busy[$0]?.fraction != nil }),
+        } else if let kind = [EffectKind.load, .evaluate, .step, .spread, .heldOut, .model, .sensitivity, .scan].first(where: { s.jobs.busy[$0]?.fraction != nil }),
                   let busy = s.jobs.busy[kind] {
             let width = 10
             let f = busy.fraction ?? 0
