@@ -39,16 +39,28 @@ public final class LiveModel: Sendable {
     private let figures = Mutex<[FigureKey: Double]>([:])
 
     /// A live loop on `model` evaluated on `tokens`, calibrating on `dump`; its caches hold at most about
-    /// `budgetBytes` (a quarter for transforms, three quarters for quantized weights).
+    /// `budgetBytes`, and never more than ``settingsKept`` whole-model settings' worth (so that memory levels
+    /// off under tuning well below a large budget; ``cacheBudgetBytes``): a quarter for transforms, three
+    /// quarters for quantized weights.
     public init(model: LlamaModel, tokens: [Int], dump: DumpFile, budgetBytes: Int) throws(ForwardError) {
         session = try ModelSession(model: model, tokens: tokens)
         self.dump = dump
-        transforms = TransformCache(budgetBytes: max(1 << 20, budgetBytes / 4))
-        prepared = PreparedCache(budgetBytes: max(1 << 20, budgetBytes - budgetBytes / 4))
+        let bytes = min(budgetBytes, max(Self.minimumCacheBytes, Self.settingsKept * model.byteCount))
+        cacheBudgetBytes = bytes
+        transforms = TransformCache(budgetBytes: max(1 << 20, bytes / 4))
+        prepared = PreparedCache(budgetBytes: max(1 << 20, bytes - bytes / 4))
         for id in model.linearIDs where dump.layer(named: id.name) == nil {
             throw ForwardError("\(dump.path) has no layer \(id.name): the dump does not come from this model")
         }
     }
+
+    /// Whole-model settings the caches may hold (the current one and a few to go back to).
+    public static let settingsKept = 3
+    /// The caches' cap for small models (whose transforms weigh as much as their weights).
+    public static let minimumCacheBytes = 16 << 20
+    /// What the caches may hold together: the budget, capped at ``settingsKept`` times the model's weights
+    /// (at least ``minimumCacheBytes``).
+    public let cacheBudgetBytes: Int
 
     /// The full-precision perplexity (the pass computed once, then kept).
     public func fullPrecision(cancel: CancelToken? = nil, progress: (@Sendable (Double) -> Void)? = nil,

@@ -58,6 +58,23 @@ import Testing
         #expect(u.preparedBytes <= max(1 << 20, (64 << 10) * 3 / 4))
     }
 
+    // Under a budget far larger than the model the caches are capped at a few whole-model settings, so
+    // memory levels off under tuning; a smaller budget wins, and tuning stays inside the cap.
+    @Test func underALargeBudgetTheCachesHoldAFewSettings() throws {
+        let model = try LlamaModel.load(directory: TinyLlamaTests.fixtures + "/tiny-llama")
+        let cap = max(LiveModel.minimumCacheBytes, LiveModel.settingsKept * model.byteCount)
+        #expect(try Self.live(budget: 1 << 40).cacheBudgetBytes == cap)
+        #expect(try Self.live(budget: 2 << 20).cacheBudgetBytes == 2 << 20)
+        let live = try Self.live(budget: 1 << 40)
+        var p = TinyLlamaTests.params
+        for seed in 0..<4 {
+            p.seed = UInt64(seed)
+            _ = try #require(try live.perplexity(.all, method: .duquant, params: p, setting: Self.w4a4))
+        }
+        let u = live.cacheUsage
+        #expect(u.transformBytes + u.preparedBytes <= cap, "\(u) over \(cap) bytes")
+    }
+
     @Test func sensitivityMeasuresEveryLayerAloneLastBlockFirst() throws {
         let live = try Self.live()
         var order: [LinearID] = []
