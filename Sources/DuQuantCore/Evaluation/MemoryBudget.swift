@@ -95,14 +95,14 @@ public enum MemoryBudget {
     /// the weight as `Float`; for DuQuant the input's double-precision screen (8 bytes per value, rotated in
     /// place) and the searches' bookkeeping (four 8-byte figures per row of one block, at most a quarter
     /// byte per value at blocks of 128) and the block rotations of two stages (8 bytes a value of an n × n
-    /// block per stage: 1 KB a channel at 128); for QuaRot the written-out n × n rotation and the identity it is
+    /// block per stage: 1 KB a channel at 128) and the exact rows kept for reuse (16 MB); for QuaRot the written-out n × n rotation and the identity it is
     /// applied to; and ``processBytes`` for the process and BLAS's buffers. Measured against the peak
     /// resident size of `export` by tests/e2e/test-memory-peak.sh (within 25%).
     public static func transformBytes(tokens: Int, inFeatures: Int, outFeatures: Int?, method: Method) -> Int? {
         guard let x = mul(tokens, inFeatures), let w = mul(outFeatures ?? 0, inFeatures) else { return nil }
         let work: Int?
         switch method {
-        case .duquant: work = sum([mul(x, 8), x / 4, mul(inFeatures, 1024)])
+        case .duquant: work = sum([mul(x, 8), x / 4, mul(inFeatures, 1024), ExactStages.cacheBytes])
         case .quarot: work = mul(inFeatures, inFeatures).flatMap { mul($0, 8) }
         case .rtn, .smoothquant, .hadamard: work = 0
         }

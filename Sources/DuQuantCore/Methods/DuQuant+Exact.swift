@@ -25,8 +25,10 @@ final class ExactStages: Sendable {
     private let stages: Locked<[Stage]>
     private let rows: Locked<[Int: (stage: Int, values: [Double])]>
 
-    /// Rows kept for reuse: 16 MB of them, at least 16.
-    var cachedRows: Int { Swift.max(16, (16 << 20) / Swift.max(1, 8 * input.cols)) }
+    /// Bytes of exact rows kept for reuse (at least 16 rows are).
+    static let cacheBytes = 16 << 20
+    /// Rows kept for reuse.
+    var cachedRows: Int { Swift.max(16, Self.cacheBytes / Swift.max(1, 8 * input.cols)) }
 
     init(input: Matrix, scales: [Float]?) {
         self.input = input
