@@ -32,6 +32,13 @@ package final class DuQuantShard: DuQuantShardLink {
         exact = ExactStages(input: input, scales: nil)
     }
 
+    /// Runs `body` as a calibration runs its numerics (flush-to-zero, single-threaded BLAS): a worker wraps
+    /// every request in it.
+    package func withNumerics<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        let r: Result<T, E> = FlushToZero.run { BLAS.singleThreaded { Result { () throws(E) -> T in try body() } } }
+        return try r.get()
+    }
+
     package func channelMaxAbs() -> [Float] { ChannelStats.maxAbs(input) }
 
     package func begin(scales: [Float]?) {

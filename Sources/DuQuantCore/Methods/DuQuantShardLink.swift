@@ -18,6 +18,8 @@ package protocol DuQuantShardLink: AnyObject {
     func beginStage(_ stage: Int, bound: Double)
     /// Starts search `search` of the stage (``DuQuantShards/searches(_:cols:)``).
     func beginSearch(_ search: Int)
+    /// Starts computing step `step`'s candidates without waiting (a remote shard: every shard's at once).
+    func prefetchCandidates(step: Int)
     /// Step `step`'s candidates for the largest and smallest entry (each within its bound of the shard's best).
     func candidates(step: Int) -> (max: [ShardCandidate], min: [ShardCandidate])
     /// The exact value at global index `index` after the first `step` chosen steps.
@@ -33,4 +35,9 @@ package protocol DuQuantShardLink: AnyObject {
     func exactChannelMax(channel: Int, threshold: Double) -> Double
     /// Applies the zigzag permutation (`out[:, i] = x[:, perm[i]]`) to the screen and the exact stages.
     func permute(_ perm: [Int])
+}
+
+extension DuQuantShardLink {
+    /// Nothing to start ahead in this process.
+    package func prefetchCandidates(step: Int) {}
 }

@@ -30,6 +30,15 @@ package enum DuQuantShards {
         return out
     }
 
+    /// Whether two calibrations made the same decisions: chosen channels per step, kept steps, bases and
+    /// transform (the peaks are screened values, not decisions).
+    package static func sameDecisions(_ a: DuQuantCalibration, _ b: DuQuantCalibration) -> Bool {
+        a.traces.map { $0.map(\.chosen) } == b.traces.map { $0.map(\.chosen) }
+            && a.traces.map { $0.map(\.kept) } == b.traces.map { $0.map(\.kept) }
+            && a.traces.map { $0.map(\.block) } == b.traces.map { $0.map(\.block) }
+            && a.bases == b.bases && a.transform == b.transform && a.smoothed == b.smoothed
+    }
+
     /// What the sharded calibration exchanged, for the driver's report.
     package struct Stats: Sendable {
         /// Greedy steps decided, and candidates and exact values the shards sent for them.
@@ -81,6 +90,7 @@ package enum DuQuantShards {
                 var decider = GreedyDecider(n: search.n, steps: p.steps, select: p.select, patience: p.patience)
                 for step in 0...p.steps {
                     var hi: [GreedyDecider.Item] = [], lo: [GreedyDecider.Item] = []
+                    for s in shards { s.prefetchCandidates(step: step) }
                     for s in shards {
                         let c = s.candidates(step: step)
                         hi += c.max
