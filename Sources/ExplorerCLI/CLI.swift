@@ -33,6 +33,9 @@ package enum CLI {
                                  [--theme NAME] [--compare] [--log|--linear] [parameters]
                                                       print the explorer's screen as text (headless)
           duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]   timings (release build)
+          duquant-explorer shard-run FILE --layer P --shards K [--check] [parameters]
+                                                      DuQuant over K token shards, each a shard-worker
+                                                      process (docs/DISTRIBUTED.md, "Token shards")
           duquant-explorer help                       this text; COMMAND --help: that command's options
 
         explorer and render options:

@@ -44,6 +44,14 @@ final class RemoteShard: DuQuantShardLink {
         }
     }
 
+    /// The worker's peak resident memory so far in bytes (`VmHWM`; nil where /proc does not say).
+    var peakResidentBytes: Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kb * 1024
+    }
+
     func send(_ line: String) {
         let data = Data((line + "\n").utf8)
         bytesSent += data.count

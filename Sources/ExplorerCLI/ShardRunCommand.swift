@@ -56,6 +56,10 @@ enum ShardRunCommand {
         out += String(format: "steps %d  time %.3f s (%.2f ms a step)  bytes %d (%.0f a step)  candidates %d  exact values %d\n",
                       stats.steps, seconds, 1000 * seconds / Double(steps), sent + received,
                       Double(sent + received) / Double(steps), stats.candidates, stats.exactValues)
+        let peaks = shards.compactMap(\.peakResidentBytes)
+        if !peaks.isEmpty {
+            out += "worker peak memory: " + peaks.map { String(format: "%.1f MB", Double($0) / 1e6) }.joined(separator: ", ") + "\n"
+        }
         shards.removeAll()
         guard a.flag("check") else { return out }
         let layer: LayerData
