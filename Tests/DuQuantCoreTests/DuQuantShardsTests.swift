@@ -67,4 +67,26 @@ import Testing
                                               shards: Self.shards(Self.layer, p, cuts: [50, 100]), stats: &stats)
         Self.expectSame(sharded, one)
     }
+
+    /// Exact ties across shards: every token twice (rows t and t + 75), the cut between the copies. From the
+    /// second stage on (screened rows, bound > 0) the step's extremes sit in both shards with the same
+    /// screened value: the driver must ask both shards for exact values and take the lower global index,
+    /// as one machine does.
+    @Test(arguments: RotationLayout.allCases, Selection.allCases)
+    func tiesAcrossShardsGoToTheLowerGlobalIndex(layout: RotationLayout, select: Selection) throws {
+        let half = Self.layer.input.gatheringRows(Array(0..<75))
+        let twice = LayerData(name: "twice", input: Matrix(rows: 150, cols: 96, storage: half.storage + half.storage),
+                              weight: Self.layer.weight)
+        var p = QuantParams()
+        p.block = 32
+        p.steps = 20
+        p.layout = layout
+        p.select = select
+        let one = try #require(DuQuant.calibrate(twice, p, retain: .transform))
+        var stats = DuQuantShards.Stats()
+        let sharded = DuQuantShards.calibrate(weight: twice.weight, cols: 96, p: p,
+                                              shards: Self.shards(twice, p, cuts: [75]), stats: &stats)
+        Self.expectSame(sharded, one)
+        #expect(stats.exactValues > 0)
+    }
 }
