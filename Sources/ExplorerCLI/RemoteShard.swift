@@ -10,16 +10,30 @@ import Glibc
 /// every shard before any answer is read (``prefetchCandidates(step:)``), so the workers compute in parallel.
 final class RemoteShard: DuQuantShardLink {
     private(set) var tokens: Range<Int>
-    let process: Process
-    let toWorker: FileHandle, fromWorker: Int32
+    let executable: String, arguments: [String]
+    var process: Process
+    var toWorker: Int32 = -1, fromWorker: Int32 = -1
     var buffer: [UInt8] = []
-    var pendingOK = 0
     var prefetched: Int?
-    /// Bytes written to and read from the worker.
-    var bytesSent = 0, bytesReceived = 0
+    /// Requests sent whose answers are not read yet, oldest first.
+    var inFlight: [String] = []
+    /// Every request that changed the worker's state, in order: the decisions so far. A restarted worker
+    /// is brought back to the same state by replaying them.
+    var log: [String] = []
+    /// Bytes written to and read from the worker; times the worker was restarted.
+    var bytesSent = 0, bytesReceived = 0, restarts = 0
 
     /// Starts `executable shard-worker arguments…` and reads its `ready` line.
     init(executable: String, arguments: [String]) throws(CLIError) {
+        self.executable = executable
+        self.arguments = arguments
+        process = Process()
+        tokens = 0..<0
+        tokens = try start()
+    }
+
+    /// Spawns the worker and reads its `ready A B COLS`.
+    func start() throws(CLIError) -> Range<Int> {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["shard-worker"] + arguments
@@ -27,19 +41,22 @@ final class RemoteShard: DuQuantShardLink {
         process.standardInput = input
         process.standardOutput = output
         do { try process.run() } catch { throw CLIError("shard-worker: \(error)") }
-        toWorker = input.fileHandleForWriting
+        toWorker = input.fileHandleForWriting.fileDescriptor
         fromWorker = output.fileHandleForReading.fileDescriptor
-        tokens = 0..<0
+        // The process keeps the pipes' other ends; ours stay open as long as the handles.
+        handles = (input, output)
+        buffer = []
         let ready = try readLine().split(separator: " ")
         guard ready.count == 4, ready[0] == "ready", let a = Int(ready[1]), let b = Int(ready[2]) else {
             throw CLIError("shard-worker did not start: \(ready.joined(separator: " ").prefix(200))")
         }
-        tokens = a..<b
+        return a..<b
     }
+    var handles: (Pipe, Pipe)?
 
     deinit {
         if process.isRunning {
-            send("quit")
+            write("quit")
             process.waitUntilExit()
         }
     }
@@ -52,10 +69,28 @@ final class RemoteShard: DuQuantShardLink {
         return kb * 1024
     }
 
+    /// Whether a request changes the worker's state (the rest only ask).
+    static func changesState(_ line: String) -> Bool {
+        let verb = line.prefix { $0 != " " }
+        return ["begin", "stage", "search", "advance", "end", "permute"].contains(verb)
+    }
+
+    /// Writes one line; a worker that is gone shows when its answer is read.
+    func write(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        bytesSent += bytes.count
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBufferPointer { Glibc.write(toWorker, $0.baseAddress! + done, bytes.count - done) }
+            guard n > 0 else { return }
+            done += n
+        }
+    }
+
     func send(_ line: String) {
-        let data = Data((line + "\n").utf8)
-        bytesSent += data.count
-        toWorker.write(data)
+        write(line)
+        inFlight.append(line)
+        if Self.changesState(line) { log.append(line) }
     }
 
     func readLine() throws(CLIError) -> String {
@@ -73,16 +108,47 @@ final class RemoteShard: DuQuantShardLink {
         }
     }
 
-    /// The answer's words after `ok`, after the answers of requests sent without waiting.
+    /// The oldest unanswered request's answer line; a worker that ended is restarted first
+    /// (``recover()``), as many times as it takes, up to 3 in a row.
+    func nextAnswer() throws(CLIError) -> String {
+        var failures = 0
+        while true {
+            do {
+                let line = try readLine()
+                inFlight.removeFirst()
+                return line
+            } catch {
+                failures += 1
+                guard failures <= 3 else { throw error }
+                try recover()
+            }
+        }
+    }
+
+    /// Restarts the worker and brings it to where the lost one was: the answered state changes replayed
+    /// in order (the decisions so far), then every unanswered request sent again.
+    func recover() throws(CLIError) {
+        restarts += 1
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        guard try start() == tokens else { throw CLIError("restarted shard-worker holds other tokens") }
+        let again = inFlight
+        let answered = log.dropLast(again.filter(Self.changesState).count)
+        for line in answered {
+            write(line)
+            _ = try words(try readLine())
+        }
+        inFlight = []
+        for line in again { write(line); inFlight.append(line) }
+    }
+
+    /// The answer's words after `ok` to the last request sent, after the answers of those before it.
     func answer() -> [Substring] {
         do {
-            while pendingOK > 0 {
-                pendingOK -= 1
-                _ = try words(try readLine())
-            }
-            return try words(try readLine())
+            while inFlight.count > 1 { _ = try words(try nextAnswer()) }
+            return try words(try nextAnswer())
         } catch {
-            fatalError(error.message)  // the fault path is the Ray driver's (a lost worker is restarted there)
+            fatalError(error.message)
         }
     }
 
@@ -127,10 +193,7 @@ final class RemoteShard: DuQuantShardLink {
 
     func exact(index: Int, at step: Int) -> Double { doubles(request("exact \(index) \(step)"))[0] }
 
-    func advance(channel: Int) {
-        send("advance \(channel)")
-        pendingOK += 1
-    }
+    func advance(channel: Int) { send("advance \(channel)") }
 
     func endStage(kept: [[Int]]) -> Double {
         let words = kept.map { ([String($0.count)] + $0.map(String.init)).joined(separator: " ") }

@@ -1,6 +1,9 @@
 import DuQuantCore
 import DuQuantIO
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `duquant-explorer shard-run FILE --layer P --shards K [--check] [parameters]`: DuQuant on one layer over
 /// K token shards, each a `shard-worker` process of this binary; prints every search's decisions, the time
@@ -32,6 +35,8 @@ enum ShardRunCommand {
             for v in values { forwarded += ["--\(key)", v] }
         }
         for f in a.flags where ParameterOptions.flags.contains(f) { forwarded.append("--\(f)") }
+        // A worker that dies is restarted (RemoteShard.recover); writing to its pipe must not end the driver.
+        signal(SIGPIPE, SIG_IGN)
         let exe = Bundle.main.executablePath ?? CommandLine.arguments[0]
         var shards: [RemoteShard] = []
         for i in 0..<k {
@@ -56,6 +61,10 @@ enum ShardRunCommand {
         out += String(format: "steps %d  time %.3f s (%.2f ms a step)  bytes %d (%.0f a step)  candidates %d  exact values %d\n",
                       stats.steps, seconds, 1000 * seconds / Double(steps), sent + received,
                       Double(sent + received) / Double(steps), stats.candidates, stats.exactValues)
+        let restarts = shards.reduce(0) { $0 + $1.restarts }
+        if restarts > 0 {
+            out += "worker restarts: \(restarts) (each replayed the decisions so far and resumed)\n"
+        }
         let peaks = shards.compactMap(\.peakResidentBytes)
         if !peaks.isEmpty {
             out += "worker peak memory: " + peaks.map { String(format: "%.1f MB", Double($0) / 1e6) }.joined(separator: ", ") + "\n"
