@@ -69,6 +69,7 @@ test-distributed: release
 	@$(RAY_VENV)/bin/python -c "import sys, ray; sys.exit(ray.__version__ != '2.60.0')" 2>/dev/null \
 	  || $(RAY_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/distributed/requirements.txt
 	RAY_VENV=$(RAY_VENV) tools/distributed/test-distributed.sh
+	tests/e2e/test-shards.sh
 
 clean:
 	rm -rf .build

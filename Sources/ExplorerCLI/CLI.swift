@@ -33,6 +33,9 @@ package enum CLI {
                                  [--theme NAME] [--compare] [--log|--linear] [parameters]
                                                       print the explorer's screen as text (headless)
           duquant-explorer bench [--quick] [--runs N] [--no-peer] [--samples DIR]   timings (release build)
+          duquant-explorer shard-run FILE --layer P --shards K [--check] [parameters]
+                                                      DuQuant over K token shards, each a shard-worker
+                                                      process (docs/DISTRIBUTED.md, "Token shards")
           duquant-explorer help                       this text; COMMAND --help: that command's options
 
         explorer and render options:
@@ -103,7 +106,7 @@ package enum CLI {
     }
 
     /// Words that name a subcommand rather than a file to open.
-    static let subcommands: Set<String> = ["help", "--help", "-h", "version", "--version", "list", "report", "export", "perplexity", "render", "bench"]
+    static let subcommands: Set<String> = ["help", "--help", "-h", "version", "--version", "list", "report", "export", "perplexity", "render", "bench", "shard-worker", "shard-run"]
 
     /// The text a command prints, or the error it fails with (testable without a process).
     package static func dispatch(_ arguments: [String], commands: [String: Command] = [:]) throws(CLIError) -> String {
@@ -126,6 +129,8 @@ package enum CLI {
         case "list": return ListCommand.usage + "\n"
         case "report": return ReportCommand.usage + "\n\nparameters:\n" + ParameterOptions.help + "\n\nmethods:\n" + methodsHelp + "\n"
         case "export": return ExportCommand.usage + "\n\nparameters:\n" + ParameterOptions.help + "\n"
+        case "shard-worker": return ShardWorkerCommand.usage + "\n\nparameters:\n" + ParameterOptions.help + "\n"
+        case "shard-run": return ShardRunCommand.usage + "\n\nparameters:\n" + ParameterOptions.help + "\n"
         case "render": return RenderCommand.usage + "\n\n" + explorerOptionsHelp + "\n\nparameters:\n" + ParameterOptions.help + "\n"
         default: return nil
         }
@@ -147,6 +152,8 @@ package enum CLI {
         case "export": return try ExportCommand.run(rest)
         case "perplexity": return try PerplexityCommand.run(rest)
         case "render": return try RenderCommand.run(rest)
+        case "shard-worker": return try ShardWorkerCommand.run(rest)
+        case "shard-run": return try ShardRunCommand.run(rest)
         case "bench": throw CLIError("bench is not part of this build (see: duquant-explorer help)")
         default:
             throw CLIError("unknown command or option \(first) (see: duquant-explorer help)")

@@ -142,6 +142,25 @@ extension DuQuant {
     /// `exactValue(token, channel)` of the tokens that may hold them.
     static func zigzagRanking(_ screen: [Double], rows: Int, cols: Int, bound: Double,
                               exactValue: (_ token: Int, _ channel: Int) -> Double) -> (order: [Int], recomputed: Int) {
+        zigzagRanking(maxAbs: channelMaxAbs(screen, rows: rows, cols: cols), bound: bound) { j, threshold in
+            exactChannelMax(screen, rows: rows, cols: cols, channel: j, threshold: threshold, exactValue: exactValue)
+        }
+    }
+
+    /// The ranking from the screened channel maxima `maxAbs` (of all tokens) within `bound`: a near-tied
+    /// channel `j` is recomputed as `exactMax(j, threshold)`, the largest exact |x| of the tokens whose
+    /// screened |x| is at least `threshold` (no other token can hold the maximum). A sharded calibration
+    /// reduces both by max over the shards (``DuQuantShards``).
+    static func zigzagRanking(maxAbs: [Double], bound: Double,
+                              exactMax: (_ channel: Int, _ threshold: Double) -> Double) -> (order: [Int], recomputed: Int) {
+        guard bound.isFinite, maxAbs.allSatisfy({ $0.isFinite }) else {  // also the bench's screen-only rule
+            return (ScreenedChoice.ranking(maxAbs, bound: 0) { maxAbs[$0] }.order, 0)
+        }
+        return ScreenedChoice.ranking(maxAbs, bound: bound) { j in exactMax(j, maxAbs[j] - 2 * bound) }
+    }
+
+    /// Each channel's screened max |x| over the rows of `screen` (a NaN stays).
+    static func channelMaxAbs(_ screen: [Double], rows: Int, cols: Int) -> [Double] {
         var maxAbs = [Double](repeating: 0, count: cols)
         for t in 0..<rows {
             for j in 0..<cols {
@@ -149,16 +168,22 @@ extension DuQuant {
                 if v > maxAbs[j] || v.isNaN { maxAbs[j] = v }
             }
         }
-        guard bound.isFinite, maxAbs.allSatisfy({ $0.isFinite }) else {  // also the bench's screen-only rule
-            return (ScreenedChoice.ranking(maxAbs, bound: 0) { maxAbs[$0] }.order, 0)
+        return maxAbs
+    }
+
+    /// Folds channel maxima `part` into `into` as ``channelMaxAbs(_:rows:cols:)`` folds rows.
+    static func mergeChannelMax(_ into: inout [Double], _ part: [Double]) {
+        for j in into.indices where part[j] > into[j] || part[j].isNaN { into[j] = part[j] }
+    }
+
+    /// The largest exact |x| of channel `j` over the rows whose screened |x| is at least `threshold` (0 if none).
+    static func exactChannelMax(_ screen: [Double], rows: Int, cols: Int, channel j: Int, threshold: Double,
+                                exactValue: (_ token: Int, _ channel: Int) -> Double) -> Double {
+        var best = 0.0
+        for t in 0..<rows where Swift.abs(screen[t * cols + j]) >= threshold {
+            best = Swift.max(best, Swift.abs(exactValue(t, j)))
         }
-        return ScreenedChoice.ranking(maxAbs, bound: bound) { j in
-            var best = 0.0
-            for t in 0..<rows where Swift.abs(screen[t * cols + j]) >= maxAbs[j] - 2 * bound {
-                best = Swift.max(best, Swift.abs(exactValue(t, j)))
-            }
-            return best
-        }
+        return best
     }
 
     /// Puts the columns of a row-major double matrix in the order `perm`, in place (one row of scratch).

@@ -160,12 +160,8 @@ public enum DuQuant {
         var rotations: [BlockRotation] = [], permutations: [[Int]] = []
         var traces: [[GreedyTrace]] = [], bases: [[Int: Matrix]] = [], inputs: [Matrix] = []
         for stageIndex in 0..<rotationCount {
-            var g = SeededGenerator(seed: p.seed &* 0x9E37_79B9 &+ UInt64(stageIndex) &+ 1)
-            var stageBases: [Int: Matrix] = [:]
-            for n in sizes where stageBases[n] == nil {
-                stageBases[n] = RotationBase.stageRotation(n, using: &g)
-                if cancel?.isCancelled == true { return nil }
-            }
+            let stageBases = stageBases(p, sizes: sizes, stage: stageIndex)
+            if cancel?.isCancelled == true { return nil }
             // The bases' error bounds once per stage, not once per block.
             var stageBounds: [Int: GreedyRotation.BaseBounds] = [:]
             for (n, b) in stageBases { stageBounds[n] = GreedyRotation.BaseBounds(b) }
@@ -230,6 +226,14 @@ public enum DuQuant {
             smoothed: scales != nil)
         cal.screenStats = stats
         return cal
+    }
+
+    /// The stage rotations `B` of rotation stage `stage`, one per block size, from the seed.
+    static func stageBases(_ p: QuantParams, sizes: [Int], stage: Int) -> [Int: Matrix] {
+        var g = SeededGenerator(seed: p.seed &* 0x9E37_79B9 &+ UInt64(stage) &+ 1)
+        var bases: [Int: Matrix] = [:]
+        for n in sizes where bases[n] == nil { bases[n] = RotationBase.stageRotation(n, using: &g) }
+        return bases
     }
 
     /// The first rotation's input in double: `X/s` (each quotient in float, as ``Matrix/dividingColumns(by:)``

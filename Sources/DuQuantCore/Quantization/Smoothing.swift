@@ -13,8 +13,15 @@ public enum Smoothing {
     /// Per-input-channel smoothing scales for activation `x` and weight `w`.
     public static func scales(x: Matrix, w: Matrix, alpha: Float) -> [Float] {
         precondition(x.cols == w.cols)
-        let ax = ChannelStats.maxAbs(x), aw = ChannelStats.maxAbs(w)
-        return (0..<x.cols).map { j in
+        return scales(xMax: ChannelStats.maxAbs(x), w: w, alpha: alpha)
+    }
+
+    /// The scales from the activation's per-channel max |x| (``ChannelStats/maxAbs(_:)``; a max, so a
+    /// sharded calibration reduces its shards' maxima to the same numbers).
+    public static func scales(xMax ax: [Float], w: Matrix, alpha: Float) -> [Float] {
+        precondition(ax.count == w.cols)
+        let aw = ChannelStats.maxAbs(w)
+        return (0..<w.cols).map { j in
             let a = Swift.max(ax[j], 1e-5), b = Swift.max(aw[j], 1e-5)
             var s = powf(a, alpha) / powf(b, 1 - alpha)
             s = Swift.max(s, 1e-5)

@@ -17,14 +17,25 @@ struct GreedySearchState {
     var norms: [Double], order: [Int]
     let gamma: Double
 
+    /// The channels decided so far (the exact rows go through them).
     var chosen: [Int] = []
-    var records: [StepRecord] = []
     /// Exact rows recomputed so far: row → (step it is rotated to, values).
     var exactRows: [Int: (step: Int, values: [Double])] = [:]
     var recomputed = 0
     var rule = DecisionRule.exact
     /// Checkpoints of the composed rotation (double, BLAS): (step, R_step), increasing steps.
     var checkpoints: [(step: Int, r: [Double])]
+
+    /// The rotated candidate rows: `cur` holds rows `order[0..<m]`, rotated to the current step, each row's
+    /// max and min at its position, their extremes `e`; `bd` is the stage rotation (exchanged per step).
+    struct Scan {
+        var cur: [Double] = [], rowMax: [Double] = [], rowMin: [Double] = []
+        var m = 0
+        var e = Extremes()
+        var bd: [Double] = []
+        var inPlace = false
+    }
+    var scan = Scan()
 
     init(input: GreedyInput, bounds: GreedyRotation.BaseBounds, steps: Int) {
         self.input = input
@@ -110,70 +121,62 @@ struct GreedySearchState {
         return r
     }
 
-    /// Makes step `t`'s record exact (both extremes recomputed).
-    mutating func makeExact(_ t: Int) {
-        if records[t].maxBound > 0 { records[t].maxValue = exactValue(records[t].maxIndex, at: t); records[t].maxBound = 0 }
-        if records[t].minBound > 0 { records[t].minValue = exactValue(records[t].minIndex, at: t); records[t].minBound = 0 }
+    /// Puts the candidate rows in place: the input's rows themselves, in visiting order, when the caller gave
+    /// them up (a screened input: exact rows come from elsewhere); else a buffer of their own, reserved whole
+    /// but written only as rows join (after smoothing, the first search's bound leaves a few dozen rows of a
+    /// layer's 100 000s).
+    mutating func prepare() {
+        let inPlace = input.consumable && input.exactRow != nil
+        scan.inPlace = inPlace
+        if inPlace {
+            swap(&scan.cur, &input.rows)
+            Self.permuteRows(&scan.cur, width: n, order: order)
+        } else {
+            scan.cur.reserveCapacity(count * n)
+        }
+        scan.rowMax = [Double](repeating: 0, count: count)
+        scan.rowMin = scan.rowMax
+        scan.bd = bounds.base
     }
 
-    mutating func run(select: Selection, block: Int, threads: Int, patience: Int,
-                      shouldStop: (() -> Bool)?) -> GreedyRotation.Result? {
-        // The candidate rows, rotated to the current step, in visiting order. They are the input's rows
-        // themselves, put in that order once, when the caller gave them up (a screened input: exact rows
-        // come from elsewhere); else a buffer of their own, reserved whole but written only as rows join
-        // (after smoothing, the first search's bound leaves a few dozen rows of a layer's 100 000s).
-        let inPlace = input.consumable && input.exactRow != nil
-        var cur: [Double] = []
-        if inPlace {
-            swap(&cur, &input.rows)
-            Self.permuteRows(&cur, width: n, order: order)
-        } else {
-            cur.reserveCapacity(count * n)
-        }
-        var rowMax = [Double](repeating: 0, count: count), rowMin = rowMax
-        var m = 0  // candidate rows: cur holds rows order[0..<m], rotated to the current step
-        var e = Extremes()
-        var kept = 0
-        var maxItems: [(index: Int, value: Double, bound: Double)] = []
-        var minItems: [(index: Int, value: Double, bound: Double)] = []
-        // The step's rotation swap(B, 0, d): exchanged in place and back, no copy of B per step.
-        var bd = bounds.base
-        for step in 0...steps {
-            if let shouldStop, shouldStop() { return nil }
-            // Every row's bound grows with its norm (or is 0): the first row's is the largest.
-            let sb = stepBound(step)
-            let deltaMax = delta(order[0], sb)
-            let exact = deltaMax.isFinite && rule == .exact
-            // Grow the candidates until no row outside them can hold an exact extreme.
-            while m < count && !(e.maxV - deltaMax > rowBound(order[m], sb) && e.minV + deltaMax < -rowBound(order[m], sb)) {
-                let grown = Swift.min(count, Swift.max(16, 2 * m))
-                let r = composed(upTo: step)
-                if !inPlace {
-                    for i in m..<grown {
-                        let src = order[i] * n
-                        cur.append(contentsOf: input.rows[src..<(src + n)])
-                    }
+    /// Step `step`'s candidates for the extremes (row-major indices in the searched matrix): every entry
+    /// within its bound of the best, so that ``ScreenedChoice`` decides on them as on the exact values.
+    /// Grows the rotated rows first until no row outside them can hold an exact extreme.
+    mutating func candidates(step: Int, threads: Int) -> (max: [GreedyDecider.Item], min: [GreedyDecider.Item]) {
+        // Every row's bound grows with its norm (or is 0): the first row's is the largest.
+        let sb = stepBound(step)
+        let deltaMax = delta(order[0], sb)
+        let exact = deltaMax.isFinite && rule == .exact
+        while scan.m < count
+            && !(scan.e.maxV - deltaMax > rowBound(order[scan.m], sb) && scan.e.minV + deltaMax < -rowBound(order[scan.m], sb)) {
+            let m = scan.m, grown = Swift.min(count, Swift.max(16, 2 * m))
+            let r = composed(upTo: step)
+            if !scan.inPlace {
+                for i in m..<grown {
+                    let src = order[i] * n
+                    scan.cur.append(contentsOf: input.rows[src..<(src + n)])
                 }
-                let part = rotate(&cur, rows: m..<grown, by: r, rowMax: &rowMax, rowMin: &rowMin, threads: threads)
-                e.merge(part)
-                m = grown
             }
-            // The extremes, decided on exact values where the screen cannot tell.
-            maxItems.removeAll(keepingCapacity: true)
-            minItems.removeAll(keepingCapacity: true)
-            if exact {
-                let hi = e.maxV - delta(e.maxRow, sb), lo = e.minV + delta(e.minRow, sb)
-                for i in 0..<m {
+            let part = rotate(&scan.cur, rows: m..<grown, by: r, rowMax: &scan.rowMax, rowMin: &scan.rowMin, threads: threads)
+            scan.e.merge(part)
+            scan.m = grown
+        }
+        var maxItems: [GreedyDecider.Item] = [], minItems: [GreedyDecider.Item] = []
+        let e = scan.e
+        if exact {
+            let hi = e.maxV - delta(e.maxRow, sb), lo = e.minV + delta(e.minRow, sb)
+            scan.cur.withUnsafeBufferPointer { cur in
+                for i in 0..<scan.m {
                     let d = delta(order[i], sb)
-                    guard rowMax[i] + d >= hi || rowMin[i] - d <= lo else { continue }
+                    guard scan.rowMax[i] + d >= hi || scan.rowMin[i] - d <= lo else { continue }
                     let row = order[i] * n
                     if d == 0 {
                         // Exact as screened: only the row's first maximum and first minimum can win.
-                        if rowMax[i] >= hi, let j = (0..<n).first(where: { cur[i * n + $0] == rowMax[i] }) {
-                            maxItems.append((row + j, rowMax[i], 0))
+                        if scan.rowMax[i] >= hi, let j = (0..<n).first(where: { cur[i * n + $0] == scan.rowMax[i] }) {
+                            maxItems.append((row + j, scan.rowMax[i], 0))
                         }
-                        if rowMin[i] <= lo, let j = (0..<n).first(where: { cur[i * n + $0] == rowMin[i] }) {
-                            minItems.append((row + j, rowMin[i], 0))
+                        if scan.rowMin[i] <= lo, let j = (0..<n).first(where: { cur[i * n + $0] == scan.rowMin[i] }) {
+                            minItems.append((row + j, scan.rowMin[i], 0))
                         }
                         continue
                     }
@@ -184,53 +187,49 @@ struct GreedySearchState {
                     }
                 }
             }
-            if maxItems.isEmpty { maxItems = [(e.maxRow * n + e.maxCol, e.maxV, 0)] }
-            if minItems.isEmpty { minItems = [(e.minRow * n + e.minCol, e.minV, 0)] }
-            // Candidates come row by row: the exact row is fetched once per run of a row's entries.
-            var last: (row: Int, values: [Double]) = (-1, [])
-            let exactAtStep: (Int) -> Double = { index in
-                if last.row != index / n { last = (index / n, exactRow(index / n, at: step)) }
-                return last.values[index % n]
-            }
-            let hiChoice = ScreenedChoice.largest(maxItems, exact: exactAtStep)
-            let loChoice = ScreenedChoice.smallest(minItems, exact: exactAtStep)
-            recomputed += hiChoice.recomputed + loChoice.recomputed
-            records.append(StepRecord(maxIndex: hiChoice.index, maxValue: hiChoice.exact ?? hiChoice.screened,
-                                      maxBound: hiChoice.exact == nil ? hiChoice.bound : 0,
-                                      minIndex: loChoice.index, minValue: loChoice.exact ?? loChoice.screened,
-                                      minBound: loChoice.exact == nil ? loChoice.bound : 0))
-            // The kept prefix: the first step with the lowest exact peak.
-            if step > 0 {
-                let r = records[step], b = records[kept]
-                let lower = ScreenedChoice.less(r.peak, bound: r.peakBound, b.peak, bound: b.peakBound,
-                                                exactA: { makeExact(step); return records[step].peak },
-                                                exactB: { makeExact(kept); return records[kept].peak })
-                if lower.less { kept = step }
-            }
-            if step == steps || (patience > 0 && step - kept >= patience) { break }
-            // The selection rule: the larger magnitude (the reference compares |max| > |min|; a tie takes min).
-            let r = records[step]
-            let useMax = ScreenedChoice.less(Swift.abs(r.minValue), bound: r.minBound,
-                                             Swift.abs(r.maxValue), bound: r.maxBound,
-                                             exactA: { makeExact(step); return Swift.abs(records[step].minValue) },
-                                             exactB: { makeExact(step); return Swift.abs(records[step].maxValue) }).less
-            let index = useMax ? records[step].maxIndex : records[step].minIndex
-            let d = select == .paper ? index % n : (index / n) % n
-            chosen.append(d)
-            // Rotate the candidates by swap(B, 0, d) and find the new extremes in the same pass.
-            bd.swapColumns(0, d, width: n)
-            bd.swapRows(0, d, width: n)
-            defer {
-                bd.swapColumns(0, d, width: n)
-                bd.swapRows(0, d, width: n)
-            }
-            e = rotate(&cur, rows: 0..<m, by: bd, rowMax: &rowMax, rowMin: &rowMin, threads: threads)
         }
-        // The kept rotation in fixed order: it is applied and exported, so its bits must not depend on BLAS.
-        let rd = FixedOrder.composed(base: bounds.base, n: n, chosen: chosen[0..<kept])
-        let trace = GreedyTrace(block: block, chosen: chosen, peaks: records.map { Float($0.peak) }, kept: kept)
-        return GreedyRotation.Result(trace: trace, rotation: Matrix(rows: n, cols: n, storage: rd.map { Float($0) }),
-                                     rotationD: rd, recomputed: recomputed)
+        if maxItems.isEmpty && e.maxRow != Int.max { maxItems = [(e.maxRow * n + e.maxCol, e.maxV, 0)] }
+        if minItems.isEmpty && e.minRow != Int.max { minItems = [(e.minRow * n + e.minCol, e.minV, 0)] }
+        return (maxItems, minItems)
+    }
+
+    /// Takes the decided step: channel `d` joins ``chosen`` and the candidate rows are rotated by
+    /// `swap(B, 0, d)`, their new extremes found in the same pass.
+    mutating func advance(channel d: Int, threads: Int) {
+        chosen.append(d)
+        // The step's rotation swap(B, 0, d): exchanged in place and back, no copy of B per step.
+        scan.bd.swapColumns(0, d, width: n)
+        scan.bd.swapRows(0, d, width: n)
+        scan.e = rotate(&scan.cur, rows: 0..<scan.m, by: scan.bd, rowMax: &scan.rowMax, rowMin: &scan.rowMin, threads: threads)
+        scan.bd.swapColumns(0, d, width: n)
+        scan.bd.swapRows(0, d, width: n)
+    }
+
+    /// The exact value at row-major index `index` after `k` steps, fetched once per run of a row's entries
+    /// (candidates come row by row) through `last`.
+    mutating func exactValue(_ index: Int, at k: Int, last: inout (row: Int, step: Int, values: [Double])) -> Double {
+        if last.row != index / n || last.step != k { last = (index / n, k, exactRow(index / n, at: k)) }
+        return last.values[index % n]
+    }
+
+    mutating func run(select: Selection, block: Int, threads: Int, patience: Int,
+                      shouldStop: (() -> Bool)?) -> GreedyRotation.Result? {
+        prepare()
+        var decider = GreedyDecider(n: n, steps: steps, select: select, patience: patience)
+        var last: (row: Int, step: Int, values: [Double]) = (-1, -1, [])
+        for step in 0...steps {
+            if let shouldStop, shouldStop() { return nil }
+            let (maxItems, minItems) = candidates(step: step, threads: threads)
+            let next = decider.decide(step: step, maxItems: maxItems, minItems: minItems) { index, k in
+                exactValue(index, at: k, last: &last)
+            }
+            guard let d = next else { break }
+            advance(channel: d, threads: threads)
+        }
+        var result = decider.result(block: block, base: bounds.base)
+        result.recomputed = decider.recomputed
+        recomputed = decider.recomputed
+        return result
     }
 }
 
