@@ -157,7 +157,7 @@ struct GreedySearchState {
                     scan.cur.append(contentsOf: input.rows[src..<(src + n)])
                 }
             }
-            let part = rotate(&scan.cur, rows: m..<grown, by: r, rowMax: &scan.rowMax, rowMin: &scan.rowMin, threads: threads)
+            let part = rotateScan(rows: m..<grown, by: r, threads: threads)
             scan.e.merge(part)
             scan.m = grown
         }
@@ -200,7 +200,7 @@ struct GreedySearchState {
         // The step's rotation swap(B, 0, d): exchanged in place and back, no copy of B per step.
         scan.bd.swapColumns(0, d, width: n)
         scan.bd.swapRows(0, d, width: n)
-        scan.e = rotate(&scan.cur, rows: 0..<scan.m, by: scan.bd, rowMax: &scan.rowMax, rowMin: &scan.rowMin, threads: threads)
+        scan.e = rotateScan(rows: 0..<scan.m, by: scan.bd, threads: threads)
         scan.bd.swapColumns(0, d, width: n)
         scan.bd.swapRows(0, d, width: n)
     }
@@ -236,6 +236,22 @@ struct GreedySearchState {
 extension GreedySearchState {
     /// Rotates candidate rows `rows` of `cur` in place by `r` (n × n, double) and returns their extremes,
     /// each row's max and min written to `rowMax`/`rowMin` at its position.
+    /// Rotates candidate rows `rows` of the scan in place by `r` (``rotate(_:rows:by:rowMax:rowMin:threads:)``).
+    /// The scan's arrays are moved out for the call and back: passed `inout` while `self` is read, they would
+    /// be copied whole (the rows: twice the input) at every step.
+    mutating func rotateScan(rows: Range<Int>, by r: [Double], threads: Int) -> Extremes {
+        var cur: [Double] = [], rowMax: [Double] = [], rowMin: [Double] = []
+        swap(&cur, &scan.cur)
+        swap(&rowMax, &scan.rowMax)
+        swap(&rowMin, &scan.rowMin)
+        defer {
+            swap(&cur, &scan.cur)
+            swap(&rowMax, &scan.rowMax)
+            swap(&rowMin, &scan.rowMin)
+        }
+        return rotate(&cur, rows: rows, by: r, rowMax: &rowMax, rowMin: &rowMin, threads: threads)
+    }
+
     func rotate(_ cur: inout [Double], rows: Range<Int>, by r: [Double], rowMax: inout [Double], rowMin: inout [Double],
                 threads: Int) -> Extremes {
         guard !rows.isEmpty else { return Extremes() }
