@@ -1,5 +1,4 @@
 import DuQuantCore
-import Synchronization
 
 /// Quantized layers (``PreparedLinear``: transform and `Q(W̃)`) kept by (layer, parameters), the least
 /// recently used dropped first once they hold more than a byte budget: tuning one layer, or going back to
@@ -12,47 +11,22 @@ import Synchronization
 /// ```
 public final class PreparedCache: Sendable {
     private struct Key: Hashable { var layer: String; var params: String }
-    private struct State {
-        var entries: [Key: (value: PreparedLinear, bytes: Int, used: UInt64)] = [:]
-        var clock: UInt64 = 0
-        var bytes = 0
-    }
-    private let state = Mutex(State())
+    private let cache: ByteBoundedCache<Key, PreparedLinear>
     /// Most bytes the kept layers may hold.
-    public let budgetBytes: Int
+    public var budgetBytes: Int { cache.budgetBytes }
 
     /// An empty cache holding at most `budgetBytes`.
-    public init(budgetBytes: Int) { self.budgetBytes = budgetBytes }
+    public init(budgetBytes: Int) { cache = ByteBoundedCache(budgetBytes: budgetBytes) }
 
     /// The kept layer of `layer` under `params` (any text naming what it depends on), if any.
-    public func get(_ layer: String, _ params: String) -> PreparedLinear? {
-        state.withLock { s in
-            let key = Key(layer: layer, params: params)
-            guard let e = s.entries[key] else { return nil }
-            s.clock += 1
-            s.entries[key]!.used = s.clock
-            return e.value
-        }
-    }
+    public func get(_ layer: String, _ params: String) -> PreparedLinear? { cache.get(Key(layer: layer, params: params)) }
 
     /// Keeps `value`, dropping the least recently used entries beyond the budget (a value larger than the
     /// whole budget is not kept).
     public func put(_ layer: String, _ params: String, _ value: PreparedLinear) {
-        let bytes = value.byteCount
-        guard bytes <= budgetBytes else { return }
-        state.withLock { s in
-            let key = Key(layer: layer, params: params)
-            s.clock += 1
-            if let old = s.entries[key] { s.bytes -= old.bytes }
-            s.entries[key] = (value, bytes, s.clock)
-            s.bytes += bytes
-            while s.bytes > budgetBytes, let oldest = s.entries.min(by: { $0.value.used < $1.value.used }) {
-                s.bytes -= oldest.value.bytes
-                s.entries[oldest.key] = nil
-            }
-        }
+        cache.put(Key(layer: layer, params: params), value, bytes: value.byteCount)
     }
 
     /// Layers kept, and the bytes they hold.
-    public var usage: (count: Int, bytes: Int) { state.withLock { ($0.entries.count, $0.bytes) } }
+    public var usage: (count: Int, bytes: Int) { cache.usage }
 }
