@@ -65,7 +65,7 @@ public enum BLASSelfCheck {
         BLASLibrary.sgemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, transB: transB, c: c, ldc: ldc)
     }) -> Outcome {
         var outcome = Outcome(passed: true, worst: 0, worstProduct: products[0].name)
-        var g = Numbers(seed: 0xB1A5)
+        var g = SeededGenerator(seed: 0xB1A5)
         for p in products {
             let e = error(of: p, gemm: gemm, using: &g)
             if !(e <= outcome.worst) { outcome.worst = e; outcome.worstProduct = p.name }
@@ -75,7 +75,7 @@ public enum BLASSelfCheck {
     }
 
     /// The largest relative error of one product (infinity when an element is not finite).
-    static func error(of p: Product, gemm: Gemm, using g: inout Numbers) -> Double {
+    static func error(of p: Product, gemm: Gemm, using g: inout SeededGenerator) -> Double {
         let bRows = p.transB ? p.n : p.k, bCols = p.transB ? p.k : p.n
         // Normal values with one large entry, as in activations with a massive outlier.
         var a = (0..<(p.m * p.k)).map { _ in Float(g.nextGaussian()) }
@@ -121,45 +121,5 @@ public enum BLASSelfCheck {
         let sign = exponent < 0 ? "-" : "+"
         let digits = String(abs(exponent))
         return "\(mantissa)e\(sign)\(digits.count < 2 ? "0" + digits : digits)"
-    }
-
-    /// The check's inputs: the core's `SeededGenerator` (xoshiro256** seeded by SplitMix64, Box–Muller),
-    /// restated here because the core sits above this target. A test in the core keeps the two the same
-    /// number for number, so the check's inputs and figures are what they always were.
-    package struct Numbers {
-        private var s: (UInt64, UInt64, UInt64, UInt64)
-
-        /// The sequence of `SeededGenerator(seed: seed)`.
-        package init(seed: UInt64) {
-            var x = seed
-            func splitmix(_ x: inout UInt64) -> UInt64 {
-                x &+= 0x9E37_79B9_7F4A_7C15
-                var z = x
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
-            s = (splitmix(&x), splitmix(&x), splitmix(&x), splitmix(&x))
-        }
-
-        /// The next 64 random bits (xoshiro256**).
-        package mutating func next() -> UInt64 {
-            let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
-            let t = s.1 << 17
-            s.2 ^= s.0
-            s.3 ^= s.1
-            s.1 ^= s.2
-            s.0 ^= s.3
-            s.2 ^= t
-            s.3 = (s.3 << 45) | (s.3 >> 19)
-            return result
-        }
-
-        /// A standard normal sample, as `SeededGenerator.nextGaussian()`.
-        package mutating func nextGaussian() -> Double {
-            let u1 = (Double(next() >> 11) + 0.5) * (1.0 / 9_007_199_254_740_992.0)
-            let u2 = (Double(next() >> 11) + 0.5) * (1.0 / 9_007_199_254_740_992.0)
-            return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-        }
     }
 }
